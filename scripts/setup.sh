@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs everything Confidant needs to build, serve and test, and skips whatever is
+# already present at the right version. Safe to run again; every other script calls it.
+#
+# Versions live here and nowhere else (except the npm ones, pinned by package-lock.json).
+set -euo pipefail
+
+RUST_TOOLCHAIN=1.95.0          # must match rust-toolchain.toml
+TRUNK_TOOLCHAIN=1.96.1         # Trunk 0.22.1 needs it to compile
+TRUNK_VERSION=0.22.1
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
+APT_PACKAGES=(chromium chromium-driver brotli)
+
+cd "$(dirname "$0")/.."
+say() { printf 'setup: %s\n' "$*"; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# Rust: the project's toolchain with the wasm32 target, and the one Trunk compiles with.
+if ! rustup toolchain list | grep -q "^$RUST_TOOLCHAIN"; then
+  say "installing rust $RUST_TOOLCHAIN"
+  rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal -c clippy,rustfmt
+fi
+for component in clippy rustfmt; do
+  if ! rustup component list --toolchain "$RUST_TOOLCHAIN" --installed | grep -q "^$component"; then
+    rustup component add --toolchain "$RUST_TOOLCHAIN" "$component"
+  fi
+done
+if ! rustup target list --toolchain "$RUST_TOOLCHAIN" --installed | grep -q '^wasm32-unknown-unknown$'; then
+  say "adding the wasm32 target"
+  rustup target add --toolchain "$RUST_TOOLCHAIN" wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli (also provides wasm-bindgen-test-runner). Without --locked: the
+# registry snapshot here lacks a crate its lock file pins (see shared/TOOLCHAIN.md).
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 8 minutes)"
+  cargo "+$RUST_TOOLCHAIN" install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# Trunk, compiled with the toolchain it requires; no update check (no network here).
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  if ! rustup toolchain list | grep -q "^$TRUNK_TOOLCHAIN"; then
+    say "installing rust $TRUNK_TOOLCHAIN for trunk"
+    rustup toolchain install "$TRUNK_TOOLCHAIN" --profile minimal
+  fi
+  say "installing trunk $TRUNK_VERSION (about 17 minutes)"
+  cargo "+$TRUNK_TOOLCHAIN" install trunk --version "$TRUNK_VERSION" \
+    --no-default-features --features rustls --force
+fi
+
+# Debian packages: the browser and its driver (same version), and brotli for the bench.
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing ${missing[*]} from Debian"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# npm packages exactly as package-lock.json pins them: wasm-opt (binaryen), playwright-core,
+# axe-core, jose. Reinstalled only when the lock file changed since the last install.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.confidant-lock 2>/dev/null)" != "$lock_sum" ]; then
+  say "installing npm packages from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.confidant-lock
+fi
+
+say "ready"

@@ -1,0 +1,107 @@
+//! A small command-line reader: `confidant COMMAND [--flag value]...`.
+//!
+//! Hand-written rather than a parser crate, to keep the binary's dependency tree small;
+//! the commands have few options and no positional arguments.
+
+use std::collections::VecDeque;
+
+#[derive(Debug)]
+pub struct Arguments {
+    words: VecDeque<String>,
+}
+
+impl Arguments {
+    pub fn from_env() -> Self {
+        Self::from_words(std::env::args().skip(1))
+    }
+
+    pub fn from_words(words: impl IntoIterator<Item = String>) -> Self {
+        Self {
+            words: words.into_iter().collect(),
+        }
+    }
+
+    /// The next word, when it is a command rather than an option.
+    pub fn command(&mut self) -> Option<String> {
+        match self.words.front() {
+            Some(word) if !word.starts_with("--") || word == "--help" => self.words.pop_front(),
+            _ => None,
+        }
+    }
+
+    /// Takes every `--name VALUE` (or `--name=VALUE`) given.
+    pub fn values(&mut self, name: &str) -> Result<Vec<String>, String> {
+        let flag = format!("--{name}");
+        let prefix = format!("--{name}=");
+        let mut found = Vec::new();
+        let mut rest = VecDeque::new();
+        while let Some(word) = self.words.pop_front() {
+            if word == flag {
+                match self.words.pop_front() {
+                    Some(value) if !value.starts_with("--") => found.push(value),
+                    _ => return Err(format!("`{flag}` needs a value")),
+                }
+            } else if let Some(value) = word.strip_prefix(&prefix) {
+                found.push(value.to_owned());
+            } else {
+                rest.push_back(word);
+            }
+        }
+        self.words = rest;
+        Ok(found)
+    }
+
+    /// Takes `--name VALUE` given at most once.
+    pub fn value(&mut self, name: &str) -> Result<Option<String>, String> {
+        let mut values = self.values(name)?;
+        match values.len() {
+            0 | 1 => Ok(values.pop()),
+            _ => Err(format!("`--{name}` is given more than once")),
+        }
+    }
+
+    /// Fails on anything left over, so that a misspelt option is not silently ignored.
+    pub fn finish(self) -> Result<(), String> {
+        match self.words.front() {
+            None => Ok(()),
+            Some(word) => Err(format!("unexpected argument `{word}`")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arguments(line: &str) -> Arguments {
+        Arguments::from_words(line.split_whitespace().map(str::to_owned))
+    }
+
+    #[test]
+    fn reads_a_command_and_its_options() {
+        let mut args = arguments("serve --listen 127.0.0.1:9 --data=d --frame-ancestor a --frame-ancestor b");
+        assert_eq!(args.command().as_deref(), Some("serve"));
+        assert_eq!(args.value("listen"), Ok(Some("127.0.0.1:9".to_owned())));
+        assert_eq!(args.value("data"), Ok(Some("d".to_owned())));
+        assert_eq!(args.values("frame-ancestor"), Ok(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(args.value("static"), Ok(None));
+        assert_eq!(args.finish(), Ok(()));
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_know() {
+        let mut args = arguments("serve --lisen x");
+        args.command();
+        assert_eq!(args.value("listen"), Ok(None));
+        assert_eq!(args.finish(), Err("unexpected argument `--lisen`".to_owned()));
+    }
+
+    #[test]
+    fn refuses_a_flag_without_value_or_given_twice() {
+        assert_eq!(arguments("--data").value("data"), Err("`--data` needs a value".to_owned()));
+        assert_eq!(
+            arguments("--data a --data b").value("data"),
+            Err("`--data` is given more than once".to_owned())
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! `confidant`: the ciphertext store and web server, and the agencies' command-line tool.
+//!
+//! Every subcommand reports failure as one short line on standard error and a non-zero
+//! exit status; nothing it prints ever contains a passphrase, a key or a payload.
+
+mod args;
+mod serve;
+mod static_site;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: confidant <command> [options]
+
+commands:
+  serve   serve the app and the ciphertext store
+          --listen ADDR         address to listen on (default 127.0.0.1:8080)
+          --data DIR            where the store keeps its files (default ./data)
+          --static DIR          the built app to serve (default ./dist)
+          --frame-ancestor ORIGIN
+                                an origin allowed to embed the app in a frame
+                                (repeatable; by default no site may)
+  help    print this message";
+
+fn main() -> ExitCode {
+    let mut arguments = args::Arguments::from_env();
+    let result = match arguments.command().as_deref() {
+        Some("serve") => serve::run(arguments),
+        Some("help" | "--help" | "-h") | None => {
+            say(USAGE);
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`; try `confidant help`")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            complain(&message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints a line for the person at the terminal.
+#[allow(clippy::print_stdout)]
+pub(crate) fn say(line: &str) {
+    println!("{line}");
+}
+
+/// Prints one error line, prefixed so that it is recognisable in a script's output.
+#[allow(clippy::print_stderr)]
+pub(crate) fn complain(line: &str) {
+    eprintln!("confidant: {line}");
+}

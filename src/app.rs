@@ -1,0 +1,160 @@
+//! The root component: which screen is open, and the quick exit that covers them all.
+//!
+//! Screens are in-memory state (see [`crate::browser::navigation`] for why they are not
+//! history entries). All side effects of the shell happen here, at the root; the screens
+//! below only render and call back.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::browser::{clock, navigation, session_storage};
+use crate::components::quick_exit_button::QuickExitButton;
+use crate::quick_exit::DoubleEscape;
+use crate::screens::{home::Home, pending::Pending};
+
+/// The places a worker can be in the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Screen {
+    #[default]
+    Home,
+    Identify,
+    Refer,
+    Inbox,
+    GroupChecklists,
+}
+
+/// What can happen to the shell's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShellAction {
+    Open(Screen),
+    /// The quick exit: forget everything.
+    Exit,
+}
+
+/// The shell's in-memory state. Form answers will hang off this too, so that the quick
+/// exit drops them in one move.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShellState {
+    pub screen: Screen,
+    pub exited: bool,
+}
+
+impl Reducible for ShellState {
+    type Action = ShellAction;
+
+    fn reduce(self: Rc<Self>, action: ShellAction) -> Rc<Self> {
+        match action {
+            ShellAction::Open(screen) if !self.exited => Rc::new(ShellState {
+                screen,
+                exited: false,
+            }),
+            ShellAction::Open(_) => self,
+            ShellAction::Exit => Rc::new(ShellState {
+                screen: Screen::Home,
+                exited: true,
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// Called last by the quick exit, after state and session storage are cleared. Leaves
+    /// for the neutral page unless given (tests give it, to stay on their page).
+    #[prop_or_default]
+    pub on_exit: Option<Callback<()>>,
+}
+
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let state = use_reducer(ShellState::default);
+
+    let quick_exit = {
+        let state = state.clone();
+        let on_exit = props.on_exit.clone();
+        Callback::from(move |()| {
+            state.dispatch(ShellAction::Exit);
+            session_storage::clear();
+            match &on_exit {
+                Some(on_exit) => on_exit.emit(()),
+                None => navigation::leave_for_neutral_page(),
+            }
+        })
+    };
+
+    {
+        let quick_exit = quick_exit.clone();
+        use_effect_with(quick_exit, |quick_exit| {
+            let quick_exit = quick_exit.clone();
+            let keys = RefCell::new(DoubleEscape::default());
+            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+                let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                if event.key() != "Escape" {
+                    keys.borrow_mut().other_key();
+                } else if keys.borrow_mut().press(clock::now_millis()) {
+                    quick_exit.emit(());
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    if state.exited {
+        return html! {};
+    }
+
+    let open = {
+        let state = state.clone();
+        Callback::from(move |screen| state.dispatch(ShellAction::Open(screen)))
+    };
+    let go_home = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.emit(Screen::Home))
+    };
+
+    let body = match state.screen {
+        Screen::Home => html! { <Home onopen={open} /> },
+        Screen::Identify => html! {
+            <Pending title="Identify"
+                intro="Run the identification checklist with a person you are working with."
+                coming="The checklist of trafficking indicators will appear here: it lists the dimensions that are positive and prompts a referral when they are. Nothing you enter will leave this page unsealed." />
+        },
+        Screen::Refer => html! {
+            <Pending title="Refer"
+                intro="Refer a person to the agencies that can support and protect them."
+                coming="The referral form will appear here, with the receiving agencies and their fingerprints. Every answer is sealed on this device before it is sent." />
+        },
+        Screen::Inbox => html! {
+            <Pending title="Inbox"
+                intro="Open the referrals sent to your agency."
+                coming="Your agency will unlock its key here and read, print and acknowledge the sealed referrals addressed to it." />
+        },
+        Screen::GroupChecklists => html! {
+            <Pending title="Group checklists"
+                intro="Work through the checklists of your multi-agency group."
+                coming="The framework, protocol and memorandum-of-understanding checklists will appear here, with a printable draft of the documents they produce." />
+        },
+    };
+
+    html! {
+        <div class="shell">
+            <header class="shell-header">
+                if state.screen == Screen::Home {
+                    <span class="brand">{ "Confidant" }</span>
+                } else {
+                    <button type="button" class="brand brand-link" onclick={go_home}>
+                        { "Confidant" }
+                    </button>
+                }
+                <QuickExitButton onexit={quick_exit} />
+            </header>
+            <main class="screen" id="screen">{ body }</main>
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! The only places the app touches the browser's effects, one module each.
+//!
+//! Components call these functions and never reach for `web_sys` storage, location,
+//! history or the clock themselves.
+
+pub mod clock;
+pub mod document;
+pub mod navigation;
+pub mod session_storage;

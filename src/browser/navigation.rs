@@ -1,0 +1,39 @@
+//! The one place the app touches the location and the history.
+//!
+//! Screens inside the app are in-memory state, not history entries: the app occupies a
+//! single entry, so that leaving it with [`leave_for_neutral_page`] leaves nothing behind
+//! for the back button to return to.
+
+/// Where the quick exit goes unless the page names another address in
+/// `<meta name="confidant-quick-exit" content="...">`: a busy, ordinary website.
+pub const DEFAULT_NEUTRAL_PAGE: &str = "https://www.bbc.com/weather";
+
+/// The neutral address configured for this deployment.
+pub fn neutral_page() -> String {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| {
+            document
+                .query_selector("meta[name=\"confidant-quick-exit\"]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|meta| meta.get_attribute("content"))
+        .filter(|url| !url.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_NEUTRAL_PAGE.to_owned())
+}
+
+/// Replaces the app's history entry with the neutral page.
+///
+/// `location.replace` swaps the current entry instead of pushing one, so the back button
+/// goes to whatever was open before the app, never to the app. The entry's own address is
+/// first reset to the bare origin path, in case anything was appended to it.
+pub fn leave_for_neutral_page() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
+    }
+    let _ = window.location().replace(&neutral_page());
+}

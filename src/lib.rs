@@ -1,0 +1,20 @@
+//! Confidant's web app: a thin Yew shell over the core.
+//!
+//! Everything that can be decided without a browser lives in `confidant-core`. This crate
+//! holds the components, and exactly one module for each browser effect under
+//! [`browser`], so that every place the app touches storage, navigation or the clock can
+//! be found and reviewed in one file.
+
+pub mod app;
+pub mod browser;
+pub mod components;
+pub mod quick_exit;
+pub mod screens;
+
+/// Mounts the app on the page's `<main id="app">` element and tells the boot script that
+/// the WebAssembly module is running (so it stops waiting to show a failure message).
+pub fn start() {
+    let root = browser::document::app_root();
+    yew::Renderer::<app::App>::with_root(root).render();
+    browser::document::mark_started();
+}

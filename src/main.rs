@@ -1,0 +1,3 @@
+fn main() {
+    confidant_web::start();
+}

@@ -1,0 +1,4 @@
+//! One module per screen of the app.
+
+pub mod home;
+pub mod pending;
