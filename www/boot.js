@@ -29,18 +29,11 @@
     return;
   }
 
-  // A module that fails to load, fetch or instantiate surfaces as an unhandled
-  // rejection of the loader's promise, or as an error event on the element.
+  // A module that fails to load, fetch or instantiate surfaces as an error event: on the
+  // window when the start-up module throws (top-level await), on the element when a file
+  // does not arrive or fails its integrity check. Before the app has started, any of
+  // these means it will not.
   window.addEventListener("unhandledrejection", fail);
-  window.addEventListener(
-    "error",
-    function (event) {
-      var target = event.target;
-      if (target && (target.tagName === "SCRIPT" || target.tagName === "LINK")) {
-        fail();
-      }
-    },
-    true
-  );
+  window.addEventListener("error", fail, true);
   window.setTimeout(fail, GIVE_UP_AFTER_MS);
 })();

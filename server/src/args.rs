@@ -79,11 +79,15 @@ mod tests {
 
     #[test]
     fn reads_a_command_and_its_options() {
-        let mut args = arguments("serve --listen 127.0.0.1:9 --data=d --frame-ancestor a --frame-ancestor b");
+        let mut args =
+            arguments("serve --listen 127.0.0.1:9 --data=d --frame-ancestor a --frame-ancestor b");
         assert_eq!(args.command().as_deref(), Some("serve"));
         assert_eq!(args.value("listen"), Ok(Some("127.0.0.1:9".to_owned())));
         assert_eq!(args.value("data"), Ok(Some("d".to_owned())));
-        assert_eq!(args.values("frame-ancestor"), Ok(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(
+            args.values("frame-ancestor"),
+            Ok(vec!["a".to_owned(), "b".to_owned()])
+        );
         assert_eq!(args.value("static"), Ok(None));
         assert_eq!(args.finish(), Ok(()));
     }
@@ -93,12 +97,18 @@ mod tests {
         let mut args = arguments("serve --lisen x");
         args.command();
         assert_eq!(args.value("listen"), Ok(None));
-        assert_eq!(args.finish(), Err("unexpected argument `--lisen`".to_owned()));
+        assert_eq!(
+            args.finish(),
+            Err("unexpected argument `--lisen`".to_owned())
+        );
     }
 
     #[test]
     fn refuses_a_flag_without_value_or_given_twice() {
-        assert_eq!(arguments("--data").value("data"), Err("`--data` needs a value".to_owned()));
+        assert_eq!(
+            arguments("--data").value("data"),
+            Err("`--data` needs a value".to_owned())
+        );
         assert_eq!(
             arguments("--data a --data b").value("data"),
             Err("`--data` is given more than once".to_owned())

@@ -27,12 +27,22 @@ struct ServeConfig {
 
 impl ServeConfig {
     fn from_arguments(mut arguments: Arguments) -> Result<Self, String> {
-        let listen = arguments.value("listen")?.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let listen = arguments
+            .value("listen")?
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
         let listen = listen
             .parse()
             .map_err(|_| format!("`--listen {listen}` is not an address like 127.0.0.1:8080"))?;
-        let data = PathBuf::from(arguments.value("data")?.unwrap_or_else(|| "data".to_owned()));
-        let static_dir = PathBuf::from(arguments.value("static")?.unwrap_or_else(|| "dist".to_owned()));
+        let data = PathBuf::from(
+            arguments
+                .value("data")?
+                .unwrap_or_else(|| "data".to_owned()),
+        );
+        let static_dir = PathBuf::from(
+            arguments
+                .value("static")?
+                .unwrap_or_else(|| "dist".to_owned()),
+        );
         let frame_ancestors = arguments.values("frame-ancestor")?;
         for origin in &frame_ancestors {
             check_origin(origin)?;
@@ -61,7 +71,9 @@ fn check_origin(origin: &str) -> Result<(), String> {
     if well_formed {
         Ok(())
     } else {
-        Err(format!("frame ancestor `{origin}` must be an origin such as https://partner.example"))
+        Err(format!(
+            "frame ancestor `{origin}` must be an origin such as https://partner.example"
+        ))
     }
 }
 
@@ -73,8 +85,12 @@ struct AppState {
 
 pub fn run(arguments: Arguments) -> Result<(), String> {
     let config = ServeConfig::from_arguments(arguments)?;
-    std::fs::create_dir_all(&config.data)
-        .map_err(|error| format!("cannot create the data folder `{}`: {error}", config.data.display()))?;
+    std::fs::create_dir_all(&config.data).map_err(|error| {
+        format!(
+            "cannot create the data folder `{}`: {error}",
+            config.data.display()
+        )
+    })?;
     let site = StaticSite::load(&config.static_dir)?;
     let csp = HeaderValue::from_str(&site.content_security_policy(&config.frame_ancestors))
         .map_err(|_| "the content security policy is not a valid header".to_owned())?;
@@ -125,7 +141,10 @@ async fn static_asset(State(state): State<Arc<AppState>>, uri: Uri) -> Response 
         return response;
     };
     let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if asset.immutable {
@@ -141,8 +160,14 @@ async fn static_asset(State(state): State<Arc<AppState>>, uri: Uri) -> Response 
 /// Headers every response of the site carries.
 fn security_headers(headers: &mut HeaderMap, csp: &HeaderValue) {
     headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static(
@@ -150,8 +175,14 @@ fn security_headers(headers: &mut HeaderMap, csp: &HeaderValue) {
              microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()",
         ),
     );
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
 }
 
 async fn shutdown_signal() {

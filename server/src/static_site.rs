@@ -42,7 +42,12 @@ impl StaticSite {
         })?;
         let page = String::from_utf8_lossy(&index.body);
         let inline_script_hashes = inline_scripts(&page)
-            .map(|script| format!("'sha256-{}'", Base64::encode_string(&Sha256::digest(script))))
+            .map(|script| {
+                format!(
+                    "'sha256-{}'",
+                    Base64::encode_string(&Sha256::digest(script))
+                )
+            })
             .collect();
         Ok(Self {
             assets,
@@ -84,7 +89,11 @@ impl StaticSite {
     }
 }
 
-fn read_folder(root: &Path, folder: &Path, assets: &mut HashMap<String, Asset>) -> Result<(), String> {
+fn read_folder(
+    root: &Path,
+    folder: &Path,
+    assets: &mut HashMap<String, Asset>,
+) -> Result<(), String> {
     let entries = std::fs::read_dir(folder)
         .map_err(|error| format!("cannot read `{}`: {error}", folder.display()))?;
     for entry in entries {
@@ -95,7 +104,8 @@ fn read_folder(root: &Path, folder: &Path, assets: &mut HashMap<String, Asset>) 
             read_folder(root, &path, assets)?;
             continue;
         }
-        let body = std::fs::read(&path).map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
+        let body = std::fs::read(&path)
+            .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
         let relative = path.strip_prefix(root).unwrap_or(&path);
         let url_path = format!(
             "/{}",

@@ -7,7 +7,9 @@
 /// refuses access to storage (private modes, sandboxed frames): there is then nothing to
 /// clear.
 pub fn clear() {
-    if let Some(storage) = web_sys::window().and_then(|window| window.session_storage().ok().flatten()) {
+    if let Some(storage) =
+        web_sys::window().and_then(|window| window.session_storage().ok().flatten())
+    {
         let _ = storage.clear();
     }
 }

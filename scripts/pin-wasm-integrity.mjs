@@ -1,0 +1,36 @@
+// Trunk post-build hook: makes the browser check the WebAssembly module's integrity.
+//
+// Trunk pins the JS glue and the stylesheet with Subresource Integrity, but it announces
+// the .wasm with <link rel="preload" as="fetch" integrity=…>, and Chromium ignores
+// `integrity` on that kind of preload (it says so in the console). This hook replaces
+// the preload with a fetch that carries the module's SHA-384 and hands its response to
+// the loader, so a module that differs from the one built is refused, never run.
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const staging = process.env.TRUNK_STAGING_DIR;
+const html = process.env.TRUNK_HTML_FILE ?? "index.html";
+if (!staging) {
+  console.error("pin-wasm-integrity: run me as a Trunk post_build hook (TRUNK_STAGING_DIR unset)");
+  process.exit(1);
+}
+const pagePath = join(staging, html.split("/").pop());
+let page = readFileSync(pagePath, "utf8");
+
+const init = page.match(/init\(\{ module_or_path: '([^']+\.wasm)' \}\)/);
+if (!init) {
+  console.error("pin-wasm-integrity: the page has no `init({ module_or_path: '….wasm' })` to pin");
+  process.exit(1);
+}
+const wasmUrl = init[1];
+const wasm = readFileSync(join(staging, wasmUrl.split("/").pop()));
+const integrity = `sha384-${createHash("sha384").update(wasm).digest("base64")}`;
+
+page = page.replace(
+  init[0],
+  `init({ module_or_path: fetch('${wasmUrl}', { integrity: '${integrity}' }) })`,
+);
+page = page.replace(/<link rel="preload" href="[^"]+\.wasm"[^>]*>/, "");
+writeFileSync(pagePath, page);
+console.log(`pin-wasm-integrity: ${wasmUrl} pinned as ${integrity}`);

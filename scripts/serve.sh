@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the release app and serves it with `confidant serve` on 127.0.0.1, with the
+# store's files under ./data. PORT (default 8080) picks the port.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+trunk build --release --locked
+cargo build --release --locked -p confidant
+exec target/release/confidant serve --listen "127.0.0.1:${PORT:-8080}" --data ./data --static dist

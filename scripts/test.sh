@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test Confidant has, in order, and stops at the first failure:
+# formatting, lints (host and wasm32), native tests, the same core tests and the app's
+# component tests in headless Chromium, the release build, and end-to-end tests that
+# drive Chromium against the release build served by `confidant serve`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Two loaded cores make a cold headless Chromium slow to start.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "formatting"
+cargo fmt --all --check
+
+step "lints (host)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "lints (wasm32)"
+cargo clippy --workspace --exclude confidant --all-targets --locked \
+  --target wasm32-unknown-unknown -- -D warnings
+
+step "tests (host)"
+cargo test --workspace --locked
+
+step "tests (wasm32, headless Chromium)"
+cargo test --locked --target wasm32-unknown-unknown -p confidant-core -p confidant-web
+
+step "release build of the app (Trunk)"
+trunk build --release --locked
+
+step "the server binary"
+cargo build --locked -p confidant
+
+step "end to end (Playwright driving Chromium against confidant serve)"
+CONFIDANT_BIN="$PWD/target/debug/confidant" CONFIDANT_DIST="$PWD/dist" \
+  node --test --test-concurrency=1 tests/e2e/

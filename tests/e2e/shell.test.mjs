@@ -1,0 +1,171 @@
+// The release build of the app, served by the real server, in headless Chromium.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launchBrowser, NEUTRAL_PAGE, openApp, serveNeutralPage, startServer } from "./support.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  await serveNeutralPage(browser);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("the quick exit by keyboard leaves nothing to go back to", async () => {
+  const page = await browser.newPage();
+  await openApp(page, server.url);
+  await page.getByRole("button", { name: /Identify/ }).click();
+  await page.getByRole("heading", { name: "Identify" }).waitFor();
+  // Something another script could have left in this tab's session storage.
+  await page.evaluate(() => sessionStorage.setItem("left-behind", "canary-7f3a"));
+
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  await page.waitForURL(`${NEUTRAL_PAGE}**`);
+
+  await page.goBack();
+  const url = page.url();
+  assert.ok(!url.startsWith(server.url), `back returned to the app: ${url}`);
+  const body = await page.evaluate(() => document.body?.innerText ?? "");
+  assert.ok(!body.includes("Identify"), "the previous screen is still visible");
+
+  // The same tab, back on the app's origin: session storage was cleared on exit.
+  await page.goto(`${server.url}api/v1/health`);
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  await page.close();
+});
+
+test("the quick exit button is on every screen and works", async () => {
+  const page = await browser.newPage();
+  await openApp(page, server.url);
+  for (const screen of ["Identify", "Refer", "Inbox", "Group checklists"]) {
+    await page.getByRole("button", { name: new RegExp(screen) }).click();
+    await page.getByRole("heading", { name: screen }).waitFor();
+    assert.ok(await page.getByRole("button", { name: /Quick exit/ }).isVisible());
+    await page.getByRole("button", { name: "Confidant" }).click();
+  }
+  await page.getByRole("button", { name: /Quick exit/ }).click();
+  await page.waitForURL(`${NEUTRAL_PAGE}**`);
+  await page.close();
+});
+
+test("the page loads under the server's real headers with no violation or error", async () => {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") {
+      problems.push(`${message.type()}: ${message.text()}`);
+    }
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      window.__violations = window.__violations ?? [];
+      window.__violations.push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+
+  const response = await page.goto(server.url);
+  const headers = response.headers();
+  const csp = headers["content-security-policy"];
+  assert.ok(csp, "no Content-Security-Policy header");
+  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|\s\*/);
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(headers["referrer-policy"], "no-referrer");
+  assert.equal(headers["x-content-type-options"], "nosniff");
+  assert.ok(headers["permissions-policy"]?.includes("camera=()"));
+
+  await page.waitForSelector('html[data-confidant="started"]', { timeout: 60_000 });
+  await page.getByRole("button", { name: /Inbox/ }).click();
+  await page.getByRole("heading", { name: "Inbox" }).waitFor();
+
+  // Every asset the page loads is pinned by Subresource Integrity.
+  const unpinned = await page.evaluate(() =>
+    [...document.querySelectorAll("script[src], link[href]")]
+      .filter((element) => !element.integrity)
+      .map((element) => element.outerHTML),
+  );
+  assert.deepEqual(unpinned, []);
+  const wasm = await page.evaluate(
+    () => performance.getEntriesByType("resource").filter((entry) => entry.name.endsWith(".wasm")).length,
+  );
+  assert.ok(wasm >= 1, "the WebAssembly module was not loaded");
+
+  assert.deepEqual(await page.evaluate(() => window.__violations ?? []), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a browser without WebAssembly gets an explanation", async () => {
+  const page = await browser.newPage();
+  await page.addInitScript(() => {
+    delete window.WebAssembly;
+  });
+  await page.goto(server.url);
+  await page.getByRole("heading", { name: "Confidant cannot start in this browser" }).waitFor();
+  assert.equal(await page.getAttribute("html", "data-confidant"), "failed");
+  await page.close();
+});
+
+test("a module that fails to load gets an explanation", async () => {
+  const page = await browser.newPage();
+  await page.route("**/*.wasm", (route) => route.fulfill({ status: 500, body: "" }));
+  await page.goto(server.url);
+  await page.getByRole("heading", { name: "Confidant cannot start in this browser" }).waitFor();
+  await page.close();
+});
+
+test("a WebAssembly module that differs from the one built is refused", async () => {
+  const page = await browser.newPage();
+  let tampered = false;
+  await page.route("**/*.wasm", async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[body.length - 1] ^= 0x01;
+    tampered = true;
+    await route.fulfill({ response, body });
+  });
+  await page.goto(server.url);
+  await page.getByRole("heading", { name: "Confidant cannot start in this browser" }).waitFor();
+  assert.ok(tampered);
+  assert.equal(await page.locator("#app h1").count(), 0, "the tampered module ran");
+  await page.close();
+});
+
+test("the shell fits a 320 px wide screen", async () => {
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 320, height: 640 });
+  await openApp(page, server.url);
+  for (const screen of [null, "Group checklists"]) {
+    if (screen) {
+      await page.getByRole("button", { name: new RegExp(screen) }).click();
+      await page.getByRole("heading", { name: screen }).waitFor();
+    }
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    assert.equal(overflow, 0, "the page scrolls sideways at 320 px");
+    assert.ok(await page.getByRole("button", { name: /Quick exit/ }).isVisible());
+  }
+  await page.close();
+});
+
+test("the server refuses to frame the app for sites not on its list", async () => {
+  const framed = await startServer({ args: ["--frame-ancestor", "https://partner.example"] });
+  try {
+    const response = await fetch(framed.url);
+    const csp = response.headers.get("content-security-policy");
+    assert.match(csp, /frame-ancestors https:\/\/partner\.example(;|$)/);
+    const wasm = await fetch(`${framed.url}does-not-exist.wasm`);
+    assert.equal(wasm.status, 404);
+  } finally {
+    await framed.stop();
+  }
+});
