@@ -60,11 +60,28 @@ impl Arguments {
         }
     }
 
+    /// Takes a `--name` switch, saying whether it was given.
+    pub fn flag(&mut self, name: &str) -> Result<bool, String> {
+        let flag = format!("--{name}");
+        let before = self.words.len();
+        self.words.retain(|word| *word != flag);
+        match before - self.words.len() {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(format!("`{flag}` is given more than once")),
+        }
+    }
+
     /// Fails on anything left over, so that a misspelt option is not silently ignored.
     pub fn finish(self) -> Result<(), String> {
         match self.words.front() {
             None => Ok(()),
-            Some(word) => Err(format!("unexpected argument `{word}`")),
+            Some(word) if word.starts_with("--") => Err(format!("unknown option `{word}`")),
+            // A stray value is not repeated: it may be a passphrase typed where none
+            // belongs, and error lines end up in logs.
+            Some(_) => {
+                Err("unexpected value among the options (each option takes one value)".to_owned())
+            }
         }
     }
 }
@@ -93,14 +110,32 @@ mod tests {
     }
 
     #[test]
+    fn reads_switches() {
+        let mut args = arguments("--passphrase --to a.jwk");
+        assert_eq!(args.flag("passphrase"), Ok(true));
+        assert_eq!(args.flag("verbose"), Ok(false));
+        assert_eq!(args.values("to"), Ok(vec!["a.jwk".to_owned()]));
+        assert_eq!(
+            arguments("--x --x").flag("x"),
+            Err("`--x` is given more than once".to_owned())
+        );
+    }
+
+    #[test]
     fn refuses_what_it_does_not_know() {
         let mut args = arguments("serve --lisen x");
         args.command();
         assert_eq!(args.value("listen"), Ok(None));
-        assert_eq!(
-            args.finish(),
-            Err("unexpected argument `--lisen`".to_owned())
-        );
+        assert_eq!(args.finish(), Err("unknown option `--lisen`".to_owned()));
+    }
+
+    #[test]
+    fn does_not_repeat_stray_values() {
+        let mut args = arguments("seal --passphrase hunter2-canary");
+        args.command();
+        assert_eq!(args.flag("passphrase"), Ok(true));
+        let error = args.finish().unwrap_err();
+        assert!(!error.contains("hunter2-canary"), "{error}");
     }
 
     #[test]

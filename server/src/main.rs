@@ -4,6 +4,10 @@
 //! exit status; nothing it prints ever contains a passphrase, a key or a payload.
 
 mod args;
+mod keygen;
+mod open;
+mod seal;
+mod secrets;
 mod serve;
 mod static_site;
 
@@ -20,12 +24,29 @@ commands:
           --frame-ancestor ORIGIN
                                 an origin allowed to embed the app in a frame
                                 (repeatable; by default no site may)
-  help    print this message";
+  keygen  create an agency key pair
+          --out NAME            writes NAME.key (private) and NAME.jwk (public)
+          --passphrase-file F   the key's passphrase (else asked twice at the terminal)
+  seal    seal the JSON on standard input; the packet goes to standard output
+          --to AGENCY.jwk       an agency to seal for (repeatable)
+          --passphrase-file F   also seal for whoever knows this passphrase
+          --passphrase          the same, asked at the terminal
+          --form ID@VERSION     the form the payload answers (default unspecified@0)
+  open    open the packet on standard input; the payload goes to standard output
+          --key NAME.key        open as this agency
+          --passphrase-file F   the key file's passphrase, or without --key the
+                                packet's passphrase (else asked at the terminal)
+  help    print this message
+
+Passphrases are never taken from the command line.";
 
 fn main() -> ExitCode {
     let mut arguments = args::Arguments::from_env();
     let result = match arguments.command().as_deref() {
         Some("serve") => serve::run(arguments),
+        Some("keygen") => keygen::run(arguments),
+        Some("seal") => seal::run(arguments),
+        Some("open") => open::run(arguments),
         Some("help" | "--help" | "-h") | None => {
             say(USAGE);
             Ok(())

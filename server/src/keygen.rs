@@ -1,0 +1,89 @@
+//! `confidant keygen --out NAME`: a new agency key pair.
+//!
+//! Writes `NAME.key` (the private key, sealed under a passphrase with Argon2id, readable
+//! only by its owner) and `NAME.jwk` (the public key to publish), and prints the
+//! fingerprint that partners compare when they first trust the key.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyFile};
+
+use crate::args::Arguments;
+use crate::secrets;
+
+pub fn run(mut arguments: Arguments) -> Result<(), String> {
+    let out = arguments
+        .value("out")?
+        .ok_or("`confidant keygen` needs `--out NAME`")?;
+    let passphrase_file = arguments.value("passphrase-file")?;
+    arguments.finish()?;
+
+    let key_path = PathBuf::from(format!("{out}.key"));
+    let jwk_path = PathBuf::from(format!("{out}.jwk"));
+    for path in [&key_path, &jwk_path] {
+        if path.exists() {
+            return Err(format!(
+                "`{}` already exists; choose another --out",
+                path.display()
+            ));
+        }
+    }
+    let passphrase = secrets::from_file_or_prompt(
+        passphrase_file.as_deref(),
+        "Passphrase for the new private key: ",
+        true,
+    )?;
+
+    let mut rng = getrandom::SysRng;
+    let pair = AgencyKeyPair::generate(&mut rng).map_err(|error| error.to_string())?;
+    let key_file = KeyFile::seal(
+        &pair.secret,
+        &pair.public,
+        &passphrase,
+        KdfParams::DEFAULT,
+        &mut rng,
+    )
+    .map_err(|error| error.to_string())?;
+
+    write_new(&key_path, key_file.as_bytes(), true)?;
+    if let Err(error) = write_new(
+        &jwk_path,
+        format!("{}\n", pair.public.to_jwk_json()).as_bytes(),
+        false,
+    ) {
+        // Half a key pair is worse than none: the private key would have no public half.
+        let _ = std::fs::remove_file(&key_path);
+        return Err(error);
+    }
+    crate::say(&format!(
+        "wrote {} (private, keep it safe) and {} (public)",
+        key_path.display(),
+        jwk_path.display()
+    ));
+    crate::say(&format!("fingerprint: {}", pair.public.fingerprint()));
+    Ok(())
+}
+
+/// Creates `path`, failing if it exists; a private file is readable by its owner only.
+fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<(), String> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let failed = |error: std::io::Error| format!("cannot write `{}`: {error}", path.display());
+    let mut file = options.open(path).map_err(failed)?;
+    let written = file.write_all(contents).and_then(|()| file.sync_all());
+    if let Err(error) = written {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(failed(error));
+    }
+    Ok(())
+}

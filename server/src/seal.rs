@@ -1,0 +1,120 @@
+//! `confidant seal`: reads a JSON payload on standard input and writes a sealed packet
+//! to standard output, for agency keys (`--to AGENCY.jwk`, repeatable) and optionally a
+//! shared passphrase (`--passphrase-file FILE`).
+
+use std::io::{Read, Write};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use confidant_core::keys::PublicKey;
+use confidant_core::packet::{FormRef, MAX_PADDED_PAYLOAD_LEN, Recipient, seal_packet};
+use zeroize::Zeroizing;
+
+use crate::args::Arguments;
+use crate::secrets;
+
+pub fn run(mut arguments: Arguments) -> Result<(), String> {
+    let agency_keys = arguments.values("to")?;
+    let passphrase_file = arguments.value("passphrase-file")?;
+    let passphrase_prompt = arguments.flag("passphrase")?;
+    let form = arguments
+        .value("form")?
+        .unwrap_or_else(|| "unspecified@0".to_owned());
+    arguments.finish()?;
+
+    let form = parse_form(&form)?;
+    let mut recipients = Vec::new();
+    for path in &agency_keys {
+        let jwk = std::fs::read_to_string(path)
+            .map_err(|error| format!("cannot read the public key `{path}`: {error}"))?;
+        let key = PublicKey::from_jwk_json(&jwk).map_err(|error| format!("`{path}`: {error}"))?;
+        recipients.push(Recipient::Agency(key));
+    }
+    if passphrase_file.is_some() || passphrase_prompt {
+        let passphrase = secrets::from_file_or_prompt(
+            passphrase_file.as_deref(),
+            "Passphrase to seal the packet with: ",
+            true,
+        )?;
+        recipients.push(Recipient::Passphrase(passphrase));
+    }
+    if recipients.is_empty() {
+        return Err(
+            "name at least one recipient: --to AGENCY.jwk or --passphrase-file FILE".to_owned(),
+        );
+    }
+
+    let payload = read_payload()?;
+    let created = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| "the system clock is before 1970".to_owned())?
+        .as_secs();
+    let packet = seal_packet(
+        &payload,
+        &form,
+        created,
+        &recipients,
+        &mut getrandom::SysRng,
+    )
+    .map_err(|error| error.to_string())?;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(packet.as_bytes())
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush())
+        .map_err(|error| format!("cannot write the packet: {error}"))
+}
+
+/// `ID@VERSION`, as in `referral@1.0`.
+fn parse_form(text: &str) -> Result<FormRef, String> {
+    match text.rsplit_once('@') {
+        Some((id, version)) if !id.is_empty() && !version.is_empty() => Ok(FormRef {
+            id: id.to_owned(),
+            version: version.to_owned(),
+        }),
+        _ => Err(format!(
+            "`--form {text}` must look like ID@VERSION, e.g. referral@1"
+        )),
+    }
+}
+
+/// The payload from standard input, checked to be JSON before anything is sealed: a
+/// recipient could do nothing with anything else.
+fn read_payload() -> Result<Zeroizing<String>, String> {
+    let mut payload = Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .take(MAX_PADDED_PAYLOAD_LEN as u64 + 1)
+        .read_to_string(&mut payload)
+        .map_err(|error| format!("cannot read the payload from standard input: {error}"))?;
+    if payload.len() > MAX_PADDED_PAYLOAD_LEN {
+        return Err(format!(
+            "the payload is larger than {MAX_PADDED_PAYLOAD_LEN} bytes"
+        ));
+    }
+    // Position only: the message must not repeat any of the payload.
+    serde_json::from_str::<serde::de::IgnoredAny>(&payload).map_err(|error| {
+        format!(
+            "the payload on standard input is not JSON (line {}, column {})",
+            error.line(),
+            error.column()
+        )
+    })?;
+    Ok(payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_form_references() {
+        let form = parse_form("referral@1.2").unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(
+            (form.id.as_str(), form.version.as_str()),
+            ("referral", "1.2")
+        );
+        assert!(parse_form("referral").is_err());
+        assert!(parse_form("@1").is_err());
+        assert!(parse_form("referral@").is_err());
+    }
+}

@@ -1,0 +1,344 @@
+//! The agencies' commands, run as a real process: `confidant keygen`, `seal` and `open`.
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const PAYLOAD: &str =
+    r#"{"name":"canary-Amal-9f2c","answers":{"q1":"yes","note":"canary-note-77d1"}}"#;
+
+/// A scratch folder of this test process, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "confidant-cli-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn confidant(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_confidant"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command may fail before it reads its input; a closed pipe is then expected.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Asserts the command failed with exactly one line on standard error, and returns it.
+fn failure(output: &Output) -> String {
+    assert!(
+        !output.status.success(),
+        "expected a failure, got {}",
+        text(&output.stdout)
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "a failure wrote to stdout: {}",
+        text(&output.stdout)
+    );
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "not one line: {stderr:?}");
+    stderr.trim_end().to_owned()
+}
+
+fn success(output: &Output) -> String {
+    assert!(output.status.success(), "failed: {}", text(&output.stderr));
+    text(&output.stdout)
+}
+
+fn keygen(scratch: &Scratch, name: &str, passphrase: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let passphrase_file = scratch.write(&format!("{name}.pass"), &format!("{passphrase}\n"));
+    let out = scratch.path(name);
+    let printed = success(&confidant(
+        &[
+            "keygen",
+            "--out",
+            out.to_str().unwrap(),
+            "--passphrase-file",
+            passphrase_file.to_str().unwrap(),
+        ],
+        "",
+    ));
+    assert!(printed.contains("fingerprint: "), "{printed}");
+    (
+        scratch.path(&format!("{name}.key")),
+        scratch.path(&format!("{name}.jwk")),
+        passphrase_file,
+    )
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn keygen_writes_a_private_key_file_and_a_public_jwk() {
+    let scratch = Scratch::new();
+    let (key, jwk, pass) = keygen(&scratch, "shelter", "correct horse battery staple");
+
+    let public =
+        confidant_core::keys::PublicKey::from_jwk_json(&std::fs::read_to_string(&jwk).unwrap())
+            .unwrap();
+    let key_text = std::fs::read_to_string(&key).unwrap();
+    assert_eq!(
+        confidant_core::keys::KeyFile::public_key(&key_text).unwrap(),
+        public
+    );
+    assert!(!key_text.contains("correct horse"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    // The fingerprint printed is the key's.
+    let again = confidant(
+        &[
+            "keygen",
+            "--out",
+            arg(&scratch.path("other")),
+            "--passphrase-file",
+            arg(&pass),
+        ],
+        "",
+    );
+    let printed = success(&again);
+    let other = std::fs::read_to_string(scratch.path("other.jwk")).unwrap();
+    let other = confidant_core::keys::PublicKey::from_jwk_json(&other).unwrap();
+    assert!(
+        printed.contains(&format!("fingerprint: {}", other.fingerprint())),
+        "{printed}"
+    );
+
+    // An existing key pair is never overwritten.
+    let error = failure(&confidant(
+        &[
+            "keygen",
+            "--out",
+            arg(&scratch.path("shelter")),
+            "--passphrase-file",
+            arg(&pass),
+        ],
+        "",
+    ));
+    assert!(error.contains("already exists"), "{error}");
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), key_text);
+}
+
+#[test]
+fn a_packet_sealed_to_two_agencies_and_a_passphrase_opens_for_each() {
+    let scratch = Scratch::new();
+    let (police_key, police_jwk, police_pass) = keygen(&scratch, "police", "police passphrase");
+    let (shelter_key, shelter_jwk, shelter_pass) =
+        keygen(&scratch, "shelter", "shelter passphrase");
+    let shared = scratch.write("shared.pass", "a passphrase read aloud over the phone");
+
+    let packet = success(&confidant(
+        &[
+            "seal",
+            "--to",
+            arg(&police_jwk),
+            "--to",
+            arg(&shelter_jwk),
+            "--passphrase-file",
+            arg(&shared),
+            "--form",
+            "referral@1",
+        ],
+        PAYLOAD,
+    ));
+    assert!(!packet.contains("canary"), "plaintext in the packet");
+    let parsed = confidant_core::packet::Packet::parse(packet.trim()).unwrap();
+    assert_eq!(parsed.meta().form_id(), "referral");
+    assert_eq!(parsed.recipients().len(), 3);
+
+    for (key, pass) in [(&police_key, &police_pass), (&shelter_key, &shelter_pass)] {
+        let opened = success(&confidant(
+            &["open", "--key", arg(key), "--passphrase-file", arg(pass)],
+            &packet,
+        ));
+        assert_eq!(opened.trim_end(), PAYLOAD);
+    }
+    let opened = success(&confidant(
+        &["open", "--passphrase-file", arg(&shared)],
+        &packet,
+    ));
+    assert_eq!(opened.trim_end(), PAYLOAD);
+}
+
+#[test]
+fn every_way_of_failing_to_open_reads_the_same() {
+    let scratch = Scratch::new();
+    let (police_key, police_jwk, police_pass) = keygen(&scratch, "police", "police passphrase");
+    let (other_key, _, other_pass) = keygen(&scratch, "other", "other passphrase");
+    let shared = scratch.write("shared.pass", "the right passphrase");
+    let wrong = scratch.write("wrong.pass", "the wrong passphrase");
+    let packet = success(&confidant(
+        &[
+            "seal",
+            "--to",
+            arg(&police_jwk),
+            "--passphrase-file",
+            arg(&shared),
+        ],
+        PAYLOAD,
+    ));
+
+    let opaque = "confidant: could not open the packet with this key";
+    // Another agency's key.
+    let error = failure(&confidant(
+        &[
+            "open",
+            "--key",
+            arg(&other_key),
+            "--passphrase-file",
+            arg(&other_pass),
+        ],
+        &packet,
+    ));
+    assert_eq!(error, opaque);
+    // The wrong passphrase for the packet.
+    let error = failure(&confidant(
+        &["open", "--passphrase-file", arg(&wrong)],
+        &packet,
+    ));
+    assert_eq!(error, opaque);
+    // A tampered ciphertext.
+    let mut value: serde_json::Value = serde_json::from_str(&packet).unwrap();
+    let ciphertext = value["ciphertext"].as_str().unwrap().to_owned();
+    let flipped = if ciphertext.starts_with('A') {
+        "B"
+    } else {
+        "A"
+    };
+    value["ciphertext"] = serde_json::Value::String(format!("{flipped}{}", &ciphertext[1..]));
+    let error = failure(&confidant(
+        &[
+            "open",
+            "--key",
+            arg(&police_key),
+            "--passphrase-file",
+            arg(&police_pass),
+        ],
+        &value.to_string(),
+    ));
+    assert_eq!(error, opaque);
+
+    // The wrong passphrase for the key file is about the key file, not the packet.
+    let error = failure(&confidant(
+        &[
+            "open",
+            "--key",
+            arg(&police_key),
+            "--passphrase-file",
+            arg(&wrong),
+        ],
+        &packet,
+    ));
+    assert!(error.starts_with("confidant: "), "{error}");
+    assert_ne!(error, opaque);
+}
+
+#[test]
+fn bad_input_gets_one_clear_line_and_never_an_echo() {
+    let scratch = Scratch::new();
+    let (key, jwk, pass) = keygen(&scratch, "police", "police passphrase");
+
+    let error = failure(&confidant(
+        &["open", "--key", arg(&key), "--passphrase-file", arg(&pass)],
+        "not json at all",
+    ));
+    assert!(error.contains("not a packet"), "{error}");
+
+    let error = failure(&confidant(
+        &["open", "--key", arg(&key), "--passphrase-file", arg(&pass)],
+        r#"{"protected":"e30"}"#,
+    ));
+    assert!(error.contains("not a packet"), "{error}");
+
+    let error = failure(&confidant(
+        &["seal", "--to", arg(&jwk)],
+        "canary-not-json-5e1b {",
+    ));
+    assert!(error.contains("not JSON"), "{error}");
+    assert!(!error.contains("canary"), "{error}");
+
+    let error = failure(&confidant(&["seal"], PAYLOAD));
+    assert!(error.contains("at least one recipient"), "{error}");
+
+    let error = failure(&confidant(&["seal", "--to", arg(&key)], PAYLOAD));
+    assert!(error.starts_with("confidant: "), "{error}");
+
+    let error = failure(&confidant(
+        &["seal", "--to", arg(&jwk), "--form", "referral"],
+        PAYLOAD,
+    ));
+    assert!(error.contains("ID@VERSION"), "{error}");
+
+    // A passphrase typed on the command line is refused and not repeated.
+    let error = failure(&confidant(
+        &[
+            "seal",
+            "--to",
+            arg(&jwk),
+            "--passphrase",
+            "canary-secret-31",
+        ],
+        PAYLOAD,
+    ));
+    assert!(!error.contains("canary"), "{error}");
+
+    let empty = scratch.write("empty.pass", "\n");
+    let error = failure(&confidant(
+        &[
+            "keygen",
+            "--out",
+            arg(&scratch.path("x")),
+            "--passphrase-file",
+            arg(&empty),
+        ],
+        "",
+    ));
+    assert!(error.contains("empty"), "{error}");
+    assert!(!scratch.path("x.key").exists());
+
+    let error = failure(&confidant(&["frobnicate"], ""));
+    assert!(error.contains("unknown command"), "{error}");
+}
