@@ -1,0 +1,717 @@
+//! Agency keys: X25519 key pairs, their public JWK form, their fingerprints, and the
+//! passphrase-encrypted key file that is the only form in which a secret key is stored.
+//!
+//! A receiving agency generates one key pair, publishes the public key (a JWK whose `kid`
+//! is its RFC 7638 thumbprint) in the recipient directory, and keeps the secret key in a
+//! key file sealed with Argon2id and AES-256-GCM (format in `docs/keyfile.md`).
+//!
+//! This module never writes a secret anywhere but into a key file, never prints one
+//! (`Debug` shows `AgencySecretKey(..)`), never puts one in an error, and does no I/O:
+//! the key file is a `String` that the caller stores.
+
+use core::fmt;
+
+use rand_core::TryCryptoRng;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::b64;
+use crate::json_object::JsonObject;
+use crate::primitives::{self, X25519_LEN};
+use crate::random::random_bytes;
+use crate::untrusted_text::shown;
+
+/// The JWE `alg` an agency key is used with.
+pub const AGENCY_KEY_ALG: &str = "ECDH-ES+A256KW";
+
+// ---------------------------------------------------------------------------------------
+// Public keys
+
+/// An agency's X25519 public key, checked: 32 bytes, canonical, not a low-order point, with its key
+/// id computed from the key itself.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    x: [u8; X25519_LEN],
+    kid: String,
+}
+
+impl PublicKey {
+    /// Parses a public JWK strictly.
+    ///
+    /// Required: `kty` = `OKP`, `crv` = `X25519`, `x` (32 bytes). Optional, but checked
+    /// when present: `kid` (must equal the RFC 7638 thumbprint), `use` (must be `enc`),
+    /// `alg` (must be `ECDH-ES+A256KW`). Anything else is refused, private key material
+    /// (`d`) above all.
+    pub fn from_jwk_json(json: &str) -> Result<Self, KeyError> {
+        let JsonObject(raw): JsonObject<RawPublicJwk> = serde_json::from_str(json)
+            .map_err(|error| KeyError::MalformedJson(error.to_string()))?;
+        Self::from_raw_jwk(raw)
+    }
+
+    fn from_raw_jwk(raw: RawPublicJwk) -> Result<Self, KeyError> {
+        if raw.d.is_some() {
+            return Err(KeyError::PrivateKeyMaterial);
+        }
+        let kty = raw.kty.ok_or(KeyError::Missing("kty"))?;
+        if kty != "OKP" {
+            return Err(KeyError::Unsupported {
+                member: "kty",
+                value: shown(&kty),
+            });
+        }
+        let crv = raw.crv.ok_or(KeyError::Missing("crv"))?;
+        if crv != "X25519" {
+            return Err(KeyError::Unsupported {
+                member: "crv",
+                value: shown(&crv),
+            });
+        }
+        let x = raw.x.ok_or(KeyError::Missing("x"))?;
+        let x = b64::decode_array::<X25519_LEN>(&x)
+            .ok_or(KeyError::InvalidBase64("x"))?
+            .map_err(|_| KeyError::InvalidLength {
+                member: "x",
+                expected: X25519_LEN,
+            })?;
+        if let Some(key_use) = raw.key_use
+            && key_use != "enc"
+        {
+            return Err(KeyError::Unsupported {
+                member: "use",
+                value: shown(&key_use),
+            });
+        }
+        if let Some(alg) = raw.alg
+            && alg != AGENCY_KEY_ALG
+        {
+            return Err(KeyError::Unsupported {
+                member: "alg",
+                value: shown(&alg),
+            });
+        }
+        let key = Self::from_bytes(x)?;
+        if let Some(kid) = raw.kid
+            && kid != key.kid
+        {
+            return Err(KeyError::KidMismatch);
+        }
+        Ok(key)
+    }
+
+    /// A public key from its 32 raw bytes, refusing low-order points.
+    pub fn from_bytes(x: [u8; X25519_LEN]) -> Result<Self, KeyError> {
+        if !primitives::is_canonical_x25519_public(&x) {
+            return Err(KeyError::NonCanonical);
+        }
+        // Every low-order point gives the all-zero shared secret with every scalar, so one
+        // trial multiplication with any scalar finds them all.
+        let probe_scalar = [0x5a; X25519_LEN];
+        if primitives::x25519_shared_secret(&probe_scalar, &x).is_err() {
+            return Err(KeyError::LowOrderPoint);
+        }
+        let kid = primitives::okp_thumbprint("X25519", &b64::encode(&x));
+        Ok(Self { x, kid })
+    }
+
+    /// The public JWK: `kty`, `crv`, `x`, `kid`, `use`, `alg`, in that order, compact.
+    pub fn to_jwk_json(&self) -> String {
+        serde_json::to_string(&self.to_jwk()).expect("a jwk serializes")
+    }
+
+    pub(crate) fn to_jwk(&self) -> PublicJwk {
+        PublicJwk {
+            kty: "OKP".into(),
+            crv: "X25519".into(),
+            x: b64::encode(&self.x),
+            kid: self.kid.clone(),
+            key_use: "enc".into(),
+            alg: AGENCY_KEY_ALG.into(),
+        }
+    }
+
+    /// The key id: the RFC 7638 JWK thumbprint (SHA-256, base64url, 43 characters).
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The fingerprint a person compares by reading it aloud; see [`fingerprint`].
+    pub fn fingerprint(&self) -> String {
+        fingerprint(self)
+    }
+
+    /// The 32 raw bytes of the key.
+    pub fn as_bytes(&self) -> &[u8; X25519_LEN] {
+        &self.x
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicKey").field("kid", &self.kid).finish()
+    }
+}
+
+/// Crockford's base32 alphabet: digits and capitals without I, L, O and U, so that no two
+/// characters are confused when read aloud or copied by hand.
+const FINGERPRINT_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The human-comparable fingerprint of a public key: the first 160 bits of its RFC 7638
+/// thumbprint in Crockford base32, as 8 groups of 4 characters separated by spaces, for
+/// example `7K3M 9QXD 2RTV H8PA 0C4N WZ6E J5FG B1YS`.
+///
+/// It is a prefix of the key id in another alphabet, so a matching fingerprint vouches for
+/// the key id as well. 160 bits leave no room for a second key to be ground to match.
+pub fn fingerprint(key: &PublicKey) -> String {
+    let digest = primitives::okp_thumbprint_digest("X25519", &b64::encode(&key.x));
+    let mut characters = Vec::with_capacity(32);
+    // 20 bytes = 160 bits = 32 five-bit characters; take them 5 bytes (8 characters) at a time.
+    for chunk in digest[..20].chunks(5) {
+        let mut bits: u64 = 0;
+        for byte in chunk {
+            bits = (bits << 8) | u64::from(*byte);
+        }
+        for shift in (0..8).rev() {
+            let index = usize::try_from((bits >> (shift * 5)) & 0x1f).expect("5 bits fit usize");
+            characters.push(char::from(FINGERPRINT_ALPHABET[index]));
+        }
+    }
+    let groups: Vec<String> = characters
+        .chunks(4)
+        .map(|group| group.iter().collect())
+        .collect();
+    groups.join(" ")
+}
+
+/// The wire form of a public JWK, both for writing and (via [`RawPublicJwk`]) reading.
+#[derive(Serialize)]
+pub(crate) struct PublicJwk {
+    kty: String,
+    crv: String,
+    x: String,
+    kid: String,
+    #[serde(rename = "use")]
+    key_use: String,
+    alg: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublicJwk {
+    kty: Option<String>,
+    crv: Option<String>,
+    x: Option<String>,
+    kid: Option<String>,
+    #[serde(rename = "use")]
+    key_use: Option<String>,
+    alg: Option<String>,
+    // Recognised only to be refused with a clear message.
+    d: Option<IgnoredAny>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Secret keys
+
+/// An agency's X25519 secret key, with its public key alongside for the key id.
+///
+/// The scalar is wiped on drop and never printed.
+#[derive(Clone)]
+pub struct AgencySecretKey {
+    secret: x25519_dalek::StaticSecret,
+    public: PublicKey,
+}
+
+impl AgencySecretKey {
+    fn from_secret_bytes(bytes: &[u8; X25519_LEN]) -> Result<Self, KeyError> {
+        let secret = x25519_dalek::StaticSecret::from(*bytes);
+        let public = PublicKey::from_bytes(x25519_dalek::PublicKey::from(&secret).to_bytes())?;
+        Ok(Self { secret, public })
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// The key id of the matching public key.
+    pub fn kid(&self) -> &str {
+        self.public.kid()
+    }
+
+    pub(crate) fn secret_bytes(&self) -> &[u8; X25519_LEN] {
+        self.secret.as_bytes()
+    }
+}
+
+impl fmt::Debug for AgencySecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AgencySecretKey(..)")
+    }
+}
+
+/// A freshly generated or freshly unlocked agency key pair.
+#[derive(Clone, Debug)]
+pub struct AgencyKeyPair {
+    /// The key to publish.
+    pub public: PublicKey,
+    /// The key to keep, only ever stored through [`KeyFile::seal`].
+    pub secret: AgencySecretKey,
+}
+
+impl AgencyKeyPair {
+    /// Generates a key pair from the caller's cryptographic RNG.
+    pub fn generate<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self, KeyError> {
+        // A clamped scalar times the base point is never a low-order point, so the check
+        // inside `from_secret_bytes` cannot fail here; it stays for keys read from files.
+        let secret_bytes = random_bytes::<X25519_LEN, R>(rng).map_err(|_| KeyError::Randomness)?;
+        let secret = AgencySecretKey::from_secret_bytes(&secret_bytes)?;
+        Ok(Self {
+            public: secret.public.clone(),
+            secret,
+        })
+    }
+}
+
+/// A passphrase, for a passphrase recipient of a packet or for a key file.
+///
+/// Used as its UTF-8 bytes exactly; no Unicode normalisation happens here, so a user
+/// interface that lets people type on different keyboards should normalise (NFC) before
+/// constructing one. Wiped on drop, never printed.
+#[derive(Clone)]
+pub struct Passphrase(Zeroizing<String>);
+
+impl Passphrase {
+    /// Takes ownership of the passphrase text.
+    pub fn new(passphrase: String) -> Self {
+        Self(Zeroizing::new(passphrase))
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Passphrase(..)")
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Key files
+
+/// Argon2id cost parameters of a key file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes over the memory (Argon2's `t`).
+    pub iterations: u32,
+    /// Lanes (Argon2's `p`).
+    pub parallelism: u32,
+}
+
+impl KdfParams {
+    /// The parameters new key files get: 64 MiB, 3 passes, 1 lane.
+    pub const DEFAULT: Self = Self {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 1,
+    };
+    /// The cheapest parameters a key file may have: 19 MiB, 2 passes, 1 lane (the OWASP
+    /// minimum for Argon2id). Tests use these; real key files should not.
+    pub const MINIMUM: Self = Self {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        parallelism: 1,
+    };
+    /// The most expensive parameters accepted: 1 GiB, 10 passes, 4 lanes. A key file
+    /// beyond them is refused before any work, so a hostile file cannot exhaust memory.
+    pub const MAXIMUM: Self = Self {
+        memory_kib: 1024 * 1024,
+        iterations: 10,
+        parallelism: 4,
+    };
+
+    fn check(&self) -> Result<(), KeyFileError> {
+        let (min, max) = (Self::MINIMUM, Self::MAXIMUM);
+        if !(min.memory_kib..=max.memory_kib).contains(&self.memory_kib) {
+            return Err(KeyFileError::KdfOutOfRange("memory"));
+        }
+        if !(min.iterations..=max.iterations).contains(&self.iterations) {
+            return Err(KeyFileError::KdfOutOfRange("iterations"));
+        }
+        if !(min.parallelism..=max.parallelism).contains(&self.parallelism) {
+            return Err(KeyFileError::KdfOutOfRange("parallelism"));
+        }
+        Ok(())
+    }
+
+    fn derive_key(
+        &self,
+        passphrase: &Passphrase,
+        salt: &[u8],
+    ) -> Result<primitives::SymmetricKey, KeyFileError> {
+        let params = argon2::Params::new(
+            self.memory_kib,
+            self.iterations,
+            self.parallelism,
+            Some(primitives::KEY_LEN),
+        )
+        .map_err(|_| KeyFileError::KdfOutOfRange("argon2"))?;
+        let argon2 =
+            argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+        let mut key = Zeroizing::new([0u8; primitives::KEY_LEN]);
+        argon2
+            .hash_password_into(passphrase.as_bytes(), salt, key.as_mut())
+            .map_err(|_| KeyFileError::KdfOutOfRange("argon2"))?;
+        Ok(key)
+    }
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// The passphrase-encrypted key file (format: `docs/keyfile.md`).
+#[derive(Debug)]
+pub struct KeyFile;
+
+const KEY_FILE_FORMAT: &str = "confidant-agency-key";
+const KEY_FILE_VERSION: u32 = 1;
+const KEY_FILE_SALT_LEN: usize = 16;
+const KEY_FILE_CIPHERTEXT_LEN: usize = X25519_LEN + primitives::GCM_TAG_LEN;
+/// A key file is a few hundred bytes; anything much larger is not one.
+pub const MAX_KEY_FILE_LEN: usize = 64 * 1024;
+
+impl KeyFile {
+    /// Encrypts `secret` under `passphrase` and returns the key file text (pretty JSON).
+    ///
+    /// `public` must be the public key of `secret` and `params` within
+    /// [`KdfParams::MINIMUM`]..=[`KdfParams::MAXIMUM`].
+    pub fn seal<R: TryCryptoRng + ?Sized>(
+        secret: &AgencySecretKey,
+        public: &PublicKey,
+        passphrase: &Passphrase,
+        params: KdfParams,
+        rng: &mut R,
+    ) -> Result<String, KeyFileError> {
+        if passphrase.is_empty() {
+            return Err(KeyFileError::EmptyPassphrase);
+        }
+        if secret.public_key() != public {
+            return Err(KeyFileError::KeyMismatch);
+        }
+        params.check()?;
+        let salt =
+            random_bytes::<KEY_FILE_SALT_LEN, R>(rng).map_err(|_| KeyFileError::Randomness)?;
+        let iv = random_bytes::<{ primitives::GCM_IV_LEN }, R>(rng)
+            .map_err(|_| KeyFileError::Randomness)?;
+        let key = params.derive_key(passphrase, salt.as_ref())?;
+        let mut sealed = Zeroizing::new(Vec::with_capacity(KEY_FILE_CIPHERTEXT_LEN));
+        sealed.extend_from_slice(secret.secret_bytes());
+        let tag =
+            primitives::aes256_gcm_seal(&key, &iv, public.kid().as_bytes(), sealed.as_mut_slice());
+        sealed.extend_from_slice(&tag);
+        let file = KeyFileJson {
+            format: KEY_FILE_FORMAT.into(),
+            version: KEY_FILE_VERSION,
+            public_key: public.to_jwk(),
+            kdf: KdfJson {
+                alg: "argon2id".into(),
+                version: 0x13,
+                memory_kib: params.memory_kib,
+                iterations: params.iterations,
+                parallelism: params.parallelism,
+                salt: b64::encode(salt.as_ref()),
+            },
+            encrypted_secret_key: EncryptedSecretJson {
+                alg: "A256GCM".into(),
+                iv: b64::encode(iv.as_ref()),
+                ciphertext: b64::encode(&sealed),
+            },
+        };
+        Ok(serde_json::to_string_pretty(&file).expect("a key file serializes"))
+    }
+
+    /// Reads a key file and decrypts its secret key with `passphrase`.
+    ///
+    /// The format and the Argon2id parameters are checked before any key derivation. A
+    /// wrong passphrase and a tampered file both give [`KeyFileError::CouldNotOpen`].
+    pub fn open(text: &str, passphrase: &Passphrase) -> Result<AgencyKeyPair, KeyFileError> {
+        let parsed = ParsedKeyFile::parse(text)?;
+        let key = parsed.params.derive_key(passphrase, &parsed.salt)?;
+        let mut secret = Zeroizing::new([0u8; X25519_LEN]);
+        secret.copy_from_slice(&parsed.ciphertext[..X25519_LEN]);
+        let tag: [u8; primitives::GCM_TAG_LEN] = parsed.ciphertext[X25519_LEN..]
+            .try_into()
+            .expect("length checked at parse");
+        primitives::aes256_gcm_open(
+            &key,
+            &parsed.iv,
+            parsed.public.kid().as_bytes(),
+            secret.as_mut(),
+            &tag,
+        )
+        .map_err(|_| KeyFileError::CouldNotOpen)?;
+        let secret =
+            AgencySecretKey::from_secret_bytes(&secret).map_err(|_| KeyFileError::KeyMismatch)?;
+        if secret.public != parsed.public {
+            return Err(KeyFileError::KeyMismatch);
+        }
+        Ok(AgencyKeyPair {
+            public: parsed.public,
+            secret,
+        })
+    }
+
+    /// The public key recorded in a key file, without the passphrase.
+    pub fn public_key(text: &str) -> Result<PublicKey, KeyFileError> {
+        Ok(ParsedKeyFile::parse(text)?.public)
+    }
+}
+
+struct ParsedKeyFile {
+    public: PublicKey,
+    params: KdfParams,
+    salt: Vec<u8>,
+    iv: [u8; primitives::GCM_IV_LEN],
+    ciphertext: Vec<u8>,
+}
+
+impl ParsedKeyFile {
+    fn parse(text: &str) -> Result<Self, KeyFileError> {
+        if text.len() > MAX_KEY_FILE_LEN {
+            return Err(KeyFileError::TooLarge);
+        }
+        let JsonObject(raw): JsonObject<RawKeyFile> = serde_json::from_str(text)
+            .map_err(|error| KeyFileError::MalformedJson(error.to_string()))?;
+        if raw.format != KEY_FILE_FORMAT {
+            return Err(KeyFileError::Unsupported {
+                member: "format",
+                value: shown(&raw.format),
+            });
+        }
+        if raw.version != KEY_FILE_VERSION {
+            return Err(KeyFileError::Unsupported {
+                member: "version",
+                value: raw.version.to_string(),
+            });
+        }
+        let public = PublicKey::from_raw_jwk(raw.public_key.0).map_err(KeyFileError::PublicKey)?;
+        let kdf = raw.kdf.0;
+        if kdf.alg != "argon2id" {
+            return Err(KeyFileError::Unsupported {
+                member: "kdf.alg",
+                value: shown(&kdf.alg),
+            });
+        }
+        if kdf.version != 0x13 {
+            return Err(KeyFileError::Unsupported {
+                member: "kdf.version",
+                value: kdf.version.to_string(),
+            });
+        }
+        let params = KdfParams {
+            memory_kib: kdf.memory_kib,
+            iterations: kdf.iterations,
+            parallelism: kdf.parallelism,
+        };
+        params.check()?;
+        let salt = b64::decode_array::<KEY_FILE_SALT_LEN>(&kdf.salt)
+            .ok_or(KeyFileError::InvalidBase64("kdf.salt"))?
+            .map_err(|_| KeyFileError::InvalidLength {
+                member: "kdf.salt",
+                expected: KEY_FILE_SALT_LEN,
+            })?;
+        let encrypted = raw.encrypted_secret_key.0;
+        if encrypted.alg != "A256GCM" {
+            return Err(KeyFileError::Unsupported {
+                member: "encrypted_secret_key.alg",
+                value: shown(&encrypted.alg),
+            });
+        }
+        let iv = b64::decode_array::<{ primitives::GCM_IV_LEN }>(&encrypted.iv)
+            .ok_or(KeyFileError::InvalidBase64("encrypted_secret_key.iv"))?
+            .map_err(|_| KeyFileError::InvalidLength {
+                member: "encrypted_secret_key.iv",
+                expected: primitives::GCM_IV_LEN,
+            })?;
+        let ciphertext = b64::decode_array::<KEY_FILE_CIPHERTEXT_LEN>(&encrypted.ciphertext)
+            .ok_or(KeyFileError::InvalidBase64(
+                "encrypted_secret_key.ciphertext",
+            ))?
+            .map_err(|_| KeyFileError::InvalidLength {
+                member: "encrypted_secret_key.ciphertext",
+                expected: KEY_FILE_CIPHERTEXT_LEN,
+            })?;
+        Ok(Self {
+            public,
+            params,
+            salt: salt.to_vec(),
+            iv,
+            ciphertext: ciphertext.to_vec(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct KeyFileJson {
+    format: String,
+    version: u32,
+    public_key: PublicJwk,
+    kdf: KdfJson,
+    encrypted_secret_key: EncryptedSecretJson,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KdfJson {
+    alg: String,
+    version: u32,
+    memory_kib: u32,
+    iterations: u32,
+    parallelism: u32,
+    salt: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EncryptedSecretJson {
+    alg: String,
+    iv: String,
+    ciphertext: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKeyFile {
+    format: String,
+    version: u32,
+    public_key: JsonObject<RawPublicJwk>,
+    kdf: JsonObject<KdfJson>,
+    encrypted_secret_key: JsonObject<EncryptedSecretJson>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+/// Why a public key could not be read or a key pair generated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// Not JSON, or JSON with unknown or duplicate members (serde's message).
+    MalformedJson(String),
+    /// A required member is absent.
+    Missing(&'static str),
+    /// A member has a value this format does not support.
+    Unsupported { member: &'static str, value: String },
+    /// A member is not canonical base64url.
+    InvalidBase64(&'static str),
+    /// A member decodes to the wrong number of bytes.
+    InvalidLength {
+        member: &'static str,
+        expected: usize,
+    },
+    /// The `kid` is not the key's RFC 7638 thumbprint.
+    KidMismatch,
+    /// The JWK carries a private key (`d`).
+    PrivateKeyMaterial,
+    /// The key is a low-order point, with which no secret can be agreed.
+    LowOrderPoint,
+    /// The key is not the canonical encoding of its point (top bit set, or not reduced).
+    NonCanonical,
+    /// The caller's random number generator failed.
+    Randomness,
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MalformedJson(message) => write!(f, "malformed public key: {message}"),
+            Self::Missing(member) => write!(f, "missing `{member}`"),
+            Self::Unsupported { member, value } => write!(f, "unsupported {member} `{value}`"),
+            Self::InvalidBase64(member) => write!(f, "`{member}` is not valid base64url"),
+            Self::InvalidLength { member, expected } => {
+                write!(f, "{member} must be {expected} bytes")
+            }
+            Self::KidMismatch => f.write_str("kid does not match the key's thumbprint"),
+            Self::PrivateKeyMaterial => f.write_str("public key contains private key material `d`"),
+            Self::LowOrderPoint => f.write_str("public key is a low-order point"),
+            Self::NonCanonical => f.write_str("public key is not canonically encoded"),
+            Self::Randomness => f.write_str("random number generator failed"),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+/// Why a key file could not be written or opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyFileError {
+    /// Larger than [`MAX_KEY_FILE_LEN`].
+    TooLarge,
+    /// Not JSON, or JSON with missing, unknown or duplicate members (serde's message).
+    MalformedJson(String),
+    /// A member has a value this format does not support.
+    Unsupported { member: &'static str, value: String },
+    /// A member is not canonical base64url.
+    InvalidBase64(&'static str),
+    /// A member decodes to the wrong number of bytes.
+    InvalidLength {
+        member: &'static str,
+        expected: usize,
+    },
+    /// An Argon2id parameter is outside [`KdfParams::MINIMUM`]..=[`KdfParams::MAXIMUM`].
+    KdfOutOfRange(&'static str),
+    /// The recorded public key is not acceptable.
+    PublicKey(KeyError),
+    /// The passphrase is empty.
+    EmptyPassphrase,
+    /// The secret key and the public key do not belong together.
+    KeyMismatch,
+    /// Wrong passphrase or tampered file; deliberately not told apart.
+    CouldNotOpen,
+    /// The caller's random number generator failed.
+    Randomness,
+}
+
+impl fmt::Display for KeyFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge => write!(f, "key file is larger than {MAX_KEY_FILE_LEN} bytes"),
+            Self::MalformedJson(message) => write!(f, "malformed key file: {message}"),
+            Self::Unsupported { member, value } => write!(f, "unsupported {member} `{value}`"),
+            Self::InvalidBase64(member) => write!(f, "`{member}` is not valid base64url"),
+            Self::InvalidLength { member, expected } => {
+                write!(f, "{member} must be {expected} bytes")
+            }
+            Self::KdfOutOfRange(parameter) => write!(
+                f,
+                "argon2id {parameter} is outside the accepted range (memory 19 MiB to 1 GiB, \
+                 iterations 2 to 10, parallelism 1 to 4)"
+            ),
+            Self::PublicKey(error) => write!(f, "public key: {error}"),
+            Self::EmptyPassphrase => f.write_str("passphrase is empty"),
+            Self::KeyMismatch => f.write_str("secret key does not match the public key"),
+            Self::CouldNotOpen => f.write_str("could not open the key file with this passphrase"),
+            Self::Randomness => f.write_str("random number generator failed"),
+        }
+    }
+}
+
+impl std::error::Error for KeyFileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::PublicKey(error) => Some(error),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,1007 @@
+//! The sealed packet: a JWE in JSON General Serialization (RFC 7516) that carries one
+//! form's answers to one or more recipients. The format is specified in `docs/packet.md`.
+//!
+//! [`seal_packet`] pads the payload, encrypts it with a fresh AES-256-GCM content key and
+//! wraps that key for each recipient: agencies with `ECDH-ES+A256KW` over X25519, shared
+//! passphrases with `PBES2-HS512+A256KW`. [`Packet::parse`] reads a packet once, strictly,
+//! into a typed [`Packet`] that the server inspects without any key and that an agency
+//! then opens with its secret key or a passphrase.
+//!
+//! Errors are specific about the format and opaque about decryption: every failure to
+//! open an otherwise well-formed packet (not addressed to this key, wrong key, wrong
+//! passphrase, tampered bytes) is [`PacketError::CouldNotOpen`], and no plaintext,
+//! partial or whole, is ever returned unless the tag verified. This module reads no clock
+//! and draws randomness only from the RNG its caller passes in.
+
+use core::fmt;
+
+use rand_core::TryCryptoRng;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::b64;
+use crate::json_object::JsonObject;
+use crate::keys::{AgencySecretKey, Passphrase, PublicKey};
+use crate::primitives::{self, GCM_IV_LEN, GCM_TAG_LEN, KEY_LEN, WRAPPED_KEY_LEN, X25519_LEN};
+use crate::random::random_bytes;
+use crate::untrusted_text::shown;
+
+/// The version of this format, recorded in the authenticated metadata.
+pub const FORMAT_VERSION: u32 = 1;
+/// The largest packet text accepted by [`Packet::parse`].
+pub const MAX_PACKET_LEN: usize = 32 * 1024 * 1024;
+/// The most recipients a packet may have.
+pub const MAX_RECIPIENTS: usize = 64;
+/// The most passphrase recipients a packet may have; each may cost up to a million
+/// PBKDF2 iterations to try, so their number is bounded separately.
+pub const MAX_PASSPHRASE_RECIPIENTS: usize = 4;
+/// The largest padded payload [`seal_packet`] produces (its base64url form, about
+/// 21.4 MiB, leaves room for headers under [`MAX_PACKET_LEN`]).
+pub const MAX_PADDED_PAYLOAD_LEN: usize = 16 * 1024 * 1024;
+/// The PBES2 iteration count used when sealing.
+pub const PBES2_SEAL_ITERATIONS: u32 = 210_000;
+/// The smallest PBES2 iteration count accepted when opening.
+pub const PBES2_MIN_ITERATIONS: u32 = 210_000;
+/// The largest PBES2 iteration count accepted when opening; beyond it a packet could make
+/// its opener burn minutes of CPU.
+pub const PBES2_MAX_ITERATIONS: u32 = 1_000_000;
+/// The smallest padded payload: everything up to 1 KiB looks alike.
+pub const MIN_PADDED_PAYLOAD_LEN: usize = 1024;
+/// Above this size the padding grows in steps of this size instead of doubling.
+pub const PADDING_STEP: usize = 1024 * 1024;
+
+const CONTENT_ENCRYPTION: &str = "A256GCM";
+const AGENCY_ALG: &str = "ECDH-ES+A256KW";
+const PASSPHRASE_ALG: &str = "PBES2-HS512+A256KW";
+const PASSPHRASE_KID_PREFIX: &str = "passphrase:";
+const PBES2_SEAL_SALT_LEN: usize = 16;
+const PBES2_MIN_SALT_LEN: usize = 16;
+const PBES2_MAX_SALT_LEN: usize = 64;
+const PACKET_ID_LEN: usize = 16;
+const THUMBPRINT_LEN: usize = 32;
+const MAX_FORM_FIELD_LEN: usize = 128;
+/// 9999-12-31T23:59:59Z: later creation times are typing errors, and every JSON reader
+/// represents numbers this small exactly.
+const MAX_CREATED: u64 = 253_402_300_799;
+/// The protected header of every packet Confidant seals.
+const PROTECTED_HEADER_JSON: &str = r#"{"enc":"A256GCM"}"#;
+
+// ---------------------------------------------------------------------------------------
+// Sealing
+
+/// One recipient to seal a packet to.
+#[derive(Clone, Debug)]
+pub enum Recipient {
+    /// An agency, by its public key.
+    Agency(PublicKey),
+    /// Whoever knows this passphrase.
+    Passphrase(Passphrase),
+}
+
+/// Which form, in which version, the sealed answers belong to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormRef {
+    /// The form's id (1 to 128 bytes, no control characters).
+    pub id: String,
+    /// The form's version (1 to 128 bytes, no control characters).
+    pub version: String,
+}
+
+/// The padded length of a payload of `payload_len` bytes, or `None` when it is too large
+/// to seal.
+///
+/// The rule: at least 1 KiB; up to 1 MiB, the next power of two; above 1 MiB, the next
+/// multiple of 1 MiB; at most 16 MiB. An observer of the ciphertext learns only the
+/// bucket.
+pub fn padded_len(payload_len: usize) -> Option<usize> {
+    let padded = if payload_len <= PADDING_STEP {
+        payload_len.next_power_of_two().max(MIN_PADDED_PAYLOAD_LEN)
+    } else {
+        payload_len.div_ceil(PADDING_STEP) * PADDING_STEP
+    };
+    (padded <= MAX_PADDED_PAYLOAD_LEN).then_some(padded)
+}
+
+/// Seals `payload_json` (a JSON object) for `recipients` and returns the packet text.
+///
+/// `created_unix_seconds` is the creation time the caller read from its clock. Trailing
+/// ASCII spaces of the payload are not preserved (they are where the padding goes).
+pub fn seal_packet<R: TryCryptoRng + ?Sized>(
+    payload_json: &str,
+    form: &FormRef,
+    created_unix_seconds: u64,
+    recipients: &[Recipient],
+    rng: &mut R,
+) -> Result<String, PacketError> {
+    check_form_field(
+        &form.id,
+        "form id must be 1 to 128 bytes without control characters",
+    )?;
+    check_form_field(
+        &form.version,
+        "form version must be 1 to 128 bytes without control characters",
+    )?;
+    if created_unix_seconds > MAX_CREATED {
+        return Err(PacketError::Invalid("creation time is after the year 9999"));
+    }
+    check_recipient_count(recipients.len())?;
+    if recipients
+        .iter()
+        .filter(|recipient| matches!(recipient, Recipient::Passphrase(_)))
+        .count()
+        > MAX_PASSPHRASE_RECIPIENTS
+    {
+        return Err(PacketError::Invalid(
+            "packet has more than 4 passphrase recipients",
+        ));
+    }
+
+    let payload = payload_json.trim_end_matches(' ');
+    check_payload_is_json_object(payload)?;
+    let padded_len =
+        padded_len(payload.len()).ok_or(PacketError::Invalid("payload is larger than 16 MiB"))?;
+
+    let content_key = random_bytes::<KEY_LEN, R>(rng).map_err(|_| PacketError::Randomness)?;
+    let iv = *random_bytes::<GCM_IV_LEN, R>(rng).map_err(|_| PacketError::Randomness)?;
+    let packet_id = b64::encode(
+        random_bytes::<PACKET_ID_LEN, R>(rng)
+            .map_err(|_| PacketError::Randomness)?
+            .as_ref(),
+    );
+
+    let mut sealed_recipients = Vec::with_capacity(recipients.len());
+    let mut passphrase_ordinal = 0;
+    for recipient in recipients {
+        let sealed = match recipient {
+            Recipient::Agency(public_key) => seal_to_agency(public_key, &content_key, rng)?,
+            Recipient::Passphrase(passphrase) => {
+                passphrase_ordinal += 1;
+                seal_to_passphrase(passphrase, passphrase_ordinal, &content_key, rng)?
+            }
+        };
+        if sealed_recipients
+            .iter()
+            .any(|other: &PacketRecipient| other.kid == sealed.kid)
+        {
+            return Err(PacketError::Invalid("the same recipient is listed twice"));
+        }
+        sealed_recipients.push(sealed);
+    }
+
+    let meta = PacketMeta {
+        format_version: FORMAT_VERSION,
+        form_id: form.id.clone(),
+        form_version: form.version.clone(),
+        packet_id,
+        created: created_unix_seconds,
+        recipients: sealed_recipients
+            .iter()
+            .map(|recipient| recipient.kid.clone())
+            .collect(),
+    };
+    let protected = b64::encode(PROTECTED_HEADER_JSON.as_bytes());
+    let aad = b64::encode(
+        serde_json::to_string(&meta.to_json())
+            .expect("metadata serializes")
+            .as_bytes(),
+    );
+
+    let mut buffer = Zeroizing::new(Vec::with_capacity(padded_len));
+    buffer.extend_from_slice(payload.as_bytes());
+    buffer.resize(padded_len, b' ');
+    let tag = primitives::aes256_gcm_seal(
+        &content_key,
+        &iv,
+        content_associated_data(&protected, &aad).as_bytes(),
+        buffer.as_mut_slice(),
+    );
+    let packet = Packet {
+        protected,
+        aad,
+        meta,
+        recipients: sealed_recipients,
+        iv,
+        ciphertext: buffer.to_vec(),
+        tag,
+        size: 0,
+    };
+    Ok(packet.to_json())
+}
+
+fn seal_to_agency<R: TryCryptoRng + ?Sized>(
+    public_key: &PublicKey,
+    content_key: &[u8; KEY_LEN],
+    rng: &mut R,
+) -> Result<PacketRecipient, PacketError> {
+    // A fresh ephemeral key per recipient, so that no two recipients share a KEK input.
+    let ephemeral_secret =
+        random_bytes::<X25519_LEN, R>(rng).map_err(|_| PacketError::Randomness)?;
+    let shared = primitives::x25519_shared_secret(&ephemeral_secret, public_key.as_bytes())
+        .map_err(|_| PacketError::Invalid("recipient public key is a low-order point"))?;
+    let kek = primitives::ecdh_es_a256kw_kek(&shared);
+    Ok(PacketRecipient {
+        kid: public_key.kid().to_owned(),
+        kind: RecipientKind::Agency {
+            ephemeral_public: primitives::x25519_public_key(&ephemeral_secret),
+        },
+        encrypted_key: primitives::aes256_key_wrap(&kek, content_key),
+    })
+}
+
+fn seal_to_passphrase<R: TryCryptoRng + ?Sized>(
+    passphrase: &Passphrase,
+    ordinal: usize,
+    content_key: &[u8; KEY_LEN],
+    rng: &mut R,
+) -> Result<PacketRecipient, PacketError> {
+    if passphrase.is_empty() {
+        return Err(PacketError::Invalid("passphrase is empty"));
+    }
+    let salt = random_bytes::<PBES2_SEAL_SALT_LEN, R>(rng).map_err(|_| PacketError::Randomness)?;
+    let kek = primitives::pbes2_hs512_a256kw_kek(
+        passphrase.as_bytes(),
+        salt.as_ref(),
+        PBES2_SEAL_ITERATIONS,
+    );
+    Ok(PacketRecipient {
+        kid: format!("{PASSPHRASE_KID_PREFIX}{ordinal}"),
+        kind: RecipientKind::Passphrase {
+            salt: salt.to_vec(),
+            iterations: PBES2_SEAL_ITERATIONS,
+        },
+        encrypted_key: primitives::aes256_key_wrap(&kek, content_key),
+    })
+}
+
+fn check_payload_is_json_object(payload: &str) -> Result<(), PacketError> {
+    let is_object = payload.trim_start().starts_with('{');
+    if !is_object || serde_json::from_str::<IgnoredAny>(payload).is_err() {
+        return Err(PacketError::Invalid("payload must be a json object"));
+    }
+    Ok(())
+}
+
+/// The AES-GCM additional data of RFC 7516 §5.1 step 14 with an `aad` member:
+/// `ASCII(protected) || '.' || ASCII(aad)`.
+fn content_associated_data(protected: &str, aad: &str) -> String {
+    format!("{protected}.{aad}")
+}
+
+// ---------------------------------------------------------------------------------------
+// The parsed packet
+
+/// The authenticated metadata of a packet (the JWE `aad` member).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PacketMeta {
+    format_version: u32,
+    form_id: String,
+    form_version: String,
+    packet_id: String,
+    created: u64,
+    recipients: Vec<String>,
+}
+
+impl PacketMeta {
+    /// The format version, currently always [`FORMAT_VERSION`].
+    pub fn format_version(&self) -> u32 {
+        self.format_version
+    }
+
+    /// The id of the form the answers belong to.
+    pub fn form_id(&self) -> &str {
+        &self.form_id
+    }
+
+    /// The version of that form.
+    pub fn form_version(&self) -> &str {
+        &self.form_version
+    }
+
+    /// The packet's random id: 128 bits, base64url (22 characters).
+    pub fn packet_id(&self) -> &str {
+        &self.packet_id
+    }
+
+    /// When the sender sealed it, in seconds since the Unix epoch, by the sender's clock.
+    pub fn created_unix_seconds(&self) -> u64 {
+        self.created
+    }
+
+    /// The key ids of the recipients, in packet order; passphrase recipients appear as
+    /// `passphrase:1`, `passphrase:2`, …
+    pub fn recipient_ids(&self) -> &[String] {
+        &self.recipients
+    }
+
+    fn to_json(&self) -> MetaJson {
+        MetaJson {
+            format_version: self.format_version,
+            form_id: self.form_id.clone(),
+            form_version: self.form_version.clone(),
+            packet_id: self.packet_id.clone(),
+            created: self.created,
+            recipients: self.recipients.clone(),
+        }
+    }
+}
+
+/// One recipient entry of a parsed packet: whom the content key is wrapped for, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PacketRecipient {
+    kid: String,
+    kind: RecipientKind,
+    encrypted_key: [u8; WRAPPED_KEY_LEN],
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum RecipientKind {
+    Agency { ephemeral_public: [u8; X25519_LEN] },
+    Passphrase { salt: Vec<u8>, iterations: u32 },
+}
+
+impl PacketRecipient {
+    /// The key id: an agency key's RFC 7638 thumbprint, or `passphrase:N`.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// Whether this entry is for a passphrase rather than an agency key.
+    pub fn is_passphrase(&self) -> bool {
+        matches!(self.kind, RecipientKind::Passphrase { .. })
+    }
+
+    /// The JWE `alg` of this entry.
+    pub fn alg(&self) -> &'static str {
+        match self.kind {
+            RecipientKind::Agency { .. } => AGENCY_ALG,
+            RecipientKind::Passphrase { .. } => PASSPHRASE_ALG,
+        }
+    }
+}
+
+/// A strictly parsed packet. It holds only ciphertext and public metadata.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Packet {
+    protected: String,
+    aad: String,
+    meta: PacketMeta,
+    recipients: Vec<PacketRecipient>,
+    iv: [u8; GCM_IV_LEN],
+    ciphertext: Vec<u8>,
+    tag: [u8; GCM_TAG_LEN],
+    size: usize,
+}
+
+impl fmt::Debug for Packet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Packet")
+            .field("meta", &self.meta)
+            .field("recipients", &self.recipients)
+            .field("ciphertext_len", &self.ciphertext.len())
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The plaintext of an opened packet, wiped when dropped and never printed by `Debug`.
+pub struct OpenedPacket {
+    meta: PacketMeta,
+    payload: Zeroizing<String>,
+}
+
+impl OpenedPacket {
+    /// The authenticated metadata.
+    pub fn meta(&self) -> &PacketMeta {
+        &self.meta
+    }
+
+    /// The payload JSON, without its padding.
+    pub fn payload_json(&self) -> &str {
+        &self.payload
+    }
+
+    /// The payload JSON, owned; still wiped when dropped.
+    pub fn into_payload_json(self) -> Zeroizing<String> {
+        self.payload
+    }
+}
+
+impl fmt::Debug for OpenedPacket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpenedPacket")
+            .field("meta", &self.meta)
+            .field("payload", &format_args!("({} bytes)", self.payload.len()))
+            .finish()
+    }
+}
+
+impl Packet {
+    /// Parses a packet strictly (see `docs/packet.md` for every rule). No key is needed
+    /// and no key derivation runs: this is what the server calls on every upload.
+    pub fn parse(text: &str) -> Result<Self, PacketError> {
+        if text.len() > MAX_PACKET_LEN {
+            return Err(PacketError::TooLarge);
+        }
+        let JsonObject(raw): JsonObject<RawPacket> = serde_json::from_str(text)
+            .map_err(|error| PacketError::MalformedJson(error.to_string()))?;
+        if raw.unprotected.is_some() {
+            return Err(PacketError::NotSupported(
+                "a shared unprotected header (`unprotected`) is not supported",
+            ));
+        }
+        if raw.header.is_some() || raw.encrypted_key.is_some() {
+            return Err(PacketError::NotSupported(
+                "the flattened serialization is not supported",
+            ));
+        }
+
+        let protected = raw.protected.ok_or(PacketError::Missing("protected"))?;
+        parse_protected_header(&protected)?;
+
+        let aad = raw.aad.ok_or(PacketError::Missing("aad"))?;
+        let meta = parse_meta(&aad)?;
+
+        let raw_recipients = raw.recipients.ok_or(PacketError::Missing("recipients"))?;
+        check_recipient_count(raw_recipients.len())?;
+        let mut recipients: Vec<PacketRecipient> = Vec::with_capacity(raw_recipients.len());
+        let mut passphrase_ordinal = 0;
+        for raw_recipient in raw_recipients {
+            let recipient = parse_recipient(raw_recipient, &mut passphrase_ordinal)?;
+            if recipients.iter().any(|other| other.kid == recipient.kid) {
+                return Err(PacketError::Invalid("the same recipient is listed twice"));
+            }
+            recipients.push(recipient);
+        }
+        if passphrase_ordinal > MAX_PASSPHRASE_RECIPIENTS {
+            return Err(PacketError::Invalid(
+                "packet has more than 4 passphrase recipients",
+            ));
+        }
+        let header_ids = recipients.iter().map(|recipient| recipient.kid.as_str());
+        if !header_ids.eq(meta.recipients.iter().map(String::as_str)) {
+            return Err(PacketError::Invalid(
+                "recipient list in `aad` does not match the recipients",
+            ));
+        }
+
+        let iv = decode_exact::<GCM_IV_LEN>(raw.iv.as_deref(), "iv", "12")?;
+        let tag = decode_exact::<GCM_TAG_LEN>(raw.tag.as_deref(), "tag", "16")?;
+        let ciphertext = b64::decode(&raw.ciphertext.ok_or(PacketError::Missing("ciphertext"))?)
+            .ok_or(PacketError::InvalidBase64("ciphertext"))?;
+        if ciphertext.is_empty() {
+            return Err(PacketError::Invalid("ciphertext is empty"));
+        }
+
+        Ok(Self {
+            protected,
+            aad,
+            meta,
+            recipients,
+            iv,
+            ciphertext,
+            tag,
+            size: text.len(),
+        })
+    }
+
+    /// The packet as JSON text, in the member order Confidant writes. The protected
+    /// header and `aad` are kept exactly as they were read, since they are authenticated
+    /// as text; so parsing the output gives back an equal packet.
+    pub fn to_json(&self) -> String {
+        let recipients = self
+            .recipients
+            .iter()
+            .map(|recipient| RecipientJson {
+                header: match &recipient.kind {
+                    RecipientKind::Agency { ephemeral_public } => RecipientHeaderJson {
+                        alg: AGENCY_ALG,
+                        kid: recipient.kid.clone(),
+                        epk: Some(EpkJson {
+                            kty: "OKP",
+                            crv: "X25519",
+                            x: b64::encode(ephemeral_public),
+                        }),
+                        p2s: None,
+                        p2c: None,
+                    },
+                    RecipientKind::Passphrase { salt, iterations } => RecipientHeaderJson {
+                        alg: PASSPHRASE_ALG,
+                        kid: recipient.kid.clone(),
+                        epk: None,
+                        p2s: Some(b64::encode(salt)),
+                        p2c: Some(*iterations),
+                    },
+                },
+                encrypted_key: b64::encode(&recipient.encrypted_key),
+            })
+            .collect();
+        let json = PacketJson {
+            protected: &self.protected,
+            recipients,
+            aad: &self.aad,
+            iv: b64::encode(&self.iv),
+            ciphertext: b64::encode(&self.ciphertext),
+            tag: b64::encode(&self.tag),
+        };
+        serde_json::to_string(&json).expect("a packet serializes")
+    }
+
+    /// The authenticated metadata. Readable without a key; authentic only once the packet
+    /// has been opened (until then, anyone could have written it).
+    pub fn meta(&self) -> &PacketMeta {
+        &self.meta
+    }
+
+    /// The recipient entries, in packet order.
+    pub fn recipients(&self) -> &[PacketRecipient] {
+        &self.recipients
+    }
+
+    /// The key ids of the recipient entries, in packet order (equal to
+    /// `meta().recipient_ids()`, which parsing checked).
+    pub fn recipient_ids(&self) -> impl Iterator<Item = &str> {
+        self.recipients
+            .iter()
+            .map(|recipient| recipient.kid.as_str())
+    }
+
+    /// The length in bytes of the text this packet was parsed from.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The length of the ciphertext in bytes (the padded payload length).
+    pub fn ciphertext_len(&self) -> usize {
+        self.ciphertext.len()
+    }
+
+    /// Opens the packet with an agency's secret key.
+    pub fn open_with_key(&self, secret_key: &AgencySecretKey) -> Result<OpenedPacket, PacketError> {
+        let Some((recipient, ephemeral_public)) =
+            self.recipients
+                .iter()
+                .find_map(|recipient| match &recipient.kind {
+                    RecipientKind::Agency { ephemeral_public }
+                        if recipient.kid == secret_key.kid() =>
+                    {
+                        Some((recipient, ephemeral_public))
+                    }
+                    _ => None,
+                })
+        else {
+            return Err(PacketError::CouldNotOpen);
+        };
+        let shared = primitives::x25519_shared_secret(secret_key.secret_bytes(), ephemeral_public)
+            .map_err(|_| PacketError::CouldNotOpen)?;
+        let kek = primitives::ecdh_es_a256kw_kek(&shared);
+        let content_key = primitives::aes256_key_unwrap(kek.as_ref(), &recipient.encrypted_key)
+            .map_err(|_| PacketError::CouldNotOpen)?;
+        self.decrypt_content(&content_key)
+    }
+
+    /// Opens the packet with a passphrase, trying each passphrase entry in turn.
+    ///
+    /// Costs one PBKDF2 run (210,000 to 1,000,000 iterations) per passphrase entry tried.
+    pub fn open_with_passphrase(
+        &self,
+        passphrase: &Passphrase,
+    ) -> Result<OpenedPacket, PacketError> {
+        for recipient in &self.recipients {
+            let RecipientKind::Passphrase { salt, iterations } = &recipient.kind else {
+                continue;
+            };
+            let kek = primitives::pbes2_hs512_a256kw_kek(passphrase.as_bytes(), salt, *iterations);
+            if let Ok(content_key) =
+                primitives::aes256_key_unwrap(kek.as_ref(), &recipient.encrypted_key)
+            {
+                return self.decrypt_content(&content_key);
+            }
+        }
+        Err(PacketError::CouldNotOpen)
+    }
+
+    fn decrypt_content(&self, content_key: &[u8; KEY_LEN]) -> Result<OpenedPacket, PacketError> {
+        let mut buffer = Zeroizing::new(self.ciphertext.clone());
+        primitives::aes256_gcm_open(
+            content_key,
+            &self.iv,
+            content_associated_data(&self.protected, &self.aad).as_bytes(),
+            buffer.as_mut_slice(),
+            &self.tag,
+        )
+        .map_err(|_| PacketError::CouldNotOpen)?;
+        // Authentic from here on, so a specific error cannot help a forger.
+        let unpadded_len = buffer
+            .iter()
+            .rposition(|byte| *byte != b' ')
+            .map_or(0, |last| last + 1);
+        let text = core::str::from_utf8(&buffer[..unpadded_len])
+            .map_err(|_| PacketError::PayloadNotJson)?;
+        if serde_json::from_str::<IgnoredAny>(text).is_err() {
+            return Err(PacketError::PayloadNotJson);
+        }
+        Ok(OpenedPacket {
+            meta: self.meta.clone(),
+            payload: Zeroizing::new(text.to_owned()),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing helpers
+
+fn parse_protected_header(protected: &str) -> Result<(), PacketError> {
+    let bytes = b64::decode(protected).ok_or(PacketError::InvalidBase64("protected"))?;
+    let JsonObject(header): JsonObject<RawProtectedHeader> = serde_json::from_slice(&bytes)
+        .map_err(|error| PacketError::MalformedJson(format!("protected header: {error}")))?;
+    check_no_zip_or_crit(header.zip.as_ref(), header.crit.as_ref())?;
+    if header.alg.is_some() {
+        return Err(PacketError::NotSupported(
+            "`alg` belongs in each recipient header, not the protected header",
+        ));
+    }
+    let enc = header.enc.ok_or(PacketError::Missing("enc"))?;
+    if enc != CONTENT_ENCRYPTION {
+        return Err(PacketError::Unsupported {
+            member: "enc",
+            value: shown(&enc),
+        });
+    }
+    Ok(())
+}
+
+fn check_no_zip_or_crit(
+    zip: Option<&IgnoredAny>,
+    crit: Option<&IgnoredAny>,
+) -> Result<(), PacketError> {
+    if zip.is_some() {
+        return Err(PacketError::NotSupported(
+            "compression (`zip`) is not supported",
+        ));
+    }
+    if crit.is_some() {
+        return Err(PacketError::NotSupported(
+            "critical header parameters (`crit`) are not supported",
+        ));
+    }
+    Ok(())
+}
+
+fn parse_meta(aad: &str) -> Result<PacketMeta, PacketError> {
+    let bytes = b64::decode(aad).ok_or(PacketError::InvalidBase64("aad"))?;
+    let JsonObject(raw): JsonObject<MetaJson> = serde_json::from_slice(&bytes)
+        .map_err(|error| PacketError::MalformedJson(format!("aad: {error}")))?;
+    if raw.format_version != FORMAT_VERSION {
+        return Err(PacketError::Unsupported {
+            member: "format_version",
+            value: raw.format_version.to_string(),
+        });
+    }
+    check_form_field(
+        &raw.form_id,
+        "form id must be 1 to 128 bytes without control characters",
+    )?;
+    check_form_field(
+        &raw.form_version,
+        "form version must be 1 to 128 bytes without control characters",
+    )?;
+    match b64::decode_array::<PACKET_ID_LEN>(&raw.packet_id) {
+        Some(Ok(_)) => {}
+        Some(Err(_)) => {
+            return Err(PacketError::InvalidLength {
+                member: "packet_id",
+                expected: "16",
+            });
+        }
+        None => return Err(PacketError::InvalidBase64("packet_id")),
+    }
+    if raw.created > MAX_CREATED {
+        return Err(PacketError::Invalid("creation time is after the year 9999"));
+    }
+    check_recipient_count(raw.recipients.len())?;
+    Ok(PacketMeta {
+        format_version: raw.format_version,
+        form_id: raw.form_id,
+        form_version: raw.form_version,
+        packet_id: raw.packet_id,
+        created: raw.created,
+        recipients: raw.recipients,
+    })
+}
+
+fn parse_recipient(
+    JsonObject(raw): JsonObject<RawRecipient>,
+    passphrase_ordinal: &mut usize,
+) -> Result<PacketRecipient, PacketError> {
+    let JsonObject(header) = raw.header.ok_or(PacketError::Missing("header"))?;
+    check_no_zip_or_crit(header.zip.as_ref(), header.crit.as_ref())?;
+    if header.enc.is_some() {
+        return Err(PacketError::NotSupported(
+            "`enc` belongs in the protected header, not a recipient header",
+        ));
+    }
+    if header.apu.is_some() || header.apv.is_some() {
+        return Err(PacketError::NotSupported(
+            "`apu` and `apv` are not supported",
+        ));
+    }
+    let alg = header.alg.ok_or(PacketError::Missing("alg"))?;
+    let kid = header.kid.ok_or(PacketError::Missing("kid"))?;
+    let encrypted_key =
+        decode_exact::<WRAPPED_KEY_LEN>(raw.encrypted_key.as_deref(), "encrypted_key", "40")?;
+    let kind = match alg.as_str() {
+        AGENCY_ALG => {
+            if header.p2s.is_some() || header.p2c.is_some() {
+                return Err(PacketError::Invalid(
+                    "`p2s` and `p2c` are not allowed with ECDH-ES+A256KW",
+                ));
+            }
+            match b64::decode_array::<THUMBPRINT_LEN>(&kid) {
+                Some(Ok(_)) => {}
+                _ => {
+                    return Err(PacketError::Invalid(
+                        "an agency kid must be a base64url SHA-256 thumbprint",
+                    ));
+                }
+            }
+            let JsonObject(epk) = header.epk.ok_or(PacketError::Missing("epk"))?;
+            RecipientKind::Agency {
+                ephemeral_public: parse_epk(epk)?,
+            }
+        }
+        PASSPHRASE_ALG => {
+            if header.epk.is_some() {
+                return Err(PacketError::Invalid(
+                    "`epk` is not allowed with PBES2-HS512+A256KW",
+                ));
+            }
+            *passphrase_ordinal += 1;
+            if kid != format!("{PASSPHRASE_KID_PREFIX}{passphrase_ordinal}") {
+                return Err(PacketError::Invalid(
+                    "the kid of the n-th passphrase recipient must be `passphrase:n`",
+                ));
+            }
+            // Checked before any PBKDF2 work, so a hostile packet cannot set the price.
+            let iterations = header.p2c.ok_or(PacketError::Missing("p2c"))?;
+            let iterations = u32::try_from(iterations)
+                .ok()
+                .filter(|count| (PBES2_MIN_ITERATIONS..=PBES2_MAX_ITERATIONS).contains(count))
+                .ok_or(PacketError::Invalid(
+                    "p2c must be between 210000 and 1000000",
+                ))?;
+            let salt = b64::decode(&header.p2s.ok_or(PacketError::Missing("p2s"))?)
+                .ok_or(PacketError::InvalidBase64("p2s"))?;
+            if !(PBES2_MIN_SALT_LEN..=PBES2_MAX_SALT_LEN).contains(&salt.len()) {
+                return Err(PacketError::InvalidLength {
+                    member: "p2s",
+                    expected: "16 to 64",
+                });
+            }
+            RecipientKind::Passphrase { salt, iterations }
+        }
+        other => {
+            return Err(PacketError::Unsupported {
+                member: "alg",
+                value: shown(other),
+            });
+        }
+    };
+    Ok(PacketRecipient {
+        kid,
+        kind,
+        encrypted_key,
+    })
+}
+
+fn parse_epk(epk: RawEpk) -> Result<[u8; X25519_LEN], PacketError> {
+    let kty = epk.kty.ok_or(PacketError::Missing("epk.kty"))?;
+    if kty != "OKP" {
+        return Err(PacketError::Unsupported {
+            member: "epk kty",
+            value: shown(&kty),
+        });
+    }
+    let crv = epk.crv.ok_or(PacketError::Missing("epk.crv"))?;
+    if crv != "X25519" {
+        return Err(PacketError::Unsupported {
+            member: "epk crv",
+            value: shown(&crv),
+        });
+    }
+    let x = decode_exact::<X25519_LEN>(epk.x.as_deref(), "epk.x", "32")?;
+    if !primitives::is_canonical_x25519_public(&x) {
+        return Err(PacketError::Invalid("epk.x is not canonically encoded"));
+    }
+    Ok(x)
+}
+
+fn decode_exact<const N: usize>(
+    text: Option<&str>,
+    member: &'static str,
+    expected: &'static str,
+) -> Result<[u8; N], PacketError> {
+    let text = text.ok_or(PacketError::Missing(member))?;
+    match b64::decode_array::<N>(text) {
+        Some(Ok(bytes)) => Ok(bytes),
+        Some(Err(_)) => Err(PacketError::InvalidLength { member, expected }),
+        None => Err(PacketError::InvalidBase64(member)),
+    }
+}
+
+fn check_recipient_count(count: usize) -> Result<(), PacketError> {
+    if count == 0 {
+        return Err(PacketError::Invalid("packet has no recipients"));
+    }
+    if count > MAX_RECIPIENTS {
+        return Err(PacketError::Invalid("packet has more than 64 recipients"));
+    }
+    Ok(())
+}
+
+fn check_form_field(value: &str, message: &'static str) -> Result<(), PacketError> {
+    if value.is_empty() || value.len() > MAX_FORM_FIELD_LEN || value.chars().any(char::is_control) {
+        return Err(PacketError::Invalid(message));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Wire structures. Reading structures list the members we refuse by name, so that the
+// refusal can say what it refused; every other unknown member is refused by serde.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPacket {
+    protected: Option<String>,
+    unprotected: Option<IgnoredAny>,
+    recipients: Option<Vec<JsonObject<RawRecipient>>>,
+    aad: Option<String>,
+    iv: Option<String>,
+    ciphertext: Option<String>,
+    tag: Option<String>,
+    header: Option<IgnoredAny>,
+    encrypted_key: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProtectedHeader {
+    enc: Option<String>,
+    alg: Option<IgnoredAny>,
+    zip: Option<IgnoredAny>,
+    crit: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecipient {
+    header: Option<JsonObject<RawRecipientHeader>>,
+    encrypted_key: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecipientHeader {
+    alg: Option<String>,
+    kid: Option<String>,
+    epk: Option<JsonObject<RawEpk>>,
+    p2s: Option<String>,
+    p2c: Option<u64>,
+    enc: Option<IgnoredAny>,
+    zip: Option<IgnoredAny>,
+    crit: Option<IgnoredAny>,
+    apu: Option<IgnoredAny>,
+    apv: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEpk {
+    kty: Option<String>,
+    crv: Option<String>,
+    x: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetaJson {
+    format_version: u32,
+    form_id: String,
+    form_version: String,
+    packet_id: String,
+    created: u64,
+    recipients: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PacketJson<'a> {
+    protected: &'a str,
+    recipients: Vec<RecipientJson>,
+    aad: &'a str,
+    iv: String,
+    ciphertext: String,
+    tag: String,
+}
+
+#[derive(Serialize)]
+struct RecipientJson {
+    header: RecipientHeaderJson,
+    encrypted_key: String,
+}
+
+#[derive(Serialize)]
+struct RecipientHeaderJson {
+    alg: &'static str,
+    kid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    epk: Option<EpkJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p2s: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p2c: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct EpkJson {
+    kty: &'static str,
+    crv: &'static str,
+    x: String,
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+/// Why a packet could not be sealed, parsed or opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PacketError {
+    /// The packet text is larger than [`MAX_PACKET_LEN`].
+    TooLarge,
+    /// Not JSON, or JSON with unknown, duplicate or mistyped members (serde's message).
+    MalformedJson(String),
+    /// A required member is absent.
+    Missing(&'static str),
+    /// A member is not canonical base64url.
+    InvalidBase64(&'static str),
+    /// A member decodes to the wrong number of bytes.
+    InvalidLength {
+        member: &'static str,
+        expected: &'static str,
+    },
+    /// A member has a value this format does not support (an `alg`, an `enc`, …).
+    Unsupported { member: &'static str, value: String },
+    /// A JWE feature this format does not use (the message names it).
+    NotSupported(&'static str),
+    /// Any other violation of the format, described.
+    Invalid(&'static str),
+    /// Not addressed to this key, wrong key, wrong passphrase or tampered; deliberately
+    /// not told apart.
+    CouldNotOpen,
+    /// The authentic plaintext is not UTF-8 JSON (the sender did not follow the format).
+    PayloadNotJson,
+    /// The caller's random number generator failed.
+    Randomness,
+}
+
+impl fmt::Display for PacketError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge => f.write_str("packet is larger than 32 MiB"),
+            Self::MalformedJson(message) => write!(f, "malformed packet: {message}"),
+            Self::Missing(member) => write!(f, "missing `{member}`"),
+            Self::InvalidBase64(member) => write!(f, "`{member}` is not valid base64url"),
+            Self::InvalidLength { member, expected } => {
+                write!(f, "{member} must be {expected} bytes")
+            }
+            Self::Unsupported { member, value } => write!(f, "unsupported {member} `{value}`"),
+            Self::NotSupported(message) => f.write_str(message),
+            Self::Invalid(message) => f.write_str(message),
+            Self::CouldNotOpen => f.write_str("could not open the packet with this key"),
+            Self::PayloadNotJson => f.write_str("payload is not valid json"),
+            Self::Randomness => f.write_str("random number generator failed"),
+        }
+    }
+}
+
+impl std::error::Error for PacketError {}

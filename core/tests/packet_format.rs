@@ -1,0 +1,272 @@
+//! The packet format against its committed vectors: the example packet opens with each
+//! of its keys, and every case of `vectors/packet-negative.json` is refused with its error.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{
+    b64_decode, b64_encode, example_agency_key, example_passphrase, example_second_agency_key,
+};
+use confidant_core::keys::PublicKey;
+use confidant_core::packet::{Packet, PacketError};
+use serde_json::Value;
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn example() -> Value {
+    serde_json::from_str(include_str!("vectors/example-packet.json")).unwrap()
+}
+
+fn example_packet_text() -> String {
+    example()["packet"].to_string()
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn example_packet_parses_and_exposes_its_metadata() {
+    let fixture = example();
+    let text = example_packet_text();
+    let packet = Packet::parse(&text).unwrap();
+    assert_eq!(packet.size(), text.len());
+    assert_eq!(
+        packet.ciphertext_len(),
+        1024,
+        "a short payload pads to the 1 KiB bucket"
+    );
+    let meta = packet.meta();
+    assert_eq!(meta.format_version(), 1);
+    assert_eq!(meta.form_id(), fixture["form_id"]);
+    assert_eq!(meta.form_version(), fixture["form_version"]);
+    assert_eq!(
+        meta.created_unix_seconds(),
+        fixture["created"].as_u64().unwrap()
+    );
+    assert_eq!(meta.packet_id().len(), 22);
+    let kids: Vec<&str> = packet.recipient_ids().collect();
+    let jwks = fixture["agency_public_jwks"].as_array().unwrap();
+    assert_eq!(
+        kids,
+        [
+            jwks[0]["kid"].as_str().unwrap(),
+            jwks[1]["kid"].as_str().unwrap(),
+            "passphrase:1"
+        ]
+    );
+    assert_eq!(meta.recipient_ids(), kids);
+    assert_eq!(
+        packet
+            .recipients()
+            .iter()
+            .map(|r| r.is_passphrase())
+            .collect::<Vec<_>>(),
+        [false, false, true]
+    );
+    assert_eq!(packet.recipients()[0].alg(), "ECDH-ES+A256KW");
+    assert_eq!(packet.recipients()[2].alg(), "PBES2-HS512+A256KW");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn example_keys_are_the_published_ones() {
+    let fixture = example();
+    for (index, key) in [example_agency_key(), example_second_agency_key()]
+        .iter()
+        .enumerate()
+    {
+        let published =
+            PublicKey::from_jwk_json(&fixture["agency_public_jwks"][index].to_string()).unwrap();
+        assert_eq!(key.public, published);
+        assert_eq!(
+            serde_json::from_str::<Value>(&key.public.to_jwk_json()).unwrap(),
+            fixture["agency_public_jwks"][index]
+        );
+        assert_eq!(
+            key.public.fingerprint(),
+            fixture["agency_fingerprints"][index]
+        );
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn example_packet_opens_with_each_agency_key() {
+    let fixture = example();
+    let packet = Packet::parse(&example_packet_text()).unwrap();
+    for key in [example_agency_key(), example_second_agency_key()] {
+        let opened = packet.open_with_key(&key.secret).unwrap();
+        assert_eq!(opened.payload_json(), fixture["payload"]);
+        assert_eq!(opened.meta(), packet.meta());
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn example_packet_opens_with_the_passphrase() {
+    let fixture = example();
+    let packet = Packet::parse(&example_packet_text()).unwrap();
+    let opened = packet.open_with_passphrase(&example_passphrase()).unwrap();
+    assert_eq!(opened.payload_json(), fixture["payload"]);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn example_packet_serializes_back_to_itself() {
+    let text = example_packet_text();
+    let packet = Packet::parse(&text).unwrap();
+    let again = Packet::parse(&packet.to_json()).unwrap();
+    assert_eq!(again.to_json(), packet.to_json());
+    assert_eq!(again.meta(), packet.meta());
+    assert_eq!(again.recipients(), packet.recipients());
+}
+
+/// Applies one edit of `packet-negative.json` to the example packet.
+fn apply_edit(packet: &mut Value, case: &Value) {
+    let target = case["target"].as_str().unwrap();
+    let path = case["path"].as_str().unwrap();
+    let edit = |json: &mut Value| {
+        let (parent_path, last) = path.rsplit_once('/').unwrap();
+        let parent = json.pointer_mut(parent_path).unwrap();
+        match (case["op"].as_str().unwrap(), parent) {
+            ("set", Value::Object(map)) => {
+                map.insert(last.to_owned(), case["value"].clone());
+            }
+            ("set", Value::Array(items)) => {
+                items[last.parse::<usize>().unwrap()] = case["value"].clone()
+            }
+            ("remove", Value::Object(map)) => {
+                map.remove(last).unwrap();
+            }
+            ("remove", Value::Array(items)) => {
+                items.remove(last.parse::<usize>().unwrap());
+            }
+            (op, _) => panic!("unknown edit {op}"),
+        }
+    };
+    match target {
+        "packet" => edit(packet),
+        "protected" | "aad" => {
+            let member = packet[target].as_str().unwrap();
+            let mut inner: Value = serde_json::from_slice(&b64_decode(member)).unwrap();
+            edit(&mut inner);
+            packet[target] = Value::String(b64_encode(inner.to_string().as_bytes()));
+        }
+        other => panic!("unknown target {other}"),
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn negative_vectors_are_refused_with_their_error() {
+    let vectors: Value =
+        serde_json::from_str(include_str!("vectors/packet-negative.json")).unwrap();
+    assert!(
+        vectors["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("Confidant packet format v1")
+    );
+    let cases = vectors["cases"].as_array().unwrap();
+    assert!(cases.len() >= 70);
+    for case in cases {
+        let mut packet = example()["packet"].clone();
+        apply_edit(&mut packet, case);
+        let error = Packet::parse(&packet.to_string()).unwrap_err().to_string();
+        if let Some(expected) = case["error"].as_str() {
+            assert_eq!(error, expected, "case {case}");
+        } else {
+            let prefix = case["error_starts_with"].as_str().unwrap();
+            assert!(error.starts_with(prefix), "case {case}: got {error:?}");
+        }
+    }
+}
+
+fn raw_edit(from: &str, to: &str) -> String {
+    let text = include_str!("vectors/example-packet.json");
+    let start = text.find("\"packet\": ").unwrap() + "\"packet\": ".len();
+    let packet = text[start..text.rfind('}').unwrap()].trim();
+    assert!(packet.contains(from), "{from}");
+    packet.replacen(from, to, 1)
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn duplicate_members_are_refused() {
+    // A JSON object value cannot hold duplicates, so these are edits of the text.
+    let cases = [
+        (
+            "\"iv\": \"gwQeJqjNSMimIrvD\"",
+            "\"iv\": \"gwQeJqjNSMimIrvD\", \"iv\": \"gwQeJqjNSMimIrvD\"",
+            "duplicate field `iv`",
+        ),
+        (
+            "\"alg\": \"PBES2-HS512+A256KW\"",
+            "\"alg\": \"PBES2-HS512+A256KW\", \"alg\": \"PBES2-HS512+A256KW\"",
+            "duplicate field `alg`",
+        ),
+        (
+            "\"kty\": \"OKP\"",
+            "\"kty\": \"OKP\", \"kty\": \"OKP\"",
+            "duplicate field `kty`",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let error = Packet::parse(&raw_edit(from, to)).unwrap_err().to_string();
+        assert!(
+            error.starts_with(&format!("malformed packet: {expected}")),
+            "{error}"
+        );
+    }
+    let meta = r#"{"format_version":1,"format_version":1,"form_id":"referral","form_version":"1","packet_id":"JM883g_scT_x8iBCqedk2A","created":1764403200,"recipients":["vtzTVaMCj2bl6suMfCi_3d7FVljDq90Fh4ocfLsQzgE","sYrWAmef0DIoehG2LsVkPQnZkIdI4P2PvsqYXMJ4l7E","passphrase:1"]}"#;
+    let example = example();
+    let aad = example["packet"]["aad"].as_str().unwrap();
+    let error = Packet::parse(&raw_edit(aad, &b64_encode(meta.as_bytes())))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("malformed packet: aad: duplicate field `format_version`"),
+        "{error}"
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn size_and_count_limits() {
+    let too_large = " ".repeat(confidant_core::packet::MAX_PACKET_LEN + 1);
+    assert_eq!(
+        Packet::parse(&too_large).unwrap_err(),
+        PacketError::TooLarge
+    );
+    assert_eq!(
+        PacketError::TooLarge.to_string(),
+        "packet is larger than 32 MiB"
+    );
+
+    let mut packet = example()["packet"].clone();
+    let first = packet["recipients"][0].clone();
+    let many: Vec<Value> = (0..65).map(|_| first.clone()).collect();
+    packet["recipients"] = Value::Array(many);
+    assert_eq!(
+        Packet::parse(&packet.to_string()).unwrap_err().to_string(),
+        "packet has more than 64 recipients"
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn not_a_json_object_is_refused() {
+    for text in ["", "[]", "null", "\"packet\"", "{", "{}}", "\u{feff}{}"] {
+        let error = Packet::parse(text).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                PacketError::MalformedJson(_) | PacketError::Missing(_)
+            ),
+            "{text:?}: {error}"
+        );
+    }
+    assert_eq!(
+        Packet::parse("{}").unwrap_err().to_string(),
+        "missing `protected`"
+    );
+}
