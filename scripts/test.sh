@@ -10,6 +10,8 @@ scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # Two loaded cores make a cold headless Chromium slow to start.
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
+# Where the core's interoperability tests, which run in Node, find npm `jose`.
+export CONFIDANT_NODE_MODULES="$PWD/node_modules"
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -26,7 +28,7 @@ cargo clippy --workspace --exclude confidant --all-targets --locked \
 step "tests (host)"
 cargo test --workspace --locked
 
-step "tests (wasm32, headless Chromium)"
+step "tests (wasm32: headless Chromium, and Node for the jose interop)"
 cargo test --locked --target wasm32-unknown-unknown -p confidant-core -p confidant-web
 
 step "release build of the app (Trunk)"

@@ -23,7 +23,9 @@ use zeroize::Zeroizing;
 use crate::b64;
 use crate::json_object::JsonObject;
 use crate::keys::{AgencySecretKey, Passphrase, PublicKey};
-use crate::primitives::{self, GCM_IV_LEN, GCM_TAG_LEN, KEY_LEN, WRAPPED_KEY_LEN, X25519_LEN};
+use crate::primitives::{
+    self, GCM_IV_LEN, GCM_TAG_LEN, KEY_LEN, SymmetricKey, WRAPPED_KEY_LEN, X25519_LEN,
+};
 use crate::random::random_bytes;
 use crate::untrusted_text::shown;
 
@@ -114,6 +116,114 @@ pub fn seal_packet<R: TryCryptoRng + ?Sized>(
     recipients: &[Recipient],
     rng: &mut R,
 ) -> Result<String, PacketError> {
+    Ok(prepare_seal(payload_json, form, created_unix_seconds, recipients, rng)?.seal())
+}
+
+/// Everything of a packet but its content encryption: the content key is drawn and
+/// wrapped for every recipient, the metadata and the padded payload are ready.
+///
+/// Why the split: in a browser the pure-Rust AES-GCM runs at about a tenth of the speed
+/// of the browser's own (WebCrypto), which is asynchronous and so cannot be called from
+/// inside the core. The web app takes the [`content_key`](Self::content_key), the
+/// [`iv`](Self::iv), the [`associated_data`](Self::associated_data) and the
+/// [`padded_payload`](Self::padded_payload) to WebCrypto and hands the result to
+/// [`finish`](Self::finish); [`seal`](Self::seal) does the same with the core's own
+/// AES-GCM. Both give the same packet, byte for byte, and the tests hold them to it.
+pub struct PendingSeal {
+    content_key: SymmetricKey,
+    iv: [u8; GCM_IV_LEN],
+    protected: String,
+    aad: String,
+    meta: PacketMeta,
+    recipients: Vec<PacketRecipient>,
+    padded: Zeroizing<Vec<u8>>,
+}
+
+impl fmt::Debug for PendingSeal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingSeal")
+            .field("meta", &self.meta)
+            .field("padded_len", &self.padded.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PendingSeal {
+    /// The packet's AES-256-GCM key. Hand it only to an AES-GCM implementation.
+    pub fn content_key(&self) -> &[u8; KEY_LEN] {
+        &self.content_key
+    }
+
+    /// The packet's 96-bit AES-GCM nonce.
+    pub fn iv(&self) -> &[u8; GCM_IV_LEN] {
+        &self.iv
+    }
+
+    /// The AES-GCM additional data (RFC 7516 §5.1 step 14).
+    pub fn associated_data(&self) -> String {
+        content_associated_data(&self.protected, &self.aad)
+    }
+
+    /// The payload with its padding: the AES-GCM plaintext.
+    pub fn padded_payload(&self) -> &[u8] {
+        &self.padded
+    }
+
+    /// The authenticated metadata the packet will carry.
+    pub fn meta(&self) -> &PacketMeta {
+        &self.meta
+    }
+
+    /// Encrypts with the core's own AES-GCM and returns the packet text.
+    pub fn seal(mut self) -> String {
+        let associated_data = self.associated_data();
+        let tag = primitives::aes256_gcm_seal(
+            &self.content_key,
+            &self.iv,
+            associated_data.as_bytes(),
+            self.padded.as_mut_slice(),
+        );
+        let ciphertext = core::mem::take(&mut *self.padded);
+        self.into_packet(ciphertext, tag).to_json()
+    }
+
+    /// Completes the packet with the output of another AES-256-GCM implementation run on
+    /// this content key, nonce, additional data and padded payload: the ciphertext followed
+    /// by the 16-byte tag, as WebCrypto returns them.
+    pub fn finish(self, ciphertext_and_tag: &[u8]) -> Result<String, PacketError> {
+        if ciphertext_and_tag.len() != self.padded.len() + GCM_TAG_LEN {
+            return Err(PacketError::Invalid(
+                "encrypted payload has the wrong length for its plaintext",
+            ));
+        }
+        let (ciphertext, tag) = ciphertext_and_tag.split_at(self.padded.len());
+        let tag: [u8; GCM_TAG_LEN] = tag.try_into().expect("split at the tag length");
+        Ok(self.into_packet(ciphertext.to_vec(), tag).to_json())
+    }
+
+    fn into_packet(self, ciphertext: Vec<u8>, tag: [u8; GCM_TAG_LEN]) -> Packet {
+        Packet {
+            protected: self.protected,
+            aad: self.aad,
+            meta: self.meta,
+            recipients: self.recipients,
+            iv: self.iv,
+            ciphertext,
+            tag,
+            size: 0,
+        }
+    }
+}
+
+/// Prepares a packet for `recipients` up to its content encryption (see [`PendingSeal`]).
+/// The checks and the randomness are those of [`seal_packet`].
+pub fn prepare_seal<R: TryCryptoRng + ?Sized>(
+    payload_json: &str,
+    form: &FormRef,
+    created_unix_seconds: u64,
+    recipients: &[Recipient],
+    rng: &mut R,
+) -> Result<PendingSeal, PacketError> {
     check_form_field(
         &form.id,
         "form id must be 1 to 128 bytes without control characters",
@@ -187,26 +297,18 @@ pub fn seal_packet<R: TryCryptoRng + ?Sized>(
             .as_bytes(),
     );
 
-    let mut buffer = Zeroizing::new(Vec::with_capacity(padded_len));
-    buffer.extend_from_slice(payload.as_bytes());
-    buffer.resize(padded_len, b' ');
-    let tag = primitives::aes256_gcm_seal(
-        &content_key,
-        &iv,
-        content_associated_data(&protected, &aad).as_bytes(),
-        buffer.as_mut_slice(),
-    );
-    let packet = Packet {
+    let mut padded = Zeroizing::new(Vec::with_capacity(padded_len));
+    padded.extend_from_slice(payload.as_bytes());
+    padded.resize(padded_len, b' ');
+    Ok(PendingSeal {
+        content_key,
+        iv,
         protected,
         aad,
         meta,
         recipients: sealed_recipients,
-        iv,
-        ciphertext: buffer.to_vec(),
-        tag,
-        size: 0,
-    };
-    Ok(packet.to_json())
+        padded,
+    })
 }
 
 fn seal_to_agency<R: TryCryptoRng + ?Sized>(
@@ -384,6 +486,23 @@ impl fmt::Debug for Packet {
     }
 }
 
+/// The content key of one packet, unwrapped for its holder: wiped when dropped, never
+/// printed by `Debug`.
+pub struct ContentKey(SymmetricKey);
+
+impl ContentKey {
+    /// The key bytes, to hand to another AES-256-GCM implementation.
+    pub fn as_bytes(&self) -> &[u8; KEY_LEN] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ContentKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ContentKey(..)")
+    }
+}
+
 /// The plaintext of an opened packet, wiped when dropped and never printed by `Debug`.
 pub struct OpenedPacket {
     meta: PacketMeta,
@@ -558,6 +677,57 @@ impl Packet {
 
     /// Opens the packet with an agency's secret key.
     pub fn open_with_key(&self, secret_key: &AgencySecretKey) -> Result<OpenedPacket, PacketError> {
+        self.decrypt(&self.content_key_for_agency(secret_key)?)
+    }
+
+    /// Opens the packet with a passphrase, trying each passphrase entry in turn.
+    ///
+    /// Costs one PBKDF2 run (210,000 to 1,000,000 iterations) per passphrase entry tried.
+    pub fn open_with_passphrase(
+        &self,
+        passphrase: &Passphrase,
+    ) -> Result<OpenedPacket, PacketError> {
+        self.decrypt(&self.content_key_for_passphrase(passphrase)?)
+    }
+
+    /// Decrypts the payload with the content key, using the core's own AES-GCM.
+    pub fn decrypt(&self, content_key: &ContentKey) -> Result<OpenedPacket, PacketError> {
+        self.decrypt_content(&content_key.0)
+    }
+
+    /// The AES-GCM nonce, for decrypting with another implementation (see
+    /// [`PendingSeal`] for why one would).
+    pub fn iv(&self) -> &[u8; GCM_IV_LEN] {
+        &self.iv
+    }
+
+    /// The AES-GCM additional data (RFC 7516 §5.1 step 14).
+    pub fn associated_data(&self) -> String {
+        content_associated_data(&self.protected, &self.aad)
+    }
+
+    /// The ciphertext followed by the tag, as WebCrypto takes them.
+    pub fn ciphertext_and_tag(&self) -> Vec<u8> {
+        let mut joined = Vec::with_capacity(self.ciphertext.len() + GCM_TAG_LEN);
+        joined.extend_from_slice(&self.ciphertext);
+        joined.extend_from_slice(&self.tag);
+        joined
+    }
+
+    /// Completes an opening whose AES-GCM decryption (and tag check) another
+    /// implementation did: strips the padding and checks the payload is JSON.
+    pub fn finish_open(&self, plaintext: Zeroizing<Vec<u8>>) -> Result<OpenedPacket, PacketError> {
+        if plaintext.len() != self.ciphertext.len() {
+            return Err(PacketError::CouldNotOpen);
+        }
+        self.unpad(plaintext)
+    }
+
+    /// Unwraps the content key of the entry for this agency key.
+    pub fn content_key_for_agency(
+        &self,
+        secret_key: &AgencySecretKey,
+    ) -> Result<ContentKey, PacketError> {
         let Some((recipient, ephemeral_public)) =
             self.recipients
                 .iter()
@@ -577,16 +747,17 @@ impl Packet {
         let kek = primitives::ecdh_es_a256kw_kek(&shared);
         let content_key = primitives::aes256_key_unwrap(kek.as_ref(), &recipient.encrypted_key)
             .map_err(|_| PacketError::CouldNotOpen)?;
-        self.decrypt_content(&content_key)
+        Ok(ContentKey(content_key))
     }
 
-    /// Opens the packet with a passphrase, trying each passphrase entry in turn.
+    /// Unwraps the content key with a passphrase, trying each passphrase entry in turn
+    /// (AES key wrap's integrity check tells the right entry).
     ///
     /// Costs one PBKDF2 run (210,000 to 1,000,000 iterations) per passphrase entry tried.
-    pub fn open_with_passphrase(
+    pub fn content_key_for_passphrase(
         &self,
         passphrase: &Passphrase,
-    ) -> Result<OpenedPacket, PacketError> {
+    ) -> Result<ContentKey, PacketError> {
         for recipient in &self.recipients {
             let RecipientKind::Passphrase { salt, iterations } = &recipient.kind else {
                 continue;
@@ -595,7 +766,7 @@ impl Packet {
             if let Ok(content_key) =
                 primitives::aes256_key_unwrap(kek.as_ref(), &recipient.encrypted_key)
             {
-                return self.decrypt_content(&content_key);
+                return Ok(ContentKey(content_key));
             }
         }
         Err(PacketError::CouldNotOpen)
@@ -611,6 +782,11 @@ impl Packet {
             &self.tag,
         )
         .map_err(|_| PacketError::CouldNotOpen)?;
+        self.unpad(buffer)
+    }
+
+    /// The payload of an authentic plaintext, without its padding.
+    fn unpad(&self, buffer: Zeroizing<Vec<u8>>) -> Result<OpenedPacket, PacketError> {
         // Authentic from here on, so a specific error cannot help a forger.
         let unpadded_len = buffer
             .iter()
