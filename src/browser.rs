@@ -7,3 +7,4 @@ pub mod clock;
 pub mod document;
 pub mod navigation;
 pub mod session_storage;
+pub mod webcrypto;

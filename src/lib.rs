@@ -10,6 +10,7 @@ pub mod browser;
 pub mod components;
 pub mod quick_exit;
 pub mod screens;
+pub mod sealing;
 
 /// Mounts the app on the page's `<main id="app">` element and tells the boot script that
 /// the WebAssembly module is running (so it stops waiting to show a failure message).
