@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds the release app and the minimal Yew app in the same run, then prints their
-# download sizes and times to first render side by side (bench/shell.mjs).
+# Prints Confidant's figures, each next to a reference measured in the same run:
+# - the app's download size and time to first render, against a minimal Yew app
+#   (bench/shell.mjs);
+# - packet seal and open throughput natively, and in headless Chromium against the
+#   browser's own AES-GCM on the same data in the same page (bench/packet-speed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,5 +13,13 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 trunk build --release --locked >/dev/null
 # The reference builds in a folder of its own under target/, never mixed with the app.
 (cd bench/hello && CARGO_TARGET_DIR="$PWD/../../target/hello" trunk build --release >/dev/null)
-cargo build --release --locked -p confidant
-CONFIDANT_BIN="$PWD/target/release/confidant" node bench/shell.mjs dist bench/hello/dist
+cargo build --profile native --locked -p confidant
+CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hello/dist
+
+echo
+cargo run --quiet --profile native --locked -p confidant-bench
+echo
+WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
+  cargo test --release --locked --target wasm32-unknown-unknown -p confidant-bench \
+  --test browser_speed -- --nocapture 2>&1 |
+  sed -n '/^Packets, in headless Chromium/,/^sealing a 20 KB referral/p'

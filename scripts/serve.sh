@@ -8,5 +8,5 @@ scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 trunk build --release --locked
-cargo build --release --locked -p confidant
-exec target/release/confidant serve --listen "127.0.0.1:${PORT:-8080}" --data ./data --static dist
+cargo build --profile native --locked -p confidant
+exec target/native/confidant serve --listen "127.0.0.1:${PORT:-8080}" --data ./data --static dist
