@@ -3,7 +3,9 @@
 # - the app's download size and time to first render, against a minimal Yew app
 #   (bench/shell.mjs);
 # - packet seal and open throughput natively, and in headless Chromium against the
-#   browser's own AES-GCM on the same data in the same page (bench/packet-speed).
+#   browser's own AES-GCM on the same data in the same page (bench/packet-speed);
+# - the server's ingest with 20 concurrent clients against bare SQLite inserts of the
+#   same packets with the same durability (bench/packet-speed/src/ingest.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +19,10 @@ cargo build --profile native --locked -p confidant
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hello/dist
 
 echo
-cargo run --quiet --profile native --locked -p confidant-bench
+cargo run --quiet --profile native --locked -p confidant-bench --bin packet-speed
+echo
+CONFIDANT_BIN="$PWD/target/native/confidant" \
+  cargo run --quiet --profile native --locked -p confidant-bench --bin ingest
 echo
 WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
   cargo test --release --locked --target wasm32-unknown-unknown -p confidant-bench \

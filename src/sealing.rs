@@ -69,7 +69,7 @@ pub async fn finish_seal(
         )
         .await;
         if let Ok(encrypted) = encrypted {
-            return pending.finish(&encrypted);
+            return pending.finish(encrypted);
         }
     }
     Ok(pending.seal())

@@ -34,22 +34,37 @@ const VALUES: [u8; 256] = {
     values
 };
 
+/// The length of the unpadded base64url text of `len` bytes.
+pub(crate) fn encoded_len(len: usize) -> usize {
+    len / 3 * 4
+        + match len % 3 {
+            0 => 0,
+            1 => 2,
+            _ => 3,
+        }
+}
+
 /// [`encode`] for data that is public anyway (the ciphertext), by table look-up.
 ///
 /// `base64ct` takes the same time whatever the bytes, which secrets need and ciphertext
 /// does not; in WebAssembly it made encoding the bulk of a large packet cost more than
 /// encrypting it. Output is identical to [`encode`] (a property test holds them to it).
+#[cfg(test)]
 pub(crate) fn encode_public(bytes: &[u8]) -> String {
+    let mut text = Vec::new();
+    encode_public_into(&mut text, bytes);
+    String::from_utf8(text).expect("the alphabet is ASCII")
+}
+
+/// Appends the base64url text of `bytes` to `text` (see [`encode_public`]).
+pub(crate) fn encode_public_into(text: &mut Vec<u8>, bytes: &[u8]) {
+    let start = text.len();
     let whole = bytes.len() / 3 * 4;
-    let tail = match bytes.len() % 3 {
-        0 => 0,
-        1 => 2,
-        _ => 3,
-    };
-    // Written in place into a buffer of the final size: in wasm, growing the output four
-    // bytes at a time cost more than the look-ups.
-    let mut text = vec![0u8; whole + tail];
-    for (chunk, out) in bytes.chunks_exact(3).zip(text.chunks_exact_mut(4)) {
+    // Written in place into the grown buffer: in wasm, growing the output four bytes at a
+    // time cost more than the look-ups.
+    text.resize(start + encoded_len(bytes.len()), 0);
+    let out = &mut text[start..];
+    for (chunk, out) in bytes.chunks_exact(3).zip(out.chunks_exact_mut(4)) {
         let n = (u32::from(chunk[0]) << 16) | (u32::from(chunk[1]) << 8) | u32::from(chunk[2]);
         out[0] = ALPHABET[(n >> 18) as usize & 63];
         out[1] = ALPHABET[(n >> 12) as usize & 63];
@@ -57,7 +72,7 @@ pub(crate) fn encode_public(bytes: &[u8]) -> String {
         out[3] = ALPHABET[n as usize & 63];
     }
     let rest = &bytes[bytes.len() / 3 * 3..];
-    let out = &mut text[whole..];
+    let out = &mut out[whole..];
     match *rest {
         [a] => {
             out[0] = ALPHABET[usize::from(a >> 2)];
@@ -71,7 +86,6 @@ pub(crate) fn encode_public(bytes: &[u8]) -> String {
         }
         _ => {}
     }
-    String::from_utf8(text).expect("the alphabet is ASCII")
 }
 
 /// [`decode`] for data that is public anyway (the ciphertext), by table look-up, with the

@@ -14,6 +14,7 @@
 //! and draws randomness only from the RNG its caller passes in.
 
 use core::fmt;
+use std::borrow::Cow;
 
 use rand_core::TryCryptoRng;
 use serde::de::IgnoredAny;
@@ -190,15 +191,15 @@ impl PendingSeal {
     /// Completes the packet with the output of another AES-256-GCM implementation run on
     /// this content key, nonce, additional data and padded payload: the ciphertext followed
     /// by the 16-byte tag, as WebCrypto returns them.
-    pub fn finish(self, ciphertext_and_tag: &[u8]) -> Result<String, PacketError> {
+    pub fn finish(self, mut ciphertext_and_tag: Vec<u8>) -> Result<String, PacketError> {
         if ciphertext_and_tag.len() != self.padded.len() + GCM_TAG_LEN {
             return Err(PacketError::Invalid(
                 "encrypted payload has the wrong length for its plaintext",
             ));
         }
-        let (ciphertext, tag) = ciphertext_and_tag.split_at(self.padded.len());
-        let tag: [u8; GCM_TAG_LEN] = tag.try_into().expect("split at the tag length");
-        Ok(self.into_packet(ciphertext.to_vec(), tag).to_json())
+        let tag = ciphertext_and_tag.split_off(self.padded.len());
+        let tag: [u8; GCM_TAG_LEN] = tag.as_slice().try_into().expect("split at the tag length");
+        Ok(self.into_packet(ciphertext_and_tag, tag).to_json())
     }
 
     fn into_packet(self, ciphertext: Vec<u8>, tag: [u8; GCM_TAG_LEN]) -> Packet {
@@ -650,12 +651,11 @@ impl Packet {
         // large packet in wasm take longer than encrypting it.
         let marker = r#""ciphertext":"""#;
         let at = text.find(marker).expect("the ciphertext member is written") + marker.len() - 1;
-        let ciphertext = b64::encode_public(&self.ciphertext);
-        let mut packet = String::with_capacity(text.len() + ciphertext.len());
-        packet.push_str(&text[..at]);
-        packet.push_str(&ciphertext);
-        packet.push_str(&text[at..]);
-        packet
+        let mut packet = Vec::with_capacity(text.len() + b64::encoded_len(self.ciphertext.len()));
+        packet.extend_from_slice(&text.as_bytes()[..at]);
+        b64::encode_public_into(&mut packet, &self.ciphertext);
+        packet.extend_from_slice(&text.as_bytes()[at..]);
+        String::from_utf8(packet).expect("json and base64url are utf-8")
     }
 
     /// The authenticated metadata. Readable without a key; authentic only once the packet
@@ -1040,13 +1040,16 @@ fn check_form_field(value: &str, message: &'static str) -> Result<(), PacketErro
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPacket {
+struct RawPacket<'a> {
     protected: Option<String>,
     unprotected: Option<IgnoredAny>,
     recipients: Option<Vec<JsonObject<RawRecipient>>>,
     aad: Option<String>,
     iv: Option<String>,
-    ciphertext: Option<String>,
+    /// Borrowed from the packet text when it can be (it always can for what JOSE
+    /// libraries write): megabytes, and not worth copying before decoding.
+    #[serde(borrow)]
+    ciphertext: Option<Cow<'a, str>>,
     tag: Option<String>,
     header: Option<IgnoredAny>,
     encrypted_key: Option<IgnoredAny>,

@@ -60,7 +60,7 @@ fn finishing_with_outside_encryption_gives_the_same_packet() {
         &pending.associated_data(),
         pending.padded_payload(),
     );
-    let split = pending.finish(&encrypted).unwrap();
+    let split = pending.finish(encrypted).unwrap();
     assert_eq!(split, whole);
 }
 
@@ -78,7 +78,7 @@ fn finishing_with_output_of_the_wrong_length_is_refused() {
     .unwrap();
     let short = vec![0u8; pending.padded_payload().len()];
     assert!(matches!(
-        pending.finish(&short),
+        pending.finish(short),
         Err(PacketError::Invalid(_))
     ));
 }

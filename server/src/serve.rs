@@ -1,11 +1,12 @@
 //! `confidant serve`: the app and, behind `/api/v1/`, the ciphertext store.
 //!
 //! The server logs nothing about requests: not bodies, not addresses. It prints one line
-//! when it is ready and one when it stops.
+//! when it is ready and one when it stops, and a line for a storage failure.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -13,8 +14,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use crate::api::{self, Api, RateLimiter};
 use crate::args::Arguments;
 use crate::static_site::StaticSite;
+use crate::store::{SqliteStore, Store};
+
+const DAY: u64 = 24 * 60 * 60;
 
 /// What `confidant serve` was asked to do.
 #[derive(Debug)]
@@ -23,6 +28,10 @@ struct ServeConfig {
     data: PathBuf,
     static_dir: PathBuf,
     frame_ancestors: Vec<String>,
+    max_packet_bytes: usize,
+    rate_limit: u32,
+    retention: Duration,
+    acknowledged_retention: Duration,
 }
 
 impl ServeConfig {
@@ -47,13 +56,34 @@ impl ServeConfig {
         for origin in &frame_ancestors {
             check_origin(origin)?;
         }
+        let max_packet_bytes = number(&mut arguments, "max-packet-bytes", 25_000_000)?;
+        let rate_limit = number(&mut arguments, "rate-limit", 120)?;
+        let retention = number(&mut arguments, "retention-days", 30)?;
+        let acknowledged_retention = number(&mut arguments, "acknowledged-retention-days", 7)?;
         arguments.finish()?;
         Ok(Self {
             listen,
             data,
             static_dir,
             frame_ancestors,
+            max_packet_bytes,
+            rate_limit,
+            retention: Duration::from_secs(retention * DAY),
+            acknowledged_retention: Duration::from_secs(acknowledged_retention * DAY),
         })
+    }
+}
+
+fn number<T: std::str::FromStr>(
+    arguments: &mut Arguments,
+    name: &str,
+    default: T,
+) -> Result<T, String> {
+    match arguments.value(name)? {
+        None => Ok(default),
+        Some(text) => text
+            .parse()
+            .map_err(|_| format!("`--{name} {text}` must be a whole number")),
     }
 }
 
@@ -81,20 +111,27 @@ fn check_origin(origin: &str) -> Result<(), String> {
 struct AppState {
     site: StaticSite,
     csp: HeaderValue,
+    /// Origins allowed to embed the app, and so to call the API from their pages.
+    cors_origins: Vec<String>,
 }
 
 pub fn run(arguments: Arguments) -> Result<(), String> {
     let config = ServeConfig::from_arguments(arguments)?;
-    std::fs::create_dir_all(&config.data).map_err(|error| {
-        format!(
-            "cannot create the data folder `{}`: {error}",
-            config.data.display()
-        )
-    })?;
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&config.data).map_err(|error| error.to_string())?);
     let site = StaticSite::load(&config.static_dir)?;
     let csp = HeaderValue::from_str(&site.content_security_policy(&config.frame_ancestors))
         .map_err(|_| "the content security policy is not a valid header".to_owned())?;
-    let state = Arc::new(AppState { site, csp });
+    let state = Arc::new(AppState {
+        site,
+        csp,
+        cors_origins: config.frame_ancestors.clone(),
+    });
+    let api = Arc::new(Api {
+        store: store.clone(),
+        max_packet_bytes: config.max_packet_bytes,
+        limiter: RateLimiter::new(config.rate_limit),
+    });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -111,7 +148,13 @@ pub fn run(arguments: Arguments) -> Result<(), String> {
             "Confidant is serving http://{address}/ (data in {})",
             config.data.display()
         ));
-        axum::serve(listener, router(state))
+        tokio::spawn(api::expire_periodically(
+            store,
+            config.acknowledged_retention,
+            config.retention,
+        ));
+        let app = router(state, api).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|error| format!("the server stopped: {error}"))?;
@@ -120,25 +163,59 @@ pub fn run(arguments: Arguments) -> Result<(), String> {
     })
 }
 
-fn router(state: Arc<AppState>) -> Router {
+fn router(state: Arc<AppState>, api: Arc<Api>) -> Router {
+    let headers_state = state.clone();
     Router::new()
-        .route("/api/v1/health", get(health))
         .fallback(get(static_asset))
         .with_state(state)
+        .merge(api::routes(api))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            site_headers(headers_state.clone(), request, next)
+        }))
 }
 
-async fn health() -> impl IntoResponse {
-    (
-        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-        axum::Json(serde_json::json!({ "status": "ok" })),
-    )
+/// Every response carries the security headers; API responses to a configured embedding
+/// origin also carry CORS headers (and its preflight requests are answered), no other.
+async fn site_headers(
+    state: Arc<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|value| value.to_str().ok())
+        .filter(|origin| state.cors_origins.iter().any(|allowed| allowed == origin))
+        .map(str::to_owned);
+    let is_api = request.uri().path().starts_with("/api/");
+    let preflight = request.method() == axum::http::Method::OPTIONS;
+    let mut response = if is_api && preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(request).await
+    };
+    security_headers(response.headers_mut(), &state.csp);
+    if let (true, Some(origin)) = (is_api, origin)
+        && let Ok(origin) = HeaderValue::from_str(&origin)
+    {
+        let headers = response.headers_mut();
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, POST"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("content-type, authorization"),
+        );
+    }
+    response
 }
 
 async fn static_asset(State(state): State<Arc<AppState>>, uri: Uri) -> Response {
     let Some(asset) = state.site.get(uri.path()) else {
-        let mut response = (StatusCode::NOT_FOUND, "not found\n").into_response();
-        security_headers(response.headers_mut(), &state.csp);
-        return response;
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -153,7 +230,6 @@ async fn static_asset(State(state): State<Arc<AppState>>, uri: Uri) -> Response 
             "no-cache"
         }),
     );
-    security_headers(&mut headers, &state.csp);
     (headers, asset.body.clone()).into_response()
 }
 

@@ -81,7 +81,7 @@ async fn packet_speed_in_the_browser() {
             .await
             .expect("webcrypto encrypts");
             let t2 = now_ms();
-            pending.finish(&encrypted).expect("finishes");
+            pending.finish(encrypted).expect("finishes");
             let t3 = now_ms();
             prepare.push(t1 - t0);
             encrypt.push(t2 - t1);

@@ -2,6 +2,9 @@
 //! run (`src/main.rs`) and the browser run (`benches/browser_speed.rs`); each passes its
 //! own clock.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod ingest;
+
 use aes::Aes256;
 use aes::cipher::{KeyIvInit, StreamCipher};
 use confidant_core::keys::AgencyKeyPair;

@@ -1,0 +1,138 @@
+//! `confidant agency add | list | remove`: the directory of agencies this server accepts
+//! packets for, and publishes to browsers at `GET /api/v1/directory`.
+//!
+//! Registering an agency issues its credential: a random secret printed once, which the
+//! agency presents to list, download and acknowledge its packets. The store keeps only
+//! its SHA-256 (`docs/server.md` explains the choice).
+
+use std::path::PathBuf;
+
+use confidant_core::keys::PublicKey;
+
+use crate::args::Arguments;
+use crate::store::{Agency, SqliteStore, Store, credential_hash};
+
+/// The kinds of agency a directory lists.
+pub const KINDS: [&str; 7] = [
+    "police",
+    "ngo",
+    "shelter",
+    "child-protection",
+    "labour-inspectorate",
+    "health",
+    "other",
+];
+
+pub fn run(mut arguments: Arguments) -> Result<(), String> {
+    match arguments.command().as_deref() {
+        Some("add") => add(arguments),
+        Some("list") => list(arguments),
+        Some("remove") => remove(arguments),
+        _ => Err("use `confidant agency add`, `agency list` or `agency remove`".to_owned()),
+    }
+}
+
+fn open_store(arguments: &mut Arguments) -> Result<SqliteStore, String> {
+    let data = arguments
+        .value("data")?
+        .ok_or("give the store's folder with `--data DIR`")?;
+    SqliteStore::open(&PathBuf::from(data)).map_err(|error| error.to_string())
+}
+
+fn add(mut arguments: Arguments) -> Result<(), String> {
+    let store = open_store(&mut arguments)?;
+    let name = arguments
+        .value("name")?
+        .ok_or("give the agency's name with `--name NAME`")?;
+    let kind = arguments
+        .value("kind")?
+        .ok_or("give the agency's kind with `--kind KIND`")?;
+    let key_path = arguments
+        .value("key")?
+        .ok_or("give the agency's public key with `--key AGENCY.jwk`")?;
+    arguments.finish()?;
+
+    let name = name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err("the name must be 1 to 200 characters, without control characters".to_owned());
+    }
+    if !KINDS.contains(&kind.as_str()) {
+        return Err(format!(
+            "unknown kind `{kind}`; use one of: {}",
+            KINDS.join(", ")
+        ));
+    }
+    let jwk = std::fs::read_to_string(&key_path)
+        .map_err(|error| format!("cannot read the public key `{key_path}`: {error}"))?;
+    let key = PublicKey::from_jwk_json(&jwk).map_err(|error| format!("`{key_path}`: {error}"))?;
+
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret)
+        .map_err(|_| "the system has no randomness to issue a credential".to_owned())?;
+    let credential = format!(
+        "cfd1_{}",
+        <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string(&secret)
+    );
+    zeroize::Zeroize::zeroize(&mut secret);
+
+    let agency = Agency {
+        kid: key.kid().to_owned(),
+        name,
+        kind,
+        jwk: key.to_jwk_json(),
+        fingerprint: key.fingerprint(),
+    };
+    let added = store
+        .add_agency(&agency, &credential_hash(&credential), crate::api::now())
+        .map_err(|error| error.to_string())?;
+    if !added {
+        return Err(format!(
+            "an agency with key id {} is already registered",
+            agency.kid
+        ));
+    }
+    crate::say(&format!(
+        "added {} ({}), key id {}",
+        agency.name, agency.kind, agency.kid
+    ));
+    crate::say(&format!("fingerprint: {}", agency.fingerprint));
+    crate::say(&format!(
+        "credential (shown once; give it to the agency): {credential}"
+    ));
+    Ok(())
+}
+
+fn list(mut arguments: Arguments) -> Result<(), String> {
+    let store = open_store(&mut arguments)?;
+    arguments.finish()?;
+    let agencies = store.agencies().map_err(|error| error.to_string())?;
+    if agencies.is_empty() {
+        crate::say("no agencies yet; add one with `confidant agency add`");
+    }
+    for agency in agencies {
+        crate::say(&format!(
+            "{}\t{}\t{}\t{}",
+            agency.kid, agency.kind, agency.fingerprint, agency.name
+        ));
+    }
+    Ok(())
+}
+
+fn remove(mut arguments: Arguments) -> Result<(), String> {
+    let store = open_store(&mut arguments)?;
+    let kid = arguments
+        .value("kid")?
+        .ok_or("give the agency's key id with `--kid KID`")?;
+    arguments.finish()?;
+    if store
+        .remove_agency(&kid)
+        .map_err(|error| error.to_string())?
+    {
+        crate::say(&format!(
+            "removed {kid} and the packets waiting only for it"
+        ));
+        Ok(())
+    } else {
+        Err(format!("no agency with key id {kid}"))
+    }
+}

@@ -1,0 +1,96 @@
+//! `confidant`: the ciphertext store and web server, and the agencies' command-line tool.
+//!
+//! Every subcommand reports failure as one short line on standard error and a non-zero
+//! exit status; nothing it prints ever contains a passphrase, a key or a payload.
+//!
+//! A library as well as a binary, so that the integration tests, the benches and the
+//! fuzz target reach the store and the upload check directly.
+
+pub mod agency;
+pub mod api;
+pub mod args;
+pub mod keygen;
+pub mod open;
+pub mod seal;
+pub mod secrets;
+pub mod serve;
+pub mod static_site;
+pub mod store;
+pub mod upload;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: confidant <command> [options]
+
+commands:
+  serve   serve the app and the ciphertext store
+          --listen ADDR         address to listen on (default 127.0.0.1:8080)
+          --data DIR            where the store keeps its files (default ./data)
+          --static DIR          the built app to serve (default ./dist)
+          --frame-ancestor ORIGIN
+                                an origin allowed to embed the app in a frame
+                                (repeatable; by default no site may)
+          --max-packet-bytes N  the largest packet accepted (default 25000000)
+          --rate-limit N        API requests a minute from one address (default 120;
+                                0 turns the limit off)
+          --retention-days N    keep unacknowledged packets this long (default 30)
+          --acknowledged-retention-days N
+                                keep acknowledged packets this long (default 7)
+  agency  the directory of agencies the store accepts packets for
+          add --data DIR --name NAME --kind KIND --key AGENCY.jwk
+                                register an agency; prints its inbox credential once
+          list --data DIR       list the registered agencies
+          remove --data DIR --kid KID
+                                remove an agency and the packets waiting only for it
+  keygen  create an agency key pair
+          --out NAME            writes NAME.key (private) and NAME.jwk (public)
+          --passphrase-file F   the key's passphrase (else asked twice at the terminal)
+  seal    seal the JSON on standard input; the packet goes to standard output
+          --to AGENCY.jwk       an agency to seal for (repeatable)
+          --passphrase-file F   also seal for whoever knows this passphrase
+          --passphrase          the same, asked at the terminal
+          --form ID@VERSION     the form the payload answers (default unspecified@0)
+  open    open the packet on standard input; the payload goes to standard output
+          --key NAME.key        open as this agency
+          --passphrase-file F   the key file's passphrase, or without --key the
+                                packet's passphrase (else asked at the terminal)
+  help    print this message
+
+Passphrases are never taken from the command line.";
+
+/// Runs the command line `confidant` was started with.
+pub fn main_with_env() -> ExitCode {
+    let mut arguments = args::Arguments::from_env();
+    let result = match arguments.command().as_deref() {
+        Some("serve") => serve::run(arguments),
+        Some("agency") => agency::run(arguments),
+        Some("keygen") => keygen::run(arguments),
+        Some("seal") => seal::run(arguments),
+        Some("open") => open::run(arguments),
+        Some("help" | "--help" | "-h") | None => {
+            say(USAGE);
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`; try `confidant help`")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            complain(&message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints a line for the person at the terminal.
+#[allow(clippy::print_stdout)]
+pub fn say(line: &str) {
+    println!("{line}");
+}
+
+/// Prints one error line, prefixed so that it is recognisable in a script's output.
+#[allow(clippy::print_stderr)]
+pub fn complain(line: &str) {
+    eprintln!("confidant: {line}");
+}

@@ -1,0 +1,368 @@
+//! The ciphertext store: agencies, and the sealed packets addressed to them.
+//!
+//! Everything the server keeps goes through [`Store`], so that another backend
+//! (PostgreSQL for the rows, S3-compatible object storage for packet bodies) can replace
+//! the embedded SQLite file without touching the HTTP layer. What is stored is only what
+//! a packet shows without a key: its id, its size, its recipients' key ids, when it came
+//! and whether it was acknowledged, and its body, which is ciphertext. No client address,
+//! no form id, no creation time.
+//!
+//! Durability: SQLite in WAL mode with `synchronous=FULL`, so a transaction is on disk
+//! when its commit returns, and the HTTP layer answers 201 only after that.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+/// An agency of the directory, as published to browsers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Agency {
+    pub kid: String,
+    pub name: String,
+    pub kind: String,
+    /// The public JWK, exactly as registered.
+    pub jwk: String,
+    pub fingerprint: String,
+}
+
+/// What the server answers for an accepted packet; the same for every upload of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub packet_id: String,
+    /// Seconds since the epoch.
+    pub received: u64,
+}
+
+/// A packet in an agency's inbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboxEntry {
+    pub packet_id: String,
+    pub size: u64,
+    pub received: u64,
+    pub acknowledged: Option<u64>,
+}
+
+/// The outcome of storing a packet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// New: it is now durably stored.
+    New(Receipt),
+    /// The very same packet was stored before.
+    Again(Receipt),
+    /// Another packet with this id was stored before: refused.
+    Conflict,
+}
+
+/// A failure of the storage itself (disk full, file unreadable, …): the request that hit
+/// it fails, nothing half-done remains, and the message names no packet content.
+#[derive(Debug)]
+pub struct StoreError(String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self(format!("storage error: {error}"))
+    }
+}
+
+/// What every storage backend does. Methods are blocking; the HTTP layer calls them off
+/// its async threads.
+pub trait Store: Send + Sync {
+    fn add_agency(
+        &self,
+        agency: &Agency,
+        credential_hash: &[u8; 32],
+        now: u64,
+    ) -> Result<bool, StoreError>;
+    fn remove_agency(&self, kid: &str) -> Result<bool, StoreError>;
+    fn agencies(&self) -> Result<Vec<Agency>, StoreError>;
+    /// The agency whose credential hashes to `credential_hash`.
+    fn agency_by_credential(
+        &self,
+        credential_hash: &[u8; 32],
+    ) -> Result<Option<String>, StoreError>;
+    /// Stores a packet for its agency recipients, all of which must be registered.
+    fn put_packet(
+        &self,
+        packet_id: &str,
+        recipients: &[String],
+        body: &[u8],
+        now: u64,
+    ) -> Result<Stored, StoreError>;
+    fn inbox(&self, kid: &str) -> Result<Vec<InboxEntry>, StoreError>;
+    fn packet_for(&self, kid: &str, packet_id: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Marks a packet acknowledged by one agency; `false` if it is not in its inbox.
+    fn acknowledge(&self, kid: &str, packet_id: &str, now: u64) -> Result<bool, StoreError>;
+    /// Deletes deliveries acknowledged before `acknowledged_before` and unacknowledged
+    /// ones received before `received_before`, then packets nobody is waiting for.
+    /// Returns how many packets were deleted.
+    fn expire(&self, acknowledged_before: u64, received_before: u64) -> Result<usize, StoreError>;
+}
+
+/// The embedded default: one SQLite file in the data folder.
+#[derive(Debug)]
+pub struct SqliteStore {
+    connection: Mutex<Connection>,
+    path: PathBuf,
+}
+
+/// The file name of the database inside the data folder.
+pub const DATABASE_FILE: &str = "confidant.sqlite3";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS agencies (
+    kid TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    jwk TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    credential_hash BLOB NOT NULL UNIQUE,
+    added INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS packets (
+    id TEXT PRIMARY KEY,
+    body BLOB NOT NULL,
+    sha256 BLOB NOT NULL,
+    size INTEGER NOT NULL,
+    received INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS deliveries (
+    kid TEXT NOT NULL,
+    packet_id TEXT NOT NULL REFERENCES packets(id) ON DELETE CASCADE,
+    acknowledged INTEGER,
+    PRIMARY KEY (kid, packet_id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS deliveries_by_packet ON deliveries(packet_id);
+";
+
+impl SqliteStore {
+    /// Opens (or creates) the store in `data`, a folder only its owner may read.
+    pub fn open(data: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data)
+            .map_err(|error| StoreError(format!("cannot create `{}`: {error}", data.display())))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(data, std::fs::Permissions::from_mode(0o700)).map_err(
+                |error| StoreError(format!("cannot restrict `{}`: {error}", data.display())),
+            )?;
+        }
+        let path = data.join(DATABASE_FILE);
+        let connection = Connection::open(&path)?;
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted packets are overwritten, not left in free pages.
+        connection.pragma_update(None, "secure_delete", "ON")?;
+        connection.execute_batch(SCHEMA)?;
+        Ok(Self {
+            connection: Mutex::new(connection),
+            path,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn connection(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent (every change is
+        // a transaction), so the connection stays usable.
+        self.connection
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Store for SqliteStore {
+    fn add_agency(
+        &self,
+        agency: &Agency,
+        credential_hash: &[u8; 32],
+        now: u64,
+    ) -> Result<bool, StoreError> {
+        let added = self.connection().execute(
+            "INSERT OR IGNORE INTO agencies (kid, name, kind, jwk, fingerprint, credential_hash, added)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                agency.kid,
+                agency.name,
+                agency.kind,
+                agency.jwk,
+                agency.fingerprint,
+                &credential_hash[..],
+                now as i64
+            ],
+        )?;
+        Ok(added == 1)
+    }
+
+    fn remove_agency(&self, kid: &str) -> Result<bool, StoreError> {
+        let mut connection = self.connection();
+        let transaction = connection.transaction()?;
+        let removed = transaction.execute("DELETE FROM agencies WHERE kid = ?1", params![kid])?;
+        transaction.execute("DELETE FROM deliveries WHERE kid = ?1", params![kid])?;
+        transaction.execute(
+            "DELETE FROM packets WHERE id NOT IN (SELECT packet_id FROM deliveries)",
+            [],
+        )?;
+        transaction.commit()?;
+        Ok(removed == 1)
+    }
+
+    fn agencies(&self) -> Result<Vec<Agency>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection
+            .prepare("SELECT kid, name, kind, jwk, fingerprint FROM agencies ORDER BY name, kid")?;
+        let rows = statement.query_map([], |row| {
+            Ok(Agency {
+                kid: row.get(0)?,
+                name: row.get(1)?,
+                kind: row.get(2)?,
+                jwk: row.get(3)?,
+                fingerprint: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn agency_by_credential(
+        &self,
+        credential_hash: &[u8; 32],
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .connection()
+            .query_row(
+                "SELECT kid FROM agencies WHERE credential_hash = ?1",
+                params![&credential_hash[..]],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    fn put_packet(
+        &self,
+        packet_id: &str,
+        recipients: &[String],
+        body: &[u8],
+        now: u64,
+    ) -> Result<Stored, StoreError> {
+        let digest = Sha256::digest(body);
+        let mut connection = self.connection();
+        let transaction = connection.transaction()?;
+        let existing: Option<(Vec<u8>, i64)> = transaction
+            .query_row(
+                "SELECT sha256, received FROM packets WHERE id = ?1",
+                params![packet_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Some((sha256, received)) = existing {
+            let receipt = Receipt {
+                packet_id: packet_id.to_owned(),
+                received: received as u64,
+            };
+            return Ok(if sha256 == digest.as_slice() {
+                Stored::Again(receipt)
+            } else {
+                Stored::Conflict
+            });
+        }
+        transaction.execute(
+            "INSERT INTO packets (id, body, sha256, size, received) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                packet_id,
+                body,
+                digest.as_slice(),
+                body.len() as i64,
+                now as i64
+            ],
+        )?;
+        for kid in recipients {
+            transaction.execute(
+                "INSERT INTO deliveries (kid, packet_id) VALUES (?1, ?2)",
+                params![kid, packet_id],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(Stored::New(Receipt {
+            packet_id: packet_id.to_owned(),
+            received: now,
+        }))
+    }
+
+    fn inbox(&self, kid: &str) -> Result<Vec<InboxEntry>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection.prepare(
+            "SELECT p.id, p.size, p.received, d.acknowledged
+             FROM deliveries d JOIN packets p ON p.id = d.packet_id
+             WHERE d.kid = ?1 ORDER BY p.received, p.id",
+        )?;
+        let rows = statement.query_map(params![kid], |row| {
+            Ok(InboxEntry {
+                packet_id: row.get(0)?,
+                size: row.get::<_, i64>(1)? as u64,
+                received: row.get::<_, i64>(2)? as u64,
+                acknowledged: row.get::<_, Option<i64>>(3)?.map(|at| at as u64),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn packet_for(&self, kid: &str, packet_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .connection()
+            .query_row(
+                "SELECT p.body FROM deliveries d JOIN packets p ON p.id = d.packet_id
+                 WHERE d.kid = ?1 AND d.packet_id = ?2",
+                params![kid, packet_id],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    fn acknowledge(&self, kid: &str, packet_id: &str, now: u64) -> Result<bool, StoreError> {
+        let changed = self.connection().execute(
+            "UPDATE deliveries SET acknowledged = COALESCE(acknowledged, ?3)
+             WHERE kid = ?1 AND packet_id = ?2",
+            params![kid, packet_id, now as i64],
+        )?;
+        Ok(changed == 1)
+    }
+
+    fn expire(&self, acknowledged_before: u64, received_before: u64) -> Result<usize, StoreError> {
+        let mut connection = self.connection();
+        let transaction = connection.transaction()?;
+        transaction.execute(
+            "DELETE FROM deliveries WHERE acknowledged IS NOT NULL AND acknowledged < ?1",
+            params![acknowledged_before as i64],
+        )?;
+        transaction.execute(
+            "DELETE FROM deliveries WHERE acknowledged IS NULL
+             AND packet_id IN (SELECT id FROM packets WHERE received < ?1)",
+            params![received_before as i64],
+        )?;
+        let deleted = transaction.execute(
+            "DELETE FROM packets WHERE id NOT IN (SELECT packet_id FROM deliveries)",
+            [],
+        )?;
+        transaction.commit()?;
+        Ok(deleted)
+    }
+}
+
+/// The SHA-256 of an agency credential: all the server keeps of it.
+pub fn credential_hash(credential: &str) -> [u8; 32] {
+    Sha256::digest(credential.as_bytes()).into()
+}

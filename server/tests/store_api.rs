@@ -1,0 +1,378 @@
+//! `confidant serve`'s store, as a real process on loopback: the directory, every answer
+//! to an upload, the inbox and its proof, and that a refused request changes nothing.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use confidant_core::keys::AgencyKeyPair;
+
+#[test]
+fn uploads_are_stored_once_and_refusals_change_nothing() {
+    let scratch = Scratch::new("api");
+    let data = scratch.path("data");
+    let police = register_agency(&scratch, &data, "Police");
+    let shelter = register_agency(&scratch, &data, "Shelter");
+    let server = Server::start(
+        &data,
+        &["--max-packet-bytes", "200000", "--rate-limit", "0"],
+    );
+    let address = server.address;
+
+    // The directory lists both, with their keys and fingerprints.
+    let directory = request(address, "GET", "/api/v1/directory", &[], b"").unwrap();
+    assert_eq!(directory.status, 200);
+    let agencies = directory.json()["agencies"].as_array().unwrap().clone();
+    assert_eq!(agencies.len(), 2);
+    let fingerprints: Vec<&str> = agencies
+        .iter()
+        .map(|a| a["fingerprint"].as_str().unwrap())
+        .collect();
+    assert!(fingerprints.contains(&police.keys.public.fingerprint().as_str()));
+    assert_eq!(agencies[0]["jwk"]["kty"], "OKP");
+
+    // Accepted: 201 with a receipt; the same packet again: the same receipt, stored once.
+    let packet = sealed_packet(
+        &[&police.keys.public, &shelter.keys.public],
+        "canary-Ana-1",
+        100,
+    );
+    let first = upload(address, &packet).unwrap();
+    assert_eq!(
+        first.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
+    assert_eq!(first.json()["packet_id"], packet_id(&packet));
+    let again = upload(address, &packet).unwrap();
+    assert_eq!(again.status, 200);
+    assert_eq!(again.json(), first.json());
+    assert_eq!(row_counts(&data), (2, 1, 2));
+
+    let stranger = AgencyKeyPair::generate(&mut getrandom::SysRng).unwrap();
+    let other = sealed_packet(&[&police.keys.public], "canary-Ana-2", 100);
+    let mut tampered: serde_json::Value = serde_json::from_str(&other).unwrap();
+    tampered["iv"] = "!!not-base64!!".into();
+    let mut unsupported: serde_json::Value = serde_json::from_str(&other).unwrap();
+    unsupported["recipients"][0]["header"]["alg"] = "RSA1_5".into();
+    // The same packet id as the stored packet, with other bytes.
+    let mut conflicting: serde_json::Value = serde_json::from_str(&packet).unwrap();
+    let ciphertext = conflicting["ciphertext"].as_str().unwrap().to_owned();
+    let flipped = if ciphertext.starts_with('A') {
+        "B"
+    } else {
+        "A"
+    };
+    conflicting["ciphertext"] = format!("{flipped}{}", &ciphertext[1..]).into();
+    let only_passphrase = {
+        use confidant_core::keys::Passphrase;
+        use confidant_core::packet::{FormRef, Recipient, seal_packet};
+        let form = FormRef {
+            id: "f".into(),
+            version: "1".into(),
+        };
+        seal_packet(
+            "{}",
+            &form,
+            0,
+            &[Recipient::Passphrase(Passphrase::new("pw".into()))],
+            &mut getrandom::SysRng,
+        )
+        .unwrap()
+    };
+
+    let jose = "application/jose+json";
+    let refusals: Vec<(&str, &str, Vec<u8>, u16, &str)> = vec![
+        (
+            "plain JSON",
+            "application/json",
+            other.clone().into_bytes(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "a form",
+            "application/x-www-form-urlencoded",
+            b"name=canary-Ana-3".to_vec(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "binary",
+            "application/octet-stream",
+            vec![0, 159, 146, 150, 255],
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "binary as a packet",
+            jose,
+            vec![0, 159, 146, 150, 255],
+            400,
+            "not_json",
+        ),
+        (
+            "a JSON object",
+            jose,
+            br#"{"name":"canary-Ana-4"}"#.to_vec(),
+            422,
+            "not_a_packet",
+        ),
+        (
+            "malformed base64",
+            jose,
+            tampered.to_string().into_bytes(),
+            422,
+            "not_a_packet",
+        ),
+        (
+            "an unsupported algorithm",
+            jose,
+            unsupported.to_string().into_bytes(),
+            422,
+            "not_a_packet",
+        ),
+        (
+            "an unknown recipient",
+            jose,
+            sealed_packet(&[&stranger.public], "canary-Ana-5", 100).into_bytes(),
+            422,
+            "unknown_recipient",
+        ),
+        (
+            "only a passphrase",
+            jose,
+            only_passphrase.into_bytes(),
+            422,
+            "no_agency_recipient",
+        ),
+        (
+            "too large",
+            jose,
+            sealed_packet(&[&police.keys.public], "canary-Ana-6", 300_000).into_bytes(),
+            413,
+            "too_large",
+        ),
+        (
+            "a packet id taken",
+            jose,
+            conflicting.to_string().into_bytes(),
+            409,
+            "conflict",
+        ),
+    ];
+    for (what, content_type, body, status, kind) in refusals {
+        let response = request(
+            address,
+            "POST",
+            "/api/v1/packets",
+            &[("content-type", content_type)],
+            &body,
+        )
+        .unwrap();
+        assert_eq!(
+            response.status,
+            status,
+            "{what}: {}",
+            String::from_utf8_lossy(&response.body)
+        );
+        assert_eq!(response.json()["error"], kind, "{what}");
+        assert!(
+            !response.json()["message"].as_str().unwrap().is_empty(),
+            "{what}"
+        );
+        assert_eq!(row_counts(&data), (2, 1, 2), "{what} changed the database");
+    }
+}
+
+#[test]
+fn only_the_agency_reads_and_acknowledges_its_inbox() {
+    let scratch = Scratch::new("inbox");
+    let data = scratch.path("data");
+    let police = register_agency(&scratch, &data, "Police");
+    let shelter = register_agency(&scratch, &data, "Shelter");
+    let server = Server::start(&data, &["--rate-limit", "0"]);
+    let address = server.address;
+    let for_police = sealed_packet(&[&police.keys.public], "canary-Bo-1", 100);
+    let for_both = sealed_packet(
+        &[&police.keys.public, &shelter.keys.public],
+        "canary-Bo-2",
+        100,
+    );
+    assert_eq!(upload(address, &for_police).unwrap().status, 201);
+    assert_eq!(upload(address, &for_both).unwrap().status, 201);
+
+    // No proof, a wrong proof, a malformed header: 401, and nothing listed.
+    let police_auth = authorized(&police.credential);
+    for headers in [
+        vec![],
+        vec![("authorization", "Bearer cfd1_not-a-credential")],
+        vec![("authorization", police.credential.as_str())],
+    ] {
+        let response = request(address, "GET", "/api/v1/inbox", &headers, b"").unwrap();
+        assert_eq!(response.status, 401);
+        assert_eq!(response.header("www-authenticate"), Some("Bearer"));
+        let response = request(
+            address,
+            "GET",
+            &format!("/api/v1/inbox/{}", packet_id(&for_police)),
+            &headers,
+            b"",
+        )
+        .unwrap();
+        assert_eq!(response.status, 401);
+    }
+
+    let inbox = request(
+        address,
+        "GET",
+        "/api/v1/inbox",
+        &[("authorization", &police_auth)],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(inbox.status, 200);
+    let listed: Vec<String> = inbox.json()["packets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["packet_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed.len(), 2);
+
+    // The download is the packet, byte for byte, and it opens.
+    let path = format!("/api/v1/inbox/{}", packet_id(&for_police));
+    let download = request(
+        address,
+        "GET",
+        &path,
+        &[("authorization", &police_auth)],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(download.status, 200);
+    assert_eq!(
+        download.header("content-type"),
+        Some("application/jose+json")
+    );
+    assert_eq!(download.body, for_police.as_bytes());
+
+    // The shelter sees only its own packet.
+    let shelter_auth = authorized(&shelter.credential);
+    let refused = request(
+        address,
+        "GET",
+        &path,
+        &[("authorization", &shelter_auth)],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(refused.status, 404);
+    let shelter_inbox = request(
+        address,
+        "GET",
+        "/api/v1/inbox",
+        &[("authorization", &shelter_auth)],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(shelter_inbox.json()["packets"].as_array().unwrap().len(), 1);
+
+    // Acknowledging marks it; acknowledging what is not yours is refused.
+    let ack = format!("{path}/ack");
+    assert_eq!(
+        request(
+            address,
+            "POST",
+            &ack,
+            &[("authorization", &shelter_auth)],
+            b""
+        )
+        .unwrap()
+        .status,
+        404
+    );
+    assert_eq!(
+        request(
+            address,
+            "POST",
+            &ack,
+            &[("authorization", &police_auth)],
+            b""
+        )
+        .unwrap()
+        .status,
+        204
+    );
+    let inbox = request(
+        address,
+        "GET",
+        "/api/v1/inbox",
+        &[("authorization", &police_auth)],
+        b"",
+    )
+    .unwrap();
+    let entry = inbox.json()["packets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["packet_id"] == packet_id(&for_police))
+        .cloned()
+        .unwrap();
+    assert!(entry["acknowledged"].as_u64().is_some());
+}
+
+#[test]
+fn too_many_requests_from_one_client_get_429() {
+    let scratch = Scratch::new("rate");
+    let data = scratch.path("data");
+    let police = register_agency(&scratch, &data, "Police");
+    let server = Server::start(&data, &["--rate-limit", "5"]);
+    let statuses: Vec<u16> = (0..8)
+        .map(|i| {
+            let packet = sealed_packet(&[&police.keys.public], &format!("canary-rate-{i}"), 10);
+            upload(server.address, &packet).unwrap().status
+        })
+        .collect();
+    assert_eq!(&statuses[..5], &[201; 5]);
+    assert!(
+        statuses[5..].iter().all(|status| *status == 429),
+        "{statuses:?}"
+    );
+    assert_eq!(row_counts(&data).1, 5);
+}
+
+#[test]
+fn expiry_deletes_acknowledged_and_forgotten_packets() {
+    use confidant::store::{SqliteStore, Store};
+    let scratch = Scratch::new("expiry");
+    let store = SqliteStore::open(&scratch.path("data")).unwrap();
+    let agency = confidant::store::Agency {
+        kid: "k".into(),
+        name: "n".into(),
+        kind: "ngo".into(),
+        jwk: "{}".into(),
+        fingerprint: "f".into(),
+    };
+    store.add_agency(&agency, &[1; 32], 0).unwrap();
+    let kid = vec!["k".to_owned()];
+    store.put_packet("acknowledged", &kid, b"a", 1_000).unwrap();
+    store.put_packet("waiting", &kid, b"b", 1_000).unwrap();
+    store.put_packet("recent", &kid, b"c", 5_000).unwrap();
+    assert!(store.acknowledge("k", "acknowledged", 2_000).unwrap());
+
+    // Acknowledged before 1,500: none; received before 900: none.
+    assert_eq!(store.expire(1_500, 900).unwrap(), 0);
+    // Acknowledged before 2,500: the acknowledged one goes.
+    assert_eq!(store.expire(2_500, 900).unwrap(), 1);
+    // Received before 3,000 and never acknowledged: the waiting one goes.
+    assert_eq!(store.expire(2_500, 3_000).unwrap(), 1);
+    let left: Vec<String> = store
+        .inbox("k")
+        .unwrap()
+        .into_iter()
+        .map(|entry| entry.packet_id)
+        .collect();
+    assert_eq!(left, vec!["recent".to_owned()]);
+}
