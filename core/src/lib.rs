@@ -20,3 +20,4 @@ mod b64;
 mod json_object;
 mod random;
 mod untrusted_text;
+mod wipe;

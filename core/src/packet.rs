@@ -29,6 +29,7 @@ use crate::primitives::{
 };
 use crate::random::random_bytes;
 use crate::untrusted_text::shown;
+use crate::wipe::{WipedBytes, WipedString, wipe};
 
 /// The version of this format, recorded in the authenticated metadata.
 pub const FORMAT_VERSION: u32 = 1;
@@ -137,7 +138,7 @@ pub struct PendingSeal {
     aad: String,
     meta: PacketMeta,
     recipients: Vec<PacketRecipient>,
-    padded: Zeroizing<Vec<u8>>,
+    padded: WipedBytes,
 }
 
 impl fmt::Debug for PendingSeal {
@@ -298,7 +299,7 @@ pub fn prepare_seal<R: TryCryptoRng + ?Sized>(
             .as_bytes(),
     );
 
-    let mut padded = Zeroizing::new(Vec::with_capacity(padded_len));
+    let mut padded = WipedBytes(Vec::with_capacity(padded_len));
     padded.extend_from_slice(payload.as_bytes());
     padded.resize(padded_len, b' ');
     Ok(PendingSeal {
@@ -507,7 +508,7 @@ impl fmt::Debug for ContentKey {
 /// The plaintext of an opened packet, wiped when dropped and never printed by `Debug`.
 pub struct OpenedPacket {
     meta: PacketMeta,
-    payload: Zeroizing<String>,
+    payload: WipedString,
 }
 
 impl OpenedPacket {
@@ -518,12 +519,12 @@ impl OpenedPacket {
 
     /// The payload JSON, without its padding.
     pub fn payload_json(&self) -> &str {
-        &self.payload
+        &self.payload.0
     }
 
     /// The payload JSON, owned; still wiped when dropped.
-    pub fn into_payload_json(self) -> Zeroizing<String> {
-        self.payload
+    pub fn into_payload_json(mut self) -> Zeroizing<String> {
+        Zeroizing::new(core::mem::take(&mut self.payload.0))
     }
 }
 
@@ -531,7 +532,7 @@ impl fmt::Debug for OpenedPacket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OpenedPacket")
             .field("meta", &self.meta)
-            .field("payload", &format_args!("({} bytes)", self.payload.len()))
+            .field("payload", &format_args!("({} bytes)", self.payload.0.len()))
             .finish()
     }
 }
@@ -728,11 +729,14 @@ impl Packet {
 
     /// Completes an opening whose AES-GCM decryption (and tag check) another
     /// implementation did: strips the padding and checks the payload is JSON.
-    pub fn finish_open(&self, plaintext: Zeroizing<Vec<u8>>) -> Result<OpenedPacket, PacketError> {
+    pub fn finish_open(
+        &self,
+        mut plaintext: Zeroizing<Vec<u8>>,
+    ) -> Result<OpenedPacket, PacketError> {
         if plaintext.len() != self.ciphertext.len() {
             return Err(PacketError::CouldNotOpen);
         }
-        self.unpad(plaintext)
+        self.unpad(WipedBytes(core::mem::take(&mut *plaintext)))
     }
 
     /// Unwraps the content key of the entry for this agency key.
@@ -785,7 +789,7 @@ impl Packet {
     }
 
     fn decrypt_content(&self, content_key: &[u8; KEY_LEN]) -> Result<OpenedPacket, PacketError> {
-        let mut buffer = Zeroizing::new(self.ciphertext.clone());
+        let mut buffer = WipedBytes(self.ciphertext.clone());
         primitives::aes256_gcm_open(
             content_key,
             &self.iv,
@@ -798,20 +802,27 @@ impl Packet {
     }
 
     /// The payload of an authentic plaintext, without its padding.
-    fn unpad(&self, buffer: Zeroizing<Vec<u8>>) -> Result<OpenedPacket, PacketError> {
+    fn unpad(&self, mut buffer: WipedBytes) -> Result<OpenedPacket, PacketError> {
         // Authentic from here on, so a specific error cannot help a forger.
         let unpadded_len = buffer
             .iter()
             .rposition(|byte| *byte != b' ')
             .map_or(0, |last| last + 1);
-        let text = core::str::from_utf8(&buffer[..unpadded_len])
-            .map_err(|_| PacketError::PayloadNotJson)?;
-        if serde_json::from_str::<IgnoredAny>(text).is_err() {
+        // The plaintext becomes the payload where it lies: a megabyte payload is neither
+        // copied nor wiped twice. Only padding spaces are cut off.
+        let mut bytes = core::mem::take(&mut *buffer);
+        bytes.truncate(unpadded_len);
+        let text = String::from_utf8(bytes).map_err(|error| {
+            wipe(&mut error.into_bytes());
+            PacketError::PayloadNotJson
+        })?;
+        let payload = WipedString(text);
+        if serde_json::from_str::<IgnoredAny>(&payload.0).is_err() {
             return Err(PacketError::PayloadNotJson);
         }
         Ok(OpenedPacket {
             meta: self.meta.clone(),
-            payload: Zeroizing::new(text.to_owned()),
+            payload,
         })
     }
 }
