@@ -214,6 +214,19 @@ fn too_many_requests() -> Response {
     response
 }
 
+/// An inbox request: within the client's rate, and from the agency whose key id this
+/// returns.
+async fn agency_request(
+    api: &Api,
+    client: SocketAddr,
+    headers: &HeaderMap,
+) -> Result<String, Response> {
+    if !api.limiter.allow(client.ip()) {
+        return Err(too_many_requests());
+    }
+    authenticate(api, headers).await
+}
+
 /// The agency a request proves to be, by the credential it was issued at registration.
 async fn authenticate(api: &Api, headers: &HeaderMap) -> Result<String, Response> {
     let unauthorized = || {
@@ -247,10 +260,7 @@ async fn inbox(
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    if !api.limiter.allow(client.ip()) {
-        return too_many_requests();
-    }
-    let kid = match authenticate(&api, &headers).await {
+    let kid = match agency_request(&api, client, &headers).await {
         Ok(kid) => kid,
         Err(response) => return response,
     };
@@ -281,10 +291,7 @@ async fn download(
     Path(packet_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if !api.limiter.allow(client.ip()) {
-        return too_many_requests();
-    }
-    let kid = match authenticate(&api, &headers).await {
+    let kid = match agency_request(&api, client, &headers).await {
         Ok(kid) => kid,
         Err(response) => return response,
     };
@@ -314,10 +321,7 @@ async fn acknowledge(
     Path(packet_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if !api.limiter.allow(client.ip()) {
-        return too_many_requests();
-    }
-    let kid = match authenticate(&api, &headers).await {
+    let kid = match agency_request(&api, client, &headers).await {
         Ok(kid) => kid,
         Err(response) => return response,
     };

@@ -1,45 +1,16 @@
 //! The agencies' commands, run as a real process: `confidant keygen`, `seal` and `open`.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::Scratch;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const PAYLOAD: &str =
     r#"{"name":"canary-Amal-9f2c","answers":{"q1":"yes","note":"canary-note-77d1"}}"#;
-
-/// A scratch folder of this test process, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "confidant-cli-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn confidant(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_confidant"))
@@ -107,7 +78,7 @@ fn arg(path: &Path) -> &str {
 
 #[test]
 fn keygen_writes_a_private_key_file_and_a_public_jwk() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("cli");
     let (key, jwk, pass) = keygen(&scratch, "shelter", "correct horse battery staple");
 
     let public =
@@ -164,7 +135,7 @@ fn keygen_writes_a_private_key_file_and_a_public_jwk() {
 
 #[test]
 fn a_packet_sealed_to_two_agencies_and_a_passphrase_opens_for_each() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("cli");
     let (police_key, police_jwk, police_pass) = keygen(&scratch, "police", "police passphrase");
     let (shelter_key, shelter_jwk, shelter_pass) =
         keygen(&scratch, "shelter", "shelter passphrase");
@@ -205,7 +176,7 @@ fn a_packet_sealed_to_two_agencies_and_a_passphrase_opens_for_each() {
 
 #[test]
 fn every_way_of_failing_to_open_reads_the_same() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("cli");
     let (police_key, police_jwk, police_pass) = keygen(&scratch, "police", "police passphrase");
     let (other_key, _, other_pass) = keygen(&scratch, "other", "other passphrase");
     let shared = scratch.write("shared.pass", "the right passphrase");
@@ -278,7 +249,7 @@ fn every_way_of_failing_to_open_reads_the_same() {
 
 #[test]
 fn bad_input_gets_one_clear_line_and_never_an_echo() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("cli");
     let (key, jwk, pass) = keygen(&scratch, "police", "police passphrase");
 
     let error = failure(&confidant(

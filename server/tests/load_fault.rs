@@ -8,7 +8,7 @@
 mod common;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -97,7 +97,6 @@ fn every_confirmed_packet_survives_a_kill_exactly_once_and_nothing_is_readable()
 
     // The second burst, with the server killed part-way through.
     let accepted = Arc::new(AtomicUsize::new(0));
-    let killed = Arc::new(AtomicBool::new(false));
     let uploader = {
         let accepted = accepted.clone();
         let second = second.to_vec();
@@ -110,7 +109,6 @@ fn every_confirmed_packet_survives_a_kill_exactly_once_and_nothing_is_readable()
         std::thread::sleep(Duration::from_millis(2));
     }
     server.kill();
-    killed.store(true, Ordering::SeqCst);
     let confirmed_second = uploader.join().unwrap();
     assert!(
         confirmed_second.len() >= KILL_AFTER,
