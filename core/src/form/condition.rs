@@ -1,0 +1,253 @@
+//! `show_if` conditions: parsed against the fields declared before them, evaluated
+//! against answers.
+
+use serde_json::Value;
+
+use super::answers::{Answer, Answers};
+use super::definition::{Declared, FieldKind, FormDefinition, FormError, error};
+
+/// A checked condition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    Equals { field: String, value: String },
+    In { field: String, values: Vec<String> },
+    LessThan { field: String, value: f64 },
+    GreaterThan { field: String, value: f64 },
+    Includes { field: String, value: String },
+    Answered(String),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+}
+
+const MAX_DEPTH: usize = 16;
+
+impl Condition {
+    pub(crate) fn parse(
+        value: &Value,
+        path: &str,
+        declared: &Declared<'_>,
+    ) -> Result<Self, FormError> {
+        parse_at(value, path, declared, 0)
+    }
+
+    /// Whether the condition holds. A condition on a field that is not shown is false.
+    pub fn holds(&self, form: &FormDefinition, answers: &Answers) -> bool {
+        let answer = |field: &str| {
+            if form.is_shown(field, answers) {
+                answers.get(field)
+            } else {
+                None
+            }
+        };
+        match self {
+            Self::Equals { field, value } => {
+                answer(field).is_some_and(|a| a.token() == Some(value.as_str()))
+            }
+            Self::In { field, values } => answer(field)
+                .and_then(Answer::token)
+                .is_some_and(|token| values.iter().any(|value| value == token)),
+            Self::LessThan { field, value } => {
+                matches!(answer(field), Some(Answer::Number(number)) if number < value)
+            }
+            Self::GreaterThan { field, value } => {
+                matches!(answer(field), Some(Answer::Number(number)) if number > value)
+            }
+            Self::Includes { field, value } => {
+                matches!(answer(field), Some(Answer::Choices(choices)) if choices.contains(value))
+            }
+            Self::Answered(field) => answer(field).is_some(),
+            Self::All(conditions) => conditions.iter().all(|c| c.holds(form, answers)),
+            Self::Any(conditions) => conditions.iter().any(|c| c.holds(form, answers)),
+            Self::Not(condition) => !condition.holds(form, answers),
+        }
+    }
+}
+
+fn parse_at(
+    value: &Value,
+    path: &str,
+    declared: &Declared<'_>,
+    depth: usize,
+) -> Result<Condition, FormError> {
+    if depth > MAX_DEPTH {
+        return Err(error(path, "conditions nest too deeply"));
+    }
+    let Value::Object(object) = value else {
+        return Err(error(path, "a condition is an object"));
+    };
+    let field_of = |member: &str| -> Result<(String, &FieldKind), FormError> {
+        let id = object
+            .get(member)
+            .and_then(Value::as_str)
+            .ok_or_else(|| error(path, format!("`{member}` must name a field")))?;
+        let kind = declared.get(id).copied().ok_or_else(|| {
+            error(
+                path,
+                format!("`{id}` is not a field declared before this point"),
+            )
+        })?;
+        Ok((id.to_owned(), kind))
+    };
+    let exactly = |members: &[&str]| -> Result<(), FormError> {
+        if object.len() != members.len()
+            || !members.iter().all(|member| object.contains_key(*member))
+        {
+            return Err(error(
+                path,
+                format!("this condition takes exactly {}", members.join(" and ")),
+            ));
+        }
+        Ok(())
+    };
+    let check_value = |field: &str, kind: &FieldKind, value: &str| -> Result<(), FormError> {
+        match kind.values() {
+            Some(values) if values.contains(&value) => Ok(()),
+            Some(_) => Err(error(
+                path,
+                format!("`{field}` never has the value `{value}`"),
+            )),
+            None => Err(error(
+                path,
+                format!("`{field}` has no fixed values to compare with"),
+            )),
+        }
+    };
+    let list = |member: &str| -> Result<Vec<Condition>, FormError> {
+        let Some(Value::Array(items)) = object.get(member) else {
+            return Err(error(
+                path,
+                format!("`{member}` takes a list of conditions"),
+            ));
+        };
+        if items.is_empty() {
+            return Err(error(
+                path,
+                format!("`{member}` needs at least one condition"),
+            ));
+        }
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| parse_at(item, &format!("{path}.{member}[{i}]"), declared, depth + 1))
+            .collect()
+    };
+    let number = |member: &str| -> Result<f64, FormError> {
+        object
+            .get(member)
+            .and_then(Value::as_f64)
+            .ok_or_else(|| error(path, format!("`{member}` takes a number")))
+    };
+
+    if object.contains_key("all") {
+        exactly(&["all"])?;
+        Ok(Condition::All(list("all")?))
+    } else if object.contains_key("any") {
+        exactly(&["any"])?;
+        Ok(Condition::Any(list("any")?))
+    } else if let Some(inner) = object.get("not") {
+        exactly(&["not"])?;
+        Ok(Condition::Not(Box::new(parse_at(
+            inner,
+            &format!("{path}.not"),
+            declared,
+            depth + 1,
+        )?)))
+    } else if object.contains_key("answered") {
+        exactly(&["answered"])?;
+        let (field, kind) = field_of("answered")?;
+        if *kind == FieldKind::Info {
+            return Err(error(
+                path,
+                format!("`{field}` is an info block and takes no answer"),
+            ));
+        }
+        Ok(Condition::Answered(field))
+    } else if object.contains_key("equals") {
+        exactly(&["field", "equals"])?;
+        let (field, kind) = field_of("field")?;
+        if matches!(kind, FieldKind::MultipleChoice(_)) {
+            return Err(error(
+                path,
+                format!("`{field}` takes several choices: use `includes`"),
+            ));
+        }
+        let value = object["equals"]
+            .as_str()
+            .ok_or_else(|| error(path, "`equals` takes a value id"))?;
+        check_value(&field, kind, value)?;
+        Ok(Condition::Equals {
+            field,
+            value: value.to_owned(),
+        })
+    } else if object.contains_key("in") {
+        exactly(&["field", "in"])?;
+        let (field, kind) = field_of("field")?;
+        if matches!(kind, FieldKind::MultipleChoice(_)) {
+            return Err(error(
+                path,
+                format!("`{field}` takes several choices: use `includes`"),
+            ));
+        }
+        let Some(Value::Array(items)) = object.get("in") else {
+            return Err(error(path, "`in` takes a list of value ids"));
+        };
+        let values = items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| error(path, "`in` takes value ids"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if values.is_empty() {
+            return Err(error(path, "`in` needs at least one value"));
+        }
+        for value in &values {
+            check_value(&field, kind, value)?;
+        }
+        Ok(Condition::In { field, values })
+    } else if object.contains_key("includes") {
+        exactly(&["field", "includes"])?;
+        let (field, kind) = field_of("field")?;
+        if !matches!(kind, FieldKind::MultipleChoice(_)) {
+            return Err(error(
+                path,
+                format!("`includes` needs a multiple-choice field, and `{field}` is not one"),
+            ));
+        }
+        let value = object["includes"]
+            .as_str()
+            .ok_or_else(|| error(path, "`includes` takes a value id"))?;
+        check_value(&field, kind, value)?;
+        Ok(Condition::Includes {
+            field,
+            value: value.to_owned(),
+        })
+    } else if object.contains_key("less_than") || object.contains_key("greater_than") {
+        let member = if object.contains_key("less_than") {
+            "less_than"
+        } else {
+            "greater_than"
+        };
+        exactly(&["field", member])?;
+        let (field, kind) = field_of("field")?;
+        if *kind != FieldKind::Number {
+            return Err(error(
+                path,
+                format!("`{member}` needs a number field, and `{field}` is not one"),
+            ));
+        }
+        let value = number(member)?;
+        Ok(if member == "less_than" {
+            Condition::LessThan { field, value }
+        } else {
+            Condition::GreaterThan { field, value }
+        })
+    } else {
+        Err(error(
+            path,
+            "unknown condition; use field with equals, in, includes, less_than or greater_than; answered; all; any; not",
+        ))
+    }
+}

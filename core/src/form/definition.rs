@@ -1,0 +1,653 @@
+//! Parsing a form definition once into checked types (`docs/forms.md`).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::condition::Condition;
+use super::scoring::{self, Scoring};
+
+/// The largest definition accepted (the biggest built-in form is far below).
+const MAX_DEFINITION_LEN: usize = 4 * 1024 * 1024;
+
+/// A text in every language of its form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text(BTreeMap<String, String>);
+
+impl Text {
+    /// The text in `language`; the form's first language when it has not that one (a
+    /// parsed form has every text in all its languages, so this only matters for a
+    /// language the form does not declare).
+    pub fn get(&self, language: &str) -> &str {
+        self.0
+            .get(language)
+            .or_else(|| self.0.values().next())
+            .map_or("", String::as_str)
+    }
+}
+
+/// One choice of a `single_choice`, `multiple_choice` or `needs_matrix` field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueOption {
+    pub id: String,
+    pub label: Text,
+}
+
+/// What kind of answer a field takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    LongText,
+    Number,
+    Date,
+    DateTime,
+    SingleChoice(Vec<ValueOption>),
+    MultipleChoice(Vec<ValueOption>),
+    YesNo,
+    Country,
+    Language,
+    Consent,
+    NeedsMatrix(Vec<ValueOption>),
+    Info,
+}
+
+impl FieldKind {
+    /// The values an `equals`/`in` condition may name, for the kinds that have a fixed set.
+    pub(crate) fn values(&self) -> Option<Vec<&str>> {
+        match self {
+            Self::SingleChoice(options) | Self::MultipleChoice(options) => {
+                Some(options.iter().map(|option| option.id.as_str()).collect())
+            }
+            Self::YesNo => Some(vec!["yes", "no", "unknown", "not_asked"]),
+            Self::Consent => Some(vec!["given", "declined"]),
+            _ => None,
+        }
+    }
+}
+
+/// Who the answer of a field is about, and so where it may go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataClass {
+    Personal,
+    Special,
+    Thematic,
+}
+
+/// How a thematic answer is coarsened before it feeds statistics.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Coarsen {
+    AsIs,
+    Month,
+    Bands(Vec<f64>),
+}
+
+/// The checks an answer must pass.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Validation {
+    pub max_length: Option<usize>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub integer: bool,
+    pub not_in_future: bool,
+}
+
+/// A checked field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub id: String,
+    pub kind: FieldKind,
+    pub label: Text,
+    pub help: Option<Text>,
+    pub required: bool,
+    /// `None` only for `info` blocks.
+    pub data_class: Option<DataClass>,
+    pub coarsen: Option<Coarsen>,
+    pub show_if: Option<Condition>,
+    pub validation: Validation,
+}
+
+/// A checked section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    pub help: Option<Text>,
+    pub show_if: Option<Condition>,
+    pub fields: Vec<Field>,
+}
+
+/// A form definition whose ids are unique, whose references resolve backwards, whose
+/// conditions fit the fields they test, and whose texts exist in every declared language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormDefinition {
+    pub id: String,
+    pub version: String,
+    pub languages: Vec<String>,
+    pub title: Text,
+    pub sections: Vec<Section>,
+    pub scoring: Option<Scoring>,
+    index: HashMap<String, (usize, usize)>,
+}
+
+/// A definition that cannot be used: where (a path such as `sections[2].fields[0].label`)
+/// and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormError {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for FormError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for FormError {}
+
+pub(crate) fn error(path: impl Into<String>, message: impl Into<String>) -> FormError {
+    FormError {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForm {
+    format: String,
+    format_version: u32,
+    id: String,
+    version: String,
+    languages: Vec<String>,
+    title: BTreeMap<String, String>,
+    sections: Vec<RawSection>,
+    #[serde(default)]
+    scoring: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    id: String,
+    title: BTreeMap<String, String>,
+    #[serde(default)]
+    help: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    show_if: Option<Value>,
+    fields: Vec<RawField>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    id: String,
+    kind: String,
+    label: BTreeMap<String, String>,
+    #[serde(default)]
+    help: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    required: Option<bool>,
+    #[serde(default)]
+    data_class: Option<String>,
+    #[serde(default)]
+    coarsen: Option<RawCoarsen>,
+    #[serde(default)]
+    options: Option<Vec<RawOption>>,
+    #[serde(default)]
+    needs: Option<Vec<RawOption>>,
+    #[serde(default)]
+    show_if: Option<Value>,
+    #[serde(default)]
+    validation: Option<RawValidation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCoarsen {
+    rule: String,
+    #[serde(default)]
+    bounds: Option<Vec<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOption {
+    id: String,
+    label: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawValidation {
+    #[serde(default)]
+    max_length: Option<usize>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    integer: bool,
+    #[serde(default)]
+    not_in_future: bool,
+}
+
+fn is_id(text: &str, allow_dash: bool) -> bool {
+    (1..=64).contains(&text.len())
+        && text.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || (allow_dash && b == b'-')
+        })
+}
+
+/// What parsing knows about the fields declared so far: conditions may only look back.
+pub(crate) type Declared<'a> = HashMap<String, &'a FieldKind>;
+
+impl FormDefinition {
+    /// Parses and checks a definition.
+    pub fn parse(json: &str) -> Result<Self, FormError> {
+        if json.len() > MAX_DEFINITION_LEN {
+            return Err(error("", "the definition is larger than 4 MiB"));
+        }
+        let raw: RawForm = serde_json::from_str(json)
+            .map_err(|e| error("", format!("not a form definition: {e}")))?;
+        if raw.format != "confidant-form" {
+            return Err(error("format", "must be \"confidant-form\""));
+        }
+        if raw.format_version != 1 {
+            return Err(error("format_version", "only version 1 is supported"));
+        }
+        if !is_id(&raw.id, true) {
+            return Err(error(
+                "id",
+                "must be 1 to 64 lower-case letters, digits, '-' or '_'",
+            ));
+        }
+        if raw.version.is_empty()
+            || raw.version.len() > 32
+            || raw.version.chars().any(char::is_control)
+        {
+            return Err(error("version", "must be 1 to 32 characters"));
+        }
+        if raw.languages.is_empty() {
+            return Err(error("languages", "at least one language is needed"));
+        }
+        let mut seen_languages = BTreeSet::new();
+        for (i, language) in raw.languages.iter().enumerate() {
+            let valid = (2..=8).contains(&language.len())
+                && language
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !valid || !seen_languages.insert(language.as_str()) {
+                return Err(error(
+                    format!("languages[{i}]"),
+                    "must be a distinct language tag such as \"en\"",
+                ));
+            }
+        }
+        let language_set: BTreeSet<String> = raw.languages.iter().cloned().collect();
+        let text = |path: &str, raw: BTreeMap<String, String>| check_text(path, raw, &language_set);
+        let title = text("title", raw.title)?;
+        if raw.sections.is_empty() {
+            return Err(error("sections", "at least one section is needed"));
+        }
+
+        let mut sections: Vec<Section> = Vec::new();
+        let mut index = HashMap::new();
+        let mut section_ids = BTreeSet::new();
+        for (s, raw_section) in raw.sections.into_iter().enumerate() {
+            let path = format!("sections[{s}]");
+            if !is_id(&raw_section.id, false) || !section_ids.insert(raw_section.id.clone()) {
+                return Err(error(
+                    format!("{path}.id"),
+                    "must be a unique id of lower-case letters, digits and '_'",
+                ));
+            }
+            let show_if = match raw_section.show_if {
+                Some(value) => Some(Condition::parse(
+                    &value,
+                    &format!("{path}.show_if"),
+                    &declared(&sections),
+                )?),
+                None => None,
+            };
+            let mut section = Section {
+                id: raw_section.id,
+                title: text(&format!("{path}.title"), raw_section.title)?,
+                help: raw_section
+                    .help
+                    .map(|help| text(&format!("{path}.help"), help))
+                    .transpose()?,
+                show_if,
+                fields: Vec::new(),
+            };
+            if raw_section.fields.is_empty() {
+                return Err(error(
+                    format!("{path}.fields"),
+                    "a section needs at least one field",
+                ));
+            }
+            for (f, raw_field) in raw_section.fields.into_iter().enumerate() {
+                let path = format!("{path}.fields[{f}]");
+                if !is_id(&raw_field.id, false) || index.contains_key(&raw_field.id) {
+                    return Err(error(
+                        format!("{path}.id"),
+                        "must be an id of lower-case letters, digits and '_', unique in the form",
+                    ));
+                }
+                let mut earlier = declared(&sections);
+                earlier.extend(
+                    section
+                        .fields
+                        .iter()
+                        .map(|field| (field.id.clone(), &field.kind)),
+                );
+                let field = check_field(&path, raw_field, &text, &earlier)?;
+                index.insert(field.id.clone(), (s, section.fields.len()));
+                section.fields.push(field);
+            }
+            sections.push(section);
+        }
+        let scoring = match raw.scoring {
+            Some(value) => Some(scoring::parse(&value, &declared(&sections), &text)?),
+            None => None,
+        };
+        Ok(Self {
+            id: raw.id,
+            version: raw.version,
+            languages: raw.languages,
+            title,
+            sections,
+            scoring,
+            index,
+        })
+    }
+
+    /// The field with this id, and its section.
+    pub fn locate(&self, id: &str) -> Option<(&Section, &Field)> {
+        let (s, f) = *self.index.get(id)?;
+        let section = &self.sections[s];
+        Some((section, &section.fields[f]))
+    }
+
+    /// The field with this id.
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.locate(id).map(|(_, field)| field)
+    }
+
+    /// Every field, in order.
+    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+        self.sections.iter().flat_map(|section| &section.fields)
+    }
+}
+
+fn declared(sections: &[Section]) -> Declared<'_> {
+    sections
+        .iter()
+        .flat_map(|section| &section.fields)
+        .map(|field| (field.id.clone(), &field.kind))
+        .collect()
+}
+
+pub(crate) type TextChecker<'a> =
+    dyn Fn(&str, BTreeMap<String, String>) -> Result<Text, FormError> + 'a;
+
+fn check_text(
+    path: &str,
+    raw: BTreeMap<String, String>,
+    languages: &BTreeSet<String>,
+) -> Result<Text, FormError> {
+    for language in languages {
+        match raw.get(language) {
+            Some(text) if !text.trim().is_empty() => {}
+            _ => return Err(error(path, format!("the text in `{language}` is missing"))),
+        }
+    }
+    if let Some(extra) = raw.keys().find(|key| !languages.contains(*key)) {
+        return Err(error(
+            path,
+            format!("`{extra}` is not a language of this form"),
+        ));
+    }
+    Ok(Text(raw))
+}
+
+fn check_options(
+    path: &str,
+    raw: Option<Vec<RawOption>>,
+    text: &TextChecker<'_>,
+) -> Result<Vec<ValueOption>, FormError> {
+    let raw = raw.ok_or_else(|| error(path, "this kind needs its choices"))?;
+    if raw.len() < 2 {
+        return Err(error(path, "at least two choices are needed"));
+    }
+    let mut ids = BTreeSet::new();
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, option)| {
+            if !is_id(&option.id, false) || !ids.insert(option.id.clone()) {
+                return Err(error(
+                    format!("{path}[{i}].id"),
+                    "must be a unique id of lower-case letters, digits and '_'",
+                ));
+            }
+            Ok(ValueOption {
+                id: option.id,
+                label: text(&format!("{path}[{i}].label"), option.label)?,
+            })
+        })
+        .collect()
+}
+
+fn check_field(
+    path: &str,
+    raw: RawField,
+    text: &TextChecker<'_>,
+    earlier: &Declared<'_>,
+) -> Result<Field, FormError> {
+    let no_choices = |member: &str, value: bool| {
+        if value {
+            Err(error(
+                format!("{path}.{member}"),
+                "this kind takes no such member",
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let is_matrix = raw.kind == "needs_matrix";
+    no_choices("needs", !is_matrix && raw.needs.is_some())?;
+    let kind = match raw.kind.as_str() {
+        "single_choice" => FieldKind::SingleChoice(check_options(
+            &format!("{path}.options"),
+            raw.options,
+            text,
+        )?),
+        "multiple_choice" => FieldKind::MultipleChoice(check_options(
+            &format!("{path}.options"),
+            raw.options,
+            text,
+        )?),
+        "needs_matrix" => {
+            no_choices("options", raw.options.is_some())?;
+            FieldKind::NeedsMatrix(check_options(&format!("{path}.needs"), raw.needs, text)?)
+        }
+        other => {
+            no_choices("options", raw.options.is_some())?;
+            match other {
+                "text" => FieldKind::Text,
+                "long_text" => FieldKind::LongText,
+                "number" => FieldKind::Number,
+                "date" => FieldKind::Date,
+                "date_time" => FieldKind::DateTime,
+                "yes_no" => FieldKind::YesNo,
+                "country" => FieldKind::Country,
+                "language" => FieldKind::Language,
+                "consent" => FieldKind::Consent,
+                "info" => FieldKind::Info,
+                unknown => {
+                    return Err(error(
+                        format!("{path}.kind"),
+                        format!("unknown kind `{unknown}`"),
+                    ));
+                }
+            }
+        }
+    };
+
+    let is_info = kind == FieldKind::Info;
+    let data_class = match (raw.data_class.as_deref(), is_info) {
+        (None, true) => None,
+        (Some(_), true) => {
+            return Err(error(
+                format!("{path}.data_class"),
+                "an info block has no data class",
+            ));
+        }
+        (None, false) => {
+            return Err(error(
+                format!("{path}.data_class"),
+                "every answerable field needs a data class",
+            ));
+        }
+        (Some("personal"), false) => Some(DataClass::Personal),
+        (Some("special"), false) => Some(DataClass::Special),
+        (Some("thematic"), false) => Some(DataClass::Thematic),
+        (Some(other), false) => {
+            return Err(error(
+                format!("{path}.data_class"),
+                format!("unknown data class `{other}`"),
+            ));
+        }
+    };
+    if is_info && raw.required.is_some() {
+        return Err(error(
+            format!("{path}.required"),
+            "an info block takes no answer",
+        ));
+    }
+
+    let coarsen = match (raw.coarsen, data_class) {
+        (None, Some(DataClass::Thematic)) => {
+            return Err(error(
+                format!("{path}.coarsen"),
+                "a thematic field must say how it is coarsened",
+            ));
+        }
+        (None, _) => None,
+        (Some(_), Some(DataClass::Personal | DataClass::Special) | None) => {
+            return Err(error(
+                format!("{path}.coarsen"),
+                "only thematic fields are coarsened",
+            ));
+        }
+        (Some(coarsen), Some(DataClass::Thematic)) => {
+            Some(check_coarsen(&format!("{path}.coarsen"), coarsen, &kind)?)
+        }
+    };
+
+    let validation = raw.validation.unwrap_or_default();
+    let allowed: &[&str] = match kind {
+        FieldKind::Text | FieldKind::LongText => &["max_length"],
+        FieldKind::Number => &["min", "max", "integer"],
+        FieldKind::Date | FieldKind::DateTime => &["not_in_future"],
+        _ => &[],
+    };
+    let given = [
+        ("max_length", validation.max_length.is_some()),
+        ("min", validation.min.is_some()),
+        ("max", validation.max.is_some()),
+        ("integer", validation.integer),
+        ("not_in_future", validation.not_in_future),
+    ];
+    if let Some((member, _)) = given
+        .iter()
+        .find(|(member, set)| *set && !allowed.contains(member))
+    {
+        return Err(error(
+            format!("{path}.validation.{member}"),
+            "does not apply to this kind",
+        ));
+    }
+    if let (Some(min), Some(max)) = (validation.min, validation.max)
+        && min > max
+    {
+        return Err(error(format!("{path}.validation"), "min is above max"));
+    }
+
+    let show_if = raw
+        .show_if
+        .map(|value| Condition::parse(&value, &format!("{path}.show_if"), earlier))
+        .transpose()?;
+    Ok(Field {
+        id: raw.id,
+        label: text(&format!("{path}.label"), raw.label)?,
+        help: raw
+            .help
+            .map(|help| text(&format!("{path}.help"), help))
+            .transpose()?,
+        required: raw.required.unwrap_or(false),
+        kind,
+        data_class,
+        coarsen,
+        show_if,
+        validation: Validation {
+            max_length: validation.max_length,
+            min: validation.min,
+            max: validation.max,
+            integer: validation.integer,
+            not_in_future: validation.not_in_future,
+        },
+    })
+}
+
+fn check_coarsen(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarsen, FormError> {
+    let fits = match raw.rule.as_str() {
+        "as_is" => matches!(
+            kind,
+            FieldKind::SingleChoice(_)
+                | FieldKind::MultipleChoice(_)
+                | FieldKind::YesNo
+                | FieldKind::Consent
+                | FieldKind::Country
+                | FieldKind::Language
+        ),
+        "month" => matches!(kind, FieldKind::Date | FieldKind::DateTime),
+        "bands" => *kind == FieldKind::Number,
+        other => {
+            return Err(error(
+                format!("{path}.rule"),
+                format!("unknown rule `{other}`"),
+            ));
+        }
+    };
+    if !fits {
+        return Err(error(
+            format!("{path}.rule"),
+            format!("`{}` does not fit this kind of field", raw.rule),
+        ));
+    }
+    match (raw.rule.as_str(), raw.bounds) {
+        ("bands", Some(bounds)) => {
+            if bounds.is_empty() || bounds.windows(2).any(|pair| pair[0] >= pair[1]) {
+                return Err(error(
+                    format!("{path}.bounds"),
+                    "must be one or more numbers in ascending order",
+                ));
+            }
+            Ok(Coarsen::Bands(bounds))
+        }
+        ("bands", None) => Err(error(format!("{path}.bounds"), "bands need their bounds")),
+        (_, Some(_)) => Err(error(
+            format!("{path}.bounds"),
+            "only the bands rule has bounds",
+        )),
+        ("as_is", None) => Ok(Coarsen::AsIs),
+        _ => Ok(Coarsen::Month),
+    }
+}

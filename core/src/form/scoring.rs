@@ -1,0 +1,411 @@
+//! How the identification checklist's indicators add up, as its definition declares
+//! (`docs/forms.md`, "Scoring"). The rule that a dimension is positive, which dimensions
+//! must be positive together, and every item's weight per profile are data.
+//!
+//! The outcome never says that a person is a victim: it lists dimensions and says whether
+//! to presume victim status and refer.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::answers::{Answers, YesNo};
+use super::condition::Condition;
+use super::definition::{Declared, FieldKind, FormDefinition, FormError, Text, TextChecker, error};
+
+/// The weight of an indicator in a profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Weight {
+    Strong,
+    Medium,
+    Weak,
+}
+
+/// Minimum counts of "yes" items, by weight.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    #[serde(default)]
+    pub strong: u32,
+    #[serde(default)]
+    pub medium: u32,
+    #[serde(default)]
+    pub weak: u32,
+}
+
+impl Counts {
+    fn reach(self, minimum: Counts) -> bool {
+        self.strong >= minimum.strong && self.medium >= minimum.medium && self.weak >= minimum.weak
+    }
+
+    fn add(&mut self, weight: Weight) {
+        match weight {
+            Weight::Strong => self.strong += 1,
+            Weight::Medium => self.medium += 1,
+            Weight::Weak => self.weak += 1,
+        }
+    }
+}
+
+/// One scored item: a `yes_no` field and its weight in each profile it counts in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub field: String,
+    pub weights: BTreeMap<String, Weight>,
+}
+
+/// A dimension of indicators.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dimension {
+    pub id: String,
+    pub label: Text,
+    pub items: Vec<Item>,
+}
+
+/// A form's checked scoring declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scoring {
+    pub profiles: Vec<(String, Condition)>,
+    pub dimension_rule: Vec<Counts>,
+    pub dimensions: Vec<Dimension>,
+    /// Per profile, groups of dimension ids; every group needs a positive dimension.
+    pub indicates: BTreeMap<String, Vec<Vec<String>>>,
+    pub prompt_referral_if_any: Vec<String>,
+}
+
+/// Where a dimension stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DimensionStatus {
+    Positive,
+    /// Not positive now, but would be if the unanswered, "unknown" and "not asked" items
+    /// were "yes".
+    Undetermined,
+    Negative,
+}
+
+/// A dimension's result in the applying profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DimensionResult {
+    pub id: String,
+    pub status: DimensionStatus,
+    /// Items answered "yes", by weight.
+    pub present: Counts,
+}
+
+/// What the indicators add up to. It lists, and prompts; it never concludes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The profile that applies; `None` until the answers decide one (the age group, say).
+    pub profile: Option<String>,
+    pub dimensions: Vec<DimensionResult>,
+    /// `Positive`: consistent with trafficking; `Undetermined`: it could be once the open
+    /// items are answered; `Negative`: not from these answers.
+    pub consistent_with_trafficking: DimensionStatus,
+    /// Whether an item weighted strong in the profile was answered "yes".
+    pub strong_indicator: bool,
+    /// Whether a field of `prompt_referral_if_any` (the child items) was answered "yes".
+    pub prompt_item: bool,
+    /// Presume victim status and refer.
+    pub prompt_referral: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScoring {
+    profiles: Vec<RawProfile>,
+    dimension_rule: Vec<Counts>,
+    dimensions: Vec<RawDimension>,
+    indicates: BTreeMap<String, Vec<Vec<String>>>,
+    #[serde(default)]
+    prompt_referral_if_any: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    id: String,
+    when: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDimension {
+    id: String,
+    label: BTreeMap<String, String>,
+    items: Vec<RawItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    field: String,
+    weights: BTreeMap<String, String>,
+}
+
+pub(crate) fn parse(
+    value: &Value,
+    declared: &Declared<'_>,
+    text: &TextChecker<'_>,
+) -> Result<Scoring, FormError> {
+    let raw: RawScoring = serde_json::from_value(value.clone())
+        .map_err(|e| error("scoring", format!("not a scoring declaration: {e}")))?;
+    if raw.profiles.is_empty() {
+        return Err(error("scoring.profiles", "at least one profile is needed"));
+    }
+    let mut profile_ids = BTreeSet::new();
+    let mut profiles = Vec::new();
+    for (i, profile) in raw.profiles.into_iter().enumerate() {
+        if profile.id.is_empty() || !profile_ids.insert(profile.id.clone()) {
+            return Err(error(
+                format!("scoring.profiles[{i}].id"),
+                "must be a unique, non-empty id",
+            ));
+        }
+        let when = Condition::parse(
+            &profile.when,
+            &format!("scoring.profiles[{i}].when"),
+            declared,
+        )?;
+        profiles.push((profile.id, when));
+    }
+    if raw.dimension_rule.is_empty()
+        || raw
+            .dimension_rule
+            .iter()
+            .any(|rule| *rule == Counts::default())
+    {
+        return Err(error(
+            "scoring.dimension_rule",
+            "needs at least one minimum, none of them all zero",
+        ));
+    }
+    let yes_no_field = |path: &str, field: &str| -> Result<(), FormError> {
+        match declared.get(field) {
+            Some(FieldKind::YesNo) => Ok(()),
+            Some(_) => Err(error(path, format!("`{field}` is not a yes/no field"))),
+            None => Err(error(
+                path,
+                format!("`{field}` is not a field of this form"),
+            )),
+        }
+    };
+    let mut dimension_ids = BTreeSet::new();
+    let mut scored_fields = BTreeSet::new();
+    let mut dimensions = Vec::new();
+    for (d, dimension) in raw.dimensions.into_iter().enumerate() {
+        let path = format!("scoring.dimensions[{d}]");
+        if dimension.id.is_empty() || !dimension_ids.insert(dimension.id.clone()) {
+            return Err(error(
+                format!("{path}.id"),
+                "must be a unique, non-empty id",
+            ));
+        }
+        if dimension.items.is_empty() {
+            return Err(error(format!("{path}.items"), "a dimension needs items"));
+        }
+        let mut items = Vec::new();
+        for (i, item) in dimension.items.into_iter().enumerate() {
+            let path = format!("{path}.items[{i}]");
+            yes_no_field(&format!("{path}.field"), &item.field)?;
+            if !scored_fields.insert(item.field.clone()) {
+                return Err(error(
+                    format!("{path}.field"),
+                    format!("`{}` is scored twice", item.field),
+                ));
+            }
+            let mut weights = BTreeMap::new();
+            for (profile, weight) in item.weights {
+                if !profile_ids.contains(&profile) {
+                    return Err(error(
+                        format!("{path}.weights"),
+                        format!("`{profile}` is not a profile"),
+                    ));
+                }
+                let weight = match weight.as_str() {
+                    "strong" => Weight::Strong,
+                    "medium" => Weight::Medium,
+                    "weak" => Weight::Weak,
+                    other => {
+                        return Err(error(
+                            format!("{path}.weights.{profile}"),
+                            format!("unknown weight `{other}`"),
+                        ));
+                    }
+                };
+                weights.insert(profile, weight);
+            }
+            items.push(Item {
+                field: item.field,
+                weights,
+            });
+        }
+        dimensions.push(Dimension {
+            id: dimension.id,
+            label: text(&format!("{path}.label"), dimension.label)?,
+            items,
+        });
+    }
+    for profile in &profile_ids {
+        let groups = raw.indicates.get(profile).ok_or_else(|| {
+            error(
+                "scoring.indicates",
+                format!("profile `{profile}` has no rule"),
+            )
+        })?;
+        if groups.is_empty() || groups.iter().any(Vec::is_empty) {
+            return Err(error(
+                format!("scoring.indicates.{profile}"),
+                "needs non-empty groups of dimensions",
+            ));
+        }
+        if let Some(unknown) = groups
+            .iter()
+            .flatten()
+            .find(|id| !dimension_ids.contains(*id))
+        {
+            return Err(error(
+                format!("scoring.indicates.{profile}"),
+                format!("`{unknown}` is not a dimension"),
+            ));
+        }
+    }
+    if let Some(extra) = raw
+        .indicates
+        .keys()
+        .find(|profile| !profile_ids.contains(*profile))
+    {
+        return Err(error(
+            "scoring.indicates",
+            format!("`{extra}` is not a profile"),
+        ));
+    }
+    for (i, field) in raw.prompt_referral_if_any.iter().enumerate() {
+        yes_no_field(&format!("scoring.prompt_referral_if_any[{i}]"), field)?;
+    }
+    Ok(Scoring {
+        profiles,
+        dimension_rule: raw.dimension_rule,
+        dimensions,
+        indicates: raw.indicates,
+        prompt_referral_if_any: raw.prompt_referral_if_any,
+    })
+}
+
+impl FormDefinition {
+    /// What the answers add up to, for a form that declares scoring.
+    pub fn outcome(&self, answers: &Answers) -> Option<Outcome> {
+        let scoring = self.scoring.as_ref()?;
+        let answer = |field: &str| {
+            if self.is_shown(field, answers) {
+                answers.yes_no(field)
+            } else {
+                None
+            }
+        };
+        let prompt_item = scoring
+            .prompt_referral_if_any
+            .iter()
+            .any(|field| answer(field) == Some(YesNo::Yes));
+        let profile = scoring
+            .profiles
+            .iter()
+            .find(|(_, when)| when.holds(self, answers))
+            .map(|(id, _)| id.clone());
+        let Some(profile) = profile else {
+            return Some(Outcome {
+                profile: None,
+                dimensions: Vec::new(),
+                consistent_with_trafficking: DimensionStatus::Undetermined,
+                strong_indicator: false,
+                prompt_item,
+                prompt_referral: prompt_item,
+            });
+        };
+
+        let mut strong_indicator = false;
+        let dimensions: Vec<DimensionResult> = scoring
+            .dimensions
+            .iter()
+            .map(|dimension| {
+                let mut present = Counts::default();
+                let mut possible = Counts::default();
+                for item in &dimension.items {
+                    let Some(weight) = item.weights.get(&profile).copied() else {
+                        continue;
+                    };
+                    match answer(&item.field) {
+                        Some(YesNo::Yes) => {
+                            present.add(weight);
+                            possible.add(weight);
+                            strong_indicator |= weight == Weight::Strong;
+                        }
+                        Some(YesNo::No) => {}
+                        // Unknown, not asked, or not answered yet: it could still be yes.
+                        Some(YesNo::Unknown | YesNo::NotAsked) | None => possible.add(weight),
+                    }
+                }
+                let reaches = |counts: Counts| {
+                    scoring
+                        .dimension_rule
+                        .iter()
+                        .any(|rule| counts.reach(*rule))
+                };
+                let status = if reaches(present) {
+                    DimensionStatus::Positive
+                } else if reaches(possible) {
+                    DimensionStatus::Undetermined
+                } else {
+                    DimensionStatus::Negative
+                };
+                DimensionResult {
+                    id: dimension.id.clone(),
+                    status,
+                    present,
+                }
+            })
+            .collect();
+
+        let status_of = |id: &str| {
+            dimensions
+                .iter()
+                .find(|result| result.id == id)
+                .map_or(DimensionStatus::Negative, |result| result.status)
+        };
+        let mut consistent = DimensionStatus::Positive;
+        for group in &scoring.indicates[&profile] {
+            let group_status = if group
+                .iter()
+                .any(|id| status_of(id) == DimensionStatus::Positive)
+            {
+                DimensionStatus::Positive
+            } else if group
+                .iter()
+                .any(|id| status_of(id) == DimensionStatus::Undetermined)
+            {
+                DimensionStatus::Undetermined
+            } else {
+                DimensionStatus::Negative
+            };
+            consistent = match (consistent, group_status) {
+                (DimensionStatus::Negative, _) | (_, DimensionStatus::Negative) => {
+                    DimensionStatus::Negative
+                }
+                (DimensionStatus::Undetermined, _) | (_, DimensionStatus::Undetermined) => {
+                    DimensionStatus::Undetermined
+                }
+                _ => DimensionStatus::Positive,
+            };
+        }
+        Some(Outcome {
+            profile: Some(profile),
+            dimensions,
+            consistent_with_trafficking: consistent,
+            strong_indicator,
+            prompt_item,
+            prompt_referral: consistent == DimensionStatus::Positive
+                || strong_indicator
+                || prompt_item,
+        })
+    }
+}

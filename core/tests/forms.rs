@@ -1,0 +1,439 @@
+//! Form definitions: parsing good and bad ones, conditions, validation, and the scoring
+//! rule with its edge cases (unknown answers, a child with no "means", one strong
+//! indicator only).
+#![allow(clippy::unwrap_used)]
+
+use confidant_core::form::{
+    Answer, Answers, DimensionStatus, FormDefinition, ValidationKind, YesNo,
+};
+use serde_json::{Value, json};
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn en(text: &str) -> Value {
+    json!({ "en": text })
+}
+
+fn yes_no(id: &str) -> Value {
+    json!({ "id": id, "kind": "yes_no", "label": en(id), "required": true, "data_class": "special" })
+}
+
+/// A small checklist with the shape of the built-in one: context, three dimensions, a
+/// child module, and scoring that mirrors the ILO rule.
+fn checklist() -> Value {
+    json!({
+        "format": "confidant-form", "format_version": 1, "id": "mini-check", "version": "1",
+        "languages": ["en"], "title": en("Mini checklist"),
+        "sections": [
+            { "id": "context", "title": en("Context"), "fields": [
+                { "id": "age_group", "kind": "single_choice", "label": en("Age"), "required": true,
+                  "data_class": "thematic", "coarsen": { "rule": "as_is" },
+                  "options": [ { "id": "adult", "label": en("Adult") }, { "id": "child", "label": en("Child") },
+                               { "id": "uncertain", "label": en("Uncertain") } ] },
+                { "id": "seen_on", "kind": "date", "label": en("Date"), "data_class": "thematic",
+                  "coarsen": { "rule": "month" }, "validation": { "not_in_future": true } },
+                { "id": "name", "kind": "text", "label": en("Name"), "data_class": "personal",
+                  "validation": { "max_length": 10 } }
+            ] },
+            { "id": "recruitment", "title": en("Recruitment"), "fields": [ yes_no("r_strong"), yes_no("r_medium_a"), yes_no("r_medium_b") ] },
+            { "id": "exploitation", "title": en("Exploitation"), "fields": [ yes_no("e_strong"), yes_no("e_medium") ] },
+            { "id": "coercion", "title": en("Coercion"), "fields": [ yes_no("c_strong"), yes_no("c_weak") ] },
+            { "id": "child", "title": en("Child"), "show_if": { "field": "age_group", "in": ["child", "uncertain"] },
+              "fields": [ yes_no("child_alone") ] }
+        ],
+        "scoring": {
+            "profiles": [
+                { "id": "child", "when": { "field": "age_group", "in": ["child", "uncertain"] } },
+                { "id": "adult", "when": { "answered": "age_group" } }
+            ],
+            "dimension_rule": [ { "strong": 2 }, { "strong": 1, "medium": 1 }, { "strong": 1, "weak": 1 },
+                                { "medium": 3 }, { "medium": 2, "weak": 1 } ],
+            "dimensions": [
+                { "id": "R", "label": en("Recruitment"), "items": [
+                    { "field": "r_strong", "weights": { "adult": "strong", "child": "strong" } },
+                    { "field": "r_medium_a", "weights": { "adult": "medium", "child": "medium" } },
+                    { "field": "r_medium_b", "weights": { "adult": "medium" } } ] },
+                { "id": "E", "label": en("Exploitation"), "items": [
+                    { "field": "e_strong", "weights": { "adult": "strong", "child": "strong" } },
+                    { "field": "e_medium", "weights": { "adult": "medium", "child": "medium" } } ] },
+                { "id": "C", "label": en("Coercion"), "items": [
+                    { "field": "c_strong", "weights": { "adult": "strong", "child": "strong" } },
+                    { "field": "c_weak", "weights": { "adult": "weak", "child": "medium" } } ] }
+            ],
+            "indicates": { "adult": [["R"], ["E"], ["C"]], "child": [["R"], ["E"]] },
+            "prompt_referral_if_any": ["child_alone"]
+        }
+    })
+}
+
+fn parse(definition: &Value) -> FormDefinition {
+    FormDefinition::parse(&definition.to_string()).unwrap()
+}
+
+fn answers(pairs: &[(&str, &str)]) -> Answers {
+    let form = parse(&checklist());
+    let object: serde_json::Map<String, Value> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), json!(v)))
+        .collect();
+    Answers::from_json(&form, &Value::Object(object)).unwrap()
+}
+
+fn all(value: &str, fields: &[&str]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|f| ((*f).to_owned(), value.to_owned()))
+        .collect()
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_good_definition_parses_into_checked_types() {
+    let form = parse(&checklist());
+    assert_eq!(form.id, "mini-check");
+    assert_eq!(form.sections.len(), 5);
+    assert_eq!(form.fields().count(), 11);
+    assert_eq!(form.field("r_strong").unwrap().label.get("en"), "r_strong");
+    assert_eq!(form.scoring.as_ref().unwrap().dimensions.len(), 3);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn bad_definitions_are_refused_with_the_path_of_the_problem() {
+    type Edit = fn(&mut Value);
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "duplicate field",
+            |d| d["sections"][1]["fields"][1]["id"] = json!("r_strong"),
+            "sections[1].fields[1].id",
+        ),
+        (
+            "forward reference",
+            |d| {
+                d["sections"][0]["fields"][1]["show_if"] =
+                    json!({ "field": "name", "answered": true })
+            },
+            "sections[0].fields[1].show_if",
+        ),
+        (
+            "reference to a later field",
+            |d| d["sections"][0]["fields"][1]["show_if"] = json!({ "answered": "name" }),
+            "sections[0].fields[1].show_if",
+        ),
+        (
+            "a value the field never has",
+            |d| d["sections"][4]["show_if"] = json!({ "field": "age_group", "in": ["baby"] }),
+            "sections[4].show_if",
+        ),
+        (
+            "less_than on a choice",
+            |d| d["sections"][4]["show_if"] = json!({ "field": "age_group", "less_than": 18 }),
+            "sections[4].show_if",
+        ),
+        (
+            "a missing translation",
+            |d| d["languages"] = json!(["en", "fr"]),
+            "title",
+        ),
+        (
+            "an unknown language key",
+            |d| d["sections"][1]["title"] = json!({ "en": "x", "xx": "y" }),
+            "sections[1].title",
+        ),
+        (
+            "thematic without coarsening",
+            |d| {
+                d["sections"][0]["fields"][1]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("coarsen");
+            },
+            "sections[0].fields[1].coarsen",
+        ),
+        (
+            "coarsening a personal field",
+            |d| d["sections"][0]["fields"][2]["coarsen"] = json!({ "rule": "as_is" }),
+            "sections[0].fields[2].coarsen",
+        ),
+        (
+            "a rule that does not fit",
+            |d| d["sections"][0]["fields"][1]["coarsen"] = json!({ "rule": "as_is" }),
+            "sections[0].fields[1].coarsen.rule",
+        ),
+        (
+            "an unknown kind",
+            |d| d["sections"][1]["fields"][0]["kind"] = json!("slider"),
+            "sections[1].fields[0].kind",
+        ),
+        (
+            "no data class",
+            |d| {
+                d["sections"][1]["fields"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("data_class");
+            },
+            "sections[1].fields[0].data_class",
+        ),
+        (
+            "a single choice",
+            |d| {
+                d["sections"][0]["fields"][0]["options"] =
+                    json!([{ "id": "adult", "label": { "en": "A" } }])
+            },
+            "sections[0].fields[0].options",
+        ),
+        (
+            "validation that does not apply",
+            |d| d["sections"][0]["fields"][2]["validation"] = json!({ "min": 1 }),
+            "sections[0].fields[2].validation.min",
+        ),
+        (
+            "a scored item that is not yes/no",
+            |d| d["scoring"]["dimensions"][0]["items"][0]["field"] = json!("name"),
+            "scoring.dimensions[0].items[0].field",
+        ),
+        (
+            "a weight for no profile",
+            |d| d["scoring"]["dimensions"][0]["items"][0]["weights"]["elder"] = json!("strong"),
+            "scoring.dimensions[0].items[0].weights",
+        ),
+        (
+            "an unknown dimension",
+            |d| d["scoring"]["indicates"]["adult"] = json!([["R"], ["X"]]),
+            "scoring.indicates.adult",
+        ),
+        (
+            "an unknown member",
+            |d| d["sections"][0]["colour"] = json!("red"),
+            "",
+        ),
+    ];
+    for (what, edit, path) in cases {
+        let mut definition = checklist();
+        edit(&mut definition);
+        let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
+        assert_eq!(error.path, path, "{what}: {error}");
+        assert!(!error.message.is_empty());
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_child_module_shows_for_a_child_or_an_uncertain_age() {
+    let form = parse(&checklist());
+    assert!(!form.is_shown("child_alone", &answers(&[])));
+    assert!(!form.is_shown("child_alone", &answers(&[("age_group", "adult")])));
+    assert!(form.is_shown("child_alone", &answers(&[("age_group", "child")])));
+    assert!(form.is_shown("child_alone", &answers(&[("age_group", "uncertain")])));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn validation_names_fields_and_kinds_and_never_values() {
+    let form = parse(&checklist());
+    let mut given = answers(&[
+        ("age_group", "adult"),
+        ("seen_on", "2031-01-01"),
+        ("name", "canary-Zainab-f00d"),
+    ]);
+    given.set("r_strong", Answer::YesNo(YesNo::Unknown));
+    let errors = form.validate(&given, "2026-11-29");
+    let found: Vec<(&str, ValidationKind)> =
+        errors.iter().map(|e| (e.path.as_str(), e.kind)).collect();
+    assert!(found.contains(&("context.seen_on", ValidationKind::InFuture)));
+    assert!(found.contains(&("context.name", ValidationKind::TooLong)));
+    assert!(found.contains(&("exploitation.e_strong", ValidationKind::Required)));
+    // "Unknown" answers a required yes/no question; the hidden child module is not required.
+    assert!(
+        !found
+            .iter()
+            .any(|(path, _)| *path == "recruitment.r_strong")
+    );
+    assert!(!found.iter().any(|(path, _)| path.starts_with("child.")));
+    assert!(!format!("{errors:?}").contains("canary"));
+    assert!(!format!("{given:?}").contains("canary"));
+
+    let form_json = checklist();
+    let form = parse(&form_json);
+    for (value, kind) in [
+        (json!({ "age_group": "elder" }), "unknown_choice"),
+        (json!({ "seen_on": "2026-02-30" }), "not_a_date"),
+        (json!({ "r_strong": "maybe" }), "not_yes_no"),
+        (json!({ "shoe_size": "canary-43" }), "unknown_field"),
+    ] {
+        let error = Answers::from_json(&form, &value).unwrap_err();
+        assert_eq!(error.kind, kind);
+        assert!(!error.to_string().contains("canary"));
+    }
+}
+
+fn outcome(pairs: &[(String, String)]) -> confidant_core::form::Outcome {
+    let form = parse(&checklist());
+    let borrowed: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    form.outcome(&answers(&borrowed)).unwrap()
+}
+
+fn with(base: &[(&str, &str)], extra: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = base
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    pairs.extend(extra);
+    pairs
+}
+
+const ITEMS: [&str; 7] = [
+    "r_strong",
+    "r_medium_a",
+    "r_medium_b",
+    "e_strong",
+    "e_medium",
+    "c_strong",
+    "c_weak",
+];
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn an_adult_needs_recruitment_exploitation_and_coercion() {
+    let result = outcome(&with(&[("age_group", "adult")], all("yes", &ITEMS)));
+    assert_eq!(result.profile.as_deref(), Some("adult"));
+    assert!(
+        result
+            .dimensions
+            .iter()
+            .all(|d| d.status == DimensionStatus::Positive)
+    );
+    assert_eq!(
+        result.consistent_with_trafficking,
+        DimensionStatus::Positive
+    );
+    assert!(result.prompt_referral);
+
+    // Everything "no": not consistent, and no prompt.
+    let result = outcome(&with(&[("age_group", "adult")], all("no", &ITEMS)));
+    assert_eq!(
+        result.consistent_with_trafficking,
+        DimensionStatus::Negative
+    );
+    assert!(!result.prompt_referral);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn unknown_never_counts_as_no() {
+    // Recruitment and exploitation positive; coercion unknown: undetermined, not negative.
+    let mut pairs = with(&[("age_group", "adult")], all("yes", &ITEMS[..5]));
+    pairs.extend(all("unknown", &ITEMS[5..]));
+    let result = outcome(&pairs);
+    let coercion = result.dimensions.iter().find(|d| d.id == "C").unwrap();
+    assert_eq!(coercion.status, DimensionStatus::Undetermined);
+    assert_eq!(
+        result.consistent_with_trafficking,
+        DimensionStatus::Undetermined
+    );
+
+    // The same with "not asked", and with nothing answered yet.
+    let mut pairs = with(&[("age_group", "adult")], all("yes", &ITEMS[..5]));
+    pairs.extend(all("not_asked", &ITEMS[5..]));
+    assert_eq!(
+        outcome(&pairs).consistent_with_trafficking,
+        DimensionStatus::Undetermined
+    );
+    let pairs = with(&[("age_group", "adult")], all("yes", &ITEMS[..5]));
+    assert_eq!(
+        outcome(&pairs).consistent_with_trafficking,
+        DimensionStatus::Undetermined
+    );
+
+    // "No" does settle it.
+    let mut pairs = with(&[("age_group", "adult")], all("yes", &ITEMS[..5]));
+    pairs.extend(all("no", &ITEMS[5..]));
+    assert_eq!(
+        outcome(&pairs).consistent_with_trafficking,
+        DimensionStatus::Negative
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_child_needs_no_means() {
+    // Recruitment and exploitation, coercion "no": enough for a child, not for an adult.
+    let mut yes_no_coercion = all("yes", &ITEMS[..5]);
+    yes_no_coercion.extend(all("no", &ITEMS[5..]));
+    let child = outcome(&with(
+        &[("age_group", "child"), ("child_alone", "no")],
+        yes_no_coercion.clone(),
+    ));
+    assert_eq!(child.profile.as_deref(), Some("child"));
+    assert_eq!(child.consistent_with_trafficking, DimensionStatus::Positive);
+    assert!(child.prompt_referral);
+    let adult = outcome(&with(&[("age_group", "adult")], yes_no_coercion));
+    assert_eq!(adult.consistent_with_trafficking, DimensionStatus::Negative);
+
+    // An uncertain age is scored as a child.
+    let mut pairs = all("yes", &ITEMS[..5]);
+    pairs.extend(all("no", &ITEMS[5..]));
+    let uncertain = outcome(&with(&[("age_group", "uncertain")], pairs));
+    assert_eq!(uncertain.profile.as_deref(), Some("child"));
+
+    // Weights are per profile: `c_weak` is medium for a child, and `r_medium_b` does not
+    // count for one at all.
+    let pairs = with(&[("age_group", "child")], all("yes", &["r_medium_b"]));
+    let result = outcome(&pairs);
+    assert_eq!(result.dimensions[0].present.medium, 0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn one_strong_indicator_alone_prompts_a_referral() {
+    let mut pairs = all("no", &ITEMS);
+    pairs.retain(|(field, _)| field != "e_strong");
+    pairs.push(("e_strong".to_owned(), "yes".to_owned()));
+    let result = outcome(&with(&[("age_group", "adult")], pairs));
+    assert!(
+        result
+            .dimensions
+            .iter()
+            .all(|d| d.status != DimensionStatus::Positive)
+    );
+    assert_eq!(
+        result.consistent_with_trafficking,
+        DimensionStatus::Negative
+    );
+    assert!(result.strong_indicator);
+    assert!(result.prompt_referral);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn any_child_item_prompts_a_referral_but_only_when_shown() {
+    let child = outcome(&with(
+        &[("age_group", "child"), ("child_alone", "yes")],
+        all("no", &ITEMS),
+    ));
+    assert!(child.prompt_item);
+    assert!(child.prompt_referral);
+    // The same answer left over after the age was changed to adult no longer counts.
+    let adult = outcome(&with(
+        &[("age_group", "adult"), ("child_alone", "yes")],
+        all("no", &ITEMS),
+    ));
+    assert!(!adult.prompt_item);
+    assert!(!adult.prompt_referral);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn no_profile_until_the_age_is_answered() {
+    let result = outcome(&all("yes", &ITEMS));
+    assert_eq!(result.profile, None);
+    assert_eq!(
+        result.consistent_with_trafficking,
+        DimensionStatus::Undetermined
+    );
+}
