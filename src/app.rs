@@ -14,7 +14,9 @@ use yew::prelude::*;
 use crate::browser::{clock, navigation, session_storage};
 use crate::components::quick_exit_button::QuickExitButton;
 use crate::quick_exit::DoubleEscape;
-use crate::screens::{home::Home, pending::Pending};
+use confidant_core::form::{Answer, Answers};
+
+use crate::screens::{home::Home, identify::Identify, pending::Pending};
 
 /// The places a worker can be in the app.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,45 +30,70 @@ pub enum Screen {
 }
 
 /// What can happen to the shell's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ShellAction {
     Open(Screen),
+    /// A new answer (or `None`: cleared) to a field of the identification checklist.
+    Identification(String, Option<Answer>),
     /// The quick exit: forget everything.
     Exit,
 }
 
-/// The shell's in-memory state. Form answers will hang off this too, so that the quick
-/// exit drops them in one move.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The shell's in-memory state, answers included, so that the quick exit drops them in
+/// one move. Nothing here is ever written to storage.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShellState {
     pub screen: Screen,
     pub exited: bool,
+    pub identification: Answers,
 }
 
 impl Reducible for ShellState {
     type Action = ShellAction;
 
     fn reduce(self: Rc<Self>, action: ShellAction) -> Rc<Self> {
+        if self.exited {
+            return self;
+        }
         match action {
-            ShellAction::Open(screen) if !self.exited => Rc::new(ShellState {
+            ShellAction::Open(screen) => Rc::new(ShellState {
                 screen,
-                exited: false,
+                ..(*self).clone()
             }),
-            ShellAction::Open(_) => self,
+            ShellAction::Identification(field, answer) => {
+                let mut state = (*self).clone();
+                match answer {
+                    Some(answer) => state.identification.set(field, answer),
+                    None => state.identification.remove(&field),
+                }
+                Rc::new(state)
+            }
             ShellAction::Exit => Rc::new(ShellState {
-                screen: Screen::Home,
                 exited: true,
+                ..ShellState::default()
             }),
         }
     }
 }
 
-#[derive(Debug, Properties, PartialEq, Default)]
+#[derive(Debug, Properties, PartialEq)]
 pub struct AppProps {
     /// Called last by the quick exit, after state and session storage are cleared. Leaves
     /// for the neutral page unless given (tests give it, to stay on their page).
     #[prop_or_default]
     pub on_exit: Option<Callback<()>>,
+    /// Where the identification checklist's definition is fetched from.
+    #[prop_or(AttrValue::Static(crate::screens::identify::IDENTIFICATION_FORM))]
+    pub identification_source: AttrValue,
+}
+
+impl Default for AppProps {
+    fn default() -> Self {
+        Self {
+            on_exit: None,
+            identification_source: AttrValue::Static(crate::screens::identify::IDENTIFICATION_FORM),
+        }
+    }
 }
 
 #[function_component(App)]
@@ -120,11 +147,15 @@ pub fn app(props: &AppProps) -> Html {
 
     let body = match state.screen {
         Screen::Home => html! { <Home onopen={open} /> },
-        Screen::Identify => html! {
-            <Pending title="Identify"
-                intro="Run the identification checklist with a person you are working with."
-                coming="The checklist of trafficking indicators will appear here: it lists the dimensions that are positive and prompts a referral when they are. Nothing you enter will leave this page unsealed." />
-        },
+        Screen::Identify => {
+            let onanswer = {
+                let state = state.clone();
+                Callback::from(move |(field, answer)| {
+                    state.dispatch(ShellAction::Identification(field, answer))
+                })
+            };
+            html! { <Identify answers={state.identification.clone()} {onanswer} source={props.identification_source.clone()} /> }
+        }
         Screen::Refer => html! {
             <Pending title="Refer"
                 intro="Refer a person to the agencies that can support and protect them."

@@ -6,5 +6,6 @@
 pub mod clock;
 pub mod document;
 pub mod navigation;
+pub mod network;
 pub mod session_storage;
 pub mod webcrypto;

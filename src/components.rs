@@ -1,4 +1,6 @@
 //! Components shared by several screens.
 
+pub mod form_view;
+pub mod outcome_panel;
 pub mod quick_exit_button;
 pub mod screen_heading;

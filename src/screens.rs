@@ -1,4 +1,5 @@
 //! One module per screen of the app.
 
 pub mod home;
+pub mod identify;
 pub mod pending;

@@ -15,6 +15,17 @@ use yew::{AppHandle, Callback};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The built-in checklist, served to the app as a `data:` address (the test page has no
+/// `/forms/` of its own).
+fn identification_source() -> yew::AttrValue {
+    let definition = include_str!("../forms/identification.json");
+    format!(
+        "data:application/json,{}",
+        js_sys::encode_uri_component(definition)
+    )
+    .into()
+}
+
 /// A mounted app, its container, and whether the quick exit has asked to leave.
 struct Mounted {
     handle: Option<AppHandle<App>>,
@@ -33,6 +44,7 @@ impl Mounted {
                 let left = left.clone();
                 Callback::from(move |()| left.set(true))
             }),
+            identification_source: identification_source(),
         };
         let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
         yew::scheduler::flush().await;
@@ -96,16 +108,16 @@ fn session_storage() -> web_sys::Storage {
 async fn home_leads_to_every_screen_and_back() {
     let app = Mounted::new().await;
     assert_eq!(app.heading(), "What do you need to do?");
-    for (entry, heading) in [
-        ("Identify", "Identify"),
-        ("Refer", "Refer"),
-        ("Inbox", "Inbox"),
-        ("Group checklists", "Group checklists"),
+    for (entry, heading, marker) in [
+        ("Identify", "Identification checklist", "#section-context"),
+        ("Refer", "Refer", "#screen-coming"),
+        ("Inbox", "Inbox", "#screen-coming"),
+        ("Group checklists", "Group checklists", "#screen-coming"),
     ] {
         app.click(entry).await;
+        // Each screen shows its work, or says what will come; the way out is always there.
+        wait_for(&app, marker).await;
         assert_eq!(app.heading(), heading);
-        // Each screen says what it is for, and the way out is always there.
-        assert!(app.root.query_selector("#screen-coming").unwrap().is_some());
         assert!(app.root.query_selector("#quick-exit").unwrap().is_some());
         app.click("Confidant").await;
         assert_eq!(app.heading(), "What do you need to do?");
@@ -162,4 +174,158 @@ async fn another_key_between_the_escapes_does_not_exit() {
     press_key("Escape").await;
     assert!(!app.left.get());
     assert_eq!(app.heading(), "What do you need to do?");
+}
+
+/// Waits (a few animation frames at most) until `selector` matches inside the app.
+async fn wait_for(app: &Mounted, selector: &str) -> Element {
+    for _ in 0..200 {
+        if let Some(element) = app.root.query_selector(selector).unwrap() {
+            return element;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+        yew::scheduler::flush().await;
+    }
+    panic!("nothing matches {selector:?} in {:?}", app.text());
+}
+
+async fn choose(app: &Mounted, control_id: &str) {
+    let input: HtmlElement = wait_for(app, &format!("#{control_id}"))
+        .await
+        .dyn_into()
+        .unwrap();
+    input.click();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_checklist_renders_with_a_fieldset_and_label_for_everything() {
+    let app = Mounted::new().await;
+    app.click("Identify").await;
+    wait_for(&app, "#section-context").await;
+    assert_eq!(app.heading(), "Identification checklist");
+    // Every radio and text control has a label; every group a legend.
+    let inputs = app.root.query_selector_all("input, textarea").unwrap();
+    assert!(inputs.length() > 100);
+    for i in 0..inputs.length() {
+        let input: Element = inputs.item(i).unwrap().dyn_into().unwrap();
+        let id = input.id();
+        let label = app
+            .root
+            .query_selector(&format!("label[for=\"{id}\"]"))
+            .unwrap();
+        assert!(label.is_some(), "no label for #{id}");
+    }
+    let fieldsets = app.root.query_selector_all("fieldset").unwrap();
+    for i in 0..fieldsets.length() {
+        let fieldset: Element = fieldsets.item(i).unwrap().dyn_into().unwrap();
+        assert!(fieldset.query_selector("legend").unwrap().is_some());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn answering_the_age_shows_the_child_module() {
+    let app = Mounted::new().await;
+    app.click("Identify").await;
+    wait_for(&app, "#section-context").await;
+    assert!(app.root.query_selector("#section-child").unwrap().is_none());
+    // age_group options: adult, child, uncertain.
+    choose(&app, "field-age_group-2").await;
+    wait_for(&app, "#section-child").await;
+    choose(&app, "field-age_group-0").await;
+    assert!(app.root.query_selector("#section-child").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_required_field_left_empty_shows_a_linked_error() {
+    let app = Mounted::new().await;
+    app.click("Identify").await;
+    wait_for(&app, "#section-context").await;
+    app.click("Check answers").await;
+    let summary = wait_for(&app, ".error-summary").await;
+    assert_eq!(summary.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(
+        gloo::utils::document()
+            .active_element()
+            .map(|e| e.class_name())
+            .as_deref(),
+        Some("error-summary")
+    );
+    // The age question's error is linked from the summary and from its group.
+    let link = summary
+        .query_selector("a[href=\"#field-age_group-0\"]")
+        .unwrap()
+        .unwrap();
+    assert!(
+        link.text_content()
+            .unwrap()
+            .contains("Answer this question")
+    );
+    let group = wait_for(&app, "fieldset[aria-describedby~=\"error-age_group\"]").await;
+    assert_eq!(group.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(
+        app.root
+            .query_selector("#error-age_group")
+            .unwrap()
+            .is_some()
+    );
+    // Following the link focuses the control and leaves the address alone.
+    let before = gloo::utils::window().location().href().unwrap();
+    link.dyn_into::<HtmlElement>().unwrap().click();
+    assert_eq!(gloo::utils::window().location().href().unwrap(), before);
+    assert_eq!(
+        gloo::utils::document().active_element().unwrap().id(),
+        "field-age_group-0"
+    );
+
+    // Answering removes that error.
+    choose(&app, "field-age_group-0").await;
+    assert!(
+        app.root
+            .query_selector("#error-age_group")
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_outcome_prompts_a_referral_for_a_strong_indicator_and_never_says_victim() {
+    let app = Mounted::new().await;
+    app.click("Identify").await;
+    wait_for(&app, "#section-context").await;
+    choose(&app, "field-age_group-0").await;
+    assert!(
+        app.root
+            .query_selector("#prompt-referral")
+            .unwrap()
+            .is_none()
+    );
+    // dr_job is the first item of the first dimension, weighted strong; option 0 is "Yes".
+    choose(&app, "field-dr_job-0").await;
+    let prompt = wait_for(&app, "#prompt-referral").await;
+    assert!(
+        prompt
+            .text_content()
+            .unwrap()
+            .contains("Presume victim status and refer")
+    );
+    let outcome = app
+        .root
+        .query_selector("#outcome")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(!outcome.to_lowercase().contains("is a victim"));
+    assert!(!outcome.to_lowercase().contains("confirmed"));
+}
+
+#[wasm_bindgen_test]
+async fn the_quick_exit_drops_the_answers() {
+    let app = Mounted::new().await;
+    app.click("Identify").await;
+    wait_for(&app, "#section-context").await;
+    choose(&app, "field-age_group-1").await;
+    app.click("Quick exit").await;
+    assert!(app.left.get());
+    assert_eq!(app.text(), "");
 }

@@ -6,3 +6,15 @@
 pub fn now_millis() -> f64 {
     js_sys::Date::now()
 }
+
+/// Today's date on this device, `YYYY-MM-DD`: for checking that a date is not in the
+/// future.
+pub fn today() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    )
+}

@@ -21,7 +21,9 @@ test("the quick exit by keyboard leaves nothing to go back to", async () => {
   const page = await browser.newPage();
   await openApp(page, server.url);
   await page.getByRole("button", { name: /Identify/ }).click();
-  await page.getByRole("heading", { name: "Identify" }).waitFor();
+  await page.getByRole("heading", { name: "Identification checklist" }).waitFor();
+  // An answer in memory.
+  await page.getByLabel("Uncertain").check();
   // Something another script could have left in this tab's session storage.
   await page.evaluate(() => sessionStorage.setItem("left-behind", "canary-7f3a"));
 
@@ -33,7 +35,7 @@ test("the quick exit by keyboard leaves nothing to go back to", async () => {
   const url = page.url();
   assert.ok(!url.startsWith(server.url), `back returned to the app: ${url}`);
   const body = await page.evaluate(() => document.body?.innerText ?? "");
-  assert.ok(!body.includes("Identify"), "the previous screen is still visible");
+  assert.ok(!body.includes("Identification checklist"), "the previous screen is still visible");
 
   // The same tab, back on the app's origin: session storage was cleared on exit.
   await page.goto(`${server.url}api/v1/health`);
@@ -44,9 +46,14 @@ test("the quick exit by keyboard leaves nothing to go back to", async () => {
 test("the quick exit button is on every screen and works", async () => {
   const page = await browser.newPage();
   await openApp(page, server.url);
-  for (const screen of ["Identify", "Refer", "Inbox", "Group checklists"]) {
+  for (const [screen, heading] of [
+    ["Identify", "Identification checklist"],
+    ["Refer", "Refer"],
+    ["Inbox", "Inbox"],
+    ["Group checklists", "Group checklists"],
+  ]) {
     await page.getByRole("button", { name: new RegExp(screen) }).click();
-    await page.getByRole("heading", { name: screen }).waitFor();
+    await page.getByRole("heading", { name: heading }).waitFor();
     assert.ok(await page.getByRole("button", { name: /Quick exit/ }).isVisible());
     await page.getByRole("button", { name: "Confidant" }).click();
   }
@@ -83,13 +90,14 @@ test("the page loads under the server's real headers with no violation or error"
   assert.ok(headers["permissions-policy"]?.includes("camera=()"));
 
   await page.waitForSelector('html[data-confidant="started"]', { timeout: 60_000 });
-  await page.getByRole("button", { name: /Inbox/ }).click();
-  await page.getByRole("heading", { name: "Inbox" }).waitFor();
+  await page.getByRole("button", { name: /Identify/ }).click();
+  await page.getByRole("heading", { name: "Identification checklist" }).waitFor();
 
   // Every asset the page loads is pinned by Subresource Integrity.
   const unpinned = await page.evaluate(() =>
     [...document.querySelectorAll("script[src], link[href]")]
-      .filter((element) => !element.integrity)
+      // A data: address is its own content: there is nothing to fetch or to tamper with.
+      .filter((element) => !element.integrity && !(element.src || element.href).startsWith("data:"))
       .map((element) => element.outerHTML),
   );
   assert.deepEqual(unpinned, []);
@@ -143,10 +151,10 @@ test("the shell fits a 320 px wide screen", async () => {
   const page = await browser.newPage();
   await page.setViewportSize({ width: 320, height: 640 });
   await openApp(page, server.url);
-  for (const screen of [null, "Group checklists"]) {
+  for (const [screen, heading] of [[null, null], ["Identify", "Identification checklist"]]) {
     if (screen) {
       await page.getByRole("button", { name: new RegExp(screen) }).click();
-      await page.getByRole("heading", { name: screen }).waitFor();
+      await page.getByRole("heading", { name: heading }).waitFor();
     }
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

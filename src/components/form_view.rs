@@ -1,0 +1,316 @@
+use std::rc::Rc;
+
+use confidant_core::form::{
+    Answer, Answers, Field, FieldKind, FormDefinition, ValidationError, ValidationKind, YesNo,
+};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct FormViewProps {
+    pub form: Rc<FormDefinition>,
+    pub answers: Answers,
+    pub language: AttrValue,
+    /// Errors to show, once the worker asked for the answers to be checked.
+    #[prop_or_default]
+    pub errors: Vec<ValidationError>,
+    /// A field's new answer, or `None` when it was cleared.
+    pub onanswer: Callback<(String, Option<Answer>)>,
+}
+
+/// A whole form: one `fieldset` per shown section, one labelled control per shown field,
+/// help and errors linked to their control with `aria-describedby`.
+#[function_component(FormView)]
+pub fn form_view(props: &FormViewProps) -> Html {
+    let form = &props.form;
+    let sections = form.sections.iter().filter(|section| {
+        section
+            .show_if
+            .as_ref()
+            .is_none_or(|condition| condition.holds(form, &props.answers))
+    });
+    html! {
+        <div class="form">
+            { for sections.map(|section| {
+                let fields = section.fields.iter().filter(|field| form.is_shown(&field.id, &props.answers));
+                html! {
+                    // Keyed, so that a section or field appearing above others never makes
+                    // the browser's elements (and the focus) move to another question.
+                    <fieldset key={section.id.clone()} class="form-section" id={format!("section-{}", section.id)}>
+                        <legend>{ section.title.get(&props.language) }</legend>
+                        if let Some(help) = &section.help {
+                            <p class="help">{ help.get(&props.language) }</p>
+                        }
+                        { for fields.map(|field| html! { <FieldView
+                            key={field.id.clone()}
+                            field={Rc::new(field.clone())}
+                            answer={props.answers.get(&field.id).cloned()}
+                            error={props.errors.iter().find(|error| error.path.ends_with(&format!(".{}", field.id))).map(|error| error.kind)}
+                            language={props.language.clone()}
+                            onanswer={props.onanswer.clone()} /> }) }
+                    </fieldset>
+                }
+            }) }
+        </div>
+    }
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct FieldViewProps {
+    pub field: Rc<Field>,
+    pub answer: Option<Answer>,
+    pub error: Option<ValidationKind>,
+    pub language: AttrValue,
+    pub onanswer: Callback<(String, Option<Answer>)>,
+}
+
+/// The words for an error kind; they name the problem, never the answer.
+pub fn error_text(kind: ValidationKind) -> &'static str {
+    match kind {
+        ValidationKind::Required => "Answer this question.",
+        ValidationKind::TooLong => "This answer is too long.",
+        ValidationKind::TooSmall => "This number is too small.",
+        ValidationKind::TooLarge => "This number is too large.",
+        ValidationKind::NotInteger => "Give a whole number.",
+        ValidationKind::InFuture => "This date is in the future.",
+    }
+}
+
+/// The id of a field's first control, where the error summary sends the focus.
+pub fn control_id(field: &Field) -> String {
+    match field.kind {
+        FieldKind::YesNo
+        | FieldKind::SingleChoice(_)
+        | FieldKind::MultipleChoice(_)
+        | FieldKind::Consent => {
+            format!("field-{}-0", field.id)
+        }
+        _ => format!("field-{}", field.id),
+    }
+}
+
+#[function_component(FieldView)]
+fn field_view(props: &FieldViewProps) -> Html {
+    let field = &props.field;
+    let language = props.language.as_str();
+    let id = field.id.clone();
+    let help_id = format!("help-{id}");
+    let error_id = format!("error-{id}");
+    let described_by = [
+        field.help.as_ref().map(|_| help_id.clone()),
+        props.error.map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described_by = (!described_by.is_empty()).then(|| AttrValue::from(described_by));
+    let invalid = props.error.map(|_| AttrValue::from("true"));
+    let label = field.label.get(language).to_owned();
+    let required = field
+        .required
+        .then(|| html! { <span class="required">{ " (required)" }</span> });
+    let help = field
+        .help
+        .as_ref()
+        .map(|help| html! { <p class="help" id={help_id.clone()}>{ help.get(language) }</p> });
+    let error = props
+        .error
+        .map(|kind| html! { <p class="error" id={error_id.clone()}>{ error_text(kind) }</p> });
+    let emit = {
+        let onanswer = props.onanswer.clone();
+        let id = id.clone();
+        move |answer: Option<Answer>| onanswer.emit((id.clone(), answer))
+    };
+
+    let choices = |options: Vec<(String, String)>,
+                   selected: Option<String>,
+                   make: Rc<dyn Fn(String) -> Answer>| {
+        html! {
+            <fieldset class="field choice" aria-describedby={described_by.clone()} aria-invalid={invalid.clone()}>
+                <legend>{ label.clone() }{ required.clone() }</legend>
+                { help.clone() }
+                { error.clone() }
+                <div class="options">
+                { for options.into_iter().enumerate().map(|(i, (value, text))| {
+                    let control = format!("field-{id}-{i}");
+                    let checked = selected.as_deref() == Some(value.as_str());
+                    let onchange = {
+                        let emit = emit.clone();
+                        let make = make.clone();
+                        let value = value.clone();
+                        Callback::from(move |_: Event| emit(Some(make(value.clone()))))
+                    };
+                    html! {
+                        <label class="option" for={control.clone()}>
+                            <input type="radio" id={control} name={format!("field-{id}")} value={value} {checked} {onchange} />
+                            { text }
+                        </label>
+                    }
+                }) }
+                </div>
+            </fieldset>
+        }
+    };
+
+    match &field.kind {
+        FieldKind::Info => html! {
+            <div class="info" role="note">
+                <p class="info-title">{ label }</p>
+                { help }
+            </div>
+        },
+        FieldKind::YesNo => {
+            let options = [
+                ("yes", "Yes"),
+                ("no", "No"),
+                ("unknown", "Unknown"),
+                ("not_asked", "Not asked"),
+            ]
+            .into_iter()
+            .map(|(value, text)| (value.to_owned(), text.to_owned()))
+            .collect();
+            let selected = match &props.answer {
+                Some(Answer::YesNo(answer)) => Some(answer.as_str().to_owned()),
+                _ => None,
+            };
+            choices(
+                options,
+                selected,
+                Rc::new(|value: String| {
+                    Answer::YesNo(match value.as_str() {
+                        "yes" => YesNo::Yes,
+                        "no" => YesNo::No,
+                        "unknown" => YesNo::Unknown,
+                        _ => YesNo::NotAsked,
+                    })
+                }),
+            )
+        }
+        FieldKind::SingleChoice(options) => {
+            let options = options
+                .iter()
+                .map(|option| (option.id.clone(), option.label.get(language).to_owned()))
+                .collect();
+            let selected = match &props.answer {
+                Some(Answer::Choice(choice)) => Some(choice.clone()),
+                _ => None,
+            };
+            choices(options, selected, Rc::new(Answer::Choice))
+        }
+        FieldKind::Consent => {
+            let options = vec![
+                ("given".to_owned(), "Given".to_owned()),
+                ("declined".to_owned(), "Declined".to_owned()),
+            ];
+            let selected = match &props.answer {
+                Some(Answer::Consent(true)) => Some("given".to_owned()),
+                Some(Answer::Consent(false)) => Some("declined".to_owned()),
+                _ => None,
+            };
+            choices(
+                options,
+                selected,
+                Rc::new(|value: String| Answer::Consent(value == "given")),
+            )
+        }
+        FieldKind::MultipleChoice(options) => {
+            let chosen = match &props.answer {
+                Some(Answer::Choices(choices)) => choices.clone(),
+                _ => Vec::new(),
+            };
+            html! {
+                <fieldset class="field choice" aria-describedby={described_by} aria-invalid={invalid}>
+                    <legend>{ label }{ required }</legend>
+                    { help }
+                    { error }
+                    <div class="options">
+                    { for options.iter().enumerate().map(|(i, option)| {
+                        let control = format!("field-{id}-{i}");
+                        let checked = chosen.contains(&option.id);
+                        let onchange = {
+                            let emit = emit.clone();
+                            let chosen = chosen.clone();
+                            let value = option.id.clone();
+                            Callback::from(move |_: Event| {
+                                let mut chosen = chosen.clone();
+                                if let Some(at) = chosen.iter().position(|c| *c == value) {
+                                    chosen.remove(at);
+                                } else {
+                                    chosen.push(value.clone());
+                                }
+                                emit((!chosen.is_empty()).then_some(Answer::Choices(chosen)));
+                            })
+                        };
+                        html! {
+                            <label class="option" for={control.clone()}>
+                                <input type="checkbox" id={control} {checked} {onchange} />
+                                { option.label.get(language) }
+                            </label>
+                        }
+                    }) }
+                    </div>
+                </fieldset>
+            }
+        }
+        FieldKind::LongText => {
+            let value = match &props.answer {
+                Some(Answer::Text(text)) => text.clone(),
+                _ => String::new(),
+            };
+            let oninput = Callback::from(move |event: InputEvent| {
+                let text = event.target_unchecked_into::<HtmlTextAreaElement>().value();
+                emit((!text.is_empty()).then_some(Answer::Text(text)));
+            });
+            html! {
+                <div class="field">
+                    <label for={format!("field-{id}")}>{ label }{ required }</label>
+                    { help }
+                    { error }
+                    // No spell-checking service and no autofill history may see the answers.
+                    <textarea id={format!("field-{id}")} rows="4" {value} {oninput}
+                        spellcheck="false" autocomplete="off"
+                        aria-describedby={described_by} aria-invalid={invalid} />
+                </div>
+            }
+        }
+        kind => {
+            let (input_type, value) = match (kind, &props.answer) {
+                (FieldKind::Number, Some(Answer::Number(number))) => ("number", number.to_string()),
+                (FieldKind::Number, _) => ("number", String::new()),
+                (FieldKind::Date, Some(Answer::Date(date))) => ("date", date.clone()),
+                (FieldKind::Date, _) => ("date", String::new()),
+                (FieldKind::DateTime, Some(Answer::DateTime(date))) => {
+                    ("datetime-local", date.clone())
+                }
+                (FieldKind::DateTime, _) => ("datetime-local", String::new()),
+                (_, Some(Answer::Text(text) | Answer::Code(text))) => ("text", text.clone()),
+                _ => ("text", String::new()),
+            };
+            let kind = kind.clone();
+            let oninput = Callback::from(move |event: InputEvent| {
+                let text = event.target_unchecked_into::<HtmlInputElement>().value();
+                let answer = match kind {
+                    _ if text.is_empty() => None,
+                    FieldKind::Number => text.parse().ok().map(Answer::Number),
+                    FieldKind::Date => Some(Answer::Date(text)),
+                    FieldKind::DateTime => Some(Answer::DateTime(text.chars().take(16).collect())),
+                    FieldKind::Country => Some(Answer::Code(text.to_uppercase())),
+                    FieldKind::Language => Some(Answer::Code(text.to_lowercase())),
+                    _ => Some(Answer::Text(text)),
+                };
+                emit(answer);
+            });
+            html! {
+                <div class="field">
+                    <label for={format!("field-{id}")}>{ label }{ required }</label>
+                    { help }
+                    { error }
+                    <input type={input_type} id={format!("field-{id}")} {value} {oninput}
+                        spellcheck="false" autocomplete="off"
+                        aria-describedby={described_by} aria-invalid={invalid} />
+                </div>
+            }
+        }
+    }
+}
