@@ -11,7 +11,8 @@ use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::browser::{clock, navigation, session_storage};
+use crate::browser::{clock, document, navigation, session_storage};
+use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::QuickExitButton;
 use crate::quick_exit::DoubleEscape;
 use confidant_core::form::{Answer, Answers};
@@ -33,6 +34,8 @@ pub enum Screen {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ShellAction {
     Open(Screen),
+    /// The worker chose a language.
+    Language(String),
     /// A new answer (or `None`: cleared) to a field of the identification checklist.
     Identification(String, Option<Answer>),
     /// The quick exit: forget everything.
@@ -41,11 +44,24 @@ pub enum ShellAction {
 
 /// The shell's in-memory state, answers included, so that the quick exit drops them in
 /// one move. Nothing here is ever written to storage.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ShellState {
     pub screen: Screen,
     pub exited: bool,
+    /// The language tag of the forms (and, as translations come, of the interface).
+    pub language: String,
     pub identification: Answers,
+}
+
+impl Default for ShellState {
+    fn default() -> Self {
+        Self {
+            screen: Screen::default(),
+            exited: false,
+            language: "en".to_owned(),
+            identification: Answers::default(),
+        }
+    }
 }
 
 impl Reducible for ShellState {
@@ -58,6 +74,10 @@ impl Reducible for ShellState {
         match action {
             ShellAction::Open(screen) => Rc::new(ShellState {
                 screen,
+                ..(*self).clone()
+            }),
+            ShellAction::Language(language) => Rc::new(ShellState {
+                language,
                 ..(*self).clone()
             }),
             ShellAction::Identification(field, answer) => {
@@ -132,6 +152,10 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    use_effect_with(state.language.clone(), |language| {
+        document::set_language(language, is_right_to_left(language));
+    });
+
     if state.exited {
         return html! {};
     }
@@ -139,6 +163,10 @@ pub fn app(props: &AppProps) -> Html {
     let open = {
         let state = state.clone();
         Callback::from(move |screen| state.dispatch(ShellAction::Open(screen)))
+    };
+    let choose_language = {
+        let state = state.clone();
+        Callback::from(move |language| state.dispatch(ShellAction::Language(language)))
     };
     let go_home = {
         let open = open.clone();
@@ -154,7 +182,8 @@ pub fn app(props: &AppProps) -> Html {
                     state.dispatch(ShellAction::Identification(field, answer))
                 })
             };
-            html! { <Identify answers={state.identification.clone()} {onanswer} source={props.identification_source.clone()} /> }
+            html! { <Identify answers={state.identification.clone()} {onanswer}
+            language={state.language.clone()} source={props.identification_source.clone()} /> }
         }
         Screen::Refer => html! {
             <Pending title="Refer"
@@ -183,6 +212,7 @@ pub fn app(props: &AppProps) -> Html {
                         { "Confidant" }
                     </button>
                 }
+                <LanguagePicker language={state.language.clone()} onchoose={choose_language} />
                 <QuickExitButton onexit={quick_exit} />
             </header>
             <main class="screen" id="screen">{ body }</main>

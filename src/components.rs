@@ -1,6 +1,7 @@
 //! Components shared by several screens.
 
 pub mod form_view;
+pub mod language_picker;
 pub mod outcome_panel;
 pub mod quick_exit_button;
 pub mod screen_heading;

@@ -329,3 +329,26 @@ async fn the_quick_exit_drops_the_answers() {
     assert!(app.left.get());
     assert_eq!(app.text(), "");
 }
+
+#[wasm_bindgen_test]
+async fn switching_to_arabic_mirrors_the_whole_page() {
+    let app = Mounted::new().await;
+    let root = gloo::utils::document().document_element().unwrap();
+    let select: web_sys::HtmlSelectElement = wait_for(&app, "#language").await.dyn_into().unwrap();
+    let pick = |tag: &str| {
+        select.set_value(tag);
+        select
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+    pick("ar");
+    yew::scheduler::flush().await;
+    assert_eq!(root.get_attribute("dir").as_deref(), Some("rtl"));
+    assert_eq!(root.get_attribute("lang").as_deref(), Some("ar"));
+    pick("fr");
+    yew::scheduler::flush().await;
+    assert_eq!(root.get_attribute("dir").as_deref(), Some("ltr"));
+    pick("en");
+    yew::scheduler::flush().await;
+    assert_eq!(root.get_attribute("lang").as_deref(), Some("en"));
+}

@@ -12,7 +12,8 @@ mod scoring;
 pub use answers::{Answer, Answers, AnswersError, NeedLevel, YesNo};
 pub use condition::Condition;
 pub use definition::{
-    Coarsen, DataClass, Field, FieldKind, FormDefinition, FormError, Section, Text, ValueOption,
+    Coarsen, DataClass, Field, FieldKind, FormDefinition, FormError, ReviewStatus, Section, Text,
+    ValueOption,
 };
 pub use scoring::{DimensionResult, DimensionStatus, Outcome, Scoring, Weight};
 

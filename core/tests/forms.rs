@@ -437,3 +437,44 @@ fn no_profile_until_the_age_is_answered() {
         DimensionStatus::Undetermined
     );
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn translations_say_whether_a_native_speaker_checked_them() {
+    use confidant_core::form::ReviewStatus;
+    // Two languages: every text needs both.
+    let mut definition = checklist();
+    definition["languages"] = json!(["en", "fr"]);
+    fn add_french(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(english)) = map.get("en").cloned()
+                    && map.len() == 1
+                {
+                    map.insert("fr".to_owned(), json!(format!("{english} (fr)")));
+                }
+                map.values_mut().for_each(add_french);
+            }
+            Value::Array(items) => items.iter_mut().for_each(add_french),
+            _ => {}
+        }
+    }
+    add_french(&mut definition);
+    let form = parse(&definition);
+    assert_eq!(form.review_status("en"), ReviewStatus::Original);
+    assert_eq!(form.review_status("fr"), ReviewStatus::Unreviewed);
+    assert_eq!(form.field("name").unwrap().label.get("fr"), "Name (fr)");
+
+    definition["review"] = json!({ "fr": "reviewed" });
+    assert_eq!(
+        parse(&definition).review_status("fr"),
+        ReviewStatus::Reviewed
+    );
+    definition["review"] = json!({ "de": "reviewed" });
+    assert_eq!(
+        FormDefinition::parse(&definition.to_string())
+            .unwrap_err()
+            .path,
+        "review"
+    );
+}

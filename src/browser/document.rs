@@ -19,3 +19,12 @@ pub fn mark_started() {
         let _ = root.set_attribute("data-confidant", "started");
     }
 }
+
+/// Sets the page's language and writing direction, so that screen readers pronounce it
+/// right and right-to-left scripts mirror the whole layout.
+pub fn set_language(tag: &str, right_to_left: bool) {
+    if let Some(root) = gloo::utils::document().document_element() {
+        let _ = root.set_attribute("lang", tag);
+        let _ = root.set_attribute("dir", if right_to_left { "rtl" } else { "ltr" });
+    }
+}

@@ -269,7 +269,7 @@ fn field_view(props: &FieldViewProps) -> Html {
                     { error }
                     // No spell-checking service and no autofill history may see the answers.
                     <textarea id={format!("field-{id}")} rows="4" {value} {oninput}
-                        spellcheck="false" autocomplete="off"
+                        spellcheck="false" autocomplete="off" dir="auto"
                         aria-describedby={described_by} aria-invalid={invalid} />
                 </div>
             }
@@ -307,7 +307,7 @@ fn field_view(props: &FieldViewProps) -> Html {
                     { help }
                     { error }
                     <input type={input_type} id={format!("field-{id}")} {value} {oninput}
-                        spellcheck="false" autocomplete="off"
+                        spellcheck="false" autocomplete="off" dir="auto"
                         aria-describedby={described_by} aria-invalid={invalid} />
                 </div>
             }

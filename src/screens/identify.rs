@@ -1,6 +1,6 @@
 use std::rc::Rc;
 
-use confidant_core::form::{Answer, Answers, FormDefinition, ValidationError};
+use confidant_core::form::{Answer, Answers, FormDefinition, ReviewStatus, ValidationError};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -17,6 +17,8 @@ pub const IDENTIFICATION_FORM: &str = "/forms/identification.json";
 pub struct IdentifyProps {
     pub answers: Answers,
     pub onanswer: Callback<(String, Option<Answer>)>,
+    /// The language to show the form in, when the form has it.
+    pub language: AttrValue,
     /// The definition's address; tests point it elsewhere.
     #[prop_or(AttrValue::Static(IDENTIFICATION_FORM))]
     pub source: AttrValue,
@@ -87,7 +89,16 @@ pub fn identify(props: &IdentifyProps) -> Html {
         }
         Loading::Ready(form) => form.clone(),
     };
-    let language = AttrValue::from(form.languages.first().cloned().unwrap_or_default());
+    let language = if form
+        .languages
+        .iter()
+        .any(|language| *language == props.language)
+    {
+        props.language.clone()
+    } else {
+        AttrValue::from(form.languages.first().cloned().unwrap_or_default())
+    };
+    let unreviewed = form.review_status(&language) == ReviewStatus::Unreviewed;
 
     let oncheck = {
         let form = form.clone();
@@ -109,6 +120,11 @@ pub fn identify(props: &IdentifyProps) -> Html {
     html! {
         <>
             <ScreenHeading title={form.title.get(&language).to_owned()} />
+            if unreviewed {
+                <p class="notice" role="note">
+                    { "This translation has not yet been checked by a native speaker. Check important wording against another language before you rely on it." }
+                </p>
+            }
             if !current.is_empty() {
                 <div class="error-summary" role="alert" tabindex="-1" ref={summary} aria-labelledby="error-summary-title">
                     <h2 id="error-summary-title">{ format!("{} {} to look at", current.len(), if current.len() == 1 { "answer" } else { "answers" }) }</h2>

@@ -35,6 +35,18 @@ pub struct ValueOption {
     pub label: Text,
 }
 
+/// Whether a native speaker has checked a language's texts. Only checked translations
+/// belong in a deployment; the app says so on every form whose texts are not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewStatus {
+    /// The language the form was written in.
+    Original,
+    /// Translated, not yet checked by a native speaker.
+    Unreviewed,
+    /// Checked by a native speaker.
+    Reviewed,
+}
+
 /// What kind of answer a field takes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FieldKind {
@@ -128,6 +140,7 @@ pub struct FormDefinition {
     pub title: Text,
     pub sections: Vec<Section>,
     pub scoring: Option<Scoring>,
+    review: BTreeMap<String, ReviewStatus>,
     index: HashMap<String, (usize, usize)>,
 }
 
@@ -170,6 +183,8 @@ struct RawForm {
     sections: Vec<RawSection>,
     #[serde(default)]
     scoring: Option<Value>,
+    #[serde(default)]
+    review: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -353,6 +368,27 @@ impl FormDefinition {
             }
             sections.push(section);
         }
+        let mut review = BTreeMap::new();
+        for (language, status) in raw.review {
+            if !language_set.contains(&language) {
+                return Err(error(
+                    "review",
+                    format!("`{language}` is not a language of this form"),
+                ));
+            }
+            let status = match status.as_str() {
+                "original" => ReviewStatus::Original,
+                "unreviewed" => ReviewStatus::Unreviewed,
+                "reviewed" => ReviewStatus::Reviewed,
+                other => {
+                    return Err(error(
+                        format!("review.{language}"),
+                        format!("unknown status `{other}`"),
+                    ));
+                }
+            };
+            review.insert(language, status);
+        }
         let scoring = match raw.scoring {
             Some(value) => Some(scoring::parse(&value, &declared(&sections), &text)?),
             None => None,
@@ -364,8 +400,25 @@ impl FormDefinition {
             title,
             sections,
             scoring,
+            review,
             index,
         })
+    }
+
+    /// Whether the texts in `language` were checked: the first language is the original
+    /// unless the form says otherwise; any other language is unreviewed until it says so.
+    pub fn review_status(&self, language: &str) -> ReviewStatus {
+        self.review.get(language).copied().unwrap_or(
+            if self
+                .languages
+                .first()
+                .is_some_and(|first| first == language)
+            {
+                ReviewStatus::Original
+            } else {
+                ReviewStatus::Unreviewed
+            },
+        )
     }
 
     /// The field with this id, and its section.
