@@ -5,7 +5,8 @@
 # - packet seal and open throughput natively, and in headless Chromium against the
 #   browser's own AES-GCM on the same data in the same page (bench/packet-speed);
 # - the server's ingest with 20 concurrent clients against bare SQLite inserts of the
-#   same packets with the same durability (bench/packet-speed/src/ingest.rs).
+#   same packets with the same durability (bench/packet-speed/src/ingest.rs);
+# - the time from a tap on a checklist answer to the next paint (bench/interaction.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,8 @@ trunk build --release --locked >/dev/null
 (cd bench/hello && CARGO_TARGET_DIR="$PWD/../../target/hello" trunk build --release >/dev/null)
 cargo build --profile native --locked -p confidant
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hello/dist
+echo
+CONFIDANT_BIN="$PWD/target/native/confidant" node bench/interaction.mjs
 
 echo
 cargo run --quiet --profile native --locked -p confidant-bench --bin packet-speed

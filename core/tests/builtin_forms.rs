@@ -167,3 +167,28 @@ fn medium_items_alone_need_three_in_a_dimension() {
     );
     assert_eq!(three.dimensions[0].status, DimensionStatus::Positive);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_checklist_is_in_four_languages_and_says_which_are_unchecked() {
+    use confidant_core::form::ReviewStatus;
+    let form = identification();
+    assert_eq!(form.languages, vec!["en", "fr", "es", "ar"]);
+    assert_eq!(form.review_status("en"), ReviewStatus::Original);
+    for language in ["fr", "es", "ar"] {
+        assert_eq!(
+            form.review_status(language),
+            ReviewStatus::Unreviewed,
+            "{language}"
+        );
+    }
+    // Parsing already checked that every text exists in every language; spot-check that
+    // the Arabic is Arabic script.
+    let title = form.title.get("ar");
+    assert!(
+        title
+            .chars()
+            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+        "{title}"
+    );
+}

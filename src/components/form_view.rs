@@ -6,9 +6,29 @@ use confidant_core::form::{
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+/// A parsed form shared by the components that show it. Two are equal when they are the
+/// same definition: comparing definitions field by field on every keystroke cost more
+/// than rendering.
+#[derive(Clone, Debug)]
+pub struct SharedForm(pub Rc<FormDefinition>);
+
+impl PartialEq for SharedForm {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for SharedForm {
+    type Target = FormDefinition;
+
+    fn deref(&self) -> &FormDefinition {
+        &self.0
+    }
+}
+
 #[derive(Debug, Properties, PartialEq)]
 pub struct FormViewProps {
-    pub form: Rc<FormDefinition>,
+    pub form: SharedForm,
     pub answers: Answers,
     pub language: AttrValue,
     /// Errors to show, once the worker asked for the answers to be checked.
@@ -43,7 +63,8 @@ pub fn form_view(props: &FormViewProps) -> Html {
                         }
                         { for fields.map(|field| html! { <FieldView
                             key={field.id.clone()}
-                            field={Rc::new(field.clone())}
+                            form={props.form.clone()}
+                            field={field.id.clone()}
                             answer={props.answers.get(&field.id).cloned()}
                             error={props.errors.iter().find(|error| error.path.ends_with(&format!(".{}", field.id))).map(|error| error.kind)}
                             language={props.language.clone()}
@@ -57,7 +78,9 @@ pub fn form_view(props: &FormViewProps) -> Html {
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct FieldViewProps {
-    pub field: Rc<Field>,
+    pub form: SharedForm,
+    /// The field's id in `form`.
+    pub field: String,
     pub answer: Option<Answer>,
     pub error: Option<ValidationKind>,
     pub language: AttrValue,
@@ -91,7 +114,9 @@ pub fn control_id(field: &Field) -> String {
 
 #[function_component(FieldView)]
 fn field_view(props: &FieldViewProps) -> Html {
-    let field = &props.field;
+    let Some(field) = props.form.field(&props.field) else {
+        return html! {};
+    };
     let language = props.language.as_str();
     let id = field.id.clone();
     let help_id = format!("help-{id}");

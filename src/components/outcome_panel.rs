@@ -1,11 +1,11 @@
-use std::rc::Rc;
-
-use confidant_core::form::{DimensionStatus, FormDefinition, Outcome};
+use confidant_core::form::{DimensionStatus, Outcome};
 use yew::prelude::*;
+
+use super::form_view::SharedForm;
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct OutcomePanelProps {
-    pub form: Rc<FormDefinition>,
+    pub form: SharedForm,
     pub outcome: Outcome,
     pub language: AttrValue,
 }

@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::browser::{clock, network};
-use crate::components::form_view::{FormView, control_id, error_text};
+use crate::components::form_view::{FormView, SharedForm, control_id, error_text};
 use crate::components::outcome_panel::OutcomePanel;
 use crate::components::screen_heading::ScreenHeading;
 
@@ -27,7 +27,7 @@ pub struct IdentifyProps {
 #[derive(Clone, Debug, PartialEq)]
 enum Loading {
     Waiting,
-    Ready(Rc<FormDefinition>),
+    Ready(SharedForm),
     Failed(String),
 }
 
@@ -45,7 +45,7 @@ pub fn identify(props: &IdentifyProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let loaded = match network::fetch_text(&source).await {
                     Ok(text) => FormDefinition::parse(&text)
-                        .map(|form| Loading::Ready(Rc::new(form)))
+                        .map(|form| Loading::Ready(SharedForm(Rc::new(form))))
                         .unwrap_or_else(|error| {
                             Loading::Failed(format!("the checklist is damaged ({error})"))
                         }),
