@@ -157,38 +157,53 @@ async fn upload(
             );
         }
     };
+    // The check and the storing run off the async threads: parsing a large packet and
+    // waiting for the commit both take a while.
     let store = api.store.clone();
-    let known = match blocking(move || store.agencies()).await {
-        Ok(agencies) => agencies
-            .into_iter()
-            .map(|agency| agency.kid)
-            .collect::<std::collections::HashSet<_>>(),
+    let max_packet_bytes = api.max_packet_bytes;
+    let content_type = content_type.map(str::to_owned);
+    let checked = blocking(move || {
+        let mut lookup_failure = None;
+        let checked = check_upload(
+            content_type.as_deref(),
+            &body,
+            max_packet_bytes,
+            &mut |kid| {
+                store.is_agency(kid).unwrap_or_else(|failure| {
+                    lookup_failure = Some(failure);
+                    false
+                })
+            },
+        );
+        if let Some(failure) = lookup_failure {
+            return Err(failure);
+        }
+        Ok(match checked {
+            Ok(accepted) => Ok(store
+                .put_packet(&accepted.packet_id, &accepted.agencies, &body, now())
+                .map(|stored| (accepted.packet_id, stored))),
+            Err(refusal) => Err(refusal),
+        })
+    })
+    .await;
+    let (packet_id, stored) = match checked {
+        Ok(Ok(Ok(stored))) => stored,
+        Ok(Ok(Err(failure))) => return storage_failure(failure),
+        Ok(Err(refusal)) => return refuse(refusal),
         Err(response) => return response,
     };
-    let accepted = match check_upload(content_type, &body, api.max_packet_bytes, &|kid| {
-        known.contains(kid)
-    }) {
-        Ok(accepted) => accepted,
-        Err(refusal) => return refuse(refusal),
-    };
-    let store = api.store.clone();
-    let packet_id = accepted.packet_id.clone();
-    let stored =
-        blocking(move || store.put_packet(&accepted.packet_id, &accepted.agencies, &body, now()))
-            .await;
     match stored {
-        Ok(Stored::New(receipt)) => {
+        Stored::New(receipt) => {
             receipt_response(StatusCode::CREATED, &receipt.packet_id, receipt.received)
         }
-        Ok(Stored::Again(receipt)) => {
+        Stored::Again(receipt) => {
             receipt_response(StatusCode::OK, &receipt.packet_id, receipt.received)
         }
-        Ok(Stored::Conflict) => error(
+        Stored::Conflict => error(
             StatusCode::CONFLICT,
             "conflict",
             &format!("another packet with id `{packet_id}` is already stored"),
         ),
-        Err(response) => response,
     }
 }
 

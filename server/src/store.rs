@@ -11,7 +11,7 @@
 //! when its commit returns, and the HTTP layer answers 201 only after that.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, mpsc};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -90,6 +90,8 @@ pub trait Store: Send + Sync {
         &self,
         credential_hash: &[u8; 32],
     ) -> Result<Option<String>, StoreError>;
+    /// Whether an agency with this key id is registered.
+    fn is_agency(&self, kid: &str) -> Result<bool, StoreError>;
     /// Stores a packet for its agency recipients, all of which must be registered.
     fn put_packet(
         &self,
@@ -109,11 +111,31 @@ pub trait Store: Send + Sync {
 }
 
 /// The embedded default: one SQLite file in the data folder.
+///
+/// Uploads go to one writer thread with a connection of its own, which commits every
+/// upload waiting at that moment in a single transaction: twenty clients uploading at
+/// once cost one `fsync`, not twenty, and each is answered only after that commit.
+/// Everything else uses a second connection (WAL lets readers and the writer proceed
+/// side by side).
 #[derive(Debug)]
 pub struct SqliteStore {
     connection: Mutex<Connection>,
+    uploads: Mutex<mpsc::Sender<Upload>>,
     path: PathBuf,
 }
+
+/// One upload waiting for the writer thread, and where its outcome goes.
+#[derive(Debug)]
+struct Upload {
+    packet_id: String,
+    recipients: Vec<String>,
+    body: Vec<u8>,
+    now: u64,
+    outcome: mpsc::Sender<Result<Stored, StoreError>>,
+}
+
+/// At most this many uploads share a commit, so that no answer waits on a huge batch.
+const MAX_BATCH: usize = 64;
 
 /// The file name of the database inside the data folder.
 pub const DATABASE_FILE: &str = "confidant.sqlite3";
@@ -157,16 +179,17 @@ impl SqliteStore {
             )?;
         }
         let path = data.join(DATABASE_FILE);
-        let connection = Connection::open(&path)?;
-        connection.busy_timeout(std::time::Duration::from_secs(10))?;
-        connection.pragma_update(None, "journal_mode", "WAL")?;
-        connection.pragma_update(None, "synchronous", "FULL")?;
-        connection.pragma_update(None, "foreign_keys", "ON")?;
-        // Deleted packets are overwritten, not left in free pages.
-        connection.pragma_update(None, "secure_delete", "ON")?;
+        let connection = open_connection(&path)?;
         connection.execute_batch(SCHEMA)?;
+        let writer = open_connection(&path)?;
+        let (uploads, queue) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("confidant-writer".to_owned())
+            .spawn(move || write_uploads(writer, &queue))
+            .map_err(|error| StoreError(format!("cannot start the writer: {error}")))?;
         Ok(Self {
             connection: Mutex::new(connection),
+            uploads: Mutex::new(uploads),
             path,
         })
     }
@@ -258,48 +281,33 @@ impl Store for SqliteStore {
         body: &[u8],
         now: u64,
     ) -> Result<Stored, StoreError> {
-        let digest = Sha256::digest(body);
-        let mut connection = self.connection();
-        let transaction = connection.transaction()?;
-        let existing: Option<(Vec<u8>, i64)> = transaction
-            .query_row(
-                "SELECT sha256, received FROM packets WHERE id = ?1",
-                params![packet_id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        if let Some((sha256, received)) = existing {
-            let receipt = Receipt {
-                packet_id: packet_id.to_owned(),
-                received: received as u64,
-            };
-            return Ok(if sha256 == digest.as_slice() {
-                Stored::Again(receipt)
-            } else {
-                Stored::Conflict
-            });
-        }
-        transaction.execute(
-            "INSERT INTO packets (id, body, sha256, size, received) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                packet_id,
-                body,
-                digest.as_slice(),
-                body.len() as i64,
-                now as i64
-            ],
-        )?;
-        for kid in recipients {
-            transaction.execute(
-                "INSERT INTO deliveries (kid, packet_id) VALUES (?1, ?2)",
-                params![kid, packet_id],
-            )?;
-        }
-        transaction.commit()?;
-        Ok(Stored::New(Receipt {
+        let (outcome, answer) = mpsc::channel();
+        let upload = Upload {
             packet_id: packet_id.to_owned(),
-            received: now,
-        }))
+            recipients: recipients.to_vec(),
+            body: body.to_vec(),
+            now,
+            outcome,
+        };
+        let gone = || StoreError("the writer has stopped".to_owned());
+        self.uploads
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .send(upload)
+            .map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
+    }
+
+    fn is_agency(&self, kid: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .connection()
+            .query_row(
+                "SELECT 1 FROM agencies WHERE kid = ?1",
+                params![kid],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
     }
 
     fn inbox(&self, kid: &str) -> Result<Vec<InboxEntry>, StoreError> {
@@ -360,6 +368,93 @@ impl Store for SqliteStore {
         transaction.commit()?;
         Ok(deleted)
     }
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let connection = Connection::open(path)?;
+    connection.busy_timeout(std::time::Duration::from_secs(10))?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted packets are overwritten, not left in free pages.
+    connection.pragma_update(None, "secure_delete", "ON")?;
+    Ok(connection)
+}
+
+/// The writer thread: takes every upload waiting, stores them in one transaction, and
+/// answers each once the commit is on disk. It ends when the store is dropped.
+fn write_uploads(mut connection: Connection, queue: &mpsc::Receiver<Upload>) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(upload) => batch.push(upload),
+                Err(_) => break,
+            }
+        }
+        match store_batch(&mut connection, &batch) {
+            Ok(outcomes) => {
+                for (upload, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = upload.outcome.send(Ok(outcome));
+                }
+            }
+            Err(failure) => {
+                for upload in batch {
+                    let _ = upload.outcome.send(Err(StoreError(failure.0.clone())));
+                }
+            }
+        }
+    }
+}
+
+/// Stores a batch in one transaction: all of it is committed, or none of it.
+fn store_batch(connection: &mut Connection, batch: &[Upload]) -> Result<Vec<Stored>, StoreError> {
+    let transaction = connection.transaction()?;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for upload in batch {
+        let digest = Sha256::digest(&upload.body);
+        let existing: Option<(Vec<u8>, i64)> = transaction
+            .query_row(
+                "SELECT sha256, received FROM packets WHERE id = ?1",
+                params![upload.packet_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Some((sha256, received)) = existing {
+            let receipt = Receipt {
+                packet_id: upload.packet_id.clone(),
+                received: received as u64,
+            };
+            outcomes.push(if sha256 == digest.as_slice() {
+                Stored::Again(receipt)
+            } else {
+                Stored::Conflict
+            });
+            continue;
+        }
+        transaction.execute(
+            "INSERT INTO packets (id, body, sha256, size, received) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                upload.packet_id,
+                upload.body,
+                digest.as_slice(),
+                upload.body.len() as i64,
+                upload.now as i64
+            ],
+        )?;
+        for kid in &upload.recipients {
+            transaction.execute(
+                "INSERT INTO deliveries (kid, packet_id) VALUES (?1, ?2)",
+                params![kid, upload.packet_id],
+            )?;
+        }
+        outcomes.push(Stored::New(Receipt {
+            packet_id: upload.packet_id.clone(),
+            received: upload.now,
+        }));
+    }
+    transaction.commit()?;
+    Ok(outcomes)
 }
 
 /// The SHA-256 of an agency credential: all the server keeps of it.

@@ -76,7 +76,7 @@ pub fn check_upload(
     content_type: Option<&str>,
     body: &[u8],
     max_len: usize,
-    is_agency: &dyn Fn(&str) -> bool,
+    is_agency: &mut dyn FnMut(&str) -> bool,
 ) -> Result<AcceptedUpload, UploadRefusal> {
     let media_type = content_type
         .and_then(|value| value.split(';').next())
@@ -117,7 +117,7 @@ mod tests {
     use super::*;
 
     fn refuse(content_type: Option<&str>, body: &[u8]) -> UploadRefusal {
-        match check_upload(content_type, body, 1024, &|_| true) {
+        match check_upload(content_type, body, 1024, &mut |_| true) {
             Err(refusal) => refusal,
             Ok(accepted) => panic!("accepted {accepted:?}"),
         }
