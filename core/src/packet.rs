@@ -652,11 +652,12 @@ impl Packet {
         // large packet in wasm take longer than encrypting it.
         let marker = r#""ciphertext":"""#;
         let at = text.find(marker).expect("the ciphertext member is written") + marker.len() - 1;
-        let mut packet = Vec::with_capacity(text.len() + b64::encoded_len(self.ciphertext.len()));
-        packet.extend_from_slice(&text.as_bytes()[..at]);
+        let mut packet =
+            String::with_capacity(text.len() + b64::encoded_len(self.ciphertext.len()));
+        packet.push_str(&text[..at]);
         b64::encode_public_into(&mut packet, &self.ciphertext);
-        packet.extend_from_slice(&text.as_bytes()[at..]);
-        String::from_utf8(packet).expect("json and base64url are utf-8")
+        packet.push_str(&text[at..]);
+        packet
     }
 
     /// The authenticated metadata. Readable without a key; authentic only once the packet
