@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::browser::{clock, document, navigation, session_storage};
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::QuickExitButton;
+use crate::interface_text;
 use crate::quick_exit::DoubleEscape;
 use confidant_core::form::{Answer, Answers};
 
@@ -173,8 +174,9 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |_: MouseEvent| open.emit(Screen::Home))
     };
 
+    let words = interface_text::for_language(&state.language);
     let body = match state.screen {
-        Screen::Home => html! { <Home onopen={open} /> },
+        Screen::Home => html! { <Home onopen={open} language={state.language.clone()} /> },
         Screen::Identify => {
             let onanswer = {
                 let state = state.clone();
@@ -186,19 +188,13 @@ pub fn app(props: &AppProps) -> Html {
             language={state.language.clone()} source={props.identification_source.clone()} /> }
         }
         Screen::Refer => html! {
-            <Pending title="Refer"
-                intro="Refer a person to the agencies that can support and protect them."
-                coming="The referral form will appear here, with the receiving agencies and their fingerprints. Every answer is sealed on this device before it is sent." />
+            <Pending title={words.refer} intro={words.refer_intro} coming={words.refer_coming} />
         },
         Screen::Inbox => html! {
-            <Pending title="Inbox"
-                intro="Open the referrals sent to your agency."
-                coming="Your agency will unlock its key here and read, print and acknowledge the sealed referrals addressed to it." />
+            <Pending title={words.inbox} intro={words.inbox_intro} coming={words.inbox_coming} />
         },
         Screen::GroupChecklists => html! {
-            <Pending title="Group checklists"
-                intro="Work through the checklists of your multi-agency group."
-                coming="The framework, protocol and memorandum-of-understanding checklists will appear here, with a printable draft of the documents they produce." />
+            <Pending title={words.groups} intro={words.groups_intro} coming={words.groups_coming} />
         },
     };
 
@@ -213,7 +209,7 @@ pub fn app(props: &AppProps) -> Html {
                     </button>
                 }
                 <LanguagePicker language={state.language.clone()} onchoose={choose_language} />
-                <QuickExitButton onexit={quick_exit} />
+                <QuickExitButton onexit={quick_exit} language={state.language.clone()} />
             </header>
             <main class="screen" id="screen">{ body }</main>
         </div>

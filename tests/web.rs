@@ -345,9 +345,17 @@ async fn switching_to_arabic_mirrors_the_whole_page() {
     yew::scheduler::flush().await;
     assert_eq!(root.get_attribute("dir").as_deref(), Some("rtl"));
     assert_eq!(root.get_attribute("lang").as_deref(), Some("ar"));
+    assert!(
+        app.text().contains("خروج سريع"),
+        "the interface is not in Arabic"
+    );
     pick("fr");
     yew::scheduler::flush().await;
     assert_eq!(root.get_attribute("dir").as_deref(), Some("ltr"));
+    assert!(
+        app.text().contains("Sortie rapide"),
+        "the interface is not in French"
+    );
     pick("en");
     yew::scheduler::flush().await;
     assert_eq!(root.get_attribute("lang").as_deref(), Some("en"));

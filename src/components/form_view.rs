@@ -4,6 +4,8 @@ use confidant_core::form::{
     Answer, Answers, Field, FieldKind, FormDefinition, ValidationError, ValidationKind, YesNo,
 };
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+
+use crate::interface_text::{self, Words};
 use yew::prelude::*;
 
 /// A parsed form shared by the components that show it. Two are equal when they are the
@@ -88,14 +90,14 @@ pub struct FieldViewProps {
 }
 
 /// The words for an error kind; they name the problem, never the answer.
-pub fn error_text(kind: ValidationKind) -> &'static str {
+pub fn error_text(kind: ValidationKind, words: &Words) -> &'static str {
     match kind {
-        ValidationKind::Required => "Answer this question.",
-        ValidationKind::TooLong => "This answer is too long.",
-        ValidationKind::TooSmall => "This number is too small.",
-        ValidationKind::TooLarge => "This number is too large.",
-        ValidationKind::NotInteger => "Give a whole number.",
-        ValidationKind::InFuture => "This date is in the future.",
+        ValidationKind::Required => words.error_required,
+        ValidationKind::TooLong => words.error_too_long,
+        ValidationKind::TooSmall => words.error_too_small,
+        ValidationKind::TooLarge => words.error_too_large,
+        ValidationKind::NotInteger => words.error_not_integer,
+        ValidationKind::InFuture => words.error_in_future,
     }
 }
 
@@ -118,6 +120,7 @@ fn field_view(props: &FieldViewProps) -> Html {
         return html! {};
     };
     let language = props.language.as_str();
+    let words = interface_text::for_language(language);
     let id = field.id.clone();
     let help_id = format!("help-{id}");
     let error_id = format!("error-{id}");
@@ -134,14 +137,14 @@ fn field_view(props: &FieldViewProps) -> Html {
     let label = field.label.get(language).to_owned();
     let required = field
         .required
-        .then(|| html! { <span class="required">{ " (required)" }</span> });
+        .then(|| html! { <span class="required">{ " " }{ words.required }</span> });
     let help = field
         .help
         .as_ref()
         .map(|help| html! { <p class="help" id={help_id.clone()}>{ help.get(language) }</p> });
-    let error = props
-        .error
-        .map(|kind| html! { <p class="error" id={error_id.clone()}>{ error_text(kind) }</p> });
+    let error = props.error.map(
+        |kind| html! { <p class="error" id={error_id.clone()}>{ error_text(kind, words) }</p> },
+    );
     let emit = {
         let onanswer = props.onanswer.clone();
         let id = id.clone();
@@ -187,10 +190,10 @@ fn field_view(props: &FieldViewProps) -> Html {
         },
         FieldKind::YesNo => {
             let options = [
-                ("yes", "Yes"),
-                ("no", "No"),
-                ("unknown", "Unknown"),
-                ("not_asked", "Not asked"),
+                ("yes", words.yes),
+                ("no", words.no),
+                ("unknown", words.unknown),
+                ("not_asked", words.not_asked),
             ]
             .into_iter()
             .map(|(value, text)| (value.to_owned(), text.to_owned()))
@@ -225,8 +228,8 @@ fn field_view(props: &FieldViewProps) -> Html {
         }
         FieldKind::Consent => {
             let options = vec![
-                ("given".to_owned(), "Given".to_owned()),
-                ("declined".to_owned(), "Declined".to_owned()),
+                ("given".to_owned(), words.given.to_owned()),
+                ("declined".to_owned(), words.declined.to_owned()),
             ];
             let selected = match &props.answer {
                 Some(Answer::Consent(true)) => Some("given".to_owned()),

@@ -28,7 +28,7 @@ pub fn language_picker(props: &LanguagePickerProps) -> Html {
         .reform(|event: Event| event.target_unchecked_into::<HtmlSelectElement>().value());
     html! {
         <div class="language-picker">
-            <label for="language">{ "Language" }</label>
+            <label for="language">{ crate::interface_text::for_language(&props.language).language }</label>
             <select id="language" {onchange}>
                 { for LANGUAGES.iter().map(|(code, name, _)| html! {
                     <option value={*code} lang={*code} selected={props.language == *code}>{ *name }</option>

@@ -7,7 +7,10 @@ use super::form_view::SharedForm;
 pub struct OutcomePanelProps {
     pub form: SharedForm,
     pub outcome: Outcome,
+    /// The language of the form's texts (the dimension names).
     pub language: AttrValue,
+    /// The language of the interface's own words.
+    pub interface_language: AttrValue,
 }
 
 /// What the indicators add up to, in words that list and prompt, and never conclude that
@@ -39,32 +42,27 @@ pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
     };
     let positive = with_status(DimensionStatus::Positive);
     let open = with_status(DimensionStatus::Undetermined);
+    let words = crate::interface_text::for_language(&props.interface_language);
     let summary = match (&outcome.profile, outcome.consistent_with_trafficking) {
-        (None, _) => "Answer the age question to see how the indicators add up.",
-        (Some(_), DimensionStatus::Positive) => {
-            "The indicators present are consistent with trafficking."
-        }
-        (Some(_), DimensionStatus::Undetermined) => {
-            "Some questions are still open: their answers could make the indicators consistent with trafficking."
-        }
-        (Some(_), DimensionStatus::Negative) => {
-            "From these answers, the indicators do not add up to the pattern of trafficking. Indicators neither prove nor rule it out."
-        }
+        (None, _) => words.outcome_no_profile,
+        (Some(_), DimensionStatus::Positive) => words.outcome_consistent,
+        (Some(_), DimensionStatus::Undetermined) => words.outcome_open,
+        (Some(_), DimensionStatus::Negative) => words.outcome_not_consistent,
     };
     html! {
         <section class="outcome" aria-labelledby="outcome-title" aria-live="polite" id="outcome">
-            <h2 id="outcome-title">{ "Where the indicators stand" }</h2>
+            <h2 id="outcome-title">{ words.outcome_heading }</h2>
             <p>{ summary }</p>
             if !positive.is_empty() {
-                <p>{ "Dimensions with indicators present: " }{ positive.join(", ") }</p>
+                <p>{ words.dimensions_present }{ ": " }{ positive.join(", ") }</p>
             }
             if !open.is_empty() {
-                <p>{ "Dimensions still open: " }{ open.join(", ") }</p>
+                <p>{ words.dimensions_open }{ ": " }{ open.join(", ") }</p>
             }
             if outcome.prompt_referral {
                 <p class="prompt" id="prompt-referral">
-                    <strong>{ "Presume victim status and refer." }</strong>
-                    { " Offer support and make a referral now; the decision on status belongs to the competent authority." }
+                    <strong>{ words.prompt_referral }</strong>
+                    { " " }{ words.prompt_referral_more }
                 </p>
             }
         </section>

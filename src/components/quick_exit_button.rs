@@ -3,6 +3,7 @@ use yew::prelude::*;
 #[derive(Debug, Properties, PartialEq)]
 pub struct QuickExitButtonProps {
     pub onexit: Callback<()>,
+    pub language: AttrValue,
 }
 
 /// The always-visible way out. It says what it does in plain words, and also what the
@@ -10,11 +11,12 @@ pub struct QuickExitButtonProps {
 #[function_component(QuickExitButton)]
 pub fn quick_exit_button(props: &QuickExitButtonProps) -> Html {
     let onclick = props.onexit.reform(|_: MouseEvent| ());
+    let words = crate::interface_text::for_language(&props.language);
     html! {
         <button type="button" class="quick-exit" id="quick-exit" {onclick}
             aria-describedby="quick-exit-hint">
-            { "Quick exit" }
-            <span class="quick-exit-hint" id="quick-exit-hint">{ "or press Esc twice" }</span>
+            { words.quick_exit }
+            <span class="quick-exit-hint" id="quick-exit-hint">{ words.quick_exit_hint }</span>
         </button>
     }
 }

@@ -6,16 +6,18 @@ use crate::components::screen_heading::ScreenHeading;
 #[derive(Debug, Properties, PartialEq)]
 pub struct HomeProps {
     pub onopen: Callback<Screen>,
+    pub language: AttrValue,
 }
 
 /// The four things a worker comes to Confidant for.
 #[function_component(Home)]
 pub fn home(props: &HomeProps) -> Html {
-    let entry = |screen: Screen, title: &'static str, about: &'static str| {
+    let words = crate::interface_text::for_language(&props.language);
+    let entry = |screen: Screen, id: &'static str, title: &'static str, about: &'static str| {
         let onclick = props.onopen.reform(move |_: MouseEvent| screen);
         html! {
             <li>
-                <button type="button" class="home-entry" {onclick}>
+                <button type="button" class="home-entry" {id} {onclick}>
                     <span class="home-entry-title">{ title }</span>
                     <span class="home-entry-about">{ about }</span>
                 </button>
@@ -24,16 +26,12 @@ pub fn home(props: &HomeProps) -> Html {
     };
     html! {
         <>
-            <ScreenHeading title="What do you need to do?" />
+            <ScreenHeading title={words.home_heading} />
             <ul class="home-entries">
-                { entry(Screen::Identify, "Identify",
-                    "Go through the indicators of trafficking with a person.") }
-                { entry(Screen::Refer, "Refer",
-                    "Send a sealed referral to partner agencies.") }
-                { entry(Screen::Inbox, "Inbox",
-                    "Open the referrals addressed to your agency.") }
-                { entry(Screen::GroupChecklists, "Group checklists",
-                    "Set up and review your multi-agency group's agreements.") }
+                { entry(Screen::Identify, "open-identify", words.identify, words.identify_about) }
+                { entry(Screen::Refer, "open-refer", words.refer, words.refer_about) }
+                { entry(Screen::Inbox, "open-inbox", words.inbox, words.inbox_about) }
+                { entry(Screen::GroupChecklists, "open-groups", words.groups, words.groups_about) }
             </ul>
         </>
     }

@@ -35,6 +35,7 @@ enum Loading {
 /// in memory only), a check of what is missing, and where the indicators stand.
 #[function_component(Identify)]
 pub fn identify(props: &IdentifyProps) -> Html {
+    let words = crate::interface_text::for_language(&props.language);
     let loading = use_state(|| Loading::Waiting);
     let errors = use_state(Vec::<ValidationError>::new);
     let summary = use_node_ref();
@@ -74,16 +75,16 @@ pub fn identify(props: &IdentifyProps) -> Html {
         Loading::Waiting => {
             return html! {
                 <>
-                    <ScreenHeading title="Identify" />
-                    <p role="status">{ "Loading the checklist…" }</p>
+                    <ScreenHeading title={words.identify} />
+                    <p role="status">{ words.loading_checklist }</p>
                 </>
             };
         }
         Loading::Failed(message) => {
             return html! {
                 <>
-                    <ScreenHeading title="Identify" />
-                    <p role="alert" class="error">{ format!("Sorry: {message}. Reload the page to try again.") }</p>
+                    <ScreenHeading title={words.identify} />
+                    <p role="alert" class="error" title={message.clone()}>{ words.checklist_failed }</p>
                 </>
             };
         }
@@ -122,12 +123,12 @@ pub fn identify(props: &IdentifyProps) -> Html {
             <ScreenHeading title={form.title.get(&language).to_owned()} />
             if unreviewed {
                 <p class="notice" role="note">
-                    { "This translation has not yet been checked by a native speaker. Check important wording against another language before you rely on it." }
+                    { words.unreviewed_notice }
                 </p>
             }
             if !current.is_empty() {
                 <div class="error-summary" role="alert" tabindex="-1" ref={summary} aria-labelledby="error-summary-title">
-                    <h2 id="error-summary-title">{ format!("{} {} to look at", current.len(), if current.len() == 1 { "answer" } else { "answers" }) }</h2>
+                    <h2 id="error-summary-title">{ format!("{}: {}", words.answers_to_look_at, current.len()) }</h2>
                     <ul>
                     { for current.iter().map(|error| {
                         let field_id = error.path.rsplit('.').next().unwrap_or_default().to_owned();
@@ -148,7 +149,7 @@ pub fn identify(props: &IdentifyProps) -> Html {
                                 }
                             })
                         };
-                        html! { <li><a href={format!("#{target}")} {onclick}>{ format!("{label}: {}", error_text(error.kind)) }</a></li> }
+                        html! { <li><a href={format!("#{target}")} {onclick}>{ format!("{label}: {}", error_text(error.kind, words)) }</a></li> }
                     }) }
                     </ul>
                 </div>
@@ -156,10 +157,11 @@ pub fn identify(props: &IdentifyProps) -> Html {
             <FormView form={form.clone()} answers={props.answers.clone()} language={language.clone()}
                 errors={current} onanswer={props.onanswer.clone()} />
             <div class="actions">
-                <button type="button" class="primary" onclick={oncheck}>{ "Check answers" }</button>
+                <button type="button" class="primary" id="check-answers" onclick={oncheck}>{ words.check_answers }</button>
             </div>
             if let Some(outcome) = outcome {
-                <OutcomePanel form={form.clone()} {outcome} {language} />
+                <OutcomePanel form={form.clone()} {outcome} {language}
+                    interface_language={props.language.clone()} />
             }
         </>
     }
