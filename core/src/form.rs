@@ -7,14 +7,16 @@
 mod answers;
 mod condition;
 mod definition;
+mod follow;
 mod scoring;
 
 pub use answers::{Answer, Answers, AnswersError, NeedLevel, YesNo};
 pub use condition::Condition;
 pub use definition::{
-    Coarsen, DataClass, Field, FieldKind, FormDefinition, FormError, ReviewStatus, Section, Text,
-    ValueOption,
+    Coarsen, DataClass, Draft, Field, FieldKind, FormDefinition, FormError, OutcomeFact, Prefill,
+    ReviewStatus, Section, Text, ValueOption,
 };
+pub use follow::DraftSection;
 pub use scoring::{DimensionResult, DimensionStatus, Outcome, Scoring, Weight};
 
 /// Why an answer set is not complete or not valid. Carries the field, never its value.

@@ -478,3 +478,203 @@ fn translations_say_whether_a_native_speaker_checked_them() {
         "review"
     );
 }
+
+/// A referral that starts from `checklist()`: the age group by answer, the dimensions and
+/// the prompt by outcome.
+fn follow_up() -> Value {
+    json!({
+        "format": "confidant-form", "format_version": 1, "id": "mini-referral", "version": "1",
+        "languages": ["en"], "title": en("Mini referral"),
+        "sections": [ { "id": "subject", "title": en("Subject"), "fields": [
+            { "id": "age_group", "kind": "single_choice", "label": en("Age"), "data_class": "personal",
+              "options": [ { "id": "adult", "label": en("Adult") }, { "id": "child", "label": en("Child") } ],
+              "prefill": { "from": "mini-check", "answer": "age_group" } },
+            { "id": "seen", "kind": "date", "label": en("Seen"), "data_class": "personal",
+              "prefill": { "from": "mini-check", "answer": "seen_on" } },
+            { "id": "nickname", "kind": "text", "label": en("Name"), "data_class": "personal",
+              "prefill": { "from": "mini-check", "answer": "seen_on" } },
+            { "id": "dimensions", "kind": "multiple_choice", "label": en("Dimensions"), "data_class": "special",
+              "options": [ { "id": "r", "label": en("R") }, { "id": "e", "label": en("E") } ],
+              "prefill": { "from": "mini-check", "outcome": "positive_dimensions" } },
+            { "id": "open_dimensions", "kind": "multiple_choice", "label": en("Open"), "data_class": "special",
+              "options": [ { "id": "c", "label": en("C") }, { "id": "e", "label": en("E") } ],
+              "prefill": { "from": "mini-check", "outcome": "undetermined_dimensions" } },
+            { "id": "prompted", "kind": "yes_no", "label": en("Prompted"), "data_class": "special",
+              "prefill": { "from": "mini-check", "outcome": "referral_prompted" } },
+            { "id": "elsewhere", "kind": "yes_no", "label": en("Elsewhere"), "data_class": "special",
+              "prefill": { "from": "another-form", "outcome": "referral_prompted" } }
+        ] } ]
+    })
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_referral_starts_from_the_checklist_answers_and_outcome() {
+    let check = parse(&checklist());
+    let referral = parse(&follow_up());
+    let mut source = answers(&[
+        ("age_group", "uncertain"),
+        ("seen_on", "2026-01-05"),
+        ("r_strong", "yes"),
+        ("r_medium_a", "yes"),
+        ("e_strong", "yes"),
+        ("e_medium", "yes"),
+        ("c_strong", "yes"),
+        ("c_weak", "unknown"),
+    ]);
+    source.set("child_alone", Answer::YesNo(YesNo::No));
+    let started = referral.prefill_from(&check, &source);
+
+    // "uncertain" is not a choice of this referral, so it stays unanswered there.
+    assert_eq!(started.get("age_group"), None);
+    assert_eq!(
+        started.get("seen"),
+        Some(&Answer::Date("2026-01-05".into()))
+    );
+    // A date never becomes text.
+    assert_eq!(started.get("nickname"), None);
+    // The child profile: R and E positive; C is not counted as positive for a child
+    // (its weak item is medium there and unknown), so it is not among the positives.
+    assert_eq!(
+        started.get("dimensions"),
+        Some(&Answer::Choices(vec!["r".into(), "e".into()]))
+    );
+    assert_eq!(started.get("prompted"), Some(&Answer::YesNo(YesNo::Yes)));
+    // Only prefills from the given form apply.
+    assert_eq!(started.get("elsewhere"), None);
+
+    let adult = answers(&[("age_group", "adult"), ("c_strong", "yes")]);
+    let started = referral.prefill_from(&check, &adult);
+    assert_eq!(
+        started.get("age_group"),
+        Some(&Answer::Choice("adult".into()))
+    );
+    assert_eq!(started.get("dimensions"), Some(&Answer::Choices(vec![])));
+    // Unanswered items leave E and C open; the order is the checklist's.
+    assert_eq!(
+        started.get("open_dimensions"),
+        Some(&Answer::Choices(vec!["e".into(), "c".into()]))
+    );
+    // One strong indicator prompts a referral.
+    assert_eq!(started.get("prompted"), Some(&Answer::YesNo(YesNo::Yes)));
+
+    let nothing = referral.prefill_from(&check, &Answers::new());
+    assert_eq!(nothing.get("prompted"), Some(&Answer::YesNo(YesNo::No)));
+    assert_eq!(nothing.get("age_group"), None);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_prefill_must_fit_its_field() {
+    type Edit = fn(&mut Value);
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            |d| d["sections"][0]["fields"][5]["prefill"]["outcome"] = json!("positive_dimensions"),
+            "sections[0].fields[5].prefill.outcome",
+        ),
+        (
+            |d| d["sections"][0]["fields"][3]["prefill"]["outcome"] = json!("verdict"),
+            "sections[0].fields[3].prefill.outcome",
+        ),
+        (
+            |d| d["sections"][0]["fields"][0]["prefill"]["outcome"] = json!("referral_prompted"),
+            "sections[0].fields[0].prefill",
+        ),
+        (
+            |d| d["sections"][0]["fields"][0]["prefill"]["from"] = json!("Not An Id"),
+            "sections[0].fields[0].prefill.from",
+        ),
+    ];
+    for (edit, path) in cases {
+        let mut definition = follow_up();
+        edit(&mut definition);
+        let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
+        assert_eq!(error.path, path, "{error}");
+    }
+}
+
+fn agreement() -> Value {
+    let organisational = |id: &str| {
+        json!({ "id": id, "kind": "long_text", "label": en(id), "required": true,
+                "data_class": "organisational" })
+    };
+    json!({
+        "format": "confidant-form", "format_version": 1, "id": "mini-agreement", "version": "1",
+        "languages": ["en"], "title": en("Agreement"),
+        "sections": [
+            { "id": "status", "title": en("Status"), "fields": [
+                { "id": "children", "kind": "yes_no", "label": en("Children"), "data_class": "organisational" } ] },
+            { "id": "purpose", "title": en("Purpose"), "fields": [
+                { "id": "gate", "kind": "info", "label": en("Gate") }, organisational("purpose_text"), organisational("partners") ] },
+            { "id": "child_protection", "title": en("Child protection"),
+              "show_if": { "field": "children", "equals": "yes" },
+              "fields": [ organisational("child_lead") ] }
+        ],
+        "draft": { "title": en("Draft protocol"), "help": en("To be signed."),
+                   "sections": ["child_protection", "purpose"] }
+    })
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn an_organisational_form_composes_its_draft_in_the_draft_order() {
+    let form = parse(&agreement());
+    assert!(form.is_organisational());
+    assert!(!parse(&checklist()).is_organisational());
+
+    let mut given = Answers::new();
+    given.set("purpose_text", Answer::Text("Work together".into()));
+    let (draft, sections) = form.draft_contents(&given).unwrap();
+    assert_eq!(draft.title.get("en"), "Draft protocol");
+    // The child-protection section is hidden until children are involved.
+    let ids: Vec<&str> = sections.iter().map(|s| s.section.id.as_str()).collect();
+    assert_eq!(ids, ["purpose"]);
+    let entries: Vec<(&str, bool)> = sections[0]
+        .entries
+        .iter()
+        .map(|(field, answer)| (field.id.as_str(), answer.is_some()))
+        .collect();
+    assert_eq!(entries, [("purpose_text", true), ("partners", false)]);
+
+    given.set("children", Answer::YesNo(YesNo::Yes));
+    let (_, sections) = form.draft_contents(&given).unwrap();
+    let ids: Vec<&str> = sections.iter().map(|s| s.section.id.as_str()).collect();
+    assert_eq!(ids, ["child_protection", "purpose"]);
+
+    assert!(parse(&checklist()).draft_contents(&given).is_none());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn only_organisational_forms_have_drafts_and_organisational_fields_are_not_coarsened() {
+    type Edit = fn(&mut Value);
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            |d| d["sections"][1]["fields"][1]["data_class"] = json!("personal"),
+            "draft",
+        ),
+        (
+            |d| d["draft"]["sections"] = json!(["purpose", "purpose"]),
+            "draft.sections[1]",
+        ),
+        (
+            |d| d["draft"]["sections"] = json!(["annex"]),
+            "draft.sections[0]",
+        ),
+        (|d| d["draft"]["sections"] = json!([]), "draft.sections"),
+        (
+            |d| d["sections"][0]["fields"][0]["coarsen"] = json!({ "rule": "as_is" }),
+            "sections[0].fields[0].coarsen",
+        ),
+        (
+            |d| d["draft"]["title"] = json!({ "fr": "Projet" }),
+            "draft.title",
+        ),
+    ];
+    for (edit, path) in cases {
+        let mut definition = agreement();
+        edit(&mut definition);
+        let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
+        assert_eq!(error.path, path, "{error}");
+    }
+}

@@ -85,6 +85,47 @@ pub enum DataClass {
     Personal,
     Special,
     Thematic,
+    /// About the partner organisations and their arrangements, never about a person the
+    /// forms are used for (the group checklists).
+    Organisational,
+}
+
+/// A fact of a form's scoring another form can start from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutcomeFact {
+    /// The positive dimensions, as the option ids (lower case) of a `multiple_choice`.
+    PositiveDimensions,
+    /// The undetermined dimensions, likewise.
+    UndeterminedDimensions,
+    /// Whether the outcome prompted to presume victim status and refer, as `yes`/`no`.
+    ReferralPrompted,
+}
+
+/// Where a field takes its starting answer from when its form follows another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prefill {
+    /// The answer of the other form's field `field`.
+    Answer { form: String, field: String },
+    /// A fact of the other form's outcome.
+    Outcome { form: String, fact: OutcomeFact },
+}
+
+impl Prefill {
+    /// The form this prefill reads.
+    pub fn form(&self) -> &str {
+        match self {
+            Self::Answer { form, .. } | Self::Outcome { form, .. } => form,
+        }
+    }
+}
+
+/// A printable document composed from some sections' answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    pub title: Text,
+    pub help: Option<Text>,
+    /// Section ids, in the document's order.
+    pub sections: Vec<String>,
 }
 
 /// How a thematic answer is coarsened before it feeds statistics.
@@ -118,6 +159,7 @@ pub struct Field {
     pub coarsen: Option<Coarsen>,
     pub show_if: Option<Condition>,
     pub validation: Validation,
+    pub prefill: Option<Prefill>,
 }
 
 /// A checked section.
@@ -140,6 +182,7 @@ pub struct FormDefinition {
     pub title: Text,
     pub sections: Vec<Section>,
     pub scoring: Option<Scoring>,
+    pub draft: Option<Draft>,
     review: BTreeMap<String, ReviewStatus>,
     index: HashMap<String, (usize, usize)>,
 }
@@ -185,6 +228,27 @@ struct RawForm {
     scoring: Option<Value>,
     #[serde(default)]
     review: BTreeMap<String, String>,
+    #[serde(default)]
+    draft: Option<RawDraft>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDraft {
+    title: BTreeMap<String, String>,
+    #[serde(default)]
+    help: Option<BTreeMap<String, String>>,
+    sections: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrefill {
+    from: String,
+    #[serde(default)]
+    answer: Option<String>,
+    #[serde(default)]
+    outcome: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -221,6 +285,8 @@ struct RawField {
     show_if: Option<Value>,
     #[serde(default)]
     validation: Option<RawValidation>,
+    #[serde(default)]
+    prefill: Option<RawPrefill>,
 }
 
 #[derive(Deserialize)]
@@ -393,6 +459,10 @@ impl FormDefinition {
             Some(value) => Some(scoring::parse(&value, &declared(&sections), &text)?),
             None => None,
         };
+        let draft = raw
+            .draft
+            .map(|draft| check_draft(draft, &sections, &text))
+            .transpose()?;
         Ok(Self {
             id: raw.id,
             version: raw.version,
@@ -400,6 +470,7 @@ impl FormDefinition {
             title,
             sections,
             scoring,
+            draft,
             review,
             index,
         })
@@ -436,6 +507,102 @@ impl FormDefinition {
     /// Every field, in order.
     pub fn fields(&self) -> impl Iterator<Item = &Field> {
         self.sections.iter().flat_map(|section| &section.fields)
+    }
+
+    /// Whether every answer this form takes is about organisations rather than a person,
+    /// so that its answers may be kept in the browser unsealed when the user chooses to.
+    pub fn is_organisational(&self) -> bool {
+        self.fields()
+            .filter_map(|field| field.data_class)
+            .all(|class| class == DataClass::Organisational)
+    }
+}
+
+fn check_draft(
+    raw: RawDraft,
+    sections: &[Section],
+    text: &TextChecker<'_>,
+) -> Result<Draft, FormError> {
+    if let Some(field) = sections
+        .iter()
+        .flat_map(|section| &section.fields)
+        .find(|field| {
+            field
+                .data_class
+                .is_some_and(|c| c != DataClass::Organisational)
+        })
+    {
+        return Err(error(
+            "draft",
+            format!(
+                "only a form whose fields are all organisational composes a draft, and `{}` is not",
+                field.id
+            ),
+        ));
+    }
+    if raw.sections.is_empty() {
+        return Err(error("draft.sections", "at least one section is needed"));
+    }
+    let mut seen = BTreeSet::new();
+    for (i, id) in raw.sections.iter().enumerate() {
+        if !sections.iter().any(|section| &section.id == id) || !seen.insert(id) {
+            return Err(error(
+                format!("draft.sections[{i}]"),
+                format!("`{id}` is not a section of this form, or is named twice"),
+            ));
+        }
+    }
+    Ok(Draft {
+        title: text("draft.title", raw.title)?,
+        help: raw.help.map(|help| text("draft.help", help)).transpose()?,
+        sections: raw.sections,
+    })
+}
+
+fn check_prefill(path: &str, raw: RawPrefill, kind: &FieldKind) -> Result<Prefill, FormError> {
+    if !is_id(&raw.from, true) {
+        return Err(error(format!("{path}.from"), "must be a form id"));
+    }
+    match (raw.answer, raw.outcome.as_deref()) {
+        (Some(field), None) => {
+            if !is_id(&field, false) {
+                return Err(error(format!("{path}.answer"), "must be a field id"));
+            }
+            Ok(Prefill::Answer {
+                form: raw.from,
+                field,
+            })
+        }
+        (None, Some(fact)) => {
+            let (fact, fits) = match fact {
+                "positive_dimensions" => (
+                    OutcomeFact::PositiveDimensions,
+                    matches!(kind, FieldKind::MultipleChoice(_)),
+                ),
+                "undetermined_dimensions" => (
+                    OutcomeFact::UndeterminedDimensions,
+                    matches!(kind, FieldKind::MultipleChoice(_)),
+                ),
+                "referral_prompted" => (OutcomeFact::ReferralPrompted, *kind == FieldKind::YesNo),
+                other => {
+                    return Err(error(
+                        format!("{path}.outcome"),
+                        format!("unknown outcome `{other}`"),
+                    ));
+                }
+            };
+            if !fits {
+                return Err(error(
+                    format!("{path}.outcome"),
+                    "does not fit this kind of field",
+                ));
+            }
+            Ok(Prefill::Outcome {
+                form: raw.from,
+                fact,
+            })
+        }
+        _ => Err(error(path, "needs exactly one of `answer` and `outcome`")),
     }
 }
 
@@ -571,6 +738,7 @@ fn check_field(
         (Some("personal"), false) => Some(DataClass::Personal),
         (Some("special"), false) => Some(DataClass::Special),
         (Some("thematic"), false) => Some(DataClass::Thematic),
+        (Some("organisational"), false) => Some(DataClass::Organisational),
         (Some(other), false) => {
             return Err(error(
                 format!("{path}.data_class"),
@@ -593,7 +761,10 @@ fn check_field(
             ));
         }
         (None, _) => None,
-        (Some(_), Some(DataClass::Personal | DataClass::Special) | None) => {
+        (
+            Some(_),
+            Some(DataClass::Personal | DataClass::Special | DataClass::Organisational) | None,
+        ) => {
             return Err(error(
                 format!("{path}.coarsen"),
                 "only thematic fields are coarsened",
@@ -637,6 +808,16 @@ fn check_field(
         .show_if
         .map(|value| Condition::parse(&value, &format!("{path}.show_if"), earlier))
         .transpose()?;
+    if is_info && raw.prefill.is_some() {
+        return Err(error(
+            format!("{path}.prefill"),
+            "an info block takes no answer",
+        ));
+    }
+    let prefill = raw
+        .prefill
+        .map(|prefill| check_prefill(&format!("{path}.prefill"), prefill, &kind))
+        .transpose()?;
     Ok(Field {
         id: raw.id,
         label: text(&format!("{path}.label"), raw.label)?,
@@ -656,6 +837,7 @@ fn check_field(
             integer: validation.integer,
             not_in_future: validation.not_in_future,
         },
+        prefill,
     })
 }
 
