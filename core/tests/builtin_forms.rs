@@ -2,13 +2,18 @@
 //! domain reference says (ILO operational indicators, `docs/forms.md`).
 #![allow(clippy::unwrap_used)]
 
-use confidant_core::form::{Answers, DimensionStatus, FieldKind, FormDefinition, Outcome};
+use confidant_core::form::{
+    Answer, Answers, DataClass, DimensionStatus, FieldKind, FormDefinition, Outcome, YesNo,
+};
 use serde_json::{Map, Value, json};
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const IDENTIFICATION: &str = include_str!("../../forms/identification.json");
+const REFERRAL: &str = include_str!("../../forms/referral.json");
+const GROUP_FRAMEWORK: &str = include_str!("../../forms/group-framework.json");
+const GROUP_AGREEMENT: &str = include_str!("../../forms/group-agreement.json");
 
 fn identification() -> FormDefinition {
     FormDefinition::parse(IDENTIFICATION).unwrap()
@@ -191,4 +196,214 @@ fn the_checklist_is_in_four_languages_and_says_which_are_unchecked() {
             .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
         "{title}"
     );
+}
+
+fn parse(json: &str) -> FormDefinition {
+    FormDefinition::parse(json).unwrap()
+}
+
+fn from(form: &FormDefinition, pairs: Value) -> Answers {
+    Answers::from_json(form, &pairs).unwrap()
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_built_in_form_is_in_four_languages_with_the_translations_marked_unchecked() {
+    use confidant_core::form::ReviewStatus;
+    for json in [IDENTIFICATION, REFERRAL, GROUP_FRAMEWORK, GROUP_AGREEMENT] {
+        let form = parse(json);
+        assert_eq!(form.languages, vec!["en", "fr", "es", "ar"], "{}", form.id);
+        assert_eq!(form.review_status("en"), ReviewStatus::Original);
+        for language in ["fr", "es", "ar"] {
+            assert_eq!(
+                form.review_status(language),
+                ReviewStatus::Unreviewed,
+                "{} {language}",
+                form.id
+            );
+        }
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_referral_has_the_sections_and_the_points_partners_agreed() {
+    let form = parse(REFERRAL);
+    let sections: Vec<&str> = form.sections.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        sections,
+        [
+            "metadata",
+            "referring_agency",
+            "receiving_agency",
+            "subject",
+            "language",
+            "circumstances",
+            "needs_risk",
+            "information_consent",
+            "child",
+            "data_handling"
+        ]
+    );
+    // What the memorandum of understanding asks partners to record.
+    for (id, kind) in [
+        ("informed_support", FieldKind::YesNo),
+        ("partner_contacted_at", FieldKind::DateTime),
+        ("legal_representation", FieldKind::YesNo),
+        ("court_accompaniment", FieldKind::YesNo),
+        ("consent_referral", FieldKind::Consent),
+    ] {
+        assert_eq!(form.field(id).unwrap().kind, kind, "{id}");
+    }
+    for id in ["cooperation_prosecution", "wish_to_return", "needs"] {
+        assert!(form.field(id).is_some(), "{id}");
+    }
+    assert!(matches!(
+        form.field("needs").unwrap().kind,
+        FieldKind::NeedsMatrix(_)
+    ));
+    // Nothing in a referral is organisational: it is about a person.
+    assert!(
+        form.fields()
+            .filter_map(|f| f.data_class)
+            .all(|c| c != DataClass::Organisational)
+    );
+    assert!(!form.is_organisational());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_referral_asks_what_fits_the_person() {
+    let form = parse(REFERRAL);
+    let adult = from(
+        &form,
+        json!({ "referral_type": "full", "age_group": "adult" }),
+    );
+    assert!(form.is_shown("consent_referral", &adult));
+    assert!(!form.is_shown("child_informed", &adult));
+    assert!(form.is_shown("subject_names", &adult));
+
+    // A child, or a person whose age is uncertain, gets the child-protection section
+    // and no consent question.
+    for age in ["child", "uncertain"] {
+        let child = from(&form, json!({ "referral_type": "full", "age_group": age }));
+        assert!(form.is_shown("child_informed", &child), "{age}");
+        assert!(form.is_shown("cp_notified", &child), "{age}");
+        assert!(!form.is_shown("consent_referral", &child), "{age}");
+    }
+
+    // An anonymous notification holds no identity.
+    let anonymous = from(
+        &form,
+        json!({ "referral_type": "anonymous", "age_group": "adult" }),
+    );
+    for id in [
+        "subject_names",
+        "date_of_birth",
+        "current_location",
+        "safe_contact",
+        "identity_documents",
+    ] {
+        assert!(!form.is_shown(id, &anonymous), "{id}");
+    }
+
+    // Required questions left empty are named by path and kind.
+    let errors = form.validate(&adult, "2026-11-29");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.path == "information_consent.consent_referral")
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_completed_checklist_starts_the_referral() {
+    let identification = identification();
+    let referral = parse(REFERRAL);
+    let mut answers = Map::new();
+    for dimension in &identification.scoring.as_ref().unwrap().dimensions {
+        for item in &dimension.items {
+            answers.insert(item.field.clone(), json!("no"));
+        }
+    }
+    for field in [
+        "dr_job",
+        "dr_pay",
+        "ex_hours",
+        "ex_pay",
+        "cd_documents",
+        "cd_debt",
+    ] {
+        answers.insert(field.to_owned(), json!("yes"));
+    }
+    answers.insert("age_group".to_owned(), json!("adult"));
+    answers.insert("exploitation_form".to_owned(), json!("labour"));
+    let checklist = from(&identification, Value::Object(answers));
+
+    let started = referral.prefill_from(&identification, &checklist);
+    assert_eq!(
+        started.get("age_group"),
+        Some(&Answer::Choice("adult".into()))
+    );
+    assert_eq!(
+        started.get("identification_dimensions"),
+        Some(&Answer::Choices(vec![
+            "dr".into(),
+            "ex".into(),
+            "cd".into()
+        ]))
+    );
+    assert_eq!(
+        started.get("identification_prompted"),
+        Some(&Answer::YesNo(YesNo::Yes))
+    );
+
+    // A child flagged in the checklist opens the referral's child section.
+    let child = from(&identification, json!({ "age_group": "uncertain" }));
+    let started = referral.prefill_from(&identification, &child);
+    assert!(referral.is_shown("child_informed", &started));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_group_checklists_hold_no_personal_data_and_the_agreement_drafts_a_document() {
+    let framework = parse(GROUP_FRAMEWORK);
+    let agreement = parse(GROUP_AGREEMENT);
+    assert!(framework.is_organisational());
+    assert!(agreement.is_organisational());
+    assert!(framework.draft.is_none());
+
+    let draft = agreement.draft.as_ref().unwrap();
+    assert_eq!(
+        draft.sections,
+        ["protocol", "mou", "police_duties", "ngo_duties"]
+    );
+    let mut answers = Answers::new();
+    answers.set(
+        "protocol_purpose",
+        Answer::Text("Protect and support presumed victims together.".into()),
+    );
+    let (_, sections) = agreement.draft_contents(&answers).unwrap();
+    assert_eq!(sections.len(), 4);
+    let first = &sections[0].entries[0];
+    assert_eq!(first.0.id, "protocol_purpose");
+    assert!(first.1.is_some());
+    // Every other entry is still to be agreed.
+    assert!(
+        sections
+            .iter()
+            .flat_map(|s| &s.entries)
+            .skip(1)
+            .all(|(_, answer)| answer.is_none())
+    );
+
+    // The six minimum contents of an intelligence-exchange protocol are all required.
+    let protocol = agreement
+        .sections
+        .iter()
+        .find(|s| s.id == "protocol")
+        .unwrap();
+    let required = protocol.fields.iter().filter(|f| f.required).count();
+    assert!(required >= 6, "{required}");
 }
