@@ -50,6 +50,11 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
 fi
 
 # Debian packages: the browser and its driver (same version), and brotli for the bench.
+# Debian's own python3 splits venv's pip bootstrap (ensurepip) into python3-venv; the
+# python3 found first here may be another build that has it, and then needs nothing.
+if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  APT_PACKAGES+=(python3-venv)
+fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -68,6 +73,21 @@ if [ "$(cat node_modules/.confidant-lock 2>/dev/null)" != "$lock_sum" ]; then
   say "installing npm packages from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_sum" > node_modules/.confidant-lock
+fi
+
+# The Python side of the interop tests (jwcrypto, tests/interop/requirements.txt, every
+# wheel pinned by hash) in a venv of its own, so nothing touches the system's Python.
+# Reinstalled only when the requirements file changed since the last install, like npm's.
+# (Also when the venv no longer runs, e.g. the python3 it was made from is gone.)
+req_sum=$(sha256sum tests/interop/requirements.txt | cut -d' ' -f1)
+if [ "$(cat .venv-interop/.confidant-requirements 2>/dev/null)" != "$req_sum" ] ||
+  ! .venv-interop/bin/python -c 'import jwcrypto' 2>/dev/null; then
+  say "installing the Python interop packages from tests/interop/requirements.txt"
+  # --clear: start from an empty venv, so a package dropped from the file goes too.
+  python3 -m venv --clear .venv-interop
+  .venv-interop/bin/pip install --quiet --disable-pip-version-check \
+    --require-hashes --only-binary=:all: -r tests/interop/requirements.txt
+  echo "$req_sum" > .venv-interop/.confidant-requirements
 fi
 
 say "ready"

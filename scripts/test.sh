@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test Confidant has, in order, and stops at the first failure:
 # formatting, lints (host and wasm32), native tests, the same core tests and the app's
-# component tests in headless Chromium, the release build, and end-to-end tests that
-# drive Chromium against the release build served by `confidant serve`.
+# component tests in headless Chromium, the release build, end-to-end tests that
+# drive Chromium against the release build served by `confidant serve`, and interop
+# tests with Python's jwcrypto.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,3 +41,8 @@ cargo build --locked -p confidant
 step "end to end (Playwright driving Chromium against confidant serve)"
 CONFIDANT_BIN="$PWD/target/debug/confidant" CONFIDANT_DIST="$PWD/dist" \
   node --test --test-concurrency=1 tests/e2e/
+
+step "interop (Python jwcrypto)"
+# A second independent JOSE implementation against the CLI built above; its venv comes
+# from scripts/setup.sh.
+CONFIDANT_BIN="$PWD/target/debug/confidant" .venv-interop/bin/python tests/interop/jwcrypto_interop.py
