@@ -1,13 +1,112 @@
-// How quickly the identification checklist answers a tap: every yes/no item of the
-// largest checklist is toggled in headless Chromium with the CPU slowed down four times,
-// and the time from the click to the next paint is measured for each. The median is
-// the figure (target: at most 16 ms, one frame).
+// How quickly the identification checklist answers a tap. Every yes/no item of the
+// largest checklist gets a real click (mouse input through the browser's own input
+// pipeline, pressed and released 60 ms apart like a person's, not a script's
+// `element.click()`) in headless Chromium with the CPU slowed down four times. For each,
+// the time from the click event's timestamp to the end of the next frame (a task posted
+// from that frame's requestAnimationFrame runs once the frame is committed) is recorded.
+// The median is the figure (target: at most 16 ms).
+//
+// The app records a choice once the browser has painted it (src/browser/frames.rs), so
+// the time until the frame that shows the app's own update (sections shown or hidden,
+// the outcome counted again) is printed as well.
+//
+// The reference, measured in the same run: the same page as a static copy (the app's
+// rendered HTML and stylesheet, no script), clicked the same way. Its figure is what the
+// browser alone costs for that page (input delivery, style, paint); the difference is
+// the app's.
 //
 // usage: node bench/interaction.mjs   (CONFIDANT_BIN and CONFIDANT_DIST as for the tests)
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { openApp, startServer } from "../tests/e2e/support.mjs";
+import { DIST, openApp, startServer } from "../tests/e2e/support.mjs";
 
 const THROTTLE = 4;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.floor(values.length * q)];
+
+// Installed in capture phase, so that they run before the app's own handler: the
+// click's timestamp, the start and the end of the next frame, and the time until the
+// render the click scheduled (the app renders in a microtask) plus a forced style and
+// layout are done.
+function installHooks() {
+  window.__frames = [];
+  window.__work = [];
+  window.__parts = [];
+  window.__updates = [];
+  document.addEventListener("click", (event) => {
+    const start = event.timeStamp;
+    const handled = performance.now();
+    // The app's own update: it records the answer in a timer task set from the next
+    // frame's animation callback (src/browser/frames.rs), and renders in a microtask of
+    // that task. This animation callback runs before the app's, so a timer set here runs
+    // just before the app's, and a second one just after it; the end of the frame after
+    // that shows the update.
+    requestAnimationFrame(() => setTimeout(() => setTimeout(() => requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => window.__updates.push(performance.now() - start);
+      channel.port2.postMessage(null);
+    }), 0), 0));
+    requestAnimationFrame(() => {
+      const frame = performance.now();
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const end = performance.now();
+        window.__frames.push(end - start);
+        window.__parts.push([handled - start, frame - handled, end - frame]);
+      };
+      channel.port2.postMessage(null);
+    });
+    Promise.resolve().then(() => Promise.resolve()).then(() => {
+      queueMicrotask(() => {
+        document.body.offsetHeight;
+        window.__work.push(performance.now() - start);
+      });
+    });
+  }, { capture: true });
+}
+
+async function clickThrough(page, ids) {
+  await page.evaluate(installHooks);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
+  for (const [n, id] of ids.entries()) {
+    // Scrolled to the middle of the view by script, then clicked where it is.
+    const box = await page.evaluate((id) => {
+      const input = document.getElementById(id);
+      input.scrollIntoView({ block: "center" });
+      const { x, y, width, height } = input.getBoundingClientRect();
+      return { x: x + width / 2, y: y + height / 2 };
+    }, id);
+    await page.waitForTimeout(30);
+    await page.mouse.click(box.x, box.y, { delay: 60 });
+    await page.waitForFunction((count) => window.__frames.length >= count, n + 1);
+    // A pause of no particular length, so that the next click lands anywhere in a frame.
+    await page.waitForTimeout(20 + Math.random() * 30);
+  }
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+  const result = await page.evaluate((ids) => ({
+    frames: window.__frames,
+    work: window.__work,
+    parts: window.__parts,
+    updates: window.__updates,
+    checked: ids.filter((id) => document.getElementById(id).checked).length,
+  }), ids);
+  if (result.checked !== ids.length) {
+    throw new Error(`only ${result.checked} of ${ids.length} clicks took effect`);
+  }
+  return result;
+}
+
+function report(name, { frames, work, parts, updates }) {
+  const part = (i) => median(parts.map((p) => p[i])).toFixed(1);
+  if (name === "app") {
+    console.log(`${name}: click to the frame showing the app's own update: median ${median(updates).toFixed(1)} ms, p90 ${quantile(updates, 0.9).toFixed(1)} ms`);
+  }
+  console.log(`${name}: click to next painted frame: median ${median(frames).toFixed(1)} ms, p90 ${quantile(frames, 0.9).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`);
+  console.log(`  script, style and layout after the click: median ${median(work).toFixed(1)} ms; steps (medians): input to the first click listener ${part(0)} ms, to the frame's start ${part(1)} ms, to the frame's end ${part(2)} ms`);
+}
+
 const server = await startServer();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -17,35 +116,33 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   await openApp(page, server.url);
-  await page.getByRole("button", { name: /Identify/ }).click();
+  // Set-up clicks from a script: Playwright's own clicks leave listeners of its own on
+  // the page, which every later mouse event would then pay for.
+  await page.evaluate(() => document.getElementById("open-identify").click());
   await page.getByRole("heading", { name: "Identification checklist" }).waitFor();
-  await page.click("#field-age_group-2");
+  await page.evaluate(() => document.getElementById("field-age_group-2").click());
   await page.locator("#section-child").waitFor();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
+  // The static copy, taken before any answer: the same elements, in the same state.
+  const body = await page.evaluate(() => document.body.innerHTML);
 
-  // Each item's "Yes" (option 0), clicked in the page, timed to the frame after it.
-  const times = await page.evaluate(async () => {
-    const radios = [...document.querySelectorAll('input[type="radio"][id$="-0"]')]
-      .filter((input) => input.name !== "field-age_group" && input.name !== "field-exploitation_form"
-        && !input.name.startsWith("field-region") && !input.name.startsWith("field-setting")
-        && !input.name.startsWith("field-agency"));
-    const nextPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-    const results = [];
-    for (const radio of radios) {
-      const id = radio.id;
-      await nextPaint();
-      const start = performance.now();
-      document.getElementById(id).click();
-      await nextPaint();
-      results.push(performance.now() - start);
-    }
-    return results;
-  });
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  console.log(`Checklist interactions, headless Chromium, CPU throttled ${THROTTLE}x: ${times.length} yes/no items toggled`);
-  console.log(`time from click to next paint: median ${median.toFixed(1)} ms, p90 ${times[Math.floor(times.length * 0.9)].toFixed(1)} ms, max ${times.at(-1).toFixed(1)} ms (target median at most 16 ms)`);
+  // Every scored or observed yes/no item's "Yes" (option 0).
+  const ids = await page.evaluate(() =>
+    [...document.querySelectorAll('input[type="radio"][id$="-0"]')]
+      .filter((input) => !["field-age_group", "field-exploitation_form", "field-region",
+        "field-setting", "field-agency_type"].includes(input.name))
+      .map((input) => input.id));
+  const app = await clickThrough(page, ids);
+
+  const css = readdirSync(DIST).find((name) => name.startsWith("style") && name.endsWith(".css"));
+  const copy = await browser.newPage();
+  await copy.setContent(`<!doctype html><html lang="en" data-confidant="started"><head><meta charset="utf-8">
+    <style>${readFileSync(join(DIST, css), "utf8")}</style></head><body>${body}</body></html>`);
+  const reference = await clickThrough(copy, ids);
+
+  console.log(`Checklist interactions, headless Chromium, CPU throttled ${THROTTLE}x: ${ids.length} yes/no items clicked`);
+  report("app", app);
+  report("static copy of the same page (reference)", reference);
+  console.log(`app median ${median(app.frames).toFixed(1)} ms (target at most 16 ms) = ${(median(app.frames) / median(reference.frames)).toFixed(2)}x the static copy's ${median(reference.frames).toFixed(1)} ms`);
 } finally {
   await browser.close();
   await server.stop();

@@ -5,20 +5,25 @@
 //! below only render and call back.
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::browser::{clock, document, navigation, session_storage};
+use crate::browser::{clock, document, local_storage, navigation, session_storage};
+use crate::components::form_view::SharedForm;
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::QuickExitButton;
+use crate::forms::FormKey;
 use crate::interface_text;
 use crate::quick_exit::DoubleEscape;
 use confidant_core::form::{Answer, Answers};
 
-use crate::screens::{home::Home, identify::Identify, pending::Pending};
+use crate::screens::draft::Draft;
+use crate::screens::groups::{GroupForm, Groups};
+use crate::screens::{home::Home, identify::Identify, pending::Pending, refer::Refer};
 
 /// The places a worker can be in the app.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,7 +33,12 @@ pub enum Screen {
     Identify,
     Refer,
     Inbox,
+    /// The list of the group's checklists.
     GroupChecklists,
+    /// One of the group's checklists.
+    Group(FormKey),
+    /// The draft document a form composes.
+    Draft(FormKey),
 }
 
 /// What can happen to the shell's state.
@@ -37,21 +47,35 @@ pub enum ShellAction {
     Open(Screen),
     /// The worker chose a language.
     Language(String),
-    /// A new answer (or `None`: cleared) to a field of the identification checklist.
-    Identification(String, Option<Answer>),
+    /// A new answer (or `None`: cleared) to a field of a form.
+    Answer(FormKey, String, Option<Answer>),
+    /// A form's definition was loaded. The referral then starts from the checklist's
+    /// answers, once.
+    Loaded(FormKey, SharedForm),
+    /// Answers kept in this browser for a group checklist, read back: they fill only what
+    /// is not answered, and the form counts as kept.
+    Restore(FormKey, Answers),
+    /// The coordinator chose whether to keep a group checklist's answers in the browser.
+    Keep(FormKey, bool),
     /// The quick exit: forget everything.
     Exit,
 }
 
 /// The shell's in-memory state, answers included, so that the quick exit drops them in
-/// one move. Nothing here is ever written to storage.
+/// one move. Nothing here is written to storage, except the answers of a group checklist
+/// the coordinator chose to keep (`kept`; see [`crate::browser::local_storage`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShellState {
     pub screen: Screen,
     pub exited: bool,
-    /// The language tag of the forms (and, as translations come, of the interface).
+    /// The language tag of the interface and of the forms.
     pub language: String,
-    pub identification: Answers,
+    pub answers: BTreeMap<FormKey, Answers>,
+    /// The definitions loaded so far.
+    pub loaded: BTreeMap<FormKey, SharedForm>,
+    pub kept: BTreeSet<FormKey>,
+    /// Whether the referral was started from the checklist's answers.
+    pub prefilled: bool,
 }
 
 impl Default for ShellState {
@@ -60,8 +84,18 @@ impl Default for ShellState {
             screen: Screen::default(),
             exited: false,
             language: "en".to_owned(),
-            identification: Answers::default(),
+            answers: BTreeMap::new(),
+            loaded: BTreeMap::new(),
+            kept: BTreeSet::new(),
+            prefilled: false,
         }
+    }
+}
+
+impl ShellState {
+    /// The answers given to a form so far.
+    pub fn answers(&self, form: FormKey) -> Answers {
+        self.answers.get(&form).cloned().unwrap_or_default()
     }
 }
 
@@ -72,65 +106,92 @@ impl Reducible for ShellState {
         if self.exited {
             return self;
         }
+        let mut state = (*self).clone();
         match action {
-            ShellAction::Open(screen) => Rc::new(ShellState {
-                screen,
-                ..(*self).clone()
-            }),
-            ShellAction::Language(language) => Rc::new(ShellState {
-                language,
-                ..(*self).clone()
-            }),
-            ShellAction::Identification(field, answer) => {
-                let mut state = (*self).clone();
+            ShellAction::Open(screen) => state.screen = screen,
+            ShellAction::Language(language) => state.language = language,
+            ShellAction::Answer(form, field, answer) => {
+                let answers = state.answers.entry(form).or_default();
                 match answer {
-                    Some(answer) => state.identification.set(field, answer),
-                    None => state.identification.remove(&field),
+                    Some(answer) => answers.set(field, answer),
+                    None => answers.remove(&field),
                 }
-                Rc::new(state)
             }
-            ShellAction::Exit => Rc::new(ShellState {
-                exited: true,
-                ..ShellState::default()
-            }),
+            ShellAction::Loaded(form, definition) => {
+                if form == FormKey::Referral
+                    && !state.prefilled
+                    && let Some(checklist) = state.loaded.get(&FormKey::Identification)
+                {
+                    let started =
+                        definition.prefill_from(checklist, &state.answers(FormKey::Identification));
+                    if !started.is_empty() && !state.answers(FormKey::Identification).is_empty() {
+                        state.answers.entry(form).or_default().fill_from(started);
+                        state.prefilled = true;
+                    }
+                }
+                state.loaded.insert(form, definition);
+            }
+            ShellAction::Restore(form, kept) => {
+                state.answers.entry(form).or_default().fill_from(kept);
+                state.kept.insert(form);
+            }
+            ShellAction::Keep(form, keep) => {
+                if keep {
+                    state.kept.insert(form);
+                } else {
+                    state.kept.remove(&form);
+                }
+            }
+            ShellAction::Exit => {
+                return Rc::new(ShellState {
+                    exited: true,
+                    ..ShellState::default()
+                });
+            }
         }
+        Rc::new(state)
     }
 }
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug, Default, Properties, PartialEq)]
 pub struct AppProps {
     /// Called last by the quick exit, after state and session storage are cleared. Leaves
     /// for the neutral page unless given (tests give it, to stay on their page).
     #[prop_or_default]
     pub on_exit: Option<Callback<()>>,
-    /// Where the identification checklist's definition is fetched from.
-    #[prop_or(AttrValue::Static(crate::screens::identify::IDENTIFICATION_FORM))]
-    pub identification_source: AttrValue,
-}
-
-impl Default for AppProps {
-    fn default() -> Self {
-        Self {
-            on_exit: None,
-            identification_source: AttrValue::Static(crate::screens::identify::IDENTIFICATION_FORM),
-        }
-    }
+    /// Where form definitions are fetched from, for the forms not served at their usual
+    /// address (tests give `data:` addresses).
+    #[prop_or_default]
+    pub sources: BTreeMap<FormKey, AttrValue>,
 }
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let state = use_reducer(ShellState::default);
 
+    // Callbacks made once (per `on_exit`), so that the components given them, and the
+    // keyboard listener below, are not rebuilt on every answer.
     let quick_exit = {
-        let state = state.clone();
-        let on_exit = props.on_exit.clone();
-        Callback::from(move |()| {
-            state.dispatch(ShellAction::Exit);
+        let dispatcher = state.dispatcher();
+        use_callback(props.on_exit.clone(), move |(), on_exit| {
+            dispatcher.dispatch(ShellAction::Exit);
             session_storage::clear();
-            match &on_exit {
+            match on_exit {
                 Some(on_exit) => on_exit.emit(()),
                 None => navigation::leave_for_neutral_page(),
             }
+        })
+    };
+    let open = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |screen, ()| {
+            dispatcher.dispatch(ShellAction::Open(screen))
+        })
+    };
+    let choose_language = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |language, ()| {
+            dispatcher.dispatch(ShellAction::Language(language))
         })
     };
 
@@ -157,45 +218,111 @@ pub fn app(props: &AppProps) -> Html {
         document::set_language(language, is_right_to_left(language));
     });
 
+    // One callback per purpose for the whole life of the shell: a question whose answer
+    // did not change then compares equal and is not rendered again.
+    let answer = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |(form, field, answer), ()| {
+            dispatcher.dispatch(ShellAction::Answer(form, field, answer))
+        })
+    };
+    let loaded = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |(form, definition): (FormKey, SharedForm), ()| {
+            if form.is_group_checklist()
+                && let Some(kept) = local_storage::kept(&definition)
+            {
+                dispatcher.dispatch(ShellAction::Restore(form, kept));
+            }
+            dispatcher.dispatch(ShellAction::Loaded(form, definition));
+        })
+    };
+    let keep = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |(form, keep): (FormKey, bool), ()| {
+            if !keep {
+                local_storage::forget(form.id());
+            }
+            dispatcher.dispatch(ShellAction::Keep(form, keep));
+        })
+    };
+    {
+        // The answers of a kept group checklist follow every change into storage. The
+        // storage module itself refuses any form that is not wholly organisational.
+        let kept: Vec<(SharedForm, Answers)> = state
+            .kept
+            .iter()
+            .filter_map(|form| Some((state.loaded.get(form)?.clone(), state.answers(*form))))
+            .collect();
+        use_effect_with(kept, |kept| {
+            for (form, answers) in kept {
+                let _ = local_storage::keep(form, answers);
+            }
+        });
+    }
+
     if state.exited {
         return html! {};
     }
 
-    let open = {
-        let state = state.clone();
-        Callback::from(move |screen| state.dispatch(ShellAction::Open(screen)))
-    };
-    let choose_language = {
-        let state = state.clone();
-        Callback::from(move |language| state.dispatch(ShellAction::Language(language)))
-    };
     let go_home = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.emit(Screen::Home))
     };
+    let source = |form: FormKey| {
+        props
+            .sources
+            .get(&form)
+            .cloned()
+            .unwrap_or(AttrValue::Static(form.source()))
+    };
+    let onanswer = |form: FormKey| {
+        answer.reform(move |(field, value): (String, Option<Answer>)| (form, field, value))
+    };
+    let onload = |form: FormKey| loaded.reform(move |definition| (form, definition));
 
     let words = interface_text::for_language(&state.language);
+    let language: AttrValue = state.language.clone().into();
     let body = match state.screen {
-        Screen::Home => html! { <Home onopen={open} language={state.language.clone()} /> },
+        Screen::Home => html! { <Home onopen={open.clone()} language={language.clone()} /> },
         Screen::Identify => {
-            let onanswer = {
-                let state = state.clone();
-                Callback::from(move |(field, answer)| {
-                    state.dispatch(ShellAction::Identification(field, answer))
-                })
-            };
-            html! { <Identify answers={state.identification.clone()} {onanswer}
-            language={state.language.clone()} source={props.identification_source.clone()} /> }
+            let onrefer = open.reform(|()| Screen::Refer);
+            html! { <Identify answers={state.answers(FormKey::Identification)}
+            onanswer={onanswer(FormKey::Identification)} language={language.clone()}
+            source={source(FormKey::Identification)} onload={onload(FormKey::Identification)}
+            {onrefer} /> }
         }
         Screen::Refer => html! {
-            <Pending title={words.refer} intro={words.refer_intro} coming={words.refer_coming} />
+            <Refer answers={state.answers(FormKey::Referral)} onanswer={onanswer(FormKey::Referral)}
+                language={language.clone()} source={source(FormKey::Referral)}
+                onload={onload(FormKey::Referral)} prefilled={state.prefilled} />
         },
         Screen::Inbox => html! {
             <Pending title={words.inbox} intro={words.inbox_intro} coming={words.inbox_coming} />
         },
-        Screen::GroupChecklists => html! {
-            <Pending title={words.groups} intro={words.groups_intro} coming={words.groups_coming} />
-        },
+        Screen::GroupChecklists => {
+            let onopen = open.reform(Screen::Group);
+            html! { <Groups language={language.clone()} {onopen} /> }
+        }
+        Screen::Group(form) => {
+            let onkeep = keep.reform(move |keep| (form, keep));
+            let ondraft = open.reform(move |()| Screen::Draft(form));
+            html! {
+                <GroupForm {form} source={source(form)} answers={state.answers(form)}
+                    onanswer={onanswer(form)} language={language.clone()} onload={onload(form)}
+                    kept={state.kept.contains(&form)} {onkeep} {ondraft} />
+            }
+        }
+        Screen::Draft(form) => {
+            let onback = open.reform(move |()| Screen::Group(form));
+            match state.loaded.get(&form) {
+                Some(definition) => html! {
+                    <Draft form={definition.clone()} answers={state.answers(form)}
+                        language={language.clone()} {onback} />
+                },
+                None => html! {},
+            }
+        }
     };
 
     html! {
@@ -208,8 +335,8 @@ pub fn app(props: &AppProps) -> Html {
                         { "Confidant" }
                     </button>
                 }
-                <LanguagePicker language={state.language.clone()} onchoose={choose_language} />
-                <QuickExitButton onexit={quick_exit} language={state.language.clone()} />
+                <LanguagePicker language={language.clone()} onchoose={choose_language} />
+                <QuickExitButton onexit={quick_exit} language={language} />
             </header>
             <main class="screen" id="screen">{ body }</main>
         </div>

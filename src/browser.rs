@@ -5,6 +5,8 @@
 
 pub mod clock;
 pub mod document;
+pub mod frames;
+pub mod local_storage;
 pub mod navigation;
 pub mod network;
 pub mod session_storage;

@@ -1,5 +1,6 @@
 //! Components shared by several screens.
 
+pub mod code_select;
 pub mod form_view;
 pub mod language_picker;
 pub mod outcome_panel;

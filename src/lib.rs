@@ -8,6 +8,7 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod forms;
 pub mod interface_text;
 pub mod quick_exit;
 pub mod screens;

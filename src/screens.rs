@@ -1,5 +1,9 @@
 //! One module per screen of the app.
 
+pub mod draft;
+pub mod form_screen;
+pub mod groups;
 pub mod home;
 pub mod identify;
 pub mod pending;
+pub mod refer;

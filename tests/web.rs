@@ -5,9 +5,11 @@
 #![allow(clippy::unwrap_used)]
 
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use confidant_web::app::{App, AppProps};
+use confidant_web::forms::FormKey;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
@@ -15,15 +17,34 @@ use yew::{AppHandle, Callback};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The built-in checklist, served to the app as a `data:` address (the test page has no
+/// The built-in forms, served to the app as `data:` addresses (the test page has no
 /// `/forms/` of its own).
-fn identification_source() -> yew::AttrValue {
-    let definition = include_str!("../forms/identification.json");
-    format!(
-        "data:application/json,{}",
-        js_sys::encode_uri_component(definition)
-    )
-    .into()
+fn sources() -> BTreeMap<FormKey, yew::AttrValue> {
+    let data = |definition: &str| -> yew::AttrValue {
+        format!(
+            "data:application/json,{}",
+            js_sys::encode_uri_component(definition)
+        )
+        .into()
+    };
+    BTreeMap::from([
+        (
+            FormKey::Identification,
+            data(include_str!("../forms/identification.json")),
+        ),
+        (
+            FormKey::Referral,
+            data(include_str!("../forms/referral.json")),
+        ),
+        (
+            FormKey::GroupFramework,
+            data(include_str!("../forms/group-framework.json")),
+        ),
+        (
+            FormKey::GroupAgreement,
+            data(include_str!("../forms/group-agreement.json")),
+        ),
+    ])
 }
 
 /// A mounted app, its container, and whether the quick exit has asked to leave.
@@ -44,7 +65,7 @@ impl Mounted {
                 let left = left.clone();
                 Callback::from(move |()| left.set(true))
             }),
-            identification_source: identification_source(),
+            sources: sources(),
         };
         let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
         yew::scheduler::flush().await;
@@ -110,9 +131,13 @@ async fn home_leads_to_every_screen_and_back() {
     assert_eq!(app.heading(), "What do you need to do?");
     for (entry, heading, marker) in [
         ("Identify", "Identification checklist", "#section-context"),
-        ("Refer", "Refer", "#screen-coming"),
+        ("Refer", "Referral form", "#section-metadata"),
         ("Inbox", "Inbox", "#screen-coming"),
-        ("Group checklists", "Group checklists", "#screen-coming"),
+        (
+            "Group checklists",
+            "Group checklists",
+            "#open-group-framework",
+        ),
     ] {
         app.click(entry).await;
         // Each screen shows its work, or says what will come; the way out is always there.
@@ -188,13 +213,56 @@ async fn wait_for(app: &Mounted, selector: &str) -> Element {
     panic!("nothing matches {selector:?} in {:?}", app.text());
 }
 
+/// Resolves once the next frame is painted and the tasks queued before it have run (the
+/// app records a choice after the frame that shows it).
+async fn after_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let on_frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = gloo::utils::window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 0);
+        });
+        let _ = gloo::utils::window().request_animation_frame(on_frame.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    yew::scheduler::flush().await;
+}
+
 async fn choose(app: &Mounted, control_id: &str) {
     let input: HtmlElement = wait_for(app, &format!("#{control_id}"))
         .await
         .dyn_into()
         .unwrap();
     input.click();
+    after_paint().await;
+}
+
+/// Types `text` into a text field as one input event.
+async fn type_into(app: &Mounted, control_id: &str, text: &str) {
+    // An <input> or a <textarea>: both have a `value`.
+    let input = wait_for(app, &format!("#{control_id}")).await;
+    js_sys::Reflect::set(&input, &"value".into(), &text.into()).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
     yew::scheduler::flush().await;
+}
+
+fn local_storage() -> web_sys::Storage {
+    gloo::utils::window().local_storage().unwrap().unwrap()
+}
+
+/// Every key and value in local and session storage, as one text.
+fn all_storage() -> String {
+    let mut text = String::new();
+    for storage in [local_storage(), session_storage()] {
+        for i in 0..storage.length().unwrap() {
+            let key = storage.key(i).unwrap().unwrap();
+            let value = storage.get_item(&key).unwrap().unwrap_or_default();
+            text.push_str(&format!("{key}={value}\n"));
+        }
+    }
+    text
 }
 
 #[wasm_bindgen_test]
@@ -359,4 +427,118 @@ async fn switching_to_arabic_mirrors_the_whole_page() {
     pick("en");
     yew::scheduler::flush().await;
     assert_eq!(root.get_attribute("lang").as_deref(), Some("en"));
+}
+
+#[wasm_bindgen_test]
+async fn a_referral_starts_from_the_checklist() {
+    let app = Mounted::new().await;
+    app.click("Identify").await;
+    wait_for(&app, "#section-context").await;
+    // Age uncertain (option 2); lied to about the job (strong) and the pay (medium).
+    choose(&app, "field-age_group-2").await;
+    choose(&app, "field-dr_job-0").await;
+    choose(&app, "field-dr_pay-0").await;
+    app.click("Start a referral").await;
+    wait_for(&app, "#section-metadata").await;
+    assert_eq!(app.heading(), "Referral form");
+    wait_for(&app, "#prefilled-notice").await;
+    let uncertain: web_sys::HtmlInputElement = wait_for(&app, "#field-age_group-2")
+        .await
+        .dyn_into()
+        .unwrap();
+    assert!(uncertain.checked(), "the age group was not carried over");
+    // A person whose age is uncertain is treated as a child: the child section shows.
+    wait_for(&app, "#section-child").await;
+    // The deceptive-recruitment dimension is among those the checklist found.
+    let dr: web_sys::HtmlInputElement = wait_for(&app, "#field-identification_dimensions-0")
+        .await
+        .dyn_into()
+        .unwrap();
+    assert!(dr.checked());
+}
+
+#[wasm_bindgen_test]
+async fn referral_answers_never_reach_storage() {
+    let app = Mounted::new().await;
+    app.click("Refer").await;
+    wait_for(&app, "#section-metadata").await;
+    choose(&app, "field-referral_type-0").await;
+    let canary = "CANARY-7f3a-referral-name";
+    type_into(&app, "field-subject_names", canary).await;
+    assert!(!all_storage().contains(canary), "{}", all_storage());
+    assert!(
+        !gloo::utils::window()
+            .location()
+            .href()
+            .unwrap()
+            .contains("CANARY")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn countries_are_chosen_by_name() {
+    let app = Mounted::new().await;
+    app.click("Refer").await;
+    wait_for(&app, "#section-metadata").await;
+    let select: web_sys::HtmlSelectElement = wait_for(&app, "#field-recruitment_country")
+        .await
+        .dyn_into()
+        .unwrap();
+    let options = select.query_selector_all("option").unwrap();
+    assert!(options.length() > 240, "{}", options.length());
+    let names: Vec<String> = (0..options.length())
+        .filter_map(|i| options.item(i))
+        .map(|option| option.text_content().unwrap_or_default())
+        .collect();
+    assert!(names.iter().any(|name| name == "Albania"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|name| name == "Viet Nam" || name == "Vietnam")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_group_checklist_is_kept_only_when_chosen_and_the_agreement_drafts_a_document() {
+    local_storage().clear().unwrap();
+    let app = Mounted::new().await;
+    app.click("Group checklists").await;
+    let open: HtmlElement = wait_for(&app, "#open-group-agreement")
+        .await
+        .dyn_into()
+        .unwrap();
+    open.click();
+    yew::scheduler::flush().await;
+    wait_for(&app, "#section-protocol").await;
+    let purpose = "Work together for the people we meet.";
+    type_into(&app, "field-protocol_purpose", purpose).await;
+    assert_eq!(
+        local_storage().length().unwrap(),
+        0,
+        "kept without being asked"
+    );
+
+    choose(&app, "keep-in-browser").await;
+    let kept = local_storage()
+        .get_item("confidant.kept.group-agreement")
+        .unwrap()
+        .unwrap_or_default();
+    assert!(kept.contains(purpose), "{kept}");
+
+    app.click("Show the draft document").await;
+    let draft = wait_for(&app, "#draft").await;
+    let text = draft.text_content().unwrap();
+    assert!(text.contains(purpose));
+    assert!(text.contains("To be agreed."));
+    app.click("Back to the checklist").await;
+    wait_for(&app, "#section-protocol").await;
+
+    // Unticking forgets them.
+    choose(&app, "keep-in-browser").await;
+    assert_eq!(
+        local_storage()
+            .get_item("confidant.kept.group-agreement")
+            .unwrap(),
+        None
+    );
 }

@@ -678,3 +678,24 @@ fn only_organisational_forms_have_drafts_and_organisational_fields_are_not_coars
         assert_eq!(error.path, path, "{error}");
     }
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn answers_read_back_what_they_write_and_starting_answers_never_overwrite() {
+    let form = parse(&checklist());
+    let given = answers(&[
+        ("age_group", "child"),
+        ("seen_on", "2026-02-03"),
+        ("name", "Ana"),
+        ("r_strong", "unknown"),
+    ]);
+    let json = given.to_json();
+    assert_eq!(Answers::from_json(&form, &json).unwrap(), given);
+
+    let mut kept = answers(&[("age_group", "adult")]);
+    kept.fill_from(given);
+    assert_eq!(kept.get("age_group"), Some(&Answer::Choice("adult".into())));
+    assert_eq!(kept.get("name"), Some(&Answer::Text("Ana".into())));
+    assert!(!kept.is_empty());
+    assert!(Answers::new().is_empty());
+}

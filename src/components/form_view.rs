@@ -1,10 +1,15 @@
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use confidant_core::form::{
-    Answer, Answers, Field, FieldKind, FormDefinition, ValidationError, ValidationKind, YesNo,
+    Answer, Answers, Field, FieldKind, FormDefinition, NeedLevel, ValidationError, ValidationKind,
+    YesNo,
 };
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
+use crate::browser::frames;
+use crate::components::code_select::{self, Codes};
 use crate::interface_text::{self, Words};
 use yew::prelude::*;
 
@@ -42,10 +47,14 @@ pub struct FormViewProps {
 
 /// A whole form: one `fieldset` per shown section, one labelled control per shown field,
 /// help and errors linked to their control with `aria-describedby`.
+///
+/// Each section is its own component, given only what it shows (its shown fields, their
+/// answers and errors): answering a question renders that question's section again and
+/// no other (`bench/interaction.mjs` measures it).
 #[function_component(FormView)]
 pub fn form_view(props: &FormViewProps) -> Html {
     let form = &props.form;
-    let sections = form.sections.iter().filter(|section| {
+    let sections = form.sections.iter().enumerate().filter(|(_, section)| {
         section
             .show_if
             .as_ref()
@@ -53,28 +62,73 @@ pub fn form_view(props: &FormViewProps) -> Html {
     });
     html! {
         <div class="form">
-            { for sections.map(|section| {
-                let fields = section.fields.iter().filter(|field| form.is_shown(&field.id, &props.answers));
-                html! {
-                    // Keyed, so that a section or field appearing above others never makes
-                    // the browser's elements (and the focus) move to another question.
-                    <fieldset key={section.id.clone()} class="form-section" id={format!("section-{}", section.id)}>
-                        <legend>{ section.title.get(&props.language) }</legend>
-                        if let Some(help) = &section.help {
-                            <p class="help">{ help.get(&props.language) }</p>
-                        }
-                        { for fields.map(|field| html! { <FieldView
-                            key={field.id.clone()}
-                            form={props.form.clone()}
-                            field={field.id.clone()}
-                            answer={props.answers.get(&field.id).cloned()}
-                            error={props.errors.iter().find(|error| error.path.ends_with(&format!(".{}", field.id))).map(|error| error.kind)}
-                            language={props.language.clone()}
-                            onanswer={props.onanswer.clone()} /> }) }
-                    </fieldset>
-                }
+            { for sections.map(|(index, section)| {
+                let fields = section
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, field)| form.is_shown(&field.id, &props.answers))
+                    .map(|(at, field)| ShownField {
+                        at,
+                        answer: props.answers.get(&field.id).cloned(),
+                        error: props
+                            .errors
+                            .iter()
+                            .find(|error| error.path.rsplit('.').next() == Some(field.id.as_str()))
+                            .map(|error| error.kind),
+                    })
+                    .collect::<Vec<_>>();
+                // Keyed, so that a section or field appearing above others never makes
+                // the browser's elements (and the focus) move to another question.
+                html! { <SectionView key={section.id.as_str()} form={props.form.clone()} {index} {fields}
+                    language={props.language.clone()} onanswer={props.onanswer.clone()} /> }
             }) }
         </div>
+    }
+}
+
+/// A field a section shows, with what it needs to render.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShownField {
+    /// The field's index in its section.
+    pub at: usize,
+    pub answer: Option<Answer>,
+    pub error: Option<ValidationKind>,
+}
+
+#[derive(Debug, Properties, PartialEq)]
+struct SectionViewProps {
+    form: SharedForm,
+    /// The section's index in `form`.
+    index: usize,
+    fields: Vec<ShownField>,
+    language: AttrValue,
+    onanswer: Callback<(String, Option<Answer>)>,
+}
+
+#[function_component(SectionView)]
+fn section_view(props: &SectionViewProps) -> Html {
+    let Some(section) = props.form.sections.get(props.index) else {
+        return html! {};
+    };
+    html! {
+        <fieldset class="form-section" id={format!("section-{}", section.id)}>
+            <legend>{ section.title.get(&props.language) }</legend>
+            if let Some(help) = &section.help {
+                <p class="help">{ help.get(&props.language) }</p>
+            }
+            { for props.fields.iter().filter_map(|shown| {
+                let field = section.fields.get(shown.at)?;
+                Some(html! { <FieldView
+                    key={field.id.as_str()}
+                    form={props.form.clone()}
+                    field={field.id.clone()}
+                    answer={shown.answer.clone()}
+                    error={shown.error}
+                    language={props.language.clone()}
+                    onanswer={props.onanswer.clone()} /> })
+            }) }
+        </fieldset>
     }
 }
 
@@ -110,6 +164,7 @@ pub fn control_id(field: &Field) -> String {
         | FieldKind::Consent => {
             format!("field-{}-0", field.id)
         }
+        FieldKind::NeedsMatrix(_) => format!("field-{}-0-0", field.id),
         _ => format!("field-{}", field.id),
     }
 }
@@ -150,6 +205,16 @@ fn field_view(props: &FieldViewProps) -> Html {
         let id = id.clone();
         move |answer: Option<Answer>| onanswer.emit((id.clone(), answer))
     };
+    // Radio buttons and checkboxes show a click themselves; the answer is recorded once
+    // that is painted (see `frames::after_next_paint`). Typed text is recorded at once,
+    // so that a render never lags behind the keys pressed.
+    let emit_after_paint = {
+        let emit = emit.clone();
+        move |answer: Option<Answer>| {
+            let emit = emit.clone();
+            frames::after_next_paint(move || emit(answer));
+        }
+    };
 
     let choices = |options: Vec<(String, String)>,
                    selected: Option<String>,
@@ -164,7 +229,7 @@ fn field_view(props: &FieldViewProps) -> Html {
                     let control = format!("field-{id}-{i}");
                     let checked = selected.as_deref() == Some(value.as_str());
                     let onchange = {
-                        let emit = emit.clone();
+                        let emit = emit_after_paint.clone();
                         let make = make.clone();
                         let value = value.clone();
                         Callback::from(move |_: Event| emit(Some(make(value.clone()))))
@@ -247,6 +312,7 @@ fn field_view(props: &FieldViewProps) -> Html {
                 Some(Answer::Choices(choices)) => choices.clone(),
                 _ => Vec::new(),
             };
+            let ids: Rc<[String]> = options.iter().map(|option| option.id.clone()).collect();
             html! {
                 <fieldset class="field choice" aria-describedby={described_by} aria-invalid={invalid}>
                     <legend>{ label }{ required }</legend>
@@ -258,16 +324,29 @@ fn field_view(props: &FieldViewProps) -> Html {
                         let checked = chosen.contains(&option.id);
                         let onchange = {
                             let emit = emit.clone();
-                            let chosen = chosen.clone();
-                            let value = option.id.clone();
+                            let ids = ids.clone();
+                            let id = id.clone();
+                            // The boxes as they are when the answer is recorded: two
+                            // clicks within one frame must both count.
                             Callback::from(move |_: Event| {
-                                let mut chosen = chosen.clone();
-                                if let Some(at) = chosen.iter().position(|c| *c == value) {
-                                    chosen.remove(at);
-                                } else {
-                                    chosen.push(value.clone());
-                                }
-                                emit((!chosen.is_empty()).then_some(Answer::Choices(chosen)));
+                                let emit = emit.clone();
+                                let ids = ids.clone();
+                                let id = id.clone();
+                                frames::after_next_paint(move || {
+                                    let document = gloo::utils::document();
+                                    let chosen: Vec<String> = ids
+                                        .iter()
+                                        .enumerate()
+                                        .filter(|(i, _)| {
+                                            document
+                                                .get_element_by_id(&format!("field-{id}-{i}"))
+                                                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                                                .is_some_and(|input| input.checked())
+                                        })
+                                        .map(|(_, value)| value.clone())
+                                        .collect();
+                                    emit((!chosen.is_empty()).then_some(Answer::Choices(chosen)));
+                                });
                             })
                         };
                         html! {
@@ -279,6 +358,95 @@ fn field_view(props: &FieldViewProps) -> Html {
                     }) }
                     </div>
                 </fieldset>
+            }
+        }
+        FieldKind::NeedsMatrix(needs) => {
+            let levels = [
+                (NeedLevel::None, words.need_none),
+                (NeedLevel::Urgent, words.need_urgent),
+                (NeedLevel::NonUrgent, words.need_non_urgent),
+            ];
+            let ids: Rc<[String]> = needs.iter().map(|need| need.id.clone()).collect();
+            let current = |need: &str| match &props.answer {
+                Some(Answer::Needs(matrix)) => matrix.get(need).copied(),
+                _ => None,
+            };
+            html! {
+                <fieldset class="field choice needs" aria-describedby={described_by} aria-invalid={invalid}>
+                    <legend>{ label }{ required }</legend>
+                    { help }
+                    { error }
+                    { for needs.iter().enumerate().map(|(n, need)| html! {
+                        <fieldset class="need">
+                            <legend>{ need.label.get(language) }</legend>
+                            <div class="options">
+                            { for levels.iter().enumerate().map(|(l, (level, text))| {
+                                let control = format!("field-{id}-{n}-{l}");
+                                let checked = current(&need.id) == Some(*level);
+                                let onchange = {
+                                    let emit = emit.clone();
+                                    let ids = ids.clone();
+                                    let id = id.clone();
+                                    // The whole matrix as the radios show it when the
+                                    // answer is recorded: two clicks within one frame
+                                    // must both count.
+                                    Callback::from(move |_: Event| {
+                                        let emit = emit.clone();
+                                        let ids = ids.clone();
+                                        let id = id.clone();
+                                        frames::after_next_paint(move || {
+                                            let matrix: BTreeMap<String, NeedLevel> = ids
+                                                .iter()
+                                                .enumerate()
+                                                .filter_map(|(n, need)| {
+                                                    let level = levels_checked(&id, n)?;
+                                                    Some((need.clone(), level))
+                                                })
+                                                .collect();
+                                            emit((!matrix.is_empty()).then_some(Answer::Needs(matrix)));
+                                        });
+                                    })
+                                };
+                                html! {
+                                    <label class="option" for={control.clone()}>
+                                        <input type="radio" id={control} name={format!("field-{id}-{n}")} {checked} {onchange} />
+                                        { *text }
+                                    </label>
+                                }
+                            }) }
+                            </div>
+                        </fieldset>
+                    }) }
+                </fieldset>
+            }
+        }
+        FieldKind::Country | FieldKind::Language => {
+            let codes = if field.kind == FieldKind::Country {
+                Codes::Country
+            } else {
+                Codes::Language
+            };
+            let selected = match &props.answer {
+                Some(Answer::Code(code)) => code.clone(),
+                _ => String::new(),
+            };
+            let onchange = Callback::from(move |event: Event| {
+                let code = event.target_unchecked_into::<HtmlSelectElement>().value();
+                emit((!code.is_empty()).then_some(Answer::Code(code)));
+            });
+            html! {
+                <div class="field">
+                    <label for={format!("field-{id}")}>{ label }{ required }</label>
+                    { help }
+                    { error }
+                    <select id={format!("field-{id}")} {onchange}
+                        aria-describedby={described_by} aria-invalid={invalid}>
+                        <option value="" selected={selected.is_empty()}>{ words.choose }</option>
+                        { for code_select::named(codes, language).iter().map(|(code, name)| html! {
+                            <option value={code.clone()} selected={*code == selected}>{ name.clone() }</option>
+                        }) }
+                    </select>
+                </div>
             }
         }
         FieldKind::LongText => {
@@ -323,8 +491,6 @@ fn field_view(props: &FieldViewProps) -> Html {
                     FieldKind::Number => text.parse().ok().map(Answer::Number),
                     FieldKind::Date => Some(Answer::Date(text)),
                     FieldKind::DateTime => Some(Answer::DateTime(text.chars().take(16).collect())),
-                    FieldKind::Country => Some(Answer::Code(text.to_uppercase())),
-                    FieldKind::Language => Some(Answer::Code(text.to_lowercase())),
                     _ => Some(Answer::Text(text)),
                 };
                 emit(answer);
@@ -340,5 +506,81 @@ fn field_view(props: &FieldViewProps) -> Html {
                 </div>
             }
         }
+    }
+}
+
+/// The level checked for need `n` of the needs matrix `field`, as the page shows it.
+fn levels_checked(field: &str, n: usize) -> Option<NeedLevel> {
+    let document = gloo::utils::document();
+    [NeedLevel::None, NeedLevel::Urgent, NeedLevel::NonUrgent]
+        .into_iter()
+        .enumerate()
+        .find(|(l, _)| {
+            document
+                .get_element_by_id(&format!("field-{field}-{n}-{l}"))
+                .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
+                .is_some_and(|input| input.checked())
+        })
+        .map(|(_, level)| level)
+}
+
+/// An answer in words, for documents and reviews: option labels in `language`, the
+/// interface's words for yes/no and consent, codes named by the browser.
+pub fn answer_text(field: &Field, answer: &Answer, language: &str, words: &Words) -> String {
+    let option = |options: &[confidant_core::form::ValueOption], id: &str| {
+        options.iter().find(|option| option.id == id).map_or_else(
+            || id.to_owned(),
+            |option| option.label.get(language).to_owned(),
+        )
+    };
+    match (&field.kind, answer) {
+        (FieldKind::SingleChoice(options), Answer::Choice(id)) => option(options, id),
+        (FieldKind::MultipleChoice(options), Answer::Choices(ids)) => ids
+            .iter()
+            .map(|id| option(options, id))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (FieldKind::NeedsMatrix(needs), Answer::Needs(levels)) => levels
+            .iter()
+            .map(|(need, level)| {
+                let level = match level {
+                    NeedLevel::None => words.need_none,
+                    NeedLevel::Urgent => words.need_urgent,
+                    NeedLevel::NonUrgent => words.need_non_urgent,
+                };
+                format!("{}: {level}", option(needs, need))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        (kind @ (FieldKind::Country | FieldKind::Language), Answer::Code(code)) => {
+            let codes = if *kind == FieldKind::Country {
+                Codes::Country
+            } else {
+                Codes::Language
+            };
+            code_select::named(codes, language)
+                .iter()
+                .find(|(known, _)| known == code)
+                .map_or_else(|| code.clone(), |(_, name)| name.clone())
+        }
+        (_, Answer::YesNo(answer)) => match answer {
+            YesNo::Yes => words.yes,
+            YesNo::No => words.no,
+            YesNo::Unknown => words.unknown,
+            YesNo::NotAsked => words.not_asked,
+        }
+        .to_owned(),
+        (_, Answer::Consent(given)) => if *given { words.given } else { words.declined }.to_owned(),
+        (_, Answer::Number(number)) => number.to_string(),
+        (
+            _,
+            Answer::Text(text)
+            | Answer::Date(text)
+            | Answer::DateTime(text)
+            | Answer::Choice(text)
+            | Answer::Code(text),
+        ) => text.clone(),
+        (_, Answer::Choices(ids)) => ids.join(", "),
+        (_, Answer::Needs(_)) => String::new(),
     }
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 const BIN = process.env.CONFIDANT_BIN ?? "target/debug/confidant";
-const DIST = process.env.CONFIDANT_DIST ?? "dist";
+export const DIST = process.env.CONFIDANT_DIST ?? "dist";
 export const ARTIFACTS = process.env.CONFIDANT_ARTIFACTS ?? "test-results";
 
 /** Where the page's quick exit goes (index.html); the tests answer it themselves. */

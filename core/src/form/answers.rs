@@ -135,6 +135,67 @@ impl Answers {
         }
     }
 
+    /// Whether nothing is answered.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds every answer of `other` whose field has none here: starting answers never
+    /// overwrite what the worker already gave.
+    pub fn fill_from(&mut self, other: Answers) {
+        for (field, answer) in other.0 {
+            self.0.entry(field).or_insert(answer);
+        }
+    }
+
+    /// The answers as their JSON object, the form [`Answers::from_json`] reads back.
+    pub fn to_json(&self) -> Value {
+        let mut object = serde_json::Map::new();
+        for (field, answer) in &self.0 {
+            let value = match answer {
+                Answer::Text(text)
+                | Answer::Date(text)
+                | Answer::DateTime(text)
+                | Answer::Choice(text)
+                | Answer::Code(text) => Value::String(text.clone()),
+                Answer::Number(number) => {
+                    serde_json::Number::from_f64(*number).map_or(Value::Null, Value::Number)
+                }
+                Answer::Choices(choices) => {
+                    Value::Array(choices.iter().cloned().map(Value::String).collect())
+                }
+                Answer::YesNo(answer) => Value::String(answer.as_str().to_owned()),
+                Answer::Consent(given) => {
+                    Value::String(if *given { "given" } else { "declined" }.to_owned())
+                }
+                Answer::Needs(levels) => Value::Object(
+                    levels
+                        .iter()
+                        .map(|(need, level)| {
+                            let level = match level {
+                                NeedLevel::None => "none",
+                                NeedLevel::Urgent => "urgent",
+                                NeedLevel::NonUrgent => "non_urgent",
+                            };
+                            (need.clone(), Value::String(level.to_owned()))
+                        })
+                        .collect(),
+                ),
+            };
+            object.insert(field.clone(), value);
+        }
+        Value::Object(object)
+    }
+
+    /// Reads answers from the text of their JSON object.
+    pub fn from_json_text(form: &FormDefinition, text: &str) -> Result<Self, AnswersError> {
+        let json: Value = serde_json::from_str(text).map_err(|_| AnswersError {
+            field: String::new(),
+            kind: "not_json",
+        })?;
+        Self::from_json(form, &json)
+    }
+
     /// Reads answers from their JSON object (`{"field_id": value, …}`), checking each
     /// against its field's kind.
     pub fn from_json(form: &FormDefinition, json: &Value) -> Result<Self, AnswersError> {

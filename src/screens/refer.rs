@@ -1,0 +1,44 @@
+use confidant_core::form::{Answer, Answers};
+use yew::prelude::*;
+
+use crate::components::form_view::SharedForm;
+use crate::screens::form_screen::FormScreen;
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct ReferProps {
+    pub answers: Answers,
+    pub onanswer: Callback<(String, Option<Answer>)>,
+    pub language: AttrValue,
+    pub source: AttrValue,
+    /// Told the definition once loaded (the shell then fills in what the checklist gave).
+    #[prop_or_default]
+    pub onload: Callback<SharedForm>,
+    /// Whether some answers came from the identification checklist.
+    pub prefilled: bool,
+}
+
+/// The referral form. Answers live in the shell's memory only; sealing and sending them
+/// is the next step of the app's work, and the screen says so.
+#[function_component(Refer)]
+pub fn refer(props: &ReferProps) -> Html {
+    let words = crate::interface_text::for_language(&props.language);
+    let before = {
+        let prefilled = props.prefilled;
+        Callback::from(move |_: SharedForm| {
+            html! {
+                <>
+                    <p>{ words.refer_intro }</p>
+                    <p class="notice" role="note" id="refer-not-sent">{ words.refer_not_sent }</p>
+                    if prefilled {
+                        <p class="notice" role="note" id="prefilled-notice">{ words.prefilled_notice }</p>
+                    }
+                </>
+            }
+        })
+    };
+    html! {
+        <FormScreen source={props.source.clone()} answers={props.answers.clone()}
+            onanswer={props.onanswer.clone()} language={props.language.clone()}
+            heading={words.refer} onload={props.onload.clone()} {before} />
+    }
+}
