@@ -37,13 +37,14 @@ impl ContentCipher {
     }
 }
 
-/// Seals `payload_json` for `recipients`, created at `created_unix_seconds`.
+/// Seals `payload_json` for `recipients`, created at `created_unix_seconds`. The packet
+/// comes back as the bytes of its JSON text, ready to upload or save.
 pub async fn seal(
     payload_json: &str,
     form: &FormRef,
     created_unix_seconds: u64,
     recipients: &[Recipient],
-) -> Result<String, PacketError> {
+) -> Result<Vec<u8>, PacketError> {
     let pending = prepare_seal(
         payload_json,
         form,
@@ -59,7 +60,7 @@ pub async fn seal(
 pub async fn finish_seal(
     pending: PendingSeal,
     cipher: ContentCipher,
-) -> Result<String, PacketError> {
+) -> Result<Vec<u8>, PacketError> {
     if cipher == ContentCipher::WebCrypto {
         let encrypted = webcrypto::aes256_gcm_encrypt(
             pending.content_key(),
@@ -69,10 +70,10 @@ pub async fn finish_seal(
         )
         .await;
         if let Ok(encrypted) = encrypted {
-            return pending.finish(encrypted);
+            return pending.finish_bytes(encrypted);
         }
     }
-    Ok(pending.seal())
+    Ok(pending.seal_bytes())
 }
 
 /// Opens a packet as the holder of an agency key.

@@ -73,6 +73,7 @@ async fn both_ciphers_open_the_same_payload_and_refuse_the_same_tampering() {
         let sealed = sealing::seal(&payload, &form(), 0, &recipients)
             .await
             .unwrap();
+        let sealed = String::from_utf8(sealed).unwrap();
         assert!(!sealed.contains("canary"));
         let packet = Packet::parse(&sealed).unwrap();
         let key = packet.content_key_for_agency(&keys[0].secret).unwrap();
@@ -106,7 +107,7 @@ async fn a_large_packet_opens_with_the_key_and_the_passphrase() {
     let sealed = sealing::seal(&payload, &form(), 0, &recipients)
         .await
         .unwrap();
-    let packet = Packet::parse(&sealed).unwrap();
+    let packet = Packet::parse(std::str::from_utf8(&sealed).unwrap()).unwrap();
     assert_eq!(
         sealing::open_with_key(&packet, &keys[1].secret)
             .await

@@ -177,7 +177,12 @@ impl PendingSeal {
     }
 
     /// Encrypts with the core's own AES-GCM and returns the packet text.
-    pub fn seal(mut self) -> String {
+    pub fn seal(self) -> String {
+        String::from_utf8(self.seal_bytes()).expect("a packet is ASCII")
+    }
+
+    /// [`PendingSeal::seal`], giving the bytes of the packet's text.
+    pub fn seal_bytes(mut self) -> Vec<u8> {
         let associated_data = self.associated_data();
         let tag = primitives::aes256_gcm_seal(
             &self.content_key,
@@ -186,13 +191,23 @@ impl PendingSeal {
             self.padded.as_mut_slice(),
         );
         let ciphertext = core::mem::take(&mut *self.padded);
-        self.into_packet(ciphertext, tag).to_json()
+        self.into_packet(ciphertext, tag).to_json_bytes()
+    }
+
+    /// [`PendingSeal::finish`], giving the packet as the bytes of its text (ASCII), which is
+    /// what goes over the network: it spares checking megabytes of text as UTF-8.
+    pub fn finish_bytes(self, ciphertext_and_tag: Vec<u8>) -> Result<Vec<u8>, PacketError> {
+        Ok(self.into_finished(ciphertext_and_tag)?.to_json_bytes())
     }
 
     /// Completes the packet with the output of another AES-256-GCM implementation run on
     /// this content key, nonce, additional data and padded payload: the ciphertext followed
     /// by the 16-byte tag, as WebCrypto returns them.
-    pub fn finish(self, mut ciphertext_and_tag: Vec<u8>) -> Result<String, PacketError> {
+    pub fn finish(self, ciphertext_and_tag: Vec<u8>) -> Result<String, PacketError> {
+        Ok(self.into_finished(ciphertext_and_tag)?.to_json())
+    }
+
+    fn into_finished(self, mut ciphertext_and_tag: Vec<u8>) -> Result<Packet, PacketError> {
         if ciphertext_and_tag.len() != self.padded.len() + GCM_TAG_LEN {
             return Err(PacketError::Invalid(
                 "encrypted payload has the wrong length for its plaintext",
@@ -200,7 +215,7 @@ impl PendingSeal {
         }
         let tag = ciphertext_and_tag.split_off(self.padded.len());
         let tag: [u8; GCM_TAG_LEN] = tag.as_slice().try_into().expect("split at the tag length");
-        Ok(self.into_packet(ciphertext_and_tag, tag).to_json())
+        Ok(self.into_packet(ciphertext_and_tag, tag))
     }
 
     fn into_packet(self, ciphertext: Vec<u8>, tag: [u8; GCM_TAG_LEN]) -> Packet {
@@ -607,10 +622,10 @@ impl Packet {
         })
     }
 
-    /// The packet as JSON text, in the member order Confidant writes. The protected
-    /// header and `aad` are kept exactly as they were read, since they are authenticated
-    /// as text; so parsing the output gives back an equal packet.
-    pub fn to_json(&self) -> String {
+    /// The bytes of the packet's JSON text (ASCII), in the member order Confidant writes.
+    /// The protected header and `aad` are kept exactly as they were read, since they are
+    /// authenticated as text; so parsing the output gives back an equal packet.
+    pub fn to_json_bytes(&self) -> Vec<u8> {
         let recipients = self
             .recipients
             .iter()
@@ -652,12 +667,16 @@ impl Packet {
         // large packet in wasm take longer than encrypting it.
         let marker = r#""ciphertext":"""#;
         let at = text.find(marker).expect("the ciphertext member is written") + marker.len() - 1;
-        let mut packet =
-            String::with_capacity(text.len() + b64::encoded_len(self.ciphertext.len()));
-        packet.push_str(&text[..at]);
+        let mut packet = Vec::with_capacity(text.len() + b64::encoded_len(self.ciphertext.len()));
+        packet.extend_from_slice(&text.as_bytes()[..at]);
         b64::encode_public_into(&mut packet, &self.ciphertext);
-        packet.push_str(&text[at..]);
+        packet.extend_from_slice(&text.as_bytes()[at..]);
         packet
+    }
+
+    /// The packet in its JSON serialization, as text.
+    pub fn to_json(&self) -> String {
+        String::from_utf8(self.to_json_bytes()).expect("a packet is ASCII")
     }
 
     /// The authenticated metadata. Readable without a key; authentic only once the packet
