@@ -42,7 +42,7 @@ pub fn draft(props: &DraftProps) -> Html {
                         <>
                             <h3>{ field.label.get(&language) }</h3>
                             if let Some(answer) = answer {
-                                <p class="draft-answer">{ answer_text(field, answer, &language, words) }</p>
+                                <p class="draft-answer" dir="auto">{ answer_text(field, answer, &language, words) }</p>
                             } else {
                                 <p class="draft-answer draft-open">{ words.to_be_agreed }</p>
                             }

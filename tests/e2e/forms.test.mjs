@@ -148,6 +148,13 @@ for (const form of FORMS) {
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: `${ARTIFACTS}/${form.id}-${language}.png`, fullPage: true });
 
+      // From 320 px wide, nothing needs scrolling sideways.
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width: 320, height: 640 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${overflow} px too wide at 320 px`);
+      await page.setViewportSize(viewport);
+
       if (form.id === "group-agreement") {
         // The draft document, from the answers just given, as the coordinator prints it.
         await page.locator("#show-draft").focus();
