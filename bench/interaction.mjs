@@ -90,7 +90,9 @@ async function clickThrough(page, ids) {
     work: window.__work,
     parts: window.__parts,
     updates: window.__updates,
-    checked: ids.filter((id) => document.getElementById(id).checked).length,
+    // The last answer of each item is the one that must be checked.
+    checked: ids.filter((id, i) => ids.indexOf(id.replace(/-\d+$/, "-1")) <= i
+      ? document.getElementById(id).checked : true).length,
   }), ids);
   if (result.checked !== ids.length) {
     throw new Error(`only ${result.checked} of ${ids.length} clicks took effect`);
@@ -125,12 +127,14 @@ try {
   // The static copy, taken before any answer: the same elements, in the same state.
   const body = await page.evaluate(() => document.body.innerHTML);
 
-  // Every scored or observed yes/no item's "Yes" (option 0).
-  const ids = await page.evaluate(() =>
+  // Every scored or observed yes/no item answered "Yes" (option 0), then all of them
+  // changed to "No" (option 1): twice the clicks, for a steadier median.
+  const yes = await page.evaluate(() =>
     [...document.querySelectorAll('input[type="radio"][id$="-0"]')]
       .filter((input) => !["field-age_group", "field-exploitation_form", "field-region",
         "field-setting", "field-agency_type"].includes(input.name))
       .map((input) => input.id));
+  const ids = [...yes, ...yes.map((id) => id.replace(/-0$/, "-1"))];
   const app = await clickThrough(page, ids);
 
   const css = readdirSync(DIST).find((name) => name.startsWith("style") && name.endsWith(".css"));
@@ -139,7 +143,7 @@ try {
     <style>${readFileSync(join(DIST, css), "utf8")}</style></head><body>${body}</body></html>`);
   const reference = await clickThrough(copy, ids);
 
-  console.log(`Checklist interactions, headless Chromium, CPU throttled ${THROTTLE}x: ${ids.length} yes/no items clicked`);
+  console.log(`Checklist interactions, headless Chromium, CPU throttled ${THROTTLE}x: ${yes.length} yes/no items answered, then changed (${ids.length} clicks)`);
   report("app", app);
   report("static copy of the same page (reference)", reference);
   console.log(`app median ${median(app.frames).toFixed(1)} ms (target at most 16 ms) = ${(median(app.frames) / median(reference.frames)).toFixed(2)}x the static copy's ${median(reference.frames).toFixed(1)} ms`);
