@@ -6,7 +6,10 @@
 #   browser's own AES-GCM on the same data in the same page (bench/packet-speed);
 # - the server's ingest with 20 concurrent clients against bare SQLite inserts of the
 #   same packets with the same durability (bench/packet-speed/src/ingest.rs);
-# - the time from a tap on a checklist answer to the next paint (bench/interaction.mjs).
+# - what Project Fluent would add to the download, against the same minimal Yew app
+#   (bench/fluent-size.mjs);
+# - the time from a tap on a checklist answer to the next paint, against a static copy
+#   of the same page (bench/interaction.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +21,11 @@ trunk build --release --locked >/dev/null
 (cd bench/hello && CARGO_TARGET_DIR="$PWD/../../target/hello" trunk build --release >/dev/null)
 cargo build --profile native --locked -p confidant
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hello/dist
+# The same reference with Project Fluent in it: what that library alone would cost.
+(cd bench/hello && cargo fetch --locked --quiet &&
+  CARGO_TARGET_DIR="$PWD/../../target/hello" trunk build --release --features fluent \
+    --dist ../../target/hello-fluent >/dev/null)
+node bench/fluent-size.mjs bench/hello/dist target/hello-fluent
 echo
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/interaction.mjs
 
