@@ -16,7 +16,7 @@ use crate::browser::{clock, document, local_storage, navigation, session_storage
 use crate::components::form_view::SharedForm;
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::QuickExitButton;
-use crate::forms::FormKey;
+use crate::forms::{self, FormKey};
 use crate::interface_text;
 use crate::quick_exit::DoubleEscape;
 use confidant_core::form::{Answer, Answers};
@@ -159,10 +159,10 @@ pub struct AppProps {
     /// for the neutral page unless given (tests give it, to stay on their page).
     #[prop_or_default]
     pub on_exit: Option<Callback<()>>,
-    /// Where form definitions are fetched from, for the forms not served at their usual
-    /// address (tests give `data:` addresses).
+    /// Where files of `forms/` are fetched from, by file name, for those not served at
+    /// their usual address (tests give `data:` addresses).
     #[prop_or_default]
-    pub sources: BTreeMap<FormKey, AttrValue>,
+    pub sources: BTreeMap<String, AttrValue>,
 }
 
 #[function_component(App)]
@@ -269,13 +269,15 @@ pub fn app(props: &AppProps) -> Html {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.emit(Screen::Home))
     };
-    let source = |form: FormKey| {
+    let address = |file: String| -> AttrValue {
         props
             .sources
-            .get(&form)
+            .get(&file)
             .cloned()
-            .unwrap_or(AttrValue::Static(form.source()))
+            .unwrap_or_else(|| forms::address(&file).into())
     };
+    let source = |form: FormKey| address(form.file());
+    let translation = |form: FormKey| form.translation_file(&state.language).map(address);
     let onanswer = |form: FormKey| {
         answer.reform(move |(field, value): (String, Option<Answer>)| (form, field, value))
     };
@@ -289,12 +291,14 @@ pub fn app(props: &AppProps) -> Html {
             let onrefer = open.reform(|()| Screen::Refer);
             html! { <Identify answers={state.answers(FormKey::Identification)}
             onanswer={onanswer(FormKey::Identification)} language={language.clone()}
-            source={source(FormKey::Identification)} onload={onload(FormKey::Identification)}
-            {onrefer} /> }
+            source={source(FormKey::Identification)}
+            translation={translation(FormKey::Identification)}
+            onload={onload(FormKey::Identification)} {onrefer} /> }
         }
         Screen::Refer => html! {
             <Refer answers={state.answers(FormKey::Referral)} onanswer={onanswer(FormKey::Referral)}
                 language={language.clone()} source={source(FormKey::Referral)}
+                translation={translation(FormKey::Referral)}
                 onload={onload(FormKey::Referral)} prefilled={state.prefilled} />
         },
         Screen::Inbox => html! {
@@ -308,7 +312,8 @@ pub fn app(props: &AppProps) -> Html {
             let onkeep = keep.reform(move |keep| (form, keep));
             let ondraft = open.reform(move |()| Screen::Draft(form));
             html! {
-                <GroupForm {form} source={source(form)} answers={state.answers(form)}
+                <GroupForm {form} source={source(form)} translation={translation(form)}
+                    answers={state.answers(form)}
                     onanswer={onanswer(form)} language={language.clone()} onload={onload(form)}
                     kept={state.kept.contains(&form)} {onkeep} {ondraft} />
             }

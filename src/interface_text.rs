@@ -1,8 +1,8 @@
 //! The interface's own words (buttons, messages, headings), one file per language in
 //! `interface_text/`. Form texts are not here: they travel in the form definitions.
 //!
-//! Adding a language is adding a file with its [`Words`] and a line in
-//! [`for_language`]; the compiler then insists that every phrase is translated. The
+//! Adding a language is adding a file with its [`Words`] and a line in [`LANGUAGES`];
+//! the compiler then insists that every phrase is translated. The
 //! French, Spanish and Arabic files have not yet been checked by native speakers
 //! (`docs/forms.md` says why that matters before a deployment).
 
@@ -76,12 +76,58 @@ pub struct Words {
     pub choose: &'static str,
 }
 
+/// A language of the interface.
+#[derive(Debug)]
+pub struct Language {
+    /// BCP 47 tag; the forms' translation files carry the same (`forms/ID.TAG.json`).
+    pub tag: &'static str,
+    /// Its name, in itself.
+    pub name: &'static str,
+    pub right_to_left: bool,
+    pub words: &'static Words,
+}
+
+/// Every language the interface speaks, in the order the picker lists them. Adding one
+/// is adding its file of [`Words`] and its line here (and, for the forms, a translation
+/// file per form under `forms/`).
+pub const LANGUAGES: [Language; 4] = [
+    Language {
+        tag: "en",
+        name: "English",
+        right_to_left: false,
+        words: &en::WORDS,
+    },
+    Language {
+        tag: "fr",
+        name: "Français",
+        right_to_left: false,
+        words: &fr::WORDS,
+    },
+    Language {
+        tag: "es",
+        name: "Español",
+        right_to_left: false,
+        words: &es::WORDS,
+    },
+    Language {
+        tag: "ar",
+        name: "العربية",
+        right_to_left: true,
+        words: &ar::WORDS,
+    },
+];
+
 /// The words for a language tag; English for a language the interface does not have.
 pub fn for_language(tag: &str) -> &'static Words {
-    match tag {
-        "fr" => &fr::WORDS,
-        "es" => &es::WORDS,
-        "ar" => &ar::WORDS,
-        _ => &en::WORDS,
-    }
+    LANGUAGES
+        .iter()
+        .find(|language| language.tag == tag)
+        .map_or(&en::WORDS, |language| language.words)
+}
+
+/// Whether a language tag is written right to left.
+pub fn is_right_to_left(tag: &str) -> bool {
+    LANGUAGES
+        .iter()
+        .any(|language| language.tag == tag && language.right_to_left)
 }

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use confidant_web::app::{App, AppProps};
-use confidant_web::forms::FormKey;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
@@ -19,32 +18,39 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The built-in forms, served to the app as `data:` addresses (the test page has no
 /// `/forms/` of its own).
-fn sources() -> BTreeMap<FormKey, yew::AttrValue> {
-    let data = |definition: &str| -> yew::AttrValue {
-        format!(
+fn sources() -> BTreeMap<String, yew::AttrValue> {
+    macro_rules! files {
+        ($($name:literal),*) => {
+            [$(($name, include_str!(concat!("../forms/", $name)))),*]
+        };
+    }
+    files!(
+        "identification.json",
+        "identification.fr.json",
+        "identification.es.json",
+        "identification.ar.json",
+        "referral.json",
+        "referral.fr.json",
+        "referral.es.json",
+        "referral.ar.json",
+        "group-framework.json",
+        "group-framework.fr.json",
+        "group-framework.es.json",
+        "group-framework.ar.json",
+        "group-agreement.json",
+        "group-agreement.fr.json",
+        "group-agreement.es.json",
+        "group-agreement.ar.json"
+    )
+    .into_iter()
+    .map(|(name, text)| {
+        let address = format!(
             "data:application/json,{}",
-            js_sys::encode_uri_component(definition)
-        )
-        .into()
-    };
-    BTreeMap::from([
-        (
-            FormKey::Identification,
-            data(include_str!("../forms/identification.json")),
-        ),
-        (
-            FormKey::Referral,
-            data(include_str!("../forms/referral.json")),
-        ),
-        (
-            FormKey::GroupFramework,
-            data(include_str!("../forms/group-framework.json")),
-        ),
-        (
-            FormKey::GroupAgreement,
-            data(include_str!("../forms/group-agreement.json")),
-        ),
-    ])
+            js_sys::encode_uri_component(text)
+        );
+        (name.to_owned(), address.into())
+    })
+    .collect()
 }
 
 /// A mounted app, its container, and whether the quick exit has asked to leave.
@@ -541,4 +547,33 @@ async fn a_group_checklist_is_kept_only_when_chosen_and_the_agreement_drafts_a_d
             .unwrap(),
         None
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_form_follows_the_language_from_its_translation_file() {
+    let app = Mounted::new().await;
+    app.click("Identify").await;
+    wait_for(&app, "#section-context").await;
+    assert_eq!(app.heading(), "Identification checklist");
+    let select: web_sys::HtmlSelectElement = wait_for(&app, "#language").await.dyn_into().unwrap();
+    select.set_value("fr");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    for _ in 0..200 {
+        if app.heading() == "Liste de contrôle pour l'identification" {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+        yew::scheduler::flush().await;
+    }
+    assert_eq!(app.heading(), "Liste de contrôle pour l'identification");
+    // Not yet checked by a native speaker: the form says so.
+    assert!(app.root.query_selector("p.notice").unwrap().is_some());
+    select.set_value("en");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
 }

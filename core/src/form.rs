@@ -9,6 +9,7 @@ mod condition;
 mod definition;
 mod follow;
 mod scoring;
+mod translation;
 
 pub use answers::{Answer, Answers, AnswersError, NeedLevel, YesNo};
 pub use condition::Condition;

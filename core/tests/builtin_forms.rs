@@ -10,13 +10,25 @@ use serde_json::{Map, Value, json};
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-const IDENTIFICATION: &str = include_str!("../../forms/identification.json");
-const REFERRAL: &str = include_str!("../../forms/referral.json");
-const GROUP_FRAMEWORK: &str = include_str!("../../forms/group-framework.json");
-const GROUP_AGREEMENT: &str = include_str!("../../forms/group-agreement.json");
+/// A built-in form in all its languages: the definition, then its translation files.
+macro_rules! built_in {
+    ($name:literal) => {
+        [
+            include_str!(concat!("../../forms/", $name, ".json")),
+            include_str!(concat!("../../forms/", $name, ".fr.json")),
+            include_str!(concat!("../../forms/", $name, ".es.json")),
+            include_str!(concat!("../../forms/", $name, ".ar.json")),
+        ]
+    };
+}
+
+const IDENTIFICATION: [&str; 4] = built_in!("identification");
+const REFERRAL: [&str; 4] = built_in!("referral");
+const GROUP_FRAMEWORK: [&str; 4] = built_in!("group-framework");
+const GROUP_AGREEMENT: [&str; 4] = built_in!("group-agreement");
 
 fn identification() -> FormDefinition {
-    FormDefinition::parse(IDENTIFICATION).unwrap()
+    parse(IDENTIFICATION)
 }
 
 /// Answers: every scored item "no" unless listed, then the given overrides.
@@ -198,8 +210,8 @@ fn the_checklist_is_in_four_languages_and_says_which_are_unchecked() {
     );
 }
 
-fn parse(json: &str) -> FormDefinition {
-    FormDefinition::parse(json).unwrap()
+fn parse([definition, translations @ ..]: [&str; 4]) -> FormDefinition {
+    FormDefinition::parse_translated(definition, &translations).unwrap()
 }
 
 fn from(form: &FormDefinition, pairs: Value) -> Answers {
@@ -406,4 +418,56 @@ fn the_group_checklists_hold_no_personal_data_and_the_agreement_drafts_a_documen
         .unwrap();
     let required = protocol.fields.iter().filter(|f| f.required).count();
     assert!(required >= 6, "{required}");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn each_definition_stands_alone_in_english_and_each_translation_adds_one_language() {
+    for [definition, fr, es, ar] in [IDENTIFICATION, REFERRAL, GROUP_FRAMEWORK, GROUP_AGREEMENT] {
+        let english = FormDefinition::parse(definition).unwrap();
+        assert_eq!(english.languages, vec!["en"]);
+        let french = FormDefinition::parse_translated(definition, &[fr]).unwrap();
+        assert_eq!(french.languages, vec!["en", "fr"]);
+        assert_ne!(french.title.get("fr"), french.title.get("en"));
+        // In any order, any subset.
+        let some = FormDefinition::parse_translated(definition, &[ar, es]).unwrap();
+        assert_eq!(some.languages, vec!["en", "ar", "es"]);
+        // A translation of another form does not fit.
+        let other = if english.id == "referral" {
+            IDENTIFICATION[1]
+        } else {
+            REFERRAL[1]
+        };
+        let error = FormDefinition::parse_translated(definition, &[other]).unwrap_err();
+        assert_eq!(error.path, "translation fr: form", "{error}");
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_translation_must_give_every_text_and_nothing_else() {
+    let [definition, french, ..] = GROUP_FRAMEWORK;
+    let edit = |change: &dyn Fn(&mut Value)| {
+        let mut translation: Value = serde_json::from_str(french).unwrap();
+        change(&mut translation);
+        FormDefinition::parse_translated(definition, &[&translation.to_string()]).unwrap_err()
+    };
+    let error = edit(&|t| {
+        t["texts"]
+            .as_object_mut()
+            .unwrap()
+            .remove("fields/step1_owner/label");
+    });
+    assert_eq!(error.path, "translation fr: texts/fields/step1_owner/label");
+    assert_eq!(error.message, "is missing");
+    let error = edit(&|t| t["texts"]["fields/nowhere/label"] = json!("Nulle part"));
+    assert_eq!(error.path, "translation fr: texts/fields/nowhere/label");
+    // The definition's own language again.
+    let error = edit(&|t| t["language"] = json!("en"));
+    assert_eq!(error.path, "translation en: language");
+    let error = edit(&|t| t["texts"]["title"] = json!("  "));
+    assert_eq!(error.path, "title", "{error}");
+    // Twice the same language.
+    let error = FormDefinition::parse_translated(definition, &[french, french]).unwrap_err();
+    assert_eq!(error.path, "translation fr: language");
 }

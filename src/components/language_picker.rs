@@ -1,18 +1,8 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// The languages the interface offers: tag, name in that language, right to left.
-pub const LANGUAGES: [(&str, &str, bool); 4] = [
-    ("en", "English", false),
-    ("fr", "Français", false),
-    ("es", "Español", false),
-    ("ar", "العربية", true),
-];
-
-/// Whether a language tag is written right to left.
-pub fn is_right_to_left(tag: &str) -> bool {
-    LANGUAGES.iter().any(|(code, _, rtl)| *code == tag && *rtl)
-}
+use crate::interface_text::LANGUAGES;
+pub use crate::interface_text::is_right_to_left;
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct LanguagePickerProps {
@@ -30,8 +20,9 @@ pub fn language_picker(props: &LanguagePickerProps) -> Html {
         <div class="language-picker">
             <label for="language">{ crate::interface_text::for_language(&props.language).language }</label>
             <select id="language" {onchange}>
-                { for LANGUAGES.iter().map(|(code, name, _)| html! {
-                    <option value={*code} lang={*code} selected={props.language == *code}>{ *name }</option>
+                { for LANGUAGES.iter().map(|language| html! {
+                    <option value={language.tag} lang={language.tag}
+                        selected={props.language == language.tag}>{ language.name }</option>
                 }) }
             </select>
         </div>

@@ -16,6 +16,10 @@ use crate::components::screen_heading::ScreenHeading;
 pub struct FormScreenProps {
     /// The definition's address.
     pub source: AttrValue,
+    /// The address of the form's texts in the worker's language, when the definition is
+    /// not written in it. Where there is none, the form shows in its own language.
+    #[prop_or_default]
+    pub translation: Option<AttrValue>,
     pub answers: Answers,
     pub onanswer: Callback<(String, Option<Answer>)>,
     /// The language to show the form in, when the form has it.
@@ -59,26 +63,38 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
     {
         let loading = loading.clone();
         let onload = props.onload.clone();
-        use_effect_with(props.source.clone(), move |source| {
-            let source = source.to_string();
-            loading.set(Loading::Waiting);
-            wasm_bindgen_futures::spawn_local(async move {
-                // The reasons stay out of the page's text; they name the definition's
-                // problem (a path), never an answer.
-                let loaded = match network::fetch_text(&source).await {
-                    Ok(text) => match FormDefinition::parse(&text) {
-                        Ok(form) => {
-                            let form = SharedForm(Rc::new(form));
-                            onload.emit(form.clone());
-                            Loading::Ready(form)
+        use_effect_with(
+            (props.source.clone(), props.translation.clone()),
+            move |(source, translation)| {
+                let source = source.to_string();
+                let translation = translation.as_ref().map(ToString::to_string);
+                loading.set(Loading::Waiting);
+                wasm_bindgen_futures::spawn_local(async move {
+                    // A language without a translation file shows the form in its own.
+                    let translated = match translation {
+                        Some(address) => network::fetch_text(&address).await.ok(),
+                        None => None,
+                    };
+                    let translations: Vec<&str> = translated.iter().map(String::as_str).collect();
+                    // The reasons stay out of the page's text; they name the definition's
+                    // problem (a path), never an answer.
+                    let loaded = match network::fetch_text(&source).await {
+                        Ok(text) => match FormDefinition::parse_translated(&text, &translations) {
+                            Ok(form) => {
+                                let form = SharedForm(Rc::new(form));
+                                onload.emit(form.clone());
+                                Loading::Ready(form)
+                            }
+                            Err(error) => Loading::Failed(format!("the form is damaged ({error})")),
+                        },
+                        Err(error) => {
+                            Loading::Failed(format!("the form could not be loaded: {error}"))
                         }
-                        Err(error) => Loading::Failed(format!("the form is damaged ({error})")),
-                    },
-                    Err(error) => Loading::Failed(format!("the form could not be loaded: {error}")),
-                };
-                loading.set(loaded);
-            });
-        });
+                    };
+                    loading.set(loaded);
+                });
+            },
+        );
     }
     {
         // After a check that found problems, the summary takes the focus so that a

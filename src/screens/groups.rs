@@ -43,6 +43,9 @@ pub fn groups(props: &GroupsProps) -> Html {
 pub struct GroupFormProps {
     pub form: FormKey,
     pub source: AttrValue,
+    /// The form's texts in the worker's language, when it has a file of its own.
+    #[prop_or_default]
+    pub translation: Option<AttrValue>,
     pub answers: Answers,
     pub onanswer: Callback<(String, Option<Answer>)>,
     pub language: AttrValue,
@@ -104,7 +107,7 @@ pub fn group_form(props: &GroupFormProps) -> Html {
         _ => words.group_framework,
     };
     html! {
-        <FormScreen source={props.source.clone()} answers={props.answers.clone()}
+        <FormScreen source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
             {heading} onload={props.onload.clone()} {before} {after} />
     }

@@ -13,6 +13,9 @@ pub struct IdentifyProps {
     pub language: AttrValue,
     /// The definition's address; tests point it elsewhere.
     pub source: AttrValue,
+    /// The form's texts in the worker's language, when it has a file of its own.
+    #[prop_or_default]
+    pub translation: Option<AttrValue>,
     /// Told the definition once loaded (the referral starts from it).
     #[prop_or_default]
     pub onload: Callback<SharedForm>,
@@ -49,7 +52,7 @@ pub fn identify(props: &IdentifyProps) -> Html {
         })
     };
     html! {
-        <FormScreen source={props.source.clone()} answers={props.answers.clone()}
+        <FormScreen source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
             heading={words.identify} onload={props.onload.clone()} {after} />
     }

@@ -10,6 +10,9 @@ pub struct ReferProps {
     pub onanswer: Callback<(String, Option<Answer>)>,
     pub language: AttrValue,
     pub source: AttrValue,
+    /// The form's texts in the worker's language, when it has a file of its own.
+    #[prop_or_default]
+    pub translation: Option<AttrValue>,
     /// Told the definition once loaded (the shell then fills in what the checklist gave).
     #[prop_or_default]
     pub onload: Callback<SharedForm>,
@@ -37,7 +40,7 @@ pub fn refer(props: &ReferProps) -> Html {
         })
     };
     html! {
-        <FormScreen source={props.source.clone()} answers={props.answers.clone()}
+        <FormScreen source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
             heading={words.refer} onload={props.onload.clone()} {before} />
     }

@@ -332,10 +332,25 @@ pub(crate) type Declared<'a> = HashMap<String, &'a FieldKind>;
 impl FormDefinition {
     /// Parses and checks a definition.
     pub fn parse(json: &str) -> Result<Self, FormError> {
-        if json.len() > MAX_DEFINITION_LEN {
+        Self::parse_translated(json, &[])
+    }
+
+    /// Parses a definition together with translation files, each adding one language
+    /// (`docs/forms.md`, "Translations"), and checks the whole.
+    pub fn parse_translated(json: &str, translations: &[&str]) -> Result<Self, FormError> {
+        if json.len() > MAX_DEFINITION_LEN
+            || translations
+                .iter()
+                .any(|translation| translation.len() > MAX_DEFINITION_LEN)
+        {
             return Err(error("", "the definition is larger than 4 MiB"));
         }
-        let raw: RawForm = serde_json::from_str(json)
+        let mut value: Value = serde_json::from_str(json)
+            .map_err(|e| error("", format!("not a form definition: {e}")))?;
+        for translation in translations {
+            super::translation::apply(&mut value, translation)?;
+        }
+        let raw: RawForm = serde_json::from_value(value)
             .map_err(|e| error("", format!("not a form definition: {e}")))?;
         if raw.format != "confidant-form" {
             return Err(error("format", "must be \"confidant-form\""));

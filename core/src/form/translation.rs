@@ -1,0 +1,171 @@
+//! Translation files: one language of a form's texts, kept apart from the definition so
+//! that adding a language is adding files (`docs/forms.md`, "Translations").
+//!
+//! A translation names each text by a path of ids (`sections/context/title`,
+//! `fields/age_group/options/child`, …), and must give every text of the form, no more.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::definition::{FormError, error};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranslation {
+    format: String,
+    format_version: u32,
+    form: String,
+    language: String,
+    #[serde(default)]
+    review: Option<String>,
+    texts: BTreeMap<String, String>,
+}
+
+/// Adds the language of `translation` to the definition `form` (still as JSON, before it
+/// is checked): every text object gets its entry, and the language joins `languages`.
+pub(crate) fn apply(form: &mut Value, translation: &str) -> Result<(), FormError> {
+    let raw: RawTranslation = serde_json::from_str(translation)
+        .map_err(|e| error("translation", format!("not a translation file: {e}")))?;
+    let language = raw.language.clone();
+    let path = |member: &str| format!("translation {language}: {member}");
+    if raw.format != "confidant-form-translation" {
+        return Err(error(
+            path("format"),
+            "must be \"confidant-form-translation\"",
+        ));
+    }
+    if raw.format_version != 1 {
+        return Err(error(path("format_version"), "only version 1 is supported"));
+    }
+    if form.get("id").and_then(Value::as_str) != Some(raw.form.as_str()) {
+        return Err(error(path("form"), "is not the id of this form"));
+    }
+    let valid_tag = (2..=8).contains(&language.len())
+        && language
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let languages = form
+        .get_mut("languages")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| error("languages", "must be a list of language tags"))?;
+    if !valid_tag
+        || languages
+            .iter()
+            .any(|known| known.as_str() == Some(&language))
+    {
+        return Err(error(
+            path("language"),
+            "must be a language tag the form does not have yet",
+        ));
+    }
+    languages.push(Value::String(language.clone()));
+
+    let mut texts = raw.texts;
+    let mut missing = None;
+    visit_texts(form, &mut |key, text| match texts.remove(&key) {
+        Some(translated) => {
+            text.insert(language.clone(), Value::String(translated));
+        }
+        None => {
+            missing.get_or_insert(key);
+        }
+    });
+    if let Some(key) = missing {
+        return Err(error(path(&format!("texts/{key}")), "is missing"));
+    }
+    if let Some(key) = texts.keys().next() {
+        return Err(error(
+            path(&format!("texts/{key}")),
+            "is not a text of this form",
+        ));
+    }
+
+    let review = form
+        .as_object_mut()
+        .ok_or_else(|| error("", "not a form definition"))?
+        .entry("review")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Some(review) = review.as_object_mut() {
+        review.insert(
+            language,
+            Value::String(raw.review.unwrap_or_else(|| "unreviewed".to_owned())),
+        );
+    }
+    Ok(())
+}
+
+/// Calls `visit` with the path and the object of every text of the form. Members that are
+/// missing or of the wrong shape are passed over: checking the definition reports them.
+fn visit_texts(form: &mut Value, visit: &mut dyn FnMut(String, &mut Map<String, Value>)) {
+    fn text(
+        value: Option<&mut Value>,
+        key: String,
+        visit: &mut dyn FnMut(String, &mut Map<String, Value>),
+    ) {
+        if let Some(Value::Object(text)) = value {
+            visit(key, text);
+        }
+    }
+    fn id(value: &Value) -> String {
+        value
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    }
+    fn each(value: Option<&mut Value>) -> impl Iterator<Item = &mut Value> {
+        value
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flat_map(|items| items.iter_mut())
+    }
+
+    text(form.get_mut("title"), "title".to_owned(), visit);
+    for section in each(form.get_mut("sections")) {
+        let section_id = id(section);
+        for member in ["title", "help"] {
+            text(
+                section.get_mut(member),
+                format!("sections/{section_id}/{member}"),
+                visit,
+            );
+        }
+        for field in each(section.get_mut("fields")) {
+            let field_id = id(field);
+            for member in ["label", "help"] {
+                text(
+                    field.get_mut(member),
+                    format!("fields/{field_id}/{member}"),
+                    visit,
+                );
+            }
+            for list in ["options", "needs"] {
+                for option in each(field.get_mut(list)) {
+                    let option_id = id(option);
+                    text(
+                        option.get_mut("label"),
+                        format!("fields/{field_id}/{list}/{option_id}"),
+                        visit,
+                    );
+                }
+            }
+        }
+    }
+    if let Some(scoring) = form.get_mut("scoring") {
+        for dimension in each(scoring.get_mut("dimensions")) {
+            let dimension_id = id(dimension);
+            text(
+                dimension.get_mut("label"),
+                format!("scoring/dimensions/{dimension_id}"),
+                visit,
+            );
+        }
+    }
+    if let Some(draft) = form.get_mut("draft") {
+        for member in ["title", "help"] {
+            text(draft.get_mut(member), format!("draft/{member}"), visit);
+        }
+    }
+}
