@@ -9,6 +9,7 @@ mod condition;
 mod definition;
 mod follow;
 mod scoring;
+mod sending;
 mod translation;
 
 pub use answers::{Answer, Answers, AnswersError, NeedLevel, YesNo};
@@ -19,6 +20,7 @@ pub use definition::{
 };
 pub use follow::DraftSection;
 pub use scoring::{DimensionResult, DimensionStatus, Outcome, Scoring, Weight};
+pub use sending::{NotSendable, SendAs, consent_gate, referral_payload};
 
 /// Why an answer set is not complete or not valid. Carries the field, never its value.
 #[derive(Clone, Debug, PartialEq, Eq)]

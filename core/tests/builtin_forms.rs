@@ -471,3 +471,86 @@ fn a_translation_must_give_every_text_and_nothing_else() {
     let error = FormDefinition::parse_translated(definition, &[french, french]).unwrap_err();
     assert_eq!(error.path, "translation fr: language");
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_referral_goes_out_only_as_consent_allows() {
+    use confidant_core::form::{NotSendable, SendAs, consent_gate};
+    let form = parse(REFERRAL);
+    let gate = |pairs: Value| consent_gate(&from(&form, pairs));
+    assert_eq!(gate(json!({})), Err(NotSendable::AgeMissing));
+    assert_eq!(
+        gate(json!({ "age_group": "adult" })),
+        Err(NotSendable::TypeMissing)
+    );
+    // An adult's full referral needs consent; declining leaves the anonymous notification.
+    let adult = |consent: Option<&str>, kind: &str| {
+        let mut pairs = json!({ "age_group": "adult", "referral_type": kind });
+        if let Some(consent) = consent {
+            pairs["consent_referral"] = json!(consent);
+        }
+        gate(pairs)
+    };
+    assert_eq!(adult(None, "full"), Err(NotSendable::ConsentMissing));
+    assert_eq!(
+        adult(Some("declined"), "full"),
+        Err(NotSendable::ConsentDeclined)
+    );
+    assert_eq!(adult(Some("given"), "full"), Ok(SendAs::Full));
+    assert_eq!(adult(Some("given"), "onward"), Ok(SendAs::Full));
+    assert_eq!(adult(Some("declined"), "anonymous"), Ok(SendAs::Anonymous));
+    // A child needs no consent, but the referral records that the child was informed;
+    // and a child is never only notified anonymously.
+    for age in ["child", "uncertain"] {
+        assert_eq!(
+            gate(json!({ "age_group": age, "referral_type": "full" })),
+            Err(NotSendable::ChildNotInformed)
+        );
+        assert_eq!(
+            gate(json!({ "age_group": age, "referral_type": "full", "child_informed": "yes" })),
+            Ok(SendAs::Full)
+        );
+        assert_eq!(
+            gate(
+                json!({ "age_group": age, "referral_type": "anonymous", "child_informed": "yes" })
+            ),
+            Err(NotSendable::ChildAnonymous)
+        );
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_payload_carries_the_shown_answers_the_form_and_the_sender() {
+    use confidant_core::form::referral_payload;
+    let [definition, french, ..] = REFERRAL;
+    let form = FormDefinition::parse_translated(definition, &[french]).unwrap();
+    // An anonymous notification: the name typed before the type was chosen stays behind.
+    let answers = from(
+        &form,
+        json!({ "referral_type": "anonymous", "age_group": "adult",
+                "subject_names": "CANARY-NAME", "urgency": "standard" }),
+    );
+    let sender = json!({ "kty": "OKP", "crv": "X25519", "x": "c2VuZGVy", "kid": "sender" });
+    let payload =
+        referral_payload(&form, definition, Some(french), "fr", &answers, &sender).unwrap();
+    assert!(!payload.contains("CANARY-NAME"));
+    let payload: Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(payload["format"], "confidant-referral");
+    assert_eq!(
+        payload["form"],
+        json!({ "id": "referral", "version": form.version })
+    );
+    assert_eq!(payload["language"], "fr");
+    assert_eq!(payload["answers"]["urgency"], "standard");
+    assert_eq!(payload["sender"], sender);
+    // The definition travels whole, so the packet reads the same after the form changes.
+    let travelled = FormDefinition::parse_translated(
+        &payload["definition"].to_string(),
+        &[&payload["translation"].to_string()],
+    )
+    .unwrap();
+    assert_eq!(travelled, form);
+    let back = Answers::from_json(&travelled, &payload["answers"]).unwrap();
+    assert_eq!(back.get("subject_names"), None);
+}
