@@ -13,11 +13,32 @@ use crate::components::code_select::{self, Codes};
 use crate::interface_text::{self, Words};
 use yew::prelude::*;
 
-/// A parsed form shared by the components that show it. Two are equal when they are the
-/// same definition: comparing definitions field by field on every keystroke cost more
-/// than rendering.
+/// A parsed form shared by the components that show it, with the texts it was parsed
+/// from (a referral's payload carries them). Two are equal when they are the same
+/// definition: comparing definitions field by field on every keystroke cost more than
+/// rendering.
 #[derive(Clone, Debug)]
-pub struct SharedForm(pub Rc<FormDefinition>);
+pub struct SharedForm(pub Rc<LoadedForm>);
+
+/// A definition and its sources.
+#[derive(Debug)]
+pub struct LoadedForm {
+    pub form: FormDefinition,
+    /// The definition's JSON text.
+    pub definition: String,
+    /// The translation file's JSON text, when the form is shown through one.
+    pub translation: Option<String>,
+}
+
+impl SharedForm {
+    pub fn new(form: FormDefinition, definition: String, translation: Option<String>) -> Self {
+        Self(Rc::new(LoadedForm {
+            form,
+            definition,
+            translation,
+        }))
+    }
+}
 
 impl PartialEq for SharedForm {
     fn eq(&self, other: &Self) -> bool {
@@ -29,7 +50,7 @@ impl std::ops::Deref for SharedForm {
     type Target = FormDefinition;
 
     fn deref(&self) -> &FormDefinition {
-        &self.0
+        &self.0.form
     }
 }
 
@@ -54,22 +75,27 @@ pub struct FormViewProps {
 #[function_component(FormView)]
 pub fn form_view(props: &FormViewProps) -> Html {
     let form = &props.form;
-    let sections = form.sections.iter().enumerate().filter(|(_, section)| {
-        section
-            .show_if
-            .as_ref()
-            .is_none_or(|condition| condition.holds(form, &props.answers))
-    });
     html! {
         <div class="form">
-            { for sections.map(|(index, section)| {
+            { for form.sections.iter().enumerate().map(|(index, section)| {
+                let shown = section
+                    .show_if
+                    .as_ref()
+                    .is_none_or(|condition| condition.holds(form, &props.answers));
+                // Every section and every question keeps its place in the page, hidden
+                // while its condition does not hold: one that appears then never moves
+                // the others, nor takes the keyboard focus from the question being
+                // answered.
+                if !shown {
+                    return html! { <div key={section.id.as_str()} hidden=true></div> };
+                }
                 let fields = section
                     .fields
                     .iter()
                     .enumerate()
-                    .filter(|(_, field)| form.is_shown(&field.id, &props.answers))
                     .map(|(at, field)| ShownField {
                         at,
+                        shown: form.is_shown(&field.id, &props.answers),
                         answer: props.answers.get(&field.id).cloned(),
                         error: props
                             .errors
@@ -78,8 +104,6 @@ pub fn form_view(props: &FormViewProps) -> Html {
                             .map(|error| error.kind),
                     })
                     .collect::<Vec<_>>();
-                // Keyed, so that a section or field appearing above others never makes
-                // the browser's elements (and the focus) move to another question.
                 html! { <SectionView key={section.id.as_str()} form={props.form.clone()} {index} {fields}
                     language={props.language.clone()} onanswer={props.onanswer.clone()} /> }
             }) }
@@ -92,6 +116,8 @@ pub fn form_view(props: &FormViewProps) -> Html {
 pub struct ShownField {
     /// The field's index in its section.
     pub at: usize,
+    /// Whether its condition holds; a hidden field keeps an empty place.
+    pub shown: bool,
     pub answer: Option<Answer>,
     pub error: Option<ValidationKind>,
 }
@@ -119,6 +145,9 @@ fn section_view(props: &SectionViewProps) -> Html {
             }
             { for props.fields.iter().filter_map(|shown| {
                 let field = section.fields.get(shown.at)?;
+                if !shown.shown {
+                    return Some(html! { <div key={field.id.as_str()} hidden=true></div> });
+                }
                 Some(html! { <FieldView
                     key={field.id.as_str()}
                     form={props.form.clone()}
