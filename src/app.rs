@@ -12,6 +12,8 @@ use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::browser::network::{self, Upload};
+use crate::browser::outbox::{self, Delivery, Outgoing};
 use crate::browser::{clock, document, local_storage, navigation, session_storage};
 use crate::components::form_view::SharedForm;
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
@@ -23,6 +25,8 @@ use confidant_core::form::{Answer, Answers};
 
 use crate::screens::draft::Draft;
 use crate::screens::groups::{GroupForm, Groups};
+use crate::screens::outbox::Outbox;
+use crate::screens::review::Review;
 use crate::screens::{home::Home, identify::Identify, pending::Pending, refer::Refer};
 
 /// The places a worker can be in the app.
@@ -39,6 +43,10 @@ pub enum Screen {
     Group(FormKey),
     /// The draft document a form composes.
     Draft(FormKey),
+    /// The referral's review, before it is sealed.
+    Review,
+    /// Sealed referrals and their delivery.
+    Outbox,
 }
 
 /// What can happen to the shell's state.
@@ -57,6 +65,10 @@ pub enum ShellAction {
     Restore(FormKey, Answers),
     /// The coordinator chose whether to keep a group checklist's answers in the browser.
     Keep(FormKey, bool),
+    /// The outbox as kept in storage, after a change (a packet sealed, delivered, …).
+    Outbox(Vec<Outgoing>),
+    /// A referral was sealed and is in the outbox: its answers are forgotten.
+    Sealed,
     /// The quick exit: forget everything.
     Exit,
 }
@@ -76,6 +88,8 @@ pub struct ShellState {
     pub kept: BTreeSet<FormKey>,
     /// Whether the referral was started from the checklist's answers.
     pub prefilled: bool,
+    /// The sealed packets of this browser (ciphertext only).
+    pub outbox: Vec<Outgoing>,
 }
 
 impl Default for ShellState {
@@ -88,6 +102,7 @@ impl Default for ShellState {
             loaded: BTreeMap::new(),
             kept: BTreeSet::new(),
             prefilled: false,
+            outbox: Vec::new(),
         }
     }
 }
@@ -141,6 +156,12 @@ impl Reducible for ShellState {
                 } else {
                     state.kept.remove(&form);
                 }
+            }
+            ShellAction::Outbox(packets) => state.outbox = packets,
+            ShellAction::Sealed => {
+                state.answers.remove(&FormKey::Referral);
+                state.prefilled = false;
+                state.screen = Screen::Outbox;
             }
             ShellAction::Exit => {
                 return Rc::new(ShellState {
@@ -261,6 +282,59 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    {
+        // The outbox's delivery: every second, each waiting packet whose pause is over is
+        // uploaded; the server's idempotence makes a repeat harmless. Storage is the
+        // truth (a reload, or another tab, sees the same), the state its mirror. Right
+        // after the page opens, every waiting packet is tried at once.
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |()| {
+            let running = Rc::new(std::cell::Cell::new(true));
+            let alive = running.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatcher.dispatch(ShellAction::Outbox(outbox::load()));
+                let mut first = true;
+                while alive.get() {
+                    let now = clock::now_millis();
+                    let due: Vec<Outgoing> = outbox::load()
+                        .into_iter()
+                        .filter(|packet| {
+                            packet.delivery == Delivery::Waiting
+                                && (first || packet.next_attempt_at <= now)
+                        })
+                        .collect();
+                    first = false;
+                    for packet in due {
+                        let result = network::upload(&packet.packet).await;
+                        let kept = outbox::update(&packet.packet_id, |packet| {
+                            packet.attempts += 1;
+                            match result {
+                                Upload::Stored => {
+                                    packet.delivery = Delivery::Delivered;
+                                    packet.last_error = None;
+                                }
+                                Upload::Refused(kind) => {
+                                    packet.delivery = Delivery::Refused;
+                                    packet.last_error = Some(kind);
+                                }
+                                Upload::Retry(kind) => {
+                                    packet.last_error = Some(kind);
+                                    packet.next_attempt_at = clock::now_millis()
+                                        + Outgoing::backoff_millis(packet.attempts);
+                                }
+                            }
+                        });
+                        if alive.get() {
+                            dispatcher.dispatch(ShellAction::Outbox(kept));
+                        }
+                    }
+                    clock::sleep(1000).await;
+                }
+            });
+            move || running.set(false)
+        });
+    }
+
     if state.exited {
         return html! {};
     }
@@ -297,9 +371,29 @@ pub fn app(props: &AppProps) -> Html {
         }
         Screen::Refer => html! {
             <Refer answers={state.answers(FormKey::Referral)} onanswer={onanswer(FormKey::Referral)}
+                onreview={open.reform(|()| Screen::Review)}
                 language={language.clone()} source={source(FormKey::Referral)}
                 translation={translation(FormKey::Referral)}
                 onload={onload(FormKey::Referral)} prefilled={state.prefilled} />
+        },
+        Screen::Review => match state.loaded.get(&FormKey::Referral) {
+            Some(form) => {
+                let onsealed = {
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |_: Outgoing| {
+                        dispatcher.dispatch(ShellAction::Outbox(outbox::load()));
+                        dispatcher.dispatch(ShellAction::Sealed);
+                    })
+                };
+                html! {
+                    <Review form={form.clone()} answers={state.answers(FormKey::Referral)}
+                        language={language.clone()} onback={open.reform(|()| Screen::Refer)} {onsealed} />
+                }
+            }
+            None => html! {},
+        },
+        Screen::Outbox => html! {
+            <Outbox packets={state.outbox.clone()} language={language.clone()} />
         },
         Screen::Inbox => html! {
             <Pending title={words.inbox} intro={words.inbox_intro} coming={words.inbox_coming} />

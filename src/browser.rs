@@ -5,9 +5,12 @@
 
 pub mod clock;
 pub mod document;
+pub mod files;
 pub mod frames;
+pub mod known_agencies;
 pub mod local_storage;
 pub mod navigation;
 pub mod network;
+pub mod outbox;
 pub mod session_storage;
 pub mod webcrypto;

@@ -18,3 +18,13 @@ pub fn today() -> String {
         now.get_date()
     )
 }
+
+/// Resolves after `millis` milliseconds, without holding up the page.
+pub async fn sleep(millis: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -1,8 +1,8 @@
 //! The one place the app talks to the network.
 //!
 //! Only the app's own origin is ever asked (the Content-Security-Policy allows nothing
-//! else), and nothing sent from here is plaintext personal data: today it fetches form
-//! definitions; sealed packets will be the only bodies it posts.
+//! else), and nothing sent from here is plaintext personal data: it fetches form
+//! definitions and the agency directory, and the only bodies it posts are sealed packets.
 
 use std::fmt;
 
@@ -34,4 +34,69 @@ pub async fn fetch_text(path: &str) -> Result<String, NetworkError> {
         return Err(NetworkError::Status(response.status()));
     }
     response.text().await.map_err(|_| NetworkError::Unreachable)
+}
+
+/// An agency as the directory lists it.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct Agency {
+    pub kid: String,
+    pub name: String,
+    pub kind: String,
+    pub fingerprint: String,
+    /// The public key, a JWK.
+    pub jwk: serde_json::Value,
+}
+
+#[derive(serde::Deserialize)]
+struct Directory {
+    agencies: Vec<Agency>,
+}
+
+/// The agencies a packet may be sealed to, from the server's directory.
+pub async fn directory() -> Result<Vec<Agency>, NetworkError> {
+    let text = fetch_text("/api/v1/directory").await?;
+    serde_json::from_str::<Directory>(&text)
+        .map(|directory| directory.agencies)
+        .map_err(|_| NetworkError::Status(0))
+}
+
+/// What became of an upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Upload {
+    /// The server has the packet (now, or from an earlier try).
+    Stored,
+    /// The server will never take this packet (a 4xx other than 408 and 429); the kind
+    /// it gave.
+    Refused(String),
+    /// Try again later: no answer, a server error, or too many requests.
+    Retry(String),
+}
+
+/// POSTs a sealed packet to the server. Safe to repeat: the server answers a packet it
+/// already holds with the same receipt.
+pub async fn upload(packet: &str) -> Upload {
+    let request = gloo::net::http::Request::post("/api/v1/packets")
+        .header("Content-Type", "application/jose+json")
+        .body(packet.to_owned());
+    let response = match request {
+        Ok(request) => request.send().await,
+        Err(_) => return Upload::Refused("request".to_owned()),
+    };
+    let Ok(response) = response else {
+        return Upload::Retry("unreachable".to_owned());
+    };
+    match response.status() {
+        200 | 201 => Upload::Stored,
+        status @ (408 | 429 | 500..=599) => Upload::Retry(format!("status_{status}")),
+        status => {
+            // The server's error kind (`unknown_recipient`, …); never a payload value.
+            let kind = response
+                .json::<serde_json::Value>()
+                .await
+                .ok()
+                .and_then(|body| body.get("error")?.as_str().map(str::to_owned))
+                .unwrap_or_else(|| format!("status_{status}"));
+            Upload::Refused(kind)
+        }
+    }
 }

@@ -2,8 +2,6 @@
 //! missing with a summary that leads to each problem, and whatever the screen adds after
 //! the form (the checklist's outcome, the group agreement's draft).
 
-use std::rc::Rc;
-
 use confidant_core::form::{Answer, Answers, FormDefinition, ReviewStatus, ValidationError};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -35,6 +33,12 @@ pub struct FormScreenProps {
     /// Shown after the form and its check button.
     #[prop_or_default]
     pub after: Option<Callback<(SharedForm, AttrValue), Html>>,
+    /// The check button's words, when not "Check answers".
+    #[prop_or_default]
+    pub check_label: Option<AttrValue>,
+    /// Called when a check finds nothing missing.
+    #[prop_or_default]
+    pub onvalid: Option<Callback<()>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,7 +85,7 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
                     let loaded = match network::fetch_text(&source).await {
                         Ok(text) => match FormDefinition::parse_translated(&text, &translations) {
                             Ok(form) => {
-                                let form = SharedForm(Rc::new(form));
+                                let form = SharedForm::new(form, text, translated.clone());
                                 onload.emit(form.clone());
                                 Loading::Ready(form)
                             }
@@ -135,7 +139,16 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
         let form = form.clone();
         let answers = props.answers.clone();
         let errors = errors.clone();
-        Callback::from(move |_: MouseEvent| errors.set(form.validate(&answers, &clock::today())))
+        let onvalid = props.onvalid.clone();
+        Callback::from(move |_: MouseEvent| {
+            let found = form.validate(&answers, &clock::today());
+            if found.is_empty()
+                && let Some(onvalid) = &onvalid
+            {
+                onvalid.emit(());
+            }
+            errors.set(found);
+        })
     };
     // Errors shown are those of the last check, less the ones answered since.
     let current: Vec<ValidationError> = if errors.is_empty() {
@@ -189,7 +202,9 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
             <FormView form={form.clone()} answers={props.answers.clone()} language={language.clone()}
                 errors={current} onanswer={props.onanswer.clone()} />
             <div class="actions">
-                <button type="button" class="primary" id="check-answers" onclick={oncheck}>{ words.check_answers }</button>
+                <button type="button" class="primary" id="check-answers" onclick={oncheck}>
+                    { props.check_label.clone().unwrap_or(AttrValue::Static(words.check_answers)) }
+                </button>
             </div>
             { props.after.as_ref().map(|after| after.emit((form.clone(), language.clone()))) }
         </>

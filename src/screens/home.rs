@@ -31,6 +31,7 @@ pub fn home(props: &HomeProps) -> Html {
                 { entry(Screen::Identify, "open-identify", words.identify, words.identify_about) }
                 { entry(Screen::Refer, "open-refer", words.refer, words.refer_about) }
                 { entry(Screen::Inbox, "open-inbox", words.inbox, words.inbox_about) }
+                { entry(Screen::Outbox, "open-outbox", words.outbox, words.outbox_about) }
                 { entry(Screen::GroupChecklists, "open-groups", words.groups, words.groups_about) }
             </ul>
         </>

@@ -18,10 +18,12 @@ pub struct ReferProps {
     pub onload: Callback<SharedForm>,
     /// Whether some answers came from the identification checklist.
     pub prefilled: bool,
+    /// The answers are complete: on to the review.
+    pub onreview: Callback<()>,
 }
 
-/// The referral form. Answers live in the shell's memory only; sealing and sending them
-/// is the next step of the app's work, and the screen says so.
+/// The referral form. Answers live in the shell's memory only, until they are sealed on
+/// the review screen.
 #[function_component(Refer)]
 pub fn refer(props: &ReferProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
@@ -31,7 +33,6 @@ pub fn refer(props: &ReferProps) -> Html {
             html! {
                 <>
                     <p>{ words.refer_intro }</p>
-                    <p class="notice" role="note" id="refer-not-sent">{ words.refer_not_sent }</p>
                     if prefilled {
                         <p class="notice" role="note" id="prefilled-notice">{ words.prefilled_notice }</p>
                     }
@@ -42,6 +43,7 @@ pub fn refer(props: &ReferProps) -> Html {
     html! {
         <FormScreen source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
-            heading={words.refer} onload={props.onload.clone()} {before} />
+            heading={words.refer} onload={props.onload.clone()} {before}
+            check_label={words.review_and_send} onvalid={props.onreview.clone()} />
     }
 }

@@ -18,11 +18,12 @@ export const NEUTRAL_PAGE = "https://www.bbc.com/weather";
  * address it listens on. `dist` is the built app to serve, `args` more options.
  * `stop()` ends it and removes the folder.
  */
-export async function startServer({ dist = DIST, args: extraArgs = [] } = {}) {
-  const data = mkdtempSync(join(tmpdir(), "confidant-e2e-"));
+export async function startServer({ dist = DIST, args: extraArgs = [], data: given, listen = "127.0.0.1:0" } = {}) {
+  // A data folder given by the test is the test's to remove; a fresh one is removed here.
+  const data = given ?? mkdtempSync(join(tmpdir(), "confidant-e2e-"));
   const child = spawn(
     BIN,
-    ["serve", "--listen", "127.0.0.1:0", "--data", data, "--static", dist, ...extraArgs],
+    ["serve", "--listen", listen, "--data", data, "--static", dist, ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
@@ -53,7 +54,9 @@ export async function startServer({ dist = DIST, args: extraArgs = [] } = {}) {
         child.kill("SIGTERM");
         await exited;
       }
-      rmSync(data, { recursive: true, force: true });
+      if (!given) {
+        rmSync(data, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -98,4 +101,67 @@ export async function openApp(page, url) {
   await page.goto(url);
   await page.waitForSelector('html[data-confidant="started"]', { timeout: 60_000 });
   await page.getByRole("heading", { name: "What do you need to do?" }).waitFor();
+}
+
+/** Two animation frames: the app records a choice once the browser has painted it. */
+export const settle = (page) => page.evaluate(() => new Promise((resolve) =>
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)))));
+
+/**
+ * Answers every question the form shows, from the focus down to the form's check button,
+ * by keyboard: the first choice of each radio group and of each set of checkboxes
+ * (Space), the first entry of a list (ArrowDown), a date, a time, a number, and for text
+ * `text(n)` (n counts the questions answered). Questions that appear because of an
+ * answer come after it, so the walk reaches them too. Returns the answered field ids.
+ */
+export async function fillByKeyboard(page, text = (n) => `Answer ${n}`) {
+  const answered = new Set();
+  for (let presses = 0; presses < 2000; presses++) {
+    await page.keyboard.press("Tab");
+    const focus = await page.evaluate(() => {
+      const element = document.activeElement;
+      return { id: element?.id ?? "", tag: element?.tagName ?? "", type: element?.type ?? "",
+        name: element?.name ?? "" };
+    });
+    if (focus.id === "check-answers") return answered;
+    const field = focus.id.replace(/^field-/, "").replace(/(-\d+)+$/, "");
+    if (!focus.id.startsWith("field-")) continue;
+    // Tab moves between the parts of a date (month, day, year) within its input.
+    if ((focus.type === "date" || focus.type === "datetime-local") && answered.has(field)) continue;
+    // Tab only goes forward: coming back to an answered question means a question that
+    // appeared took the focus away (it once did, when the page moved elements about).
+    if (focus.type !== "radio" && focus.type !== "checkbox" && answered.has(field)) {
+      throw new Error(`the focus came back to ${field}, already answered`);
+    }
+    if (focus.type === "radio") {
+      // A needs matrix has one radio group per need.
+      if (answered.has(focus.name)) continue;
+      answered.add(focus.name);
+      await page.keyboard.press("Space");
+    } else if (focus.type === "checkbox") {
+      if (answered.has(field)) continue;
+      answered.add(field);
+      await page.keyboard.press("Space");
+    } else if (focus.tag === "SELECT") {
+      answered.add(field);
+      await page.keyboard.press("ArrowDown");
+    } else if (focus.type === "date") {
+      answered.add(field);
+      await page.keyboard.type("01022026");
+    } else if (focus.type === "datetime-local") {
+      answered.add(field);
+      // The year takes up to six digits: an arrow moves on to the time.
+      await page.keyboard.type("01022026");
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.type("1030A");
+    } else if (focus.type === "number") {
+      answered.add(field);
+      await page.keyboard.type("3");
+    } else if (focus.tag === "TEXTAREA" || focus.type === "text") {
+      answered.add(field);
+      await page.keyboard.type(text(answered.size, field));
+    }
+    await settle(page);
+  }
+  throw new Error("the walk through the form never reached its check button");
 }

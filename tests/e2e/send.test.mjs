@@ -1,0 +1,287 @@
+// Sending a referral end to end, against the real `confidant serve`: filled in through
+// the interface with a canary in every text answer, sealed in the browser for two
+// agencies, delivered; the canaries appear nowhere but inside the packet, which then
+// opens with `confidant open` under either agency's key and with npm `jose`. Also: the
+// outbox keeps a packet through a server outage and a reload and delivers it once; a
+// changed agency key blocks sending until confirmed.
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import * as jose from "jose";
+import { chromium } from "playwright-core";
+import { fillByKeyboard, openApp, settle, startServer } from "./support.mjs";
+
+const BIN = process.env.CONFIDANT_BIN ?? "target/debug/confidant";
+
+let dir;
+let browser;
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "confidant-send-"));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function write(name, contents) {
+  const path = join(dir, name);
+  writeFileSync(path, contents);
+  return path;
+}
+
+/** An agency key made by `confidant keygen`, registered in the data folder `data`. */
+function confidantAgency(data, name, kind) {
+  // A folder per key: an agency may get a new key under the same name.
+  const keys = mkdtempSync(join(dir, "key-"));
+  const passphrase = join(keys, "pass");
+  writeFileSync(passphrase, `passphrase of ${name}\n`);
+  execFileSync(BIN, ["keygen", "--out", join(keys, "agency"), "--passphrase-file", passphrase]);
+  return { ...register(data, name, kind, join(keys, "agency.jwk")), key: join(keys, "agency.key"), passphrase };
+}
+
+/** An agency key made by jose, registered in `data`. */
+async function joseAgency(data, name, kind) {
+  const { publicKey, privateKey } = await jose.generateKeyPair("ECDH-ES+A256KW", { crv: "X25519", extractable: true });
+  const jwk = await jose.exportJWK(publicKey);
+  jwk.kid = await jose.calculateJwkThumbprint(jwk, "sha256");
+  jwk.use = "enc";
+  jwk.alg = "ECDH-ES+A256KW";
+  return { ...register(data, name, kind, write(`${name}.jwk`, JSON.stringify(jwk))), privateKey };
+}
+
+function register(data, name, kind, jwkPath) {
+  const out = execFileSync(BIN, ["agency", "add", "--data", data, "--name", name, "--kind", kind, "--key", jwkPath], { encoding: "utf8" });
+  const credential = out.match(/cfd1_[A-Za-z0-9_-]+/)?.[0];
+  assert.ok(credential, `no credential in: ${out}`);
+  return { name, credential, jwk: JSON.parse(readFileSync(jwkPath, "utf8")) };
+}
+
+/** The packets waiting in an agency's inbox. */
+async function inbox(url, agency) {
+  const headers = { authorization: `Bearer ${agency.credential}` };
+  const list = await (await fetch(`${url}api/v1/inbox`, { headers })).json();
+  return Promise.all(list.packets.map(async (p) => (await fetch(`${url}api/v1/inbox/${p.packet_id}`, { headers })).text()));
+}
+
+/** Opens the referral screen from home, by keyboard. */
+async function openReferral(page) {
+  await page.locator("#open-refer").focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#section-metadata").waitFor();
+}
+
+/** The value of the option of `select` whose text starts with `name`. */
+async function optionValue(page, select, name) {
+  return page.evaluate(([select, name]) =>
+    [...document.querySelectorAll(`${select} option`)].find((o) => o.textContent.startsWith(name))?.value,
+  [select, name]);
+}
+
+/** On the review screen: the sender, then each recipient by name, then seal. */
+async function sealFor(page, sender, recipients) {
+  await page.locator("#seal-and-send").waitFor();
+  await page.locator("#sender").selectOption(await optionValue(page, "#sender", sender));
+  for (const name of recipients) {
+    await page.getByLabel(new RegExp(`^${name} \\(`)).check();
+  }
+  await page.locator("#seal-and-send").click();
+}
+
+/** Every file under `folder`, read whole. */
+function everyFile(folder) {
+  return readdirSync(folder, { recursive: true })
+    .map((name) => join(folder, name))
+    .filter((path) => statSync(path).isFile())
+    .map((path) => readFileSync(path));
+}
+
+test("a referral with a canary in every answer leaves the page only sealed, and both agencies and jose open it", async () => {
+  const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
+  const police = confidantAgency(data, "Police unit", "police");
+  const shelter = confidantAgency(data, "Shelter North", "shelter");
+  const protection = await joseAgency(data, "Child protection", "child-protection");
+  const server = await startServer({ data });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // Everything the page sends and receives.
+  const traffic = [];
+  page.on("request", (request) => traffic.push(request.url(), JSON.stringify(request.headers()), request.postData() ?? ""));
+  page.on("websocket", (socket) => {
+    socket.on("framesent", (frame) => traffic.push(String(frame.payload)));
+    socket.on("framereceived", (frame) => traffic.push(String(frame.payload)));
+  });
+  try {
+    await openApp(page, server.url);
+    await openReferral(page);
+    const canaries = [];
+    const typedInto = {};
+    const answered = await fillByKeyboard(page, (n, field) => {
+      const canary = `CANARY-${n}-f00d`;
+      canaries.push(canary);
+      typedInto[canary] = field;
+      return canary;
+    });
+    assert.ok(canaries.length >= 15, `only ${canaries.length} text answers`);
+    await page.keyboard.press("Enter");
+    await sealFor(page, "Police unit", ["Shelter North", "Child protection"]);
+    const delivered = page.locator('#outbox li[data-delivery="delivered"]');
+    await delivered.waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator("#outbox li").count(), 1);
+    // The answers are gone from the page once sealed.
+    await page.locator(".brand-link").click();
+    await openReferral(page);
+    assert.equal(await page.locator("#field-subject_names").inputValue(), "");
+
+    // Nowhere a canary: the traffic, every kind of browser storage, the server's files.
+    const stored = await page.evaluate(async () => {
+      const everything = [];
+      for (const storage of [localStorage, sessionStorage]) {
+        for (let i = 0; i < storage.length; i++) {
+          everything.push(storage.key(i), storage.getItem(storage.key(i)));
+        }
+      }
+      everything.push(document.cookie);
+      for (const { name } of await indexedDB.databases()) {
+        everything.push(`indexedDB:${name}`);
+      }
+      for (const key of await caches.keys()) {
+        const cache = await caches.open(key);
+        for (const request of await cache.keys()) {
+          everything.push(request.url, await (await cache.match(request)).text());
+        }
+      }
+      return everything.join("\n");
+    });
+    const cookies = JSON.stringify(await context.cookies());
+    const serverFiles = Buffer.concat(everyFile(data)).toString("latin1");
+    for (const canary of canaries) {
+      assert.ok(!traffic.some((item) => item.includes(canary)), `${canary} went over the network`);
+      assert.ok(!stored.includes(canary), `${canary} is in browser storage`);
+      assert.ok(!cookies.includes(canary), `${canary} is in a cookie`);
+      assert.ok(!serverFiles.includes(canary), `${canary} is in the server's data folder`);
+    }
+    assert.ok(!page.url().includes("CANARY"));
+
+    // Each agency finds the packet in its inbox and opens it; every canary is inside.
+    const [packet] = await inbox(server.url, shelter);
+    assert.ok(packet, "the shelter's inbox is empty");
+    for (const agency of [police, shelter]) {
+      if (agency === police) continue; // the sender is not a recipient
+      const opened = spawnSync(BIN, ["open", "--key", agency.key, "--passphrase-file", agency.passphrase], { input: packet, encoding: "utf8" });
+      assert.equal(opened.status, 0, opened.stderr);
+      const payload = JSON.parse(opened.stdout);
+      // Every canary is inside, each in the answer it was typed into; and every
+      // question answered by typing or choosing from a list has its answer there.
+      for (const canary of canaries) {
+        assert.equal(payload.answers[typedInto[canary]], canary, `${canary} is not the answer to ${typedInto[canary]}`);
+      }
+      const unsent = [...answered].filter((field) => !field.startsWith("field-") && !(field in payload.answers));
+      assert.deepEqual(unsent, []);
+      assert.equal(payload.form.id, "referral");
+      assert.equal(payload.definition.id, "referral");
+      assert.equal(payload.sender.kid, police.jwk.kid);
+      assert.ok(answered.size > 40);
+    }
+    const [same] = await inbox(server.url, protection);
+    assert.equal(same, packet);
+    const opened = await jose.generalDecrypt(JSON.parse(packet), protection.privateKey);
+    const payload = JSON.parse(new TextDecoder().decode(opened.plaintext));
+    for (const canary of canaries) {
+      assert.ok(JSON.stringify(payload.answers).includes(canary));
+    }
+    // The police unit only sent it.
+    assert.deepEqual(await inbox(server.url, police), []);
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test("the outbox keeps a packet through a server outage and a reload, and delivers it once", async () => {
+  const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
+  confidantAgency(data, "Police unit", "police");
+  const shelter = confidantAgency(data, "Shelter North", "shelter");
+  let server = await startServer({ data });
+  const listen = new URL(server.url).host;
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await openApp(page, server.url);
+    await openReferral(page);
+    await fillByKeyboard(page);
+    await page.keyboard.press("Enter");
+    await page.locator("#seal-and-send").waitFor();
+    // The directory is read; now the server goes away.
+    await page.locator("#recipient-0").waitFor();
+    await server.stop();
+    await sealFor(page, "Police unit", ["Shelter North"]);
+    const waiting = page.locator('#outbox li[data-delivery="waiting"]');
+    await waiting.waitFor();
+    await page.waitForFunction(() => /[1-9]/.test(document.querySelector("#outbox li .delivery")?.textContent ?? ""));
+    // Reloading while the server is down fails, and loses nothing.
+    await page.reload().catch(() => {});
+    await page.waitForLoadState("load").catch(() => {});
+    await page.waitForTimeout(500);
+    server = await startServer({ data, listen });
+    await openApp(page, server.url);
+    await page.locator("#open-outbox").click();
+    await page.locator('#outbox li[data-delivery="delivered"]').waitFor({ timeout: 30_000 });
+    assert.equal((await inbox(server.url, shelter)).length, 1);
+    // Some time later, still once.
+    await page.waitForTimeout(2500);
+    assert.equal((await inbox(server.url, shelter)).length, 1);
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test("a changed agency key blocks sending to it until the worker confirms the new fingerprint", async () => {
+  const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
+  confidantAgency(data, "Police unit", "police");
+  const shelter = confidantAgency(data, "Shelter North", "shelter");
+  const server = await startServer({ data });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await openApp(page, server.url);
+    await openReferral(page);
+    await fillByKeyboard(page);
+    await page.keyboard.press("Enter");
+    // First sight: the shelter's key is remembered.
+    await page.locator("#recipient-1").waitFor();
+    assert.equal(await page.locator(".key-changed").count(), 0);
+
+    // The shelter gets a new key under the same name.
+    execFileSync(BIN, ["agency", "remove", "--data", data, "--kid", shelter.jwk.kid]);
+    confidantAgency(data, "Shelter North", "shelter");
+    await page.locator("#back-to-referral").click();
+    await page.locator("#section-metadata").waitFor();
+    await page.locator("#check-answers").click();
+    const warning = page.locator(".key-changed");
+    await warning.waitFor();
+    const box = page.getByLabel(/^Shelter North \(/);
+    assert.equal(await box.isDisabled(), true);
+    await page.locator("#sender").selectOption(await optionValue(page, "#sender", "Police unit"));
+    assert.equal(await page.locator("#seal-and-send").isDisabled(), true);
+    // Confirmed (after reading the fingerprint aloud with the shelter): sending opens.
+    await warning.getByRole("button").click();
+    assert.equal(await box.isDisabled(), false);
+    await box.check();
+    assert.equal(await page.locator("#seal-and-send").isDisabled(), false);
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(data, { recursive: true, force: true });
+  }
+});
