@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as jose from "jose";
 import { chromium } from "playwright-core";
-import { fillByKeyboard, openApp, settle, startServer } from "./support.mjs";
+import { NEUTRAL_PAGE, fillByKeyboard, openApp, serveNeutralPage, startServer } from "./support.mjs";
 
 const BIN = process.env.CONFIDANT_BIN ?? "target/debug/confidant";
 
@@ -279,6 +279,45 @@ test("a changed agency key blocks sending to it until the worker confirms the ne
     assert.equal(await box.isDisabled(), false);
     await box.check();
     assert.equal(await page.locator("#seal-and-send").isDisabled(), false);
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test("the quick exit in the middle of a referral leaves its answers nowhere", async () => {
+  const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
+  const server = await startServer({ data });
+  const context = await browser.newContext();
+  await serveNeutralPage(context);
+  const page = await context.newPage();
+  try {
+    await openApp(page, server.url);
+    await openReferral(page);
+    const historyAtStart = await page.evaluate(() => history.length);
+    await page.locator("#field-referral_type-0").focus();
+    await page.keyboard.press("Space");
+    await page.locator("#field-referring_organisation").focus();
+    await page.keyboard.type("CANARY-exit-org");
+    await page.locator("#field-subject_names").focus();
+    await page.keyboard.type("CANARY-exit-name");
+    assert.equal(await page.evaluate(() => history.length), historyAtStart);
+
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Escape");
+    await page.waitForURL(`${NEUTRAL_PAGE}**`);
+    // Back does not lead to the referral.
+    await page.goBack().catch(() => {});
+    assert.ok(!page.url().startsWith(server.url), `back returned to the app: ${page.url()}`);
+
+    // The app's origin again: nothing kept, and a fresh referral is empty.
+    await openApp(page, server.url);
+    const stored = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));
+    assert.ok(!stored.includes("CANARY"), stored);
+    await openReferral(page);
+    assert.equal(await page.locator("#field-subject_names").inputValue(), "");
+    assert.equal(await page.locator("#field-referring_organisation").inputValue(), "");
   } finally {
     await context.close();
     await server.stop();
