@@ -9,7 +9,9 @@
 # - what Project Fluent would add to the download, against the same minimal Yew app
 #   (bench/fluent-size.mjs);
 # - the time from a tap on a checklist answer to the next paint, against a static copy
-#   of the same page (bench/interaction.mjs).
+#   of the same page (bench/interaction.mjs);
+# - the time from "Seal and send" to the sealed referral in the outbox, against a button
+#   that keeps and shows the same text (bench/send.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +30,8 @@ CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hel
 node bench/fluent-size.mjs bench/hello/dist target/hello-fluent
 echo
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/interaction.mjs
+echo
+CONFIDANT_BIN="$PWD/target/native/confidant" node bench/send.mjs
 
 echo
 cargo run --quiet --profile native --locked -p confidant-bench --bin packet-speed
