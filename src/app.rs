@@ -11,10 +11,12 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::browser::network::{self, Upload};
 use crate::browser::outbox::{self, Delivery, Outgoing};
-use crate::browser::{clock, document, local_storage, navigation, session_storage};
+use crate::browser::{clock, document, drafts, local_storage, navigation, session_storage};
+use crate::components::draft_panel::SharedDraftKey;
 use crate::components::form_view::SharedForm;
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::QuickExitButton;
@@ -28,6 +30,9 @@ use crate::screens::groups::{GroupForm, Groups};
 use crate::screens::outbox::Outbox;
 use crate::screens::review::Review;
 use crate::screens::{home::Home, identify::Identify, pending::Pending, refer::Refer};
+
+/// How long an open draft stays open without an answer: 10 minutes.
+pub const DRAFT_LOCK_AFTER_MS: f64 = 10.0 * 60.0 * 1000.0;
 
 /// The places a worker can be in the app.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -69,6 +74,16 @@ pub enum ShellAction {
     Outbox(Vec<Outgoing>),
     /// A referral was sealed and is in the outbox: its answers are forgotten.
     Sealed,
+    /// The referral's sealed draft was started (no answers) or opened (its answers).
+    DraftKey(SharedDraftKey, Option<Answers>),
+    /// The referral's draft locks: its key and its answers leave memory (the sealed draft
+    /// stays in storage).
+    DraftLock,
+    /// A clock tick: the draft locks once nothing was answered for `lock_after` ms.
+    DraftTick {
+        now: f64,
+        lock_after: f64,
+    },
     /// The quick exit: forget everything.
     Exit,
 }
@@ -90,6 +105,10 @@ pub struct ShellState {
     pub prefilled: bool,
     /// The sealed packets of this browser (ciphertext only).
     pub outbox: Vec<Outgoing>,
+    /// The key of the referral's sealed draft, while it is open.
+    pub draft_key: Option<SharedDraftKey>,
+    /// When the referral was last answered (ms since the epoch), for the draft's lock.
+    pub last_activity: f64,
 }
 
 impl Default for ShellState {
@@ -103,6 +122,8 @@ impl Default for ShellState {
             kept: BTreeSet::new(),
             prefilled: false,
             outbox: Vec::new(),
+            draft_key: None,
+            last_activity: 0.0,
         }
     }
 }
@@ -126,6 +147,9 @@ impl Reducible for ShellState {
             ShellAction::Open(screen) => state.screen = screen,
             ShellAction::Language(language) => state.language = language,
             ShellAction::Answer(form, field, answer) => {
+                if form == FormKey::Referral {
+                    state.last_activity = clock::now_millis();
+                }
                 let answers = state.answers.entry(form).or_default();
                 match answer {
                     Some(answer) => answers.set(field, answer),
@@ -161,7 +185,27 @@ impl Reducible for ShellState {
             ShellAction::Sealed => {
                 state.answers.remove(&FormKey::Referral);
                 state.prefilled = false;
+                state.draft_key = None;
                 state.screen = Screen::Outbox;
+            }
+            ShellAction::DraftKey(key, answers) => {
+                if let Some(answers) = answers {
+                    state.answers.insert(FormKey::Referral, answers);
+                }
+                state.draft_key = Some(key);
+                state.last_activity = clock::now_millis();
+            }
+            ShellAction::DraftLock => {
+                state.draft_key = None;
+                state.answers.remove(&FormKey::Referral);
+                state.prefilled = false;
+            }
+            ShellAction::DraftTick { now, lock_after } => {
+                if state.draft_key.is_some() && now - state.last_activity > lock_after {
+                    state.draft_key = None;
+                    state.answers.remove(&FormKey::Referral);
+                    state.prefilled = false;
+                }
             }
             ShellAction::Exit => {
                 return Rc::new(ShellState {
@@ -184,6 +228,10 @@ pub struct AppProps {
     /// their usual address (tests give `data:` addresses).
     #[prop_or_default]
     pub sources: BTreeMap<String, AttrValue>,
+    /// How long an open draft stays open without an answer, in ms (10 minutes unless
+    /// given; tests give less).
+    #[prop_or_default]
+    pub draft_lock_after_ms: Option<f64>,
 }
 
 #[function_component(App)]
@@ -335,6 +383,37 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    {
+        // The open draft follows every change of the referral into storage, sealed.
+        let referral = state.answers(FormKey::Referral);
+        use_effect_with((referral, state.draft_key.clone()), |(answers, key)| {
+            if let Some(key) = key {
+                let content = Zeroizing::new(answers.to_json().to_string());
+                if let Ok(sealed) =
+                    key.0
+                        .seal(FormKey::Referral.id(), &content, &mut getrandom::SysRng)
+                {
+                    let _ = drafts::keep(FormKey::Referral.id(), &sealed);
+                }
+            }
+        });
+    }
+    {
+        // The draft's lock: checked every few seconds.
+        let dispatcher = state.dispatcher();
+        let lock_after = props.draft_lock_after_ms.unwrap_or(DRAFT_LOCK_AFTER_MS);
+        use_effect_with(lock_after, move |lock_after| {
+            let lock_after = *lock_after;
+            let interval = gloo::timers::callback::Interval::new(1000, move || {
+                dispatcher.dispatch(ShellAction::DraftTick {
+                    now: clock::now_millis(),
+                    lock_after,
+                });
+            });
+            move || drop(interval)
+        });
+    }
+
     if state.exited {
         return html! {};
     }
@@ -372,6 +451,15 @@ pub fn app(props: &AppProps) -> Html {
         Screen::Refer => html! {
             <Refer answers={state.answers(FormKey::Referral)} onanswer={onanswer(FormKey::Referral)}
                 onreview={open.reform(|()| Screen::Review)}
+                draft_open={state.draft_key.is_some()}
+                ondraftkey={{
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |(key, answers)| dispatcher.dispatch(ShellAction::DraftKey(key, answers)))
+                }}
+                ondraftlock={{
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |()| dispatcher.dispatch(ShellAction::DraftLock))
+                }}
                 language={language.clone()} source={source(FormKey::Referral)}
                 translation={translation(FormKey::Referral)}
                 onload={onload(FormKey::Referral)} prefilled={state.prefilled} />
@@ -381,6 +469,8 @@ pub fn app(props: &AppProps) -> Html {
                 let onsealed = {
                     let dispatcher = state.dispatcher();
                     Callback::from(move |_: Outgoing| {
+                        // Sent: the draft has done its work.
+                        drafts::forget(FormKey::Referral.id());
                         dispatcher.dispatch(ShellAction::Outbox(outbox::load()));
                         dispatcher.dispatch(ShellAction::Sealed);
                     })

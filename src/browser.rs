@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod document;
+pub mod drafts;
 pub mod files;
 pub mod frames;
 pub mod known_agencies;

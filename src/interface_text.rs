@@ -110,6 +110,21 @@ pub struct Words {
     pub sealed_at: &'static str,
     pub to: &'static str,
     pub tries: &'static str,
+    pub draft_heading: &'static str,
+    pub draft_keep_intro: &'static str,
+    pub passphrase: &'static str,
+    pub passphrase_repeat: &'static str,
+    pub keep_draft: &'static str,
+    pub passphrases_differ: &'static str,
+    pub passphrase_too_short: &'static str,
+    pub draft_kept: &'static str,
+    pub lock_now: &'static str,
+    pub draft_stored_intro: &'static str,
+    pub resume: &'static str,
+    pub draft_wrong_passphrase: &'static str,
+    pub discard_draft: &'static str,
+    pub deriving_key: &'static str,
+    pub draft_not_saved: &'static str,
 }
 
 /// A language of the interface.

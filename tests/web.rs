@@ -62,6 +62,10 @@ struct Mounted {
 
 impl Mounted {
     async fn new() -> Self {
+        Self::with_draft_lock(None).await
+    }
+
+    async fn with_draft_lock(draft_lock_after_ms: Option<f64>) -> Self {
         let document = gloo::utils::document();
         let root = document.create_element("div").unwrap();
         document.body().unwrap().append_child(&root).unwrap();
@@ -72,6 +76,7 @@ impl Mounted {
                 Callback::from(move |()| left.set(true))
             }),
             sources: sources(),
+            draft_lock_after_ms,
         };
         let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
         yew::scheduler::flush().await;
@@ -576,4 +581,105 @@ async fn a_form_follows_the_language_from_its_translation_file() {
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
     yew::scheduler::flush().await;
+}
+
+async fn click_id(app: &Mounted, id: &str) {
+    let button: HtmlElement = wait_for(app, &format!("#{id}")).await.dyn_into().unwrap();
+    button.click();
+    yew::scheduler::flush().await;
+}
+
+fn input_value(app: &Mounted, id: &str) -> String {
+    app.root
+        .query_selector(&format!("#{id}"))
+        .unwrap()
+        .map(|input| {
+            js_sys::Reflect::get(&input, &"value".into())
+                .unwrap()
+                .as_string()
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_is_kept_sealed_locks_and_opens_only_with_its_passphrase() {
+    local_storage().clear().unwrap();
+    let app = Mounted::new().await;
+    app.click("Refer").await;
+    wait_for(&app, "#section-metadata").await;
+    let canary = "CANARY-draft-name";
+    choose(&app, "field-referral_type-0").await;
+    type_into(&app, "field-subject_names", canary).await;
+
+    // A passphrase too short, then two that differ: refused, nothing kept.
+    type_into(&app, "draft-passphrase", "short").await;
+    type_into(&app, "draft-passphrase-again", "short").await;
+    click_id(&app, "keep-draft").await;
+    wait_for(&app, "#draft-problem").await;
+    type_into(&app, "draft-passphrase", "a long passphrase").await;
+    type_into(&app, "draft-passphrase-again", "another passphrase").await;
+    click_id(&app, "keep-draft").await;
+    assert!(
+        local_storage()
+            .get_item("confidant.draft.referral")
+            .unwrap()
+            .is_none()
+    );
+
+    type_into(&app, "draft-passphrase", "a long passphrase").await;
+    type_into(&app, "draft-passphrase-again", "a long passphrase").await;
+    click_id(&app, "keep-draft").await;
+    wait_for(&app, "#draft-kept").await;
+    let sealed = local_storage()
+        .get_item("confidant.draft.referral")
+        .unwrap()
+        .unwrap();
+    assert!(sealed.contains("confidant-draft"));
+    assert!(!all_storage().contains(canary), "{}", all_storage());
+
+    // Locked: the answers leave the page; the sealed draft stays.
+    click_id(&app, "lock-draft").await;
+    wait_for(&app, "#open-draft").await;
+    assert_eq!(input_value(&app, "field-subject_names"), "");
+    assert_eq!(
+        local_storage()
+            .get_item("confidant.draft.referral")
+            .unwrap(),
+        Some(sealed.clone())
+    );
+
+    // A wrong passphrase: a clear error, the draft untouched.
+    type_into(&app, "draft-passphrase", "not the passphrase").await;
+    click_id(&app, "open-draft").await;
+    wait_for(&app, "#draft-problem").await;
+    assert_eq!(
+        local_storage()
+            .get_item("confidant.draft.referral")
+            .unwrap(),
+        Some(sealed)
+    );
+    // The right one: the answers are back.
+    type_into(&app, "draft-passphrase", "a long passphrase").await;
+    click_id(&app, "open-draft").await;
+    wait_for(&app, "#draft-kept").await;
+    assert_eq!(input_value(&app, "field-subject_names"), canary);
+    local_storage().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_open_draft_locks_itself_after_a_while_without_answers() {
+    local_storage().clear().unwrap();
+    let app = Mounted::with_draft_lock(Some(1500.0)).await;
+    app.click("Refer").await;
+    wait_for(&app, "#section-metadata").await;
+    type_into(&app, "field-referring_organisation", "CANARY-org").await;
+    type_into(&app, "draft-passphrase", "a long passphrase").await;
+    type_into(&app, "draft-passphrase-again", "a long passphrase").await;
+    click_id(&app, "keep-draft").await;
+    wait_for(&app, "#draft-kept").await;
+    // Nothing answered for a while: locked, the answers gone from the page.
+    wait_for(&app, "#open-draft").await;
+    assert_eq!(input_value(&app, "field-referring_organisation"), "");
+    local_storage().clear().unwrap();
 }

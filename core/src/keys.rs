@@ -337,7 +337,7 @@ impl KdfParams {
         parallelism: 4,
     };
 
-    fn check(&self) -> Result<(), KeyFileError> {
+    pub(crate) fn check(&self) -> Result<(), KeyFileError> {
         let (min, max) = (Self::MINIMUM, Self::MAXIMUM);
         if !(min.memory_kib..=max.memory_kib).contains(&self.memory_kib) {
             return Err(KeyFileError::KdfOutOfRange("memory"));
@@ -351,7 +351,7 @@ impl KdfParams {
         Ok(())
     }
 
-    fn derive_key(
+    pub(crate) fn derive_key(
         &self,
         passphrase: &Passphrase,
         salt: &[u8],

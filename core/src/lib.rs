@@ -12,6 +12,7 @@
 //! - [`primitives`]: the cryptographic building blocks both formats use, public for the
 //!   known-answer tests.
 
+pub mod draft;
 pub mod form;
 pub mod keys;
 pub mod packet;

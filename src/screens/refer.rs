@@ -1,6 +1,7 @@
 use confidant_core::form::{Answer, Answers};
 use yew::prelude::*;
 
+use crate::components::draft_panel::{DraftPanel, SharedDraftKey};
 use crate::components::form_view::SharedForm;
 use crate::screens::form_screen::FormScreen;
 
@@ -20,6 +21,10 @@ pub struct ReferProps {
     pub prefilled: bool,
     /// The answers are complete: on to the review.
     pub onreview: Callback<()>,
+    /// Whether a sealed draft is open (its key in memory).
+    pub draft_open: bool,
+    pub ondraftkey: Callback<(SharedDraftKey, Option<Answers>)>,
+    pub ondraftlock: Callback<()>,
 }
 
 /// The referral form. Answers live in the shell's memory only, until they are sealed on
@@ -29,10 +34,18 @@ pub fn refer(props: &ReferProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let before = {
         let prefilled = props.prefilled;
-        Callback::from(move |_: SharedForm| {
+        let (draft_open, onkey, onlock, language) = (
+            props.draft_open,
+            props.ondraftkey.clone(),
+            props.ondraftlock.clone(),
+            props.language.clone(),
+        );
+        Callback::from(move |form: SharedForm| {
             html! {
                 <>
                     <p>{ words.refer_intro }</p>
+                    <DraftPanel {form} open={draft_open} onkey={onkey.clone()} onlock={onlock.clone()}
+                        language={language.clone()} />
                     if prefilled {
                         <p class="notice" role="note" id="prefilled-notice">{ words.prefilled_notice }</p>
                     }

@@ -324,3 +324,48 @@ test("the quick exit in the middle of a referral leaves its answers nowhere", as
     rmSync(data, { recursive: true, force: true });
   }
 });
+
+test("a draft survives a reload sealed, and opens only with its passphrase", async () => {
+  const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
+  const server = await startServer({ data });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await openApp(page, server.url);
+    await openReferral(page);
+    await page.locator("#field-referral_type-0").focus();
+    await page.keyboard.press("Space");
+    await page.locator("#field-subject_names").focus();
+    await page.keyboard.type("CANARY-draft-name");
+    await page.locator("#draft-passphrase").fill("read it to nobody");
+    await page.locator("#draft-passphrase-again").fill("read it to nobody");
+    await page.locator("#keep-draft").click();
+    await page.locator("#draft-kept").waitFor({ timeout: 30_000 });
+    await page.locator("#field-referring_organisation").focus();
+    await page.keyboard.type("CANARY-draft-org");
+    // Saved after each change, sealed.
+    await page.waitForFunction(() => (localStorage.getItem("confidant.draft.referral") ?? "").length > 0);
+    const kept = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    assert.ok(!kept.includes("CANARY"), kept);
+
+    await page.reload();
+    await page.waitForSelector('html[data-confidant="started"]');
+    await openReferral(page);
+    assert.equal(await page.locator("#field-subject_names").inputValue(), "");
+    const sealed = await page.evaluate(() => localStorage.getItem("confidant.draft.referral"));
+    await page.locator("#draft-passphrase").fill("read it to everybody");
+    await page.locator("#open-draft").click();
+    await page.locator("#draft-problem").waitFor({ timeout: 30_000 });
+    assert.equal(await page.evaluate(() => localStorage.getItem("confidant.draft.referral")), sealed);
+
+    await page.locator("#draft-passphrase").fill("read it to nobody");
+    await page.locator("#open-draft").click();
+    await page.locator("#draft-kept").waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator("#field-subject_names").inputValue(), "CANARY-draft-name");
+    assert.equal(await page.locator("#field-referring_organisation").inputValue(), "CANARY-draft-org");
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(data, { recursive: true, force: true });
+  }
+});

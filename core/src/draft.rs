@@ -1,0 +1,202 @@
+//! Drafts kept between sessions in the browser: a form's answers sealed with AES-256-GCM
+//! under a key derived with Argon2id from a passphrase the worker sets. The passphrase
+//! and the key stay in memory; storage only ever holds the sealed text.
+//!
+//! ```json
+//! {"format":"confidant-draft","version":1,"form":"referral",
+//!  "kdf":{"alg":"argon2id","memory_kib":19456,"iterations":2,"parallelism":1,"salt":"…"},
+//!  "iv":"…","ciphertext":"…"}
+//! ```
+//!
+//! The additional data binds the ciphertext to everything before it (format, version,
+//! form, parameters, salt), so none of them can be swapped.
+
+use core::fmt;
+
+use rand_core::TryCryptoRng;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::b64;
+use crate::keys::{KdfParams, Passphrase};
+use crate::primitives::{self, GCM_IV_LEN, GCM_TAG_LEN, SymmetricKey};
+use crate::random::random_bytes;
+
+const FORMAT: &str = "confidant-draft";
+const VERSION: u32 = 1;
+const SALT_LEN: usize = 16;
+/// A draft is a form's answers: well under this.
+pub const MAX_DRAFT_LEN: usize = 8 * 1024 * 1024;
+
+/// The key a draft is sealed with, derived once per session (Argon2id is slow on
+/// purpose) and kept in memory to seal the draft again after each change.
+pub struct DraftKey {
+    key: SymmetricKey,
+    params: KdfParams,
+    salt: [u8; SALT_LEN],
+}
+
+impl fmt::Debug for DraftKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DraftKey(..)")
+    }
+}
+
+/// Why a draft could not be sealed or opened. Never carries the passphrase or content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DraftError {
+    EmptyPassphrase,
+    Randomness,
+    /// Not a draft (or one from another form, or too large).
+    Malformed,
+    /// The Argon2id parameters are outside what key files accept.
+    KdfOutOfRange,
+    /// A wrong passphrase, or a changed draft: the same answer for both.
+    CouldNotOpen,
+}
+
+impl fmt::Display for DraftError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::EmptyPassphrase => "the passphrase is empty",
+            Self::Randomness => "the browser gave no random numbers",
+            Self::Malformed => "this is not a draft of this form",
+            Self::KdfOutOfRange => "the draft's key derivation parameters are out of range",
+            Self::CouldNotOpen => "could not open the draft with this passphrase",
+        })
+    }
+}
+
+impl std::error::Error for DraftError {}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DraftJson {
+    format: String,
+    version: u32,
+    form: String,
+    kdf: KdfJson,
+    iv: String,
+    ciphertext: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KdfJson {
+    alg: String,
+    memory_kib: u32,
+    iterations: u32,
+    parallelism: u32,
+    salt: String,
+}
+
+fn associated_data(form: &str, params: &KdfParams, salt: &[u8]) -> String {
+    format!(
+        "{FORMAT}/{VERSION}/{form}/argon2id/{}/{}/{}/{}",
+        params.memory_kib,
+        params.iterations,
+        params.parallelism,
+        b64::encode(salt)
+    )
+}
+
+impl DraftKey {
+    /// Derives a new draft key (with a new salt) from the worker's passphrase.
+    pub fn derive<R: TryCryptoRng + ?Sized>(
+        passphrase: &Passphrase,
+        params: KdfParams,
+        rng: &mut R,
+    ) -> Result<Self, DraftError> {
+        if passphrase.is_empty() {
+            return Err(DraftError::EmptyPassphrase);
+        }
+        params.check().map_err(|_| DraftError::KdfOutOfRange)?;
+        let salt = *random_bytes::<SALT_LEN, R>(rng).map_err(|_| DraftError::Randomness)?;
+        let key = params
+            .derive_key(passphrase, &salt)
+            .map_err(|_| DraftError::KdfOutOfRange)?;
+        Ok(Self { key, params, salt })
+    }
+
+    /// Seals `content` (the answers' JSON) as a draft of `form`.
+    pub fn seal<R: TryCryptoRng + ?Sized>(
+        &self,
+        form: &str,
+        content: &str,
+        rng: &mut R,
+    ) -> Result<String, DraftError> {
+        let iv = random_bytes::<GCM_IV_LEN, R>(rng).map_err(|_| DraftError::Randomness)?;
+        let mut sealed = Zeroizing::new(content.as_bytes().to_vec());
+        let aad = associated_data(form, &self.params, &self.salt);
+        let tag = primitives::aes256_gcm_seal(&self.key, &iv, aad.as_bytes(), &mut sealed);
+        sealed.extend_from_slice(&tag);
+        let draft = DraftJson {
+            format: FORMAT.into(),
+            version: VERSION,
+            form: form.into(),
+            kdf: KdfJson {
+                alg: "argon2id".into(),
+                memory_kib: self.params.memory_kib,
+                iterations: self.params.iterations,
+                parallelism: self.params.parallelism,
+                salt: b64::encode(&self.salt),
+            },
+            iv: b64::encode(iv.as_ref()),
+            ciphertext: b64::encode(&sealed),
+        };
+        serde_json::to_string(&draft).map_err(|_| DraftError::Malformed)
+    }
+
+    /// Opens a draft of `form` with the passphrase, and gives back its content and the
+    /// key, to keep sealing the draft as the worker goes on. The parameters are checked
+    /// before any key is derived.
+    pub fn open(
+        text: &str,
+        form: &str,
+        passphrase: &Passphrase,
+    ) -> Result<(Self, Zeroizing<String>), DraftError> {
+        if text.len() > MAX_DRAFT_LEN {
+            return Err(DraftError::Malformed);
+        }
+        let draft: DraftJson = serde_json::from_str(text).map_err(|_| DraftError::Malformed)?;
+        if draft.format != FORMAT
+            || draft.version != VERSION
+            || draft.form != form
+            || draft.kdf.alg != "argon2id"
+        {
+            return Err(DraftError::Malformed);
+        }
+        let params = KdfParams {
+            memory_kib: draft.kdf.memory_kib,
+            iterations: draft.kdf.iterations,
+            parallelism: draft.kdf.parallelism,
+        };
+        params.check().map_err(|_| DraftError::KdfOutOfRange)?;
+        let salt: [u8; SALT_LEN] = b64::decode(&draft.kdf.salt)
+            .and_then(|salt| salt.try_into().ok())
+            .ok_or(DraftError::Malformed)?;
+        let iv: [u8; GCM_IV_LEN] = b64::decode(&draft.iv)
+            .and_then(|iv| iv.try_into().ok())
+            .ok_or(DraftError::Malformed)?;
+        let mut sealed =
+            Zeroizing::new(b64::decode(&draft.ciphertext).ok_or(DraftError::Malformed)?);
+        if sealed.len() < GCM_TAG_LEN {
+            return Err(DraftError::Malformed);
+        }
+        if passphrase.is_empty() {
+            return Err(DraftError::CouldNotOpen);
+        }
+        let key = params
+            .derive_key(passphrase, &salt)
+            .map_err(|_| DraftError::KdfOutOfRange)?;
+        let at = sealed.len() - GCM_TAG_LEN;
+        let tag: [u8; GCM_TAG_LEN] = sealed[at..].try_into().map_err(|_| DraftError::Malformed)?;
+        sealed.truncate(at);
+        let aad = associated_data(form, &params, &salt);
+        primitives::aes256_gcm_open(&key, &iv, aad.as_bytes(), &mut sealed, &tag)
+            .map_err(|_| DraftError::CouldNotOpen)?;
+        let content = String::from_utf8(core::mem::take(&mut *sealed))
+            .map_err(|_| DraftError::CouldNotOpen)?;
+        Ok((Self { key, params, salt }, Zeroizing::new(content)))
+    }
+}

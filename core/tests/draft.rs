@@ -1,0 +1,71 @@
+//! Drafts: sealed under an Argon2id key, opened only with the same passphrase, for the
+//! same form; a wrong passphrase or a change gives one answer and leaves the text alone.
+#![allow(clippy::unwrap_used)]
+
+use chacha20::ChaCha20Rng;
+use confidant_core::draft::{DraftError, DraftKey};
+use confidant_core::keys::{KdfParams, Passphrase};
+use rand_core::SeedableRng;
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+const CONTENT: &str = r#"{"subject_names":"CANARY-draft-Ana"}"#;
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_draft_opens_with_its_passphrase_only() {
+    let mut rng = ChaCha20Rng::seed_from_u64(7);
+    let passphrase = Passphrase::new("the worker's own words".to_owned());
+    let key = DraftKey::derive(&passphrase, KdfParams::MINIMUM, &mut rng).unwrap();
+    let sealed = key.seal("referral", CONTENT, &mut rng).unwrap();
+    assert!(!sealed.contains("CANARY"));
+
+    let (again, content) = DraftKey::open(&sealed, "referral", &passphrase).unwrap();
+    assert_eq!(content.as_str(), CONTENT);
+    // The key it gives back seals further drafts that open the same way.
+    let resealed = again.seal("referral", "{}", &mut rng).unwrap();
+    assert_eq!(
+        DraftKey::open(&resealed, "referral", &passphrase)
+            .unwrap()
+            .1
+            .as_str(),
+        "{}"
+    );
+
+    let wrong = Passphrase::new("not the worker's words".to_owned());
+    assert_eq!(
+        DraftKey::open(&sealed, "referral", &wrong).unwrap_err(),
+        DraftError::CouldNotOpen
+    );
+    // Another form's draft, or a changed one, does not open.
+    assert_eq!(
+        DraftKey::open(&sealed, "identification", &passphrase).unwrap_err(),
+        DraftError::Malformed
+    );
+    let mut value: serde_json::Value = serde_json::from_str(&sealed).unwrap();
+    value["kdf"]["iterations"] = 3.into();
+    assert_eq!(
+        DraftKey::open(&value.to_string(), "referral", &passphrase).unwrap_err(),
+        DraftError::CouldNotOpen
+    );
+    value["kdf"]["iterations"] = 1.into();
+    assert_eq!(
+        DraftKey::open(&value.to_string(), "referral", &passphrase).unwrap_err(),
+        DraftError::KdfOutOfRange
+    );
+    assert_eq!(
+        DraftKey::open("not json", "referral", &passphrase).unwrap_err(),
+        DraftError::Malformed
+    );
+    assert_eq!(
+        DraftKey::derive(
+            &Passphrase::new(String::new()),
+            KdfParams::MINIMUM,
+            &mut rng
+        )
+        .unwrap_err(),
+        DraftError::EmptyPassphrase
+    );
+    assert_eq!(format!("{key:?}"), "DraftKey(..)");
+}
