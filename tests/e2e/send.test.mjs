@@ -199,6 +199,21 @@ test("a referral with a canary in every answer leaves the page only sealed, and 
     }
     // The police unit only sent it.
     assert.deepEqual(await inbox(server.url, police), []);
+
+    // Saved as a file for delivery by hand: the same packet, and it opens.
+    await page.locator(".brand-link").click();
+    await page.locator("#open-outbox").click();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("#outbox li").first().getByRole("button").click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^referral-[A-Za-z0-9_-]+\.jwe\.json$/);
+    const saved = join(dir, "saved-packet.json");
+    await download.saveAs(saved);
+    assert.equal(readFileSync(saved, "utf8"), packet);
+    const fromFile = spawnSync(BIN, ["open", "--key", shelter.key, "--passphrase-file", shelter.passphrase], { input: readFileSync(saved), encoding: "utf8" });
+    assert.equal(fromFile.status, 0, fromFile.stderr);
+    assert.equal(JSON.parse(fromFile.stdout).answers[typedInto[canaries[0]]], canaries[0]);
   } finally {
     await context.close();
     await server.stop();
