@@ -42,7 +42,7 @@ pub struct Outgoing {
 
 impl Outgoing {
     /// The pause before the next try after `attempts` failed ones: 1, 2, 4 … seconds,
-    /// at most 30.
+    /// at most 16.
     pub fn backoff_millis(attempts: u32) -> f64 {
         f64::from(1u32 << attempts.min(5).saturating_sub(1)) * 1000.0
     }
