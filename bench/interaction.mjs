@@ -18,8 +18,7 @@
 // usage: node bench/interaction.mjs   (CONFIDANT_BIN and CONFIDANT_DIST as for the tests)
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
-import { DIST, openApp, startServer } from "../tests/e2e/support.mjs";
+import { DIST, launchChromium, openApp, startServer } from "../tests/e2e/support.mjs";
 
 const THROTTLE = 4;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -110,11 +109,7 @@ function report(name, { frames, work, parts, updates }) {
 }
 
 const server = await startServer();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await openApp(page, server.url);

@@ -12,8 +12,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
-import { fillByKeyboard, openApp, startServer } from "../tests/e2e/support.mjs";
+import { fillByKeyboard, launchChromium, openApp, startServer } from "../tests/e2e/support.mjs";
 
 const BIN = process.env.CONFIDANT_BIN ?? "target/debug/confidant";
 const THROTTLE = 4;
@@ -29,11 +28,7 @@ for (const [name, kind] of [["Police unit", "police"], ["Shelter North", "shelte
   execFileSync(BIN, ["agency", "add", "--data", data, "--name", name, "--kind", kind, "--key", `${base}.jwk`]);
 }
 const server = await startServer({ data });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await openApp(page, server.url);

@@ -6,8 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, extname } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
-import { startServer } from "../tests/e2e/support.mjs";
+import { launchChromium, startServer } from "../tests/e2e/support.mjs";
 
 const [appDist, helloDist] = process.argv.slice(2);
 const LOADS = Number(process.env.BENCH_LOADS ?? 15);
@@ -42,11 +41,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(11);
 const ratio = (a, b) => (b === 0 ? "    -" : `${(a / b).toFixed(2)}x`.padStart(6));
 
 async function firstRenders(url, selector) {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   const times = [];
   try {
     for (let i = 0; i < LOADS; i++) {

@@ -7,8 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { ARTIFACTS, fillByKeyboard, openApp, settle, startServer } from "./support.mjs";
+import { ARTIFACTS, fillByKeyboard, launchChromium, openApp, settle, startServer } from "./support.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const LANGUAGES = [["en", false], ["fr", false], ["es", false], ["ar", true]];
@@ -25,11 +24,7 @@ let browser;
 
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

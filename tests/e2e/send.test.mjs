@@ -11,8 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as jose from "jose";
-import { chromium } from "playwright-core";
-import { NEUTRAL_PAGE, fillByKeyboard, openApp, serveNeutralPage, startServer } from "./support.mjs";
+import { NEUTRAL_PAGE, fillByKeyboard, launchChromium, openApp, serveNeutralPage, startServer } from "./support.mjs";
 
 const BIN = process.env.CONFIDANT_BIN ?? "target/debug/confidant";
 
@@ -20,11 +19,7 @@ let dir;
 let browser;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "confidant-send-"));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -87,7 +82,8 @@ async function optionValue(page, select, name) {
 
 /** On the review screen: the sender, then each recipient by name, then seal. */
 async function sealFor(page, sender, recipients) {
-  await page.locator("#seal-and-send").waitFor();
+  // The directory is loaded once its agencies are listed.
+  await page.locator("#recipient-0").waitFor();
   await page.locator("#sender").selectOption(await optionValue(page, "#sender", sender));
   for (const name of recipients) {
     await page.getByLabel(new RegExp(`^${name} \\(`)).check();
@@ -103,22 +99,41 @@ function everyFile(folder) {
     .map((path) => readFileSync(path));
 }
 
-test("a referral with a canary in every answer leaves the page only sealed, and both agencies and jose open it", async () => {
+/**
+ * Runs `body` with a fresh data folder whose agencies `register(data)` adds, the real
+ * server on it, and a page in a browser context of its own; all of it is stopped and
+ * removed afterwards, whatever happens. `body` may replace `run.server` (a restart).
+ */
+async function withServer(register, body, { neutralPage = false } = {}) {
   const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
-  const police = confidantAgency(data, "Police unit", "police");
-  const shelter = confidantAgency(data, "Shelter North", "shelter");
-  const protection = await joseAgency(data, "Child protection", "child-protection");
-  const server = await startServer({ data });
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  // Everything the page sends and receives.
-  const traffic = [];
-  page.on("request", (request) => traffic.push(request.url(), JSON.stringify(request.headers()), request.postData() ?? ""));
-  page.on("websocket", (socket) => {
-    socket.on("framesent", (frame) => traffic.push(String(frame.payload)));
-    socket.on("framereceived", (frame) => traffic.push(String(frame.payload)));
-  });
+  const run = { data, agencies: await register(data) };
+  run.server = await startServer({ data });
+  run.context = await browser.newContext();
+  if (neutralPage) {
+    await serveNeutralPage(run.context);
+  }
+  run.page = await run.context.newPage();
   try {
+    await body(run);
+  } finally {
+    await run.context.close();
+    await run.server.stop();
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+test("a referral with a canary in every answer leaves the page only sealed, and both agencies and jose open it", () => withServer(async (data) => ({
+  police: confidantAgency(data, "Police unit", "police"),
+  shelter: confidantAgency(data, "Shelter North", "shelter"),
+  protection: await joseAgency(data, "Child protection", "child-protection"),
+}), async ({ data, server, context, page, agencies: { police, shelter, protection } }) => {
+    // Everything the page sends and receives.
+    const traffic = [];
+    page.on("request", (request) => traffic.push(request.url(), JSON.stringify(request.headers()), request.postData() ?? ""));
+    page.on("websocket", (socket) => {
+      socket.on("framesent", (frame) => traffic.push(String(frame.payload)));
+      socket.on("framereceived", (frame) => traffic.push(String(frame.payload)));
+    });
     await openApp(page, server.url);
     await openReferral(page);
     const canaries = [];
@@ -214,30 +229,22 @@ test("a referral with a canary in every answer leaves the page only sealed, and 
     const fromFile = spawnSync(BIN, ["open", "--key", shelter.key, "--passphrase-file", shelter.passphrase], { input: readFileSync(saved), encoding: "utf8" });
     assert.equal(fromFile.status, 0, fromFile.stderr);
     assert.equal(JSON.parse(fromFile.stdout).answers[typedInto[canaries[0]]], canaries[0]);
-  } finally {
-    await context.close();
-    await server.stop();
-    rmSync(data, { recursive: true, force: true });
-  }
-});
+}));
 
-test("the outbox keeps a packet through a server outage and a reload, and delivers it once", async () => {
-  const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
-  confidantAgency(data, "Police unit", "police");
-  const shelter = confidantAgency(data, "Shelter North", "shelter");
-  let server = await startServer({ data });
-  const listen = new URL(server.url).host;
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  try {
-    await openApp(page, server.url);
+test("the outbox keeps a packet through a server outage and a reload, and delivers it once", () => withServer((data) => ({
+  police: confidantAgency(data, "Police unit", "police"),
+  shelter: confidantAgency(data, "Shelter North", "shelter"),
+}), async (run) => {
+    const { data, page, agencies: { shelter } } = run;
+    const listen = new URL(run.server.url).host;
+    await openApp(page, run.server.url);
     await openReferral(page);
     await fillByKeyboard(page);
     await page.keyboard.press("Enter");
     await page.locator("#seal-and-send").waitFor();
     // The directory is read; now the server goes away.
     await page.locator("#recipient-0").waitFor();
-    await server.stop();
+    await run.server.stop();
     await sealFor(page, "Police unit", ["Shelter North"]);
     const waiting = page.locator('#outbox li[data-delivery="waiting"]');
     await waiting.waitFor();
@@ -246,29 +253,20 @@ test("the outbox keeps a packet through a server outage and a reload, and delive
     await page.reload().catch(() => {});
     await page.waitForLoadState("load").catch(() => {});
     await page.waitForTimeout(500);
-    server = await startServer({ data, listen });
-    await openApp(page, server.url);
+    run.server = await startServer({ data, listen });
+    await openApp(page, run.server.url);
     await page.locator("#open-outbox").click();
     await page.locator('#outbox li[data-delivery="delivered"]').waitFor({ timeout: 30_000 });
-    assert.equal((await inbox(server.url, shelter)).length, 1);
+    assert.equal((await inbox(run.server.url, shelter)).length, 1);
     // Some time later, still once.
     await page.waitForTimeout(2500);
-    assert.equal((await inbox(server.url, shelter)).length, 1);
-  } finally {
-    await context.close();
-    await server.stop();
-    rmSync(data, { recursive: true, force: true });
-  }
-});
+    assert.equal((await inbox(run.server.url, shelter)).length, 1);
+}));
 
-test("a changed agency key blocks sending to it until the worker confirms the new fingerprint", async () => {
-  const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
-  confidantAgency(data, "Police unit", "police");
-  const shelter = confidantAgency(data, "Shelter North", "shelter");
-  const server = await startServer({ data });
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  try {
+test("a changed agency key blocks sending to it until the worker confirms the new fingerprint", () => withServer((data) => ({
+  police: confidantAgency(data, "Police unit", "police"),
+  shelter: confidantAgency(data, "Shelter North", "shelter"),
+}), async ({ data, server, page, agencies: { shelter } }) => {
     await openApp(page, server.url);
     await openReferral(page);
     await fillByKeyboard(page);
@@ -294,20 +292,9 @@ test("a changed agency key blocks sending to it until the worker confirms the ne
     assert.equal(await box.isDisabled(), false);
     await box.check();
     assert.equal(await page.locator("#seal-and-send").isDisabled(), false);
-  } finally {
-    await context.close();
-    await server.stop();
-    rmSync(data, { recursive: true, force: true });
-  }
-});
+}));
 
-test("the quick exit in the middle of a referral leaves its answers nowhere", async () => {
-  const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
-  const server = await startServer({ data });
-  const context = await browser.newContext();
-  await serveNeutralPage(context);
-  const page = await context.newPage();
-  try {
+test("the quick exit in the middle of a referral leaves its answers nowhere", () => withServer(() => ({}), async ({ server, page }) => {
     await openApp(page, server.url);
     await openReferral(page);
     const historyAtStart = await page.evaluate(() => history.length);
@@ -333,19 +320,9 @@ test("the quick exit in the middle of a referral leaves its answers nowhere", as
     await openReferral(page);
     assert.equal(await page.locator("#field-subject_names").inputValue(), "");
     assert.equal(await page.locator("#field-referring_organisation").inputValue(), "");
-  } finally {
-    await context.close();
-    await server.stop();
-    rmSync(data, { recursive: true, force: true });
-  }
-});
+}, { neutralPage: true }));
 
-test("a draft survives a reload sealed, and opens only with its passphrase", async () => {
-  const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
-  const server = await startServer({ data });
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  try {
+test("a draft survives a reload sealed, and opens only with its passphrase", () => withServer(() => ({}), async ({ server, page }) => {
     await openApp(page, server.url);
     await openReferral(page);
     await page.locator("#field-referral_type-0").focus();
@@ -378,9 +355,4 @@ test("a draft survives a reload sealed, and opens only with its passphrase", asy
     await page.locator("#draft-kept").waitFor({ timeout: 30_000 });
     assert.equal(await page.locator("#field-subject_names").inputValue(), "CANARY-draft-name");
     assert.equal(await page.locator("#field-referring_organisation").inputValue(), "CANARY-draft-org");
-  } finally {
-    await context.close();
-    await server.stop();
-    rmSync(data, { recursive: true, force: true });
-  }
-});
+}));

@@ -61,22 +61,30 @@ export async function startServer({ dist = DIST, args: extraArgs = [], data: giv
   };
 }
 
-/** Debian's Chromium, headless, with a fresh profile and no background traffic. */
+/** How every test and bench runs Debian's Chromium: headless, no background traffic. */
+export const CHROMIUM_OPTIONS = {
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+/** Debian's Chromium, each page in a context of its own (`browser.newContext()`). */
+export function launchChromium() {
+  return chromium.launch(CHROMIUM_OPTIONS);
+}
+
+/** Debian's Chromium with a fresh persistent profile, removed when it closes. */
 export async function launchBrowser() {
   const profile = mkdtempSync(join(tmpdir(), "confidant-chromium-"));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await chromium.launchPersistentContext(profile, CHROMIUM_OPTIONS);
   const close = browser.close.bind(browser);
   browser.close = async () => {
     await close();
