@@ -87,3 +87,17 @@ pub fn update(packet_id: &str, change: impl FnOnce(&mut Outgoing)) -> Vec<Outgoi
     }
     packets
 }
+
+/// The file name a packet is saved under: its id only, nothing about the person.
+pub fn file_name(packet_id: &str) -> String {
+    format!("referral-{packet_id}.jwe.json")
+}
+
+/// Hands the packet to the worker as a file, for delivery by hand.
+pub fn save_as_file(packet: &Outgoing) -> Result<(), super::files::FileRefused> {
+    super::files::save(
+        &file_name(&packet.packet_id),
+        &packet.packet,
+        "application/jose+json",
+    )
+}

@@ -362,16 +362,10 @@ fn field_view(props: &FieldViewProps) -> Html {
                                 let ids = ids.clone();
                                 let id = id.clone();
                                 frames::after_next_paint(move || {
-                                    let document = gloo::utils::document();
                                     let chosen: Vec<String> = ids
                                         .iter()
                                         .enumerate()
-                                        .filter(|(i, _)| {
-                                            document
-                                                .get_element_by_id(&format!("field-{id}-{i}"))
-                                                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-                                                .is_some_and(|input| input.checked())
-                                        })
+                                        .filter(|(i, _)| is_checked(&format!("field-{id}-{i}")))
                                         .map(|(_, value)| value.clone())
                                         .collect();
                                     emit((!chosen.is_empty()).then_some(Answer::Choices(chosen)));
@@ -538,18 +532,20 @@ fn field_view(props: &FieldViewProps) -> Html {
     }
 }
 
+/// Whether the radio button or checkbox `id` is checked on the page.
+fn is_checked(id: &str) -> bool {
+    gloo::utils::document()
+        .get_element_by_id(id)
+        .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
+        .is_some_and(|input| input.checked())
+}
+
 /// The level checked for need `n` of the needs matrix `field`, as the page shows it.
 fn levels_checked(field: &str, n: usize) -> Option<NeedLevel> {
-    let document = gloo::utils::document();
     [NeedLevel::None, NeedLevel::Urgent, NeedLevel::NonUrgent]
         .into_iter()
         .enumerate()
-        .find(|(l, _)| {
-            document
-                .get_element_by_id(&format!("field-{field}-{n}-{l}"))
-                .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
-                .is_some_and(|input| input.checked())
-        })
+        .find(|(l, _)| is_checked(&format!("field-{field}-{n}-{l}")))
         .map(|(_, level)| level)
 }
 

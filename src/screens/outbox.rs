@@ -1,9 +1,7 @@
 use yew::prelude::*;
 
-use crate::browser::files;
-use crate::browser::outbox::{Delivery, Outgoing};
+use crate::browser::outbox::{self, Delivery, Outgoing};
 use crate::components::screen_heading::ScreenHeading;
-use crate::screens::review::packet_file_name;
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct OutboxProps {
@@ -35,11 +33,7 @@ pub fn outbox(props: &OutboxProps) -> Html {
                 let onsave = {
                     let packet = packet.clone();
                     Callback::from(move |_: MouseEvent| {
-                        let _ = files::save(
-                            &packet_file_name(&packet.packet_id),
-                            &packet.packet,
-                            "application/jose+json",
-                        );
+                        let _ = outbox::save_as_file(&packet);
                     })
                 };
                 let state = match packet.delivery {

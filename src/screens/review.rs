@@ -9,10 +9,10 @@ use confidant_core::packet::{FormRef, Packet, Recipient};
 use yew::prelude::*;
 use zeroize::Zeroize;
 
+use crate::browser::clock;
 use crate::browser::known_agencies::{self, Trust};
 use crate::browser::network::{self, Agency};
 use crate::browser::outbox::{self, Delivery, Outgoing};
-use crate::browser::{clock, files};
 use crate::components::form_view::{SharedForm, answer_text};
 use crate::components::screen_heading::ScreenHeading;
 use crate::interface_text::Words;
@@ -55,11 +55,6 @@ fn gate_text(reason: NotSendable, words: &Words) -> &'static str {
         NotSendable::ChildNotInformed => words.gate_child_not_informed,
         NotSendable::ChildAnonymous => words.gate_child_anonymous,
     }
-}
-
-/// A file name for a packet: its id only, nothing about the person.
-pub fn packet_file_name(packet_id: &str) -> String {
-    format!("referral-{packet_id}.jwe.json")
 }
 
 /// Seals the referral for `recipients` on behalf of `sender` and keeps it in the outbox.
@@ -323,11 +318,7 @@ pub fn review(props: &ReviewProps) -> Html {
             let onsave = {
                 let outgoing = outgoing.clone();
                 Callback::from(move |_: MouseEvent| {
-                    let _ = files::save(
-                        &packet_file_name(&outgoing.packet_id),
-                        &outgoing.packet,
-                        "application/jose+json",
-                    );
+                    let _ = outbox::save_as_file(&outgoing);
                 })
             };
             html! {
