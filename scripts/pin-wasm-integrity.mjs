@@ -1,4 +1,4 @@
-// Trunk post-build hook: makes the browser check the WebAssembly module's integrity.
+// Trunk post-build hook: makes the browser check the WebAssembly modules' integrity.
 //
 // Trunk pins the JS glue and the stylesheet with Subresource Integrity, but it announces
 // the .wasm with <link rel="preload" as="fetch" integrity=…>, and Chromium ignores
@@ -34,3 +34,15 @@ page = page.replace(
 page = page.replace(/<link rel="preload" href="[^"]+\.wasm"[^>]*>/, "");
 writeFileSync(pagePath, page);
 console.log(`pin-wasm-integrity: ${wasmUrl} pinned as ${integrity}`);
+
+// The key-derivation worker's module, pinned the same way in its loader.
+const loaderPath = join(staging, "derive-worker-loader.js");
+const worker = readFileSync(join(staging, "derive-worker_bg.wasm"));
+const workerIntegrity = `sha384-${createHash("sha384").update(worker).digest("base64")}`;
+const loader = readFileSync(loaderPath, "utf8");
+if (!loader.includes("WORKER_WASM_INTEGRITY")) {
+  console.error("pin-wasm-integrity: derive-worker-loader.js has no WORKER_WASM_INTEGRITY to fill in");
+  process.exit(1);
+}
+writeFileSync(loaderPath, loader.replace("WORKER_WASM_INTEGRITY", workerIntegrity));
+console.log(`pin-wasm-integrity: derive-worker_bg.wasm pinned as ${workerIntegrity}`);

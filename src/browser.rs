@@ -4,6 +4,7 @@
 //! history or the clock themselves.
 
 pub mod clock;
+pub mod derive;
 pub mod document;
 pub mod drafts;
 pub mod files;

@@ -24,7 +24,8 @@ use crate::random::random_bytes;
 
 const FORMAT: &str = "confidant-draft";
 const VERSION: u32 = 1;
-const SALT_LEN: usize = 16;
+/// The salt's length in bytes.
+pub const SALT_LEN: usize = 16;
 /// A draft is a form's answers: well under this.
 pub const MAX_DRAFT_LEN: usize = 8 * 1024 * 1024;
 
@@ -100,6 +101,44 @@ fn associated_data(form: &str, params: &KdfParams, salt: &[u8]) -> String {
     )
 }
 
+/// What a draft key is derived from, besides the passphrase: the Argon2id parameters and
+/// the salt. The slow part, [`Derivation::derive`], can run elsewhere (the web app runs
+/// it in a Web Worker, so that the page never stops answering).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Derivation {
+    pub params: KdfParams,
+    pub salt: [u8; SALT_LEN],
+}
+
+impl Derivation {
+    /// A derivation with a new random salt, for a new draft.
+    pub fn new<R: TryCryptoRng + ?Sized>(
+        params: KdfParams,
+        rng: &mut R,
+    ) -> Result<Self, DraftError> {
+        params.check().map_err(|_| DraftError::KdfOutOfRange)?;
+        let salt = *random_bytes::<SALT_LEN, R>(rng).map_err(|_| DraftError::Randomness)?;
+        Ok(Self { params, salt })
+    }
+
+    /// The derivation a sealed draft of `form` records, checked before any work.
+    pub fn of_draft(text: &str, form: &str) -> Result<Self, DraftError> {
+        let (derivation, _) = parse(text, form)?;
+        Ok(derivation)
+    }
+
+    /// Argon2id: the passphrase's key under these parameters and salt.
+    pub fn derive(&self, passphrase: &Passphrase) -> Result<SymmetricKey, DraftError> {
+        if passphrase.is_empty() {
+            return Err(DraftError::EmptyPassphrase);
+        }
+        self.params.check().map_err(|_| DraftError::KdfOutOfRange)?;
+        self.params
+            .derive_key(passphrase, &self.salt)
+            .map_err(|_| DraftError::KdfOutOfRange)
+    }
+}
+
 impl DraftKey {
     /// Derives a new draft key (with a new salt) from the worker's passphrase.
     pub fn derive<R: TryCryptoRng + ?Sized>(
@@ -110,12 +149,21 @@ impl DraftKey {
         if passphrase.is_empty() {
             return Err(DraftError::EmptyPassphrase);
         }
-        params.check().map_err(|_| DraftError::KdfOutOfRange)?;
-        let salt = *random_bytes::<SALT_LEN, R>(rng).map_err(|_| DraftError::Randomness)?;
-        let key = params
-            .derive_key(passphrase, &salt)
-            .map_err(|_| DraftError::KdfOutOfRange)?;
-        Ok(Self { key, params, salt })
+        let derivation = Derivation::new(params, rng)?;
+        Ok(Self::from_derived(
+            derivation,
+            derivation.derive(passphrase)?,
+        ))
+    }
+
+    /// The draft key of `derivation`, whose key was derived (elsewhere) as
+    /// [`Derivation::derive`] does.
+    pub fn from_derived(derivation: Derivation, key: SymmetricKey) -> Self {
+        Self {
+            key,
+            params: derivation.params,
+            salt: derivation.salt,
+        }
     }
 
     /// Seals `content` (the answers' JSON) as a draft of `form`.
@@ -155,48 +203,65 @@ impl DraftKey {
         form: &str,
         passphrase: &Passphrase,
     ) -> Result<(Self, Zeroizing<String>), DraftError> {
-        if text.len() > MAX_DRAFT_LEN {
-            return Err(DraftError::Malformed);
-        }
-        let draft: DraftJson = serde_json::from_str(text).map_err(|_| DraftError::Malformed)?;
-        if draft.format != FORMAT
-            || draft.version != VERSION
-            || draft.form != form
-            || draft.kdf.alg != "argon2id"
-        {
-            return Err(DraftError::Malformed);
-        }
-        let params = KdfParams {
-            memory_kib: draft.kdf.memory_kib,
-            iterations: draft.kdf.iterations,
-            parallelism: draft.kdf.parallelism,
-        };
-        params.check().map_err(|_| DraftError::KdfOutOfRange)?;
-        let salt: [u8; SALT_LEN] = b64::decode(&draft.kdf.salt)
-            .and_then(|salt| salt.try_into().ok())
-            .ok_or(DraftError::Malformed)?;
-        let iv: [u8; GCM_IV_LEN] = b64::decode(&draft.iv)
-            .and_then(|iv| iv.try_into().ok())
-            .ok_or(DraftError::Malformed)?;
-        let mut sealed =
-            Zeroizing::new(b64::decode(&draft.ciphertext).ok_or(DraftError::Malformed)?);
-        if sealed.len() < GCM_TAG_LEN {
-            return Err(DraftError::Malformed);
-        }
+        let derivation = Derivation::of_draft(text, form)?;
         if passphrase.is_empty() {
             return Err(DraftError::CouldNotOpen);
         }
-        let key = params
-            .derive_key(passphrase, &salt)
-            .map_err(|_| DraftError::KdfOutOfRange)?;
+        let key = Self::from_derived(derivation, derivation.derive(passphrase)?);
+        let content = key.open_sealed(text, form)?;
+        Ok((key, content))
+    }
+
+    /// Opens a draft of `form` with this key (derived from its passphrase and its
+    /// [`Derivation`]).
+    pub fn open_sealed(&self, text: &str, form: &str) -> Result<Zeroizing<String>, DraftError> {
+        let (derivation, sealed) = parse(text, form)?;
+        if derivation.params != self.params || derivation.salt != self.salt {
+            return Err(DraftError::CouldNotOpen);
+        }
+        let (iv, mut sealed) = sealed;
         let at = sealed.len() - GCM_TAG_LEN;
         let tag: [u8; GCM_TAG_LEN] = sealed[at..].try_into().map_err(|_| DraftError::Malformed)?;
         sealed.truncate(at);
-        let aad = associated_data(form, &params, &salt);
-        primitives::aes256_gcm_open(&key, &iv, aad.as_bytes(), &mut sealed, &tag)
+        let aad = associated_data(form, &self.params, &self.salt);
+        primitives::aes256_gcm_open(&self.key, &iv, aad.as_bytes(), &mut sealed, &tag)
             .map_err(|_| DraftError::CouldNotOpen)?;
         let content = String::from_utf8(core::mem::take(&mut *sealed))
             .map_err(|_| DraftError::CouldNotOpen)?;
-        Ok((Self { key, params, salt }, Zeroizing::new(content)))
+        Ok(Zeroizing::new(content))
     }
+}
+
+/// A sealed draft of `form`: its derivation, nonce and ciphertext with the tag.
+type Sealed = ([u8; GCM_IV_LEN], Zeroizing<Vec<u8>>);
+
+fn parse(text: &str, form: &str) -> Result<(Derivation, Sealed), DraftError> {
+    if text.len() > MAX_DRAFT_LEN {
+        return Err(DraftError::Malformed);
+    }
+    let draft: DraftJson = serde_json::from_str(text).map_err(|_| DraftError::Malformed)?;
+    if draft.format != FORMAT
+        || draft.version != VERSION
+        || draft.form != form
+        || draft.kdf.alg != "argon2id"
+    {
+        return Err(DraftError::Malformed);
+    }
+    let params = KdfParams {
+        memory_kib: draft.kdf.memory_kib,
+        iterations: draft.kdf.iterations,
+        parallelism: draft.kdf.parallelism,
+    };
+    params.check().map_err(|_| DraftError::KdfOutOfRange)?;
+    let salt: [u8; SALT_LEN] = b64::decode(&draft.kdf.salt)
+        .and_then(|salt| salt.try_into().ok())
+        .ok_or(DraftError::Malformed)?;
+    let iv: [u8; GCM_IV_LEN] = b64::decode(&draft.iv)
+        .and_then(|iv| iv.try_into().ok())
+        .ok_or(DraftError::Malformed)?;
+    let sealed = Zeroizing::new(b64::decode(&draft.ciphertext).ok_or(DraftError::Malformed)?);
+    if sealed.len() < GCM_TAG_LEN {
+        return Err(DraftError::Malformed);
+    }
+    Ok((Derivation { params, salt }, (iv, sealed)))
 }

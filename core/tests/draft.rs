@@ -69,3 +69,47 @@ fn a_draft_opens_with_its_passphrase_only() {
     );
     assert_eq!(format!("{key:?}"), "DraftKey(..)");
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_key_derived_elsewhere_seals_and_opens_the_same_drafts() {
+    use confidant_core::draft::Derivation;
+    let mut rng = ChaCha20Rng::seed_from_u64(11);
+    let passphrase = Passphrase::new("derived in a worker".to_owned());
+    // As the app does: the derivation is chosen here, the key made elsewhere.
+    let derivation = Derivation::new(KdfParams::MINIMUM, &mut rng).unwrap();
+    let key = DraftKey::from_derived(derivation, derivation.derive(&passphrase).unwrap());
+    let sealed = key.seal("referral", CONTENT, &mut rng).unwrap();
+    assert_eq!(
+        DraftKey::open(&sealed, "referral", &passphrase)
+            .unwrap()
+            .1
+            .as_str(),
+        CONTENT
+    );
+    // Opening: the derivation is read from the draft before any work.
+    let recorded = Derivation::of_draft(&sealed, "referral").unwrap();
+    assert_eq!(recorded, derivation);
+    let again = DraftKey::from_derived(recorded, recorded.derive(&passphrase).unwrap());
+    assert_eq!(
+        again.open_sealed(&sealed, "referral").unwrap().as_str(),
+        CONTENT
+    );
+    let wrong = Passphrase::new("guessed".to_owned());
+    let wrong = DraftKey::from_derived(recorded, recorded.derive(&wrong).unwrap());
+    assert_eq!(
+        wrong.open_sealed(&sealed, "referral").unwrap_err(),
+        DraftError::CouldNotOpen
+    );
+    // A key of another derivation does not even try.
+    let other = Derivation::new(KdfParams::MINIMUM, &mut rng).unwrap();
+    let other = DraftKey::from_derived(other, other.derive(&passphrase).unwrap());
+    assert_eq!(
+        other.open_sealed(&sealed, "referral").unwrap_err(),
+        DraftError::CouldNotOpen
+    );
+    assert_eq!(
+        Derivation::of_draft("{}", "referral").unwrap_err(),
+        DraftError::Malformed
+    );
+}

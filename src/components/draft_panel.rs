@@ -2,12 +2,13 @@
 
 use std::rc::Rc;
 
-use confidant_core::draft::{DraftError, DraftKey};
+use confidant_core::draft::{Derivation, DraftError, DraftKey};
 use confidant_core::form::Answers;
-use confidant_core::keys::{KdfParams, Passphrase};
+use confidant_core::keys::KdfParams;
 use yew::prelude::*;
+use zeroize::Zeroizing;
 
-use crate::browser::{clock, drafts};
+use crate::browser::{derive, drafts};
 use crate::components::form_view::SharedForm;
 
 /// A draft key in memory, shared with the shell. Equal when it is the same key.
@@ -96,23 +97,26 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                 props.form.clone(),
             );
             Callback::from(move |_: MouseEvent| {
-                let passphrase = Passphrase::new(read_and_clear(&first));
+                let passphrase = Zeroizing::new(read_and_clear(&first));
                 let (step, onkey, form, sealed) =
                     (step.clone(), onkey.clone(), form.clone(), sealed.clone());
                 step.set(Step::Deriving);
                 wasm_bindgen_futures::spawn_local(async move {
-                    // Let the page show the notice before the derivation holds it up.
-                    clock::sleep(30).await;
-                    match DraftKey::open(&sealed, &form.id, &passphrase) {
-                        Ok((key, content)) => match Answers::from_json_text(&form, &content) {
-                            Ok(answers) => {
-                                step.set(Step::Idle);
-                                onkey.emit((SharedDraftKey(Rc::new(key)), Some(answers)));
-                            }
-                            Err(_) => step.set(Step::Problem(words.draft_wrong_passphrase)),
-                        },
-                        Err(DraftError::CouldNotOpen | DraftError::EmptyPassphrase) => {
-                            step.set(Step::Problem(words.draft_wrong_passphrase))
+                    let opened = async {
+                        let derivation = Derivation::of_draft(&sealed, &form.id)?;
+                        let key = derive::derive(&passphrase, derivation).await?;
+                        let key = DraftKey::from_derived(derivation, key);
+                        let content = key.open_sealed(&sealed, &form.id)?;
+                        let answers = Answers::from_json_text(&form, &content)
+                            .map_err(|_| DraftError::Malformed)?;
+                        Ok::<_, DraftError>((key, answers))
+                    };
+                    // Whatever went wrong, the draft is left as it was; a wrong
+                    // passphrase and a changed draft read the same.
+                    match opened.await {
+                        Ok((key, answers)) => {
+                            step.set(Step::Idle);
+                            onkey.emit((SharedDraftKey(Rc::new(key)), Some(answers)));
                         }
                         Err(_) => step.set(Step::Problem(words.draft_wrong_passphrase)),
                     }
@@ -163,13 +167,17 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                 step.set(Step::Problem(words.passphrases_differ));
                 return;
             }
-            let passphrase = Passphrase::new(one);
-            drop(two);
+            let passphrase = Zeroizing::new(one);
+            drop(Zeroizing::new(two));
             let (step, onkey) = (step.clone(), onkey.clone());
             step.set(Step::Deriving);
             wasm_bindgen_futures::spawn_local(async move {
-                clock::sleep(30).await;
-                match DraftKey::derive(&passphrase, DRAFT_KDF, &mut getrandom::SysRng) {
+                let made = async {
+                    let derivation = Derivation::new(DRAFT_KDF, &mut getrandom::SysRng)?;
+                    let key = derive::derive(&passphrase, derivation).await?;
+                    Ok::<_, DraftError>(DraftKey::from_derived(derivation, key))
+                };
+                match made.await {
                     Ok(key) => {
                         step.set(Step::Idle);
                         onkey.emit((SharedDraftKey(Rc::new(key)), None));

@@ -323,6 +323,9 @@ test("the quick exit in the middle of a referral leaves its answers nowhere", ()
 }, { neutralPage: true }));
 
 test("a draft survives a reload sealed, and opens only with its passphrase", () => withServer(() => ({}), async ({ server, page }) => {
+    // The key is derived in a Web Worker, off the page's thread.
+    const workers = [];
+    page.on("worker", (worker) => workers.push(new URL(worker.url()).pathname));
     await openApp(page, server.url);
     await openReferral(page);
     await page.locator("#field-referral_type-0").focus();
@@ -333,6 +336,7 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     await page.locator("#draft-passphrase-again").fill("read it to nobody");
     await page.locator("#keep-draft").click();
     await page.locator("#draft-kept").waitFor({ timeout: 30_000 });
+    assert.deepEqual(workers, ["/derive-worker-loader.js"]);
     await page.locator("#field-referring_organisation").focus();
     await page.keyboard.type("CANARY-draft-org");
     // Saved after each change, sealed.
