@@ -125,6 +125,7 @@ pub struct Words {
     pub discard_draft: &'static str,
     pub deriving_key: &'static str,
     pub draft_not_saved: &'static str,
+    pub withheld: &'static str,
 }
 
 /// A language of the interface.

@@ -532,8 +532,16 @@ fn the_payload_carries_the_shown_answers_the_form_and_the_sender() {
                 "subject_names": "CANARY-NAME", "urgency": "standard" }),
     );
     let sender = json!({ "kty": "OKP", "crv": "X25519", "x": "c2VuZGVy", "kid": "sender" });
-    let payload =
-        referral_payload(&form, definition, Some(french), "fr", &answers, &sender).unwrap();
+    let payload = referral_payload(
+        &form,
+        definition,
+        Some(french),
+        "fr",
+        &answers,
+        &["shelter"],
+        &sender,
+    )
+    .unwrap();
     assert!(!payload.contains("CANARY-NAME"));
     let payload: Value = serde_json::from_str(&payload).unwrap();
     assert_eq!(payload["format"], "confidant-referral");
@@ -553,4 +561,51 @@ fn the_payload_carries_the_shown_answers_the_form_and_the_sender() {
     assert_eq!(travelled, form);
     let back = Answers::from_json(&travelled, &payload["answers"]).unwrap();
     assert_eq!(back.get("subject_names"), None);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn suspected_exploiters_go_to_the_police_only() {
+    use confidant_core::form::referral_payload;
+    let [definition, ..] = REFERRAL;
+    let form = parse(REFERRAL);
+    let answers = from(
+        &form,
+        json!({ "referral_type": "full", "age_group": "adult",
+                "suspected_exploiters": "CANARY-exploiter", "narrative": "CANARY-story" }),
+    );
+    let sender = json!({ "kty": "OKP" });
+    let sealed_for = |kinds: &[&str]| {
+        let payload =
+            referral_payload(&form, definition, None, "en", &answers, kinds, &sender).unwrap();
+        serde_json::from_str::<Value>(&payload).unwrap()["answers"].clone()
+    };
+    assert_eq!(
+        sealed_for(&["police"])["suspected_exploiters"],
+        "CANARY-exploiter"
+    );
+    // One non-police recipient is enough to leave it out, for everyone.
+    for kinds in [&["shelter"][..], &["police", "ngo"], &["child-protection"]] {
+        let answers = sealed_for(kinds);
+        assert_eq!(answers.get("suspected_exploiters"), None, "{kinds:?}");
+        assert_eq!(answers["narrative"], "CANARY-story");
+    }
+    let withheld: Vec<&str> = form
+        .withheld_for(&answers, &["police", "shelter"])
+        .iter()
+        .map(|field| field.id.as_str())
+        .collect();
+    assert_eq!(withheld, ["suspected_exploiters"]);
+    assert!(form.withheld_for(&answers, &["police"]).is_empty());
+
+    // `only_to` names agency kinds, on fields that take an answer.
+    let mut changed: Value = serde_json::from_str(definition).unwrap();
+    changed["sections"][5]["fields"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["id"] == "suspected_exploiters")
+        .unwrap()["only_to"] = json!(["judges"]);
+    let error = FormDefinition::parse(&changed.to_string()).unwrap_err();
+    assert!(error.path.ends_with(".only_to"), "{error}");
 }

@@ -65,12 +65,17 @@ async fn seal(
     sender: Agency,
     recipients: Vec<Agency>,
 ) -> Result<Result<Outgoing, Outgoing>, ()> {
+    let kinds: Vec<&str> = recipients
+        .iter()
+        .map(|agency| agency.kind.as_str())
+        .collect();
     let mut payload = referral_payload(
         &form,
         &form.0.definition,
         form.0.translation.as_deref(),
         &language,
         &answers,
+        &kinds,
         &sender.jwk,
     )
     .map_err(|_| ())?;
@@ -276,6 +281,26 @@ pub fn review(props: &ReviewProps) -> Html {
             .map(|(agency, _)| agency.clone()),
         _ => None,
     };
+    // Answers some of the chosen agencies may not receive stay out of the packet.
+    let kinds: Vec<&str> = ready_agencies
+        .iter()
+        .map(|agency| agency.kind.as_str())
+        .collect();
+    let withheld: Vec<String> = props
+        .form
+        .withheld_for(&props.answers, &kinds)
+        .iter()
+        .map(|field| field.label.get(&language).to_owned())
+        .collect();
+    let withheld_html = if withheld.is_empty() {
+        html! {}
+    } else {
+        html! {
+            <p class="notice" role="note" id="withheld">
+                { words.withheld }{ " " }{ withheld.join(", ") }
+            </p>
+        }
+    };
     let can_send = gate.is_ok()
         && !ready_agencies.is_empty()
         && sender_agency.is_some()
@@ -337,6 +362,7 @@ pub fn review(props: &ReviewProps) -> Html {
             { gate_html }
             { agencies_html }
             { summary }
+            { withheld_html }
             { status }
             <div class="actions">
                 <button type="button" class="primary" id="seal-and-send" disabled={!can_send} onclick={onseal}>

@@ -80,14 +80,15 @@ async function optionValue(page, select, name) {
   [select, name]);
 }
 
-/** On the review screen: the sender, then each recipient by name, then seal. */
-async function sealFor(page, sender, recipients) {
+/** On the review screen: the sender, then each recipient by name, `check()`, then seal. */
+async function sealFor(page, sender, recipients, check = async () => {}) {
   // The directory is loaded once its agencies are listed.
   await page.locator("#recipient-0").waitFor();
   await page.locator("#sender").selectOption(await optionValue(page, "#sender", sender));
   for (const name of recipients) {
     await page.getByLabel(new RegExp(`^${name} \\(`)).check();
   }
+  await check();
   await page.locator("#seal-and-send").click();
 }
 
@@ -146,7 +147,10 @@ test("a referral with a canary in every answer leaves the page only sealed, and 
     });
     assert.ok(canaries.length >= 15, `only ${canaries.length} text answers`);
     await page.keyboard.press("Enter");
-    await sealFor(page, "Police unit", ["Shelter North", "Child protection"]);
+    await sealFor(page, "Police unit", ["Shelter North", "Child protection"], async () => {
+      // The review says which answer stays out, and why.
+      assert.match(await page.locator("#withheld").innerText(), /Suspected exploiters/);
+    });
     const delivered = page.locator('#outbox li[data-delivery="delivered"]');
     await delivered.waitFor({ timeout: 30_000 });
     assert.equal(await page.locator("#outbox li").count(), 1);
@@ -193,13 +197,18 @@ test("a referral with a canary in every answer leaves the page only sealed, and 
       const opened = spawnSync(BIN, ["open", "--key", agency.key, "--passphrase-file", agency.passphrase], { input: packet, encoding: "utf8" });
       assert.equal(opened.status, 0, opened.stderr);
       const payload = JSON.parse(opened.stdout);
-      // Every canary is inside, each in the answer it was typed into; and every
-      // question answered by typing or choosing from a list has its answer there.
+      // Every canary is inside, each in the answer it was typed into, but the suspected
+      // exploiters': a shelter and a child-protection service are not the police. Every
+      // other question answered by typing or choosing from a list has its answer there.
       for (const canary of canaries) {
-        assert.equal(payload.answers[typedInto[canary]], canary, `${canary} is not the answer to ${typedInto[canary]}`);
+        if (typedInto[canary] === "suspected_exploiters") {
+          assert.ok(!JSON.stringify(payload).includes(canary), "the police-only answer went to others");
+        } else {
+          assert.equal(payload.answers[typedInto[canary]], canary, `${canary} is not the answer to ${typedInto[canary]}`);
+        }
       }
       const unsent = [...answered].filter((field) => !field.startsWith("field-") && !(field in payload.answers));
-      assert.deepEqual(unsent, []);
+      assert.deepEqual(unsent, ["suspected_exploiters"]);
       assert.equal(payload.form.id, "referral");
       assert.equal(payload.definition.id, "referral");
       assert.equal(payload.sender.kid, police.jwk.kid);
@@ -209,7 +218,7 @@ test("a referral with a canary in every answer leaves the page only sealed, and 
     assert.equal(same, packet);
     const opened = await jose.generalDecrypt(JSON.parse(packet), protection.privateKey);
     const payload = JSON.parse(new TextDecoder().decode(opened.plaintext));
-    for (const canary of canaries) {
+    for (const canary of canaries.filter((canary) => typedInto[canary] !== "suspected_exploiters")) {
       assert.ok(JSON.stringify(payload.answers).includes(canary));
     }
     // The police unit only sent it.

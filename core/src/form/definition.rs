@@ -9,6 +9,17 @@ use serde_json::Value;
 use super::condition::Condition;
 use super::scoring::{self, Scoring};
 
+/// The kinds of agency a directory lists (`docs/server.md`), for `only_to`.
+pub const AGENCY_KINDS: [&str; 7] = [
+    "police",
+    "ngo",
+    "shelter",
+    "child-protection",
+    "labour-inspectorate",
+    "health",
+    "other",
+];
+
 /// The largest definition accepted (the biggest built-in form is far below).
 const MAX_DEFINITION_LEN: usize = 4 * 1024 * 1024;
 
@@ -160,6 +171,8 @@ pub struct Field {
     pub show_if: Option<Condition>,
     pub validation: Validation,
     pub prefill: Option<Prefill>,
+    /// The agency kinds that alone may receive this answer (`None`: any recipient).
+    pub only_to: Option<Vec<String>>,
 }
 
 /// A checked section.
@@ -287,6 +300,8 @@ struct RawField {
     validation: Option<RawValidation>,
     #[serde(default)]
     prefill: Option<RawPrefill>,
+    #[serde(default)]
+    only_to: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -833,6 +848,15 @@ fn check_field(
         .prefill
         .map(|prefill| check_prefill(&format!("{path}.prefill"), prefill, &kind))
         .transpose()?;
+    if let Some(kinds) = &raw.only_to {
+        let known = |kind: &String| AGENCY_KINDS.contains(&kind.as_str());
+        if is_info || kinds.is_empty() || !kinds.iter().all(known) {
+            return Err(error(
+                format!("{path}.only_to"),
+                "must be a list of agency kinds, on a field that takes an answer",
+            ));
+        }
+    }
     Ok(Field {
         id: raw.id,
         label: text(&format!("{path}.label"), raw.label)?,
@@ -853,6 +877,7 @@ fn check_field(
             not_in_future: validation.not_in_future,
         },
         prefill,
+        only_to: raw.only_to,
     })
 }
 

@@ -10,7 +10,7 @@
 use serde_json::{Map, Value, json};
 
 use super::answers::{Answer, Answers};
-use super::definition::FormDefinition;
+use super::definition::{Field, FormDefinition};
 
 /// How a referral goes out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,19 +96,41 @@ impl FormDefinition {
         }
         shown
     }
+
+    /// The answered, shown fields that a packet to agencies of `recipient_kinds` must
+    /// leave out: those whose `only_to` does not name every one of those kinds (the
+    /// suspected exploiters go to the police only).
+    pub fn withheld_for<'a>(
+        &'a self,
+        answers: &Answers,
+        recipient_kinds: &[&str],
+    ) -> Vec<&'a Field> {
+        self.fields()
+            .filter(|field| {
+                field.only_to.as_ref().is_some_and(|only| {
+                    recipient_kinds
+                        .iter()
+                        .any(|kind| !only.iter().any(|allowed| allowed == kind))
+                })
+            })
+            .filter(|field| answers.get(&field.id).is_some() && self.is_shown(&field.id, answers))
+            .collect()
+    }
 }
 
 /// The payload a referral is sealed with (format `confidant-referral` 1): the form's id
 /// and version, the language it was filled in, the definition and the translation it was
-/// shown with (as read, JSON), the answers of the questions shown, and the sender's
-/// public key (a JWK). `definition` and `translation` must be the texts `form` was parsed
-/// from.
+/// shown with (as read, JSON), the answers of the questions shown that every recipient
+/// may receive (see [`FormDefinition::withheld_for`]), and the sender's public key (a
+/// JWK). `definition` and `translation` must be the texts `form` was parsed from;
+/// `recipient_kinds` are the kinds of the agencies it is sealed for.
 pub fn referral_payload(
     form: &FormDefinition,
     definition: &str,
     translation: Option<&str>,
     language: &str,
     answers: &Answers,
+    recipient_kinds: &[&str],
     sender: &Value,
 ) -> Result<String, serde_json::Error> {
     let mut payload = Map::new();
@@ -123,7 +145,11 @@ pub fn referral_payload(
     if let Some(translation) = translation {
         payload.insert("translation".into(), serde_json::from_str(translation)?);
     }
-    payload.insert("answers".into(), form.shown_answers(answers).to_json());
+    let mut sent = form.shown_answers(answers);
+    for field in form.withheld_for(answers, recipient_kinds) {
+        sent.remove(&field.id);
+    }
+    payload.insert("answers".into(), sent.to_json());
     payload.insert("sender".into(), sender.clone());
     serde_json::to_string(&Value::Object(payload))
 }
