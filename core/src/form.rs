@@ -15,8 +15,8 @@ mod translation;
 pub use answers::{Answer, Answers, AnswersError, NeedLevel, YesNo};
 pub use condition::Condition;
 pub use definition::{
-    Coarsen, DataClass, Draft, Field, FieldKind, FormDefinition, FormError, OutcomeFact, Prefill,
-    ReviewStatus, Section, Text, ValueOption,
+    AGENCY_KINDS, Coarsen, DataClass, Draft, Field, FieldKind, FormDefinition, FormError,
+    OutcomeFact, Prefill, ReviewStatus, Section, Text, ValueOption,
 };
 pub use follow::DraftSection;
 pub use scoring::{DimensionResult, DimensionStatus, Outcome, Scoring, Weight};

@@ -12,16 +12,9 @@ use confidant_core::keys::PublicKey;
 use crate::args::Arguments;
 use crate::store::{Agency, SqliteStore, Store, credential_hash};
 
-/// The kinds of agency a directory lists.
-pub const KINDS: [&str; 7] = [
-    "police",
-    "ngo",
-    "shelter",
-    "child-protection",
-    "labour-inspectorate",
-    "health",
-    "other",
-];
+// The kinds of agency a directory lists: the core's list, which forms name too
+// (`only_to`).
+use confidant_core::form::AGENCY_KINDS as KINDS;
 
 pub fn run(mut arguments: Arguments) -> Result<(), String> {
     match arguments.command().as_deref() {
