@@ -483,7 +483,11 @@ pub fn app(props: &AppProps) -> Html {
             None => html! {},
         },
         Screen::Outbox => html! {
-            <Outbox packets={state.outbox.clone()} language={language.clone()} />
+            <Outbox packets={state.outbox.clone()} language={language.clone()}
+                onchange={{
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |packets| dispatcher.dispatch(ShellAction::Outbox(packets)))
+                }} />
         },
         Screen::Inbox => html! {
             <Pending title={words.inbox} intro={words.inbox_intro} coming={words.inbox_coming} />

@@ -126,6 +126,7 @@ pub struct Words {
     pub deriving_key: &'static str,
     pub draft_not_saved: &'static str,
     pub withheld: &'static str,
+    pub remove_delivered: &'static str,
 }
 
 /// A language of the interface.

@@ -101,3 +101,16 @@ pub fn save_as_file(packet: &Outgoing) -> Result<(), super::files::FileRefused> 
         "application/jose+json",
     )
 }
+
+/// Takes a delivered packet off the kept outbox (the server has it; the worker may have
+/// saved it as a file too) and returns the outbox as kept. A packet not yet delivered
+/// stays: removing it would lose the referral.
+pub fn remove_delivered(packet_id: &str) -> Vec<Outgoing> {
+    let mut packets = load();
+    let before = packets.len();
+    packets.retain(|p| !(p.packet_id == packet_id && p.delivery == Delivery::Delivered));
+    if packets.len() != before {
+        let _ = save(&packets);
+    }
+    packets
+}

@@ -113,4 +113,5 @@ pub const WORDS: Words = Words {
     deriving_key: "Deriving the key from the passphrase… this takes a few seconds.",
     draft_not_saved: "The draft could not be saved in this browser (its storage is full or turned off). The answers are still here.",
     withheld: "Left out of this packet, because not every agency chosen may receive it:",
+    remove_delivered: "Remove from this list",
 };

@@ -113,4 +113,5 @@ pub const WORDS: Words = Words {
     deriving_key: "Calculando la clave a partir de la frase de contraseña… tarda unos segundos.",
     draft_not_saved: "No se pudo guardar el borrador en este navegador (almacenamiento lleno o desactivado). Las respuestas siguen aquí.",
     withheld: "Se deja fuera de este paquete, porque no todas las organizaciones elegidas pueden recibirlo:",
+    remove_delivered: "Quitar de esta lista",
 };

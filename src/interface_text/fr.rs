@@ -113,4 +113,5 @@ pub const WORDS: Words = Words {
     deriving_key: "Calcul de la clé à partir de la phrase secrète… cela prend quelques secondes.",
     draft_not_saved: "Le brouillon n’a pas pu être enregistré dans ce navigateur (stockage plein ou désactivé). Les réponses sont toujours là.",
     withheld: "Laissé hors de ce paquet, car tous les organismes choisis ne peuvent pas le recevoir :",
+    remove_delivered: "Retirer de cette liste",
 };

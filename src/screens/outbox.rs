@@ -7,6 +7,8 @@ use crate::components::screen_heading::ScreenHeading;
 pub struct OutboxProps {
     pub packets: Vec<Outgoing>,
     pub language: AttrValue,
+    /// The outbox as kept, after a change made here.
+    pub onchange: Callback<Vec<Outgoing>>,
 }
 
 /// The sealed referrals of this browser, newest first, with where each stands and the
@@ -36,6 +38,13 @@ pub fn outbox(props: &OutboxProps) -> Html {
                         let _ = outbox::save_as_file(&packet);
                     })
                 };
+                let onremove = {
+                    let onchange = props.onchange.clone();
+                    let packet_id = packet.packet_id.clone();
+                    Callback::from(move |_: MouseEvent| {
+                        onchange.emit(outbox::remove_delivered(&packet_id));
+                    })
+                };
                 let state = match packet.delivery {
                     Delivery::Waiting => "waiting",
                     Delivery::Delivered => "delivered",
@@ -51,6 +60,12 @@ pub fn outbox(props: &OutboxProps) -> Html {
                             }
                         </p>
                         <button type="button" class="secondary" onclick={onsave}>{ words.save_as_file }</button>
+                        if packet.delivery == Delivery::Delivered {
+                            { " " }
+                            <button type="button" class="secondary remove-delivered" onclick={onremove}>
+                                { words.remove_delivered }
+                            </button>
+                        }
                     </li>
                 }
             }) }

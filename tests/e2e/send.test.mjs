@@ -229,7 +229,7 @@ test("a referral with a canary in every answer leaves the page only sealed, and 
     await page.locator("#open-outbox").click();
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      page.locator("#outbox li").first().getByRole("button").click(),
+      page.locator("#outbox li").first().getByRole("button", { name: "Save as a file" }).click(),
     ]);
     assert.match(download.suggestedFilename(), /^referral-[A-Za-z0-9_-]+\.jwe\.json$/);
     const saved = join(dir, "saved-packet.json");
@@ -270,6 +270,10 @@ test("the outbox keeps a packet through a server outage and a reload, and delive
     // Some time later, still once.
     await page.waitForTimeout(2500);
     assert.equal((await inbox(run.server.url, shelter)).length, 1);
+    // Delivered, it can leave this browser's outbox.
+    await page.locator("#outbox li .remove-delivered").click();
+    await page.locator("#outbox-empty").waitFor();
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("confidant.outbox")).length), 0);
 }));
 
 test("a changed agency key blocks sending to it until the worker confirms the new fingerprint", () => withServer((data) => ({
