@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, mpsc};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
 /// An agency of the directory, as published to browsers.
@@ -233,7 +233,7 @@ impl Store for SqliteStore {
 
     fn remove_agency(&self, kid: &str) -> Result<bool, StoreError> {
         let mut connection = self.connection();
-        let transaction = connection.transaction()?;
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let removed = transaction.execute("DELETE FROM agencies WHERE kid = ?1", params![kid])?;
         transaction.execute("DELETE FROM deliveries WHERE kid = ?1", params![kid])?;
         transaction.execute(
@@ -351,7 +351,7 @@ impl Store for SqliteStore {
 
     fn expire(&self, acknowledged_before: u64, received_before: u64) -> Result<usize, StoreError> {
         let mut connection = self.connection();
-        let transaction = connection.transaction()?;
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         transaction.execute(
             "DELETE FROM deliveries WHERE acknowledged IS NOT NULL AND acknowledged < ?1",
             params![acknowledged_before as i64],
@@ -408,8 +408,13 @@ fn write_uploads(mut connection: Connection, queue: &mpsc::Receiver<Upload>) {
 }
 
 /// Stores a batch in one transaction: all of it is committed, or none of it.
+///
+/// Every writing transaction here begins IMMEDIATE, taking the write lock before it reads:
+/// a deferred one that read first, then found another connection had committed (the
+/// expiry at start-up, an acknowledgment), failed at once with "database is locked"
+/// instead of waiting its turn, and the upload got a 503.
 fn store_batch(connection: &mut Connection, batch: &[Upload]) -> Result<Vec<Stored>, StoreError> {
-    let transaction = connection.transaction()?;
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for upload in batch {
         let digest = Sha256::digest(&upload.body);
