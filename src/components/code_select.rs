@@ -22,6 +22,17 @@ pub enum Codes {
     Language,
 }
 
+impl Codes {
+    /// The list a field of this kind chooses from, if it chooses a code.
+    pub fn of(kind: &confidant_core::form::FieldKind) -> Option<Self> {
+        match kind {
+            confidant_core::form::FieldKind::Country => Some(Self::Country),
+            confidant_core::form::FieldKind::Language => Some(Self::Language),
+            _ => None,
+        }
+    }
+}
+
 type Names = Rc<Vec<(String, String)>>;
 
 thread_local! {

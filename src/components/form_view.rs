@@ -444,11 +444,7 @@ fn field_view(props: &FieldViewProps) -> Html {
             }
         }
         FieldKind::Country | FieldKind::Language => {
-            let codes = if field.kind == FieldKind::Country {
-                Codes::Country
-            } else {
-                Codes::Language
-            };
+            let codes = Codes::of(&field.kind).unwrap_or(Codes::Country);
             let selected = match &props.answer {
                 Some(Answer::Code(code)) => code.clone(),
                 _ => String::new(),
@@ -457,11 +453,13 @@ fn field_view(props: &FieldViewProps) -> Html {
                 let code = event.target_unchecked_into::<HtmlSelectElement>().value();
                 emit((!code.is_empty()).then_some(Answer::Code(code)));
             });
-            html! {
-                <div class="field">
-                    <label for={format!("field-{id}")}>{ label }{ required }</label>
-                    { help }
-                    { error }
+            labelled(
+                &id,
+                label,
+                required,
+                help,
+                error,
+                html! {
                     <select id={format!("field-{id}")} {onchange}
                         aria-describedby={described_by} aria-invalid={invalid}>
                         <option value="" selected={selected.is_empty()}>{ words.choose }</option>
@@ -469,8 +467,8 @@ fn field_view(props: &FieldViewProps) -> Html {
                             <option value={code.clone()} selected={*code == selected}>{ name.clone() }</option>
                         }) }
                     </select>
-                </div>
-            }
+                },
+            )
         }
         FieldKind::LongText => {
             let value = match &props.answer {
@@ -481,17 +479,19 @@ fn field_view(props: &FieldViewProps) -> Html {
                 let text = event.target_unchecked_into::<HtmlTextAreaElement>().value();
                 emit((!text.is_empty()).then_some(Answer::Text(text)));
             });
-            html! {
-                <div class="field">
-                    <label for={format!("field-{id}")}>{ label }{ required }</label>
-                    { help }
-                    { error }
-                    // No spell-checking service and no autofill history may see the answers.
+            // No spell-checking service and no autofill history may see the answers.
+            labelled(
+                &id,
+                label,
+                required,
+                help,
+                error,
+                html! {
                     <textarea id={format!("field-{id}")} rows="4" {value} {oninput}
                         spellcheck="false" autocomplete="off" dir="auto"
                         aria-describedby={described_by} aria-invalid={invalid} />
-                </div>
-            }
+                },
+            )
         }
         kind => {
             let (input_type, value) = match (kind, &props.answer) {
@@ -518,17 +518,38 @@ fn field_view(props: &FieldViewProps) -> Html {
                 };
                 emit(answer);
             });
-            html! {
-                <div class="field">
-                    <label for={format!("field-{id}")}>{ label }{ required }</label>
-                    { help }
-                    { error }
+            labelled(
+                &id,
+                label,
+                required,
+                help,
+                error,
+                html! {
                     <input type={input_type} id={format!("field-{id}")} {value} {oninput}
                         spellcheck="false" autocomplete="off" dir="auto"
                         aria-describedby={described_by} aria-invalid={invalid} />
-                </div>
-            }
+                },
+            )
         }
+    }
+}
+
+/// A field whose one control (`field-ID`) has its label, help and error above it.
+fn labelled(
+    id: &str,
+    label: String,
+    required: Option<Html>,
+    help: Option<Html>,
+    error: Option<Html>,
+    control: Html,
+) -> Html {
+    html! {
+        <div class="field">
+            <label for={format!("field-{id}")}>{ label }{ required }</label>
+            { help }
+            { error }
+            { control }
+        </div>
     }
 }
 
@@ -578,11 +599,7 @@ pub fn answer_text(field: &Field, answer: &Answer, language: &str, words: &Words
             .collect::<Vec<_>>()
             .join("; "),
         (kind @ (FieldKind::Country | FieldKind::Language), Answer::Code(code)) => {
-            let codes = if *kind == FieldKind::Country {
-                Codes::Country
-            } else {
-                Codes::Language
-            };
+            let codes = Codes::of(kind).unwrap_or(Codes::Country);
             code_select::named(codes, language)
                 .iter()
                 .find(|(known, _)| known == code)
