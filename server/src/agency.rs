@@ -4,13 +4,18 @@
 //! Registering an agency issues its credential: a random secret printed once, which the
 //! agency presents to list, download and acknowledge its packets. The store keeps only
 //! its SHA-256 (`docs/server.md` explains the choice).
+//!
+//! A name is refused rather than tidied (no trimming): what the operator typed is what
+//! browsers will show and pin, so it must pass [`crate::agency_name`] as it is.
 
 use std::path::PathBuf;
 
 use confidant_core::keys::PublicKey;
 
+use crate::agency_name::check_agency_name;
 use crate::args::Arguments;
 use crate::store::{Agency, SqliteStore, Store, credential_hash};
+use crate::untrusted_text::shown_value;
 
 // The kinds of agency a directory lists: the core's list, which forms name too
 // (`only_to`).
@@ -45,19 +50,24 @@ fn add(mut arguments: Arguments) -> Result<(), String> {
         .ok_or("give the agency's public key with `--key AGENCY.jwk`")?;
     arguments.finish()?;
 
-    let name = name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err("the name must be 1 to 200 characters, without control characters".to_owned());
-    }
     if !KINDS.contains(&kind.as_str()) {
         return Err(format!(
-            "unknown kind `{kind}`; use one of: {}",
+            "unknown kind `{}`; use one of: {}",
+            shown_value(&kind),
             KINDS.join(", ")
         ));
     }
     let jwk = std::fs::read_to_string(&key_path)
         .map_err(|error| format!("cannot read the public key `{key_path}`: {error}"))?;
     let key = PublicKey::from_jwk_json(&jwk).map_err(|error| format!("`{key_path}`: {error}"))?;
+    // Names already registered under other keys: a new name must not look like one.
+    let registered = store.agencies().map_err(|error| error.to_string())?;
+    let others: Vec<&str> = registered
+        .iter()
+        .filter(|agency| agency.kid != key.kid())
+        .map(|agency| agency.name.as_str())
+        .collect();
+    check_agency_name(&name, &others).map_err(|refusal| refusal.to_string())?;
 
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret)

@@ -7,6 +7,7 @@
 //! fuzz target reach the store and the upload check directly.
 
 pub mod agency;
+pub mod agency_name;
 pub mod api;
 pub mod args;
 pub mod keygen;
@@ -16,6 +17,7 @@ pub mod secrets;
 pub mod serve;
 pub mod static_site;
 pub mod store;
+pub mod untrusted_text;
 pub mod upload;
 
 use std::process::ExitCode;
