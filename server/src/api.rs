@@ -3,48 +3,73 @@
 //!
 //! Nothing here logs a request. The rate limiter keeps client addresses in memory only,
 //! for the minute that matters, and never writes them anywhere.
+//!
+//! An upload is judged in the order of what each judgement costs the server: the rate
+//! limit, the media type and the declared length, then a slot among the uploads being
+//! read at once, all before the first byte of the body is read; then the body, within its
+//! size and its time; then the packet check and the store.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
+use axum::body::{Body, HttpBody};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::rate_limit::{RateLimiter, client_address};
 use crate::store::{Store, StoreError, Stored, credential_hash};
-use crate::upload::{PACKET_MEDIA_TYPE, UploadRefusal, check_upload};
+use crate::untrusted_text::shown_value;
+use crate::upload::{PACKET_MEDIA_TYPE, UploadRefusal, check_upload, is_packet_media_type};
+
+/// How long an upload waits for a slot among those being read at once before it is
+/// turned away (503): long enough for a burst of small uploads to take turns.
+const UPLOAD_SLOT_WAIT: Duration = Duration::from_secs(2);
 
 /// What the API needs: the store and its limits.
 pub struct Api {
     pub store: Arc<dyn Store>,
     pub max_packet_bytes: usize,
     pub limiter: RateLimiter,
+    /// Peers whose `X-Forwarded-For` names the client (see [`crate::rate_limit`]).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Slots for uploads being read, checked and stored at once.
+    pub upload_slots: Arc<Semaphore>,
+    /// How long an upload's body may take to arrive, all of it.
+    pub body_timeout: Duration,
+    /// The most bytes of packets that may wait for one agency.
+    pub quota_bytes: u64,
 }
 
 impl std::fmt::Debug for Api {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Api")
             .field("max_packet_bytes", &self.max_packet_bytes)
+            .field("body_timeout", &self.body_timeout)
+            .field("quota_bytes", &self.quota_bytes)
             .finish_non_exhaustive()
     }
 }
 
+impl Api {
+    /// The client a request counts against in the rate limit.
+    fn client(&self, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+        client_address(peer.ip(), headers, &self.trusted_proxies)
+    }
+}
+
 pub fn routes(api: Arc<Api>) -> Router {
-    let body_limit = api.max_packet_bytes.saturating_add(1);
     Router::new()
         .route("/api/v1/health", get(health))
         .route("/api/v1/directory", get(directory))
-        .route(
-            "/api/v1/packets",
-            post(upload).layer(DefaultBodyLimit::max(body_limit)),
-        )
+        .route("/api/v1/packets", post(upload))
         .route("/api/v1/inbox", get(inbox))
         .route("/api/v1/inbox/{packet_id}", get(download))
         .route("/api/v1/inbox/{packet_id}/ack", post(acknowledge))
@@ -128,28 +153,47 @@ async fn directory(State(api): State<Arc<Api>>) -> Response {
     response
 }
 
+fn refuse(refusal: &UploadRefusal) -> Response {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    error(status, refusal.kind(), &refusal.message())
+}
+
+/// The body is taken unread (`Body`), so that nothing of it is read before the checks
+/// that need no body have passed.
 async fn upload(
     State(api): State<Arc<Api>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
-    if !api.limiter.allow(client.ip()) {
+    if !api.limiter.allow(api.client(peer, &headers)) {
         return too_many_requests();
     }
-    let refuse = |refusal: UploadRefusal| {
-        let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::BAD_REQUEST);
-        error(status, refusal.kind(), &refusal.message())
-    };
     let content_type = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok());
-    let body = match body {
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    if !is_packet_media_type(content_type.as_deref()) {
+        return refuse(&UploadRefusal::NotAPacketType);
+    }
+    let declared_length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared_length.is_some_and(|length| length > api.max_packet_bytes as u64) {
+        return refuse(&UploadRefusal::TooLarge);
+    }
+    // A burst of honest uploads waits a moment for a slot; uploads that hold every slot
+    // for long (slow bodies) get the others turned away, still unread.
+    let slot = tokio::time::timeout(UPLOAD_SLOT_WAIT, api.upload_slots.clone().acquire_owned());
+    let Ok(Ok(slot)) = slot.await else {
+        return busy();
+    };
+    let body = match read_body(body, api.max_packet_bytes, api.body_timeout).await {
         Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return refuse(UploadRefusal::TooLarge);
-        }
-        Err(_) => {
+        Err(BodyFailure::TooLarge) => return refuse(&UploadRefusal::TooLarge),
+        Err(BodyFailure::TooSlow) => return body_too_slow(),
+        Err(BodyFailure::Unreadable) => {
             return error(
                 StatusCode::BAD_REQUEST,
                 "unreadable",
@@ -158,11 +202,13 @@ async fn upload(
         }
     };
     // The check and the storing run off the async threads: parsing a large packet and
-    // waiting for the commit both take a while.
+    // waiting for the commit both take a while. The slot goes with them, and is given
+    // back when they end, even if the client has gone by then.
     let store = api.store.clone();
     let max_packet_bytes = api.max_packet_bytes;
-    let content_type = content_type.map(str::to_owned);
+    let quota_bytes = api.quota_bytes;
     let checked = blocking(move || {
+        let _slot: OwnedSemaphorePermit = slot;
         let mut lookup_failure = None;
         let checked = check_upload(
             content_type.as_deref(),
@@ -180,7 +226,13 @@ async fn upload(
         }
         Ok(match checked {
             Ok(accepted) => Ok(store
-                .put_packet(&accepted.packet_id, &accepted.agencies, &body, now())
+                .put_packet(
+                    &accepted.packet_id,
+                    &accepted.agencies,
+                    &body,
+                    now(),
+                    quota_bytes,
+                )
                 .map(|stored| (accepted.packet_id, stored))),
             Err(refusal) => Err(refusal),
         })
@@ -189,7 +241,7 @@ async fn upload(
     let (packet_id, stored) = match checked {
         Ok(Ok(Ok(stored))) => stored,
         Ok(Ok(Err(failure))) => return storage_failure(failure),
-        Ok(Err(refusal)) => return refuse(refusal),
+        Ok(Err(refusal)) => return refuse(&refusal),
         Err(response) => return response,
     };
     match stored {
@@ -202,9 +254,77 @@ async fn upload(
         Stored::Conflict => error(
             StatusCode::CONFLICT,
             "conflict",
-            &format!("another packet with id `{packet_id}` is already stored"),
+            &format!(
+                "another packet with id `{}` is already stored",
+                shown_value(&packet_id)
+            ),
+        ),
+        Stored::OverQuota => error(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "quota",
+            "an agency this packet is addressed to has too much waiting to be fetched; \
+             try again later",
         ),
     }
+}
+
+/// Why a body was not read to its end.
+#[derive(Debug)]
+enum BodyFailure {
+    TooLarge,
+    TooSlow,
+    Unreadable,
+}
+
+/// Reads a body of at most `max_len` bytes, all of it within `timeout`. The buffer grows
+/// with what arrives, never with what the client declares it will send.
+async fn read_body(body: Body, max_len: usize, timeout: Duration) -> Result<Vec<u8>, BodyFailure> {
+    let mut body = body;
+    let read = async {
+        let mut bytes = Vec::new();
+        while let Some(frame) =
+            std::future::poll_fn(|context| Pin::new(&mut body).poll_frame(context)).await
+        {
+            let frame = frame.map_err(|_| BodyFailure::Unreadable)?;
+            if let Ok(data) = frame.into_data() {
+                if bytes.len().saturating_add(data.len()) > max_len {
+                    return Err(BodyFailure::TooLarge);
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+        Ok(bytes)
+    };
+    tokio::time::timeout(timeout, read)
+        .await
+        .unwrap_or(Err(BodyFailure::TooSlow))
+}
+
+/// Every upload slot is taken: the client should come back shortly.
+fn busy() -> Response {
+    let mut response = error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        "too many uploads at once; try again in a few seconds",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
+}
+
+fn body_too_slow() -> Response {
+    let mut response = error(
+        StatusCode::REQUEST_TIMEOUT,
+        "timeout",
+        "the body took too long to arrive",
+    );
+    // What is left of the body is never read, so the connection cannot serve another
+    // request.
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 fn receipt_response(status: StatusCode, packet_id: &str, received: u64) -> Response {
@@ -233,10 +353,10 @@ fn too_many_requests() -> Response {
 /// returns.
 async fn agency_request(
     api: &Api,
-    client: SocketAddr,
+    peer: SocketAddr,
     headers: &HeaderMap,
 ) -> Result<String, Response> {
-    if !api.limiter.allow(client.ip()) {
+    if !api.limiter.allow(api.client(peer, headers)) {
         return Err(too_many_requests());
     }
     authenticate(api, headers).await
@@ -272,10 +392,10 @@ async fn authenticate(api: &Api, headers: &HeaderMap) -> Result<String, Response
 
 async fn inbox(
     State(api): State<Arc<Api>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let kid = match agency_request(&api, client, &headers).await {
+    let kid = match agency_request(&api, peer, &headers).await {
         Ok(kid) => kid,
         Err(response) => return response,
     };
@@ -302,13 +422,16 @@ async fn inbox(
 
 async fn download(
     State(api): State<Arc<Api>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
-    Path(packet_id): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    packet_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let kid = match agency_request(&api, client, &headers).await {
+    let kid = match agency_request(&api, peer, &headers).await {
         Ok(kid) => kid,
         Err(response) => return response,
+    };
+    let Ok(Path(packet_id)) = packet_id else {
+        return not_in_inbox();
     };
     let store = api.store.clone();
     match blocking(move || store.packet_for(&kid, &packet_id)).await {
@@ -321,80 +444,40 @@ async fn download(
             no_store(response.headers_mut());
             response
         }
-        Ok(None) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such packet in your inbox",
-        ),
+        Ok(None) => not_in_inbox(),
         Err(response) => response,
     }
 }
 
 async fn acknowledge(
     State(api): State<Arc<Api>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
-    Path(packet_id): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    packet_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let kid = match agency_request(&api, client, &headers).await {
+    let kid = match agency_request(&api, peer, &headers).await {
         Ok(kid) => kid,
         Err(response) => return response,
+    };
+    let Ok(Path(packet_id)) = packet_id else {
+        return not_in_inbox();
     };
     let store = api.store.clone();
     match blocking(move || store.acknowledge(&kid, &packet_id, now())).await {
         Ok(true) => StatusCode::NO_CONTENT.into_response(),
-        Ok(false) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such packet in your inbox",
-        ),
+        Ok(false) => not_in_inbox(),
         Err(response) => response,
     }
 }
 
-/// A token bucket per client address: `per_minute` requests, refilled continuously.
-/// Addresses live only in this map, and leave it once their bucket is full again.
-#[derive(Debug)]
-pub struct RateLimiter {
-    per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
-}
-
-impl RateLimiter {
-    /// `per_minute` of 0 turns the limit off.
-    pub fn new(per_minute: u32) -> Self {
-        Self {
-            per_minute,
-            buckets: Mutex::new(HashMap::new()),
-        }
-    }
-
-    pub fn allow(&self, client: IpAddr) -> bool {
-        if self.per_minute == 0 {
-            return true;
-        }
-        let capacity = f64::from(self.per_minute);
-        let per_second = capacity / 60.0;
-        let now = Instant::now();
-        let mut buckets = self
-            .buckets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if buckets.len() > 10_000 {
-            buckets.retain(|_, (tokens, at)| {
-                *tokens + now.duration_since(*at).as_secs_f64() * per_second < capacity
-            });
-        }
-        let (tokens, at) = buckets.entry(client).or_insert((capacity, now));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_second).min(capacity);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
+/// A packet id that is not in the agency's inbox, or that is not a packet id at all
+/// (axum's own answer would quote the path back).
+fn not_in_inbox() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such packet in your inbox",
+    )
 }
 
 /// Deletes expired packets every few minutes, for as long as the server runs.
@@ -410,21 +493,5 @@ pub async fn expire_periodically(
         let received_before = now.saturating_sub(retention.as_secs());
         let _ = blocking(move || store.expire(acknowledged_before, received_before)).await;
         tokio::time::sleep(Duration::from_secs(300)).await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_rate_limit_counts_per_address() {
-        let limiter = RateLimiter::new(3);
-        let a: IpAddr = [127, 0, 0, 1].into();
-        let b: IpAddr = [127, 0, 0, 2].into();
-        assert!((0..3).all(|_| limiter.allow(a)));
-        assert!(!limiter.allow(a));
-        assert!(limiter.allow(b));
-        assert!((0..1000).all(|_| RateLimiter::new(0).allow(a)));
     }
 }

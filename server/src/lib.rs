@@ -12,6 +12,7 @@ pub mod api;
 pub mod args;
 pub mod keygen;
 pub mod open;
+pub mod rate_limit;
 pub mod seal;
 pub mod secrets;
 pub mod serve;
@@ -34,8 +35,17 @@ commands:
                                 an origin allowed to embed the app in a frame
                                 (repeatable; by default no site may)
           --max-packet-bytes N  the largest packet accepted (default 25000000)
-          --rate-limit N        API requests a minute from one address (default 120;
+          --rate-limit N        API requests a minute from one client (default 120;
                                 0 turns the limit off)
+          --trusted-proxy ADDR  a reverse proxy whose X-Forwarded-For names the
+                                client (repeatable; by default the header is ignored)
+          --quota-bytes N       the most bytes waiting for one agency (default 1 GiB)
+          --header-timeout-secs N
+                                time to send a request head (default 10)
+          --body-timeout-secs N time to send an upload's body (default 60)
+          --max-connections N   connections open at once (default 512)
+          --max-concurrent-uploads N
+                                uploads read and checked at once (default 16)
           --retention-days N    keep unacknowledged packets this long (default 30)
           --acknowledged-retention-days N
                                 keep acknowledged packets this long (default 7)

@@ -2,24 +2,39 @@
 //!
 //! The server logs nothing about requests: not bodies, not addresses. It prints one line
 //! when it is ready and one when it stops, and a line for a storage failure.
+//!
+//! The accept loop is its own rather than `axum::serve`'s, because every client may be
+//! hostile and `axum::serve` bounds neither how long a connection may take to send its
+//! headers nor how many connections are open: here a connection that has not sent a
+//! whole request head within `--header-timeout-secs` (idle between requests included) is
+//! closed by hyper, and beyond `--max-connections` new connections wait in the kernel's
+//! listen queue instead of each costing a task.
 
-use std::net::SocketAddr;
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::sync::Semaphore;
 
-use crate::api::{self, Api, RateLimiter};
+use crate::api::{self, Api};
 use crate::args::Arguments;
+use crate::rate_limit::RateLimiter;
 use crate::static_site::StaticSite;
 use crate::store::{SqliteStore, Store};
 
 const DAY: u64 = 24 * 60 * 60;
+const GIB: u64 = 1 << 30;
+/// How long a stopping server waits for the requests under way before it exits anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
 /// What `confidant serve` was asked to do.
 #[derive(Debug)]
@@ -32,6 +47,12 @@ struct ServeConfig {
     rate_limit: u32,
     retention: Duration,
     acknowledged_retention: Duration,
+    header_timeout: Duration,
+    body_timeout: Duration,
+    max_connections: usize,
+    max_concurrent_uploads: usize,
+    trusted_proxies: Vec<IpAddr>,
+    quota_bytes: u64,
 }
 
 impl ServeConfig {
@@ -60,6 +81,23 @@ impl ServeConfig {
         let rate_limit = number(&mut arguments, "rate-limit", 120)?;
         let retention = number(&mut arguments, "retention-days", 30)?;
         let acknowledged_retention = number(&mut arguments, "acknowledged-retention-days", 7)?;
+        let header_timeout = positive(&mut arguments, "header-timeout-secs", 10)?;
+        let body_timeout = positive(&mut arguments, "body-timeout-secs", 60)?;
+        let max_connections = positive(&mut arguments, "max-connections", 512)?;
+        let max_concurrent_uploads = positive(&mut arguments, "max-concurrent-uploads", 16)?;
+        let trusted_proxies = arguments
+            .values("trusted-proxy")?
+            .iter()
+            .map(|proxy| {
+                proxy
+                    .parse::<IpAddr>()
+                    .map(|address| address.to_canonical())
+                    .map_err(|_| {
+                        format!("`--trusted-proxy {proxy}` is not an address like 10.0.0.1")
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        let quota_bytes = positive(&mut arguments, "quota-bytes", GIB)?;
         arguments.finish()?;
         Ok(Self {
             listen,
@@ -70,6 +108,12 @@ impl ServeConfig {
             rate_limit,
             retention: Duration::from_secs(retention * DAY),
             acknowledged_retention: Duration::from_secs(acknowledged_retention * DAY),
+            header_timeout: Duration::from_secs(header_timeout),
+            body_timeout: Duration::from_secs(body_timeout),
+            max_connections,
+            max_concurrent_uploads,
+            trusted_proxies,
+            quota_bytes,
         })
     }
 }
@@ -85,6 +129,19 @@ fn number<T: std::str::FromStr>(
             .parse()
             .map_err(|_| format!("`--{name} {text}` must be a whole number")),
     }
+}
+
+/// A whole number of at least 1: a limit of 0 would refuse everything.
+fn positive<T: std::str::FromStr + PartialEq + From<u8>>(
+    arguments: &mut Arguments,
+    name: &str,
+    default: T,
+) -> Result<T, String> {
+    let value = number(arguments, name, default)?;
+    if value == T::from(0) {
+        return Err(format!("`--{name}` must be at least 1"));
+    }
+    Ok(value)
 }
 
 /// A frame ancestor must be a bare origin: a scheme, a host and maybe a port. Anything
@@ -131,6 +188,10 @@ pub fn run(arguments: Arguments) -> Result<(), String> {
         store: store.clone(),
         max_packet_bytes: config.max_packet_bytes,
         limiter: RateLimiter::new(config.rate_limit),
+        trusted_proxies: config.trusted_proxies.clone(),
+        upload_slots: Arc::new(Semaphore::new(config.max_concurrent_uploads)),
+        body_timeout: config.body_timeout,
+        quota_bytes: config.quota_bytes,
     });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -153,14 +214,77 @@ pub fn run(arguments: Arguments) -> Result<(), String> {
             config.acknowledged_retention,
             config.retention,
         ));
-        let app = router(state, api).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|error| format!("the server stopped: {error}"))?;
+        let limits = ConnectionLimits {
+            max_connections: config.max_connections,
+            header_timeout: config.header_timeout,
+        };
+        serve_connections(listener, router(state, api), limits, shutdown_signal()).await;
         crate::say("Confidant has stopped");
         Ok(())
     })
+}
+
+/// What bounds the connections themselves, before any request is read.
+#[derive(Clone, Copy, Debug)]
+struct ConnectionLimits {
+    max_connections: usize,
+    header_timeout: Duration,
+}
+
+/// Accepts connections until `shutdown` completes, then lets the requests under way finish
+/// (for at most [`SHUTDOWN_GRACE`]).
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()>,
+) {
+    let open_connections = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        // A connection is accepted only with a slot for it: beyond the cap, clients wait
+        // in the listen queue, which the kernel bounds.
+        let slot = tokio::select! {
+            slot = open_connections.clone().acquire_owned() => slot,
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slot else { break };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors, or a connection reset before it was accepted:
+                // pause rather than spin, and keep serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        // The handlers read the peer address as axum's `ConnectInfo`.
+        let service = hyper::service::service_fn(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                let mut app = app.clone();
+                tower_service::Service::call(&mut app, request)
+            },
+        );
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // An error here is the client's (a reset, a timeout, a malformed request), and
+            // the server logs nothing about clients.
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
 }
 
 fn router(state: Arc<AppState>, api: Arc<Api>) -> Router {
@@ -258,6 +382,12 @@ fn security_headers(headers: &mut HeaderMap, csp: &HeaderValue) {
     headers.insert(
         "cross-origin-resource-policy",
         HeaderValue::from_static("same-origin"),
+    );
+    // Browsers heed it only over HTTPS (the deployment, behind its TLS proxy) and ignore it
+    // over plain HTTP, so it is safe on loopback too.
+    headers.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=63072000; includeSubDomains"),
     );
 }
 

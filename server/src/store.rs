@@ -4,11 +4,20 @@
 //! (PostgreSQL for the rows, S3-compatible object storage for packet bodies) can replace
 //! the embedded SQLite file without touching the HTTP layer. What is stored is only what
 //! a packet shows without a key: its id, its size, its recipients' key ids, when it came
-//! and whether it was acknowledged, and its body, which is ciphertext. No client address,
-//! no form id, no creation time.
+//! and whether it was acknowledged, and its body, which is ciphertext. No client address.
+//! The body's cleartext `aad` member does carry the form id and version and the creation
+//! time (coarsened to the day by the core); the store never reads them.
 //!
 //! Durability: SQLite in WAL mode with `synchronous=FULL`, so a transaction is on disk
 //! when its commit returns, and the HTTP layer answers 201 only after that.
+//!
+//! Deletion: `secure_delete` overwrites deleted rows in the database file, and every
+//! deletion of packets ends with a truncating checkpoint, because until then the
+//! write-ahead log still holds the pages as they were written, ciphertext and all.
+//!
+//! Quota: an agency may have at most so many bytes of packets waiting (received, not yet
+//! acknowledged by it). The check runs in the transaction that inserts, so uploads that
+//! arrive together cannot overshoot it between them.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, mpsc};
@@ -53,6 +62,8 @@ pub enum Stored {
     Again(Receipt),
     /// Another packet with this id was stored before: refused.
     Conflict,
+    /// Storing it would take a recipient over its quota of bytes waiting: refused.
+    OverQuota,
 }
 
 /// A failure of the storage itself (disk full, file unreadable, …): the request that hit
@@ -92,21 +103,32 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<String>, StoreError>;
     /// Whether an agency with this key id is registered.
     fn is_agency(&self, kid: &str) -> Result<bool, StoreError>;
-    /// Stores a packet for its agency recipients, all of which must be registered.
+    /// Stores a packet for its agency recipients, all of which must be registered, unless
+    /// it would take one of them over `quota_bytes` of packets waiting (see
+    /// [`Store::waiting_bytes`]): then nothing is stored, and the outcome is
+    /// [`Stored::OverQuota`]. The quota is checked in the transaction that inserts (for
+    /// PostgreSQL: with the agencies' rows locked, `SELECT … FOR UPDATE`), so concurrent
+    /// uploads cannot overshoot it. A packet stored before is [`Stored::Again`] whatever
+    /// the quota.
     fn put_packet(
         &self,
         packet_id: &str,
         recipients: &[String],
         body: &[u8],
         now: u64,
+        quota_bytes: u64,
     ) -> Result<Stored, StoreError>;
+    /// The sum of the sizes of the packets waiting for an agency: addressed to it and not
+    /// yet acknowledged by it.
+    fn waiting_bytes(&self, kid: &str) -> Result<u64, StoreError>;
     fn inbox(&self, kid: &str) -> Result<Vec<InboxEntry>, StoreError>;
     fn packet_for(&self, kid: &str, packet_id: &str) -> Result<Option<Vec<u8>>, StoreError>;
     /// Marks a packet acknowledged by one agency; `false` if it is not in its inbox.
     fn acknowledge(&self, kid: &str, packet_id: &str, now: u64) -> Result<bool, StoreError>;
     /// Deletes deliveries acknowledged before `acknowledged_before` and unacknowledged
-    /// ones received before `received_before`, then packets nobody is waiting for.
-    /// Returns how many packets were deleted.
+    /// ones received before `received_before`, then packets nobody is waiting for, and
+    /// leaves no copy of their bodies behind (no log, no free page). Returns how many
+    /// packets were deleted.
     fn expire(&self, acknowledged_before: u64, received_before: u64) -> Result<usize, StoreError>;
 }
 
@@ -131,6 +153,7 @@ struct Upload {
     recipients: Vec<String>,
     body: Vec<u8>,
     now: u64,
+    quota_bytes: u64,
     outcome: mpsc::Sender<Result<Stored, StoreError>>,
 }
 
@@ -236,11 +259,14 @@ impl Store for SqliteStore {
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let removed = transaction.execute("DELETE FROM agencies WHERE kid = ?1", params![kid])?;
         transaction.execute("DELETE FROM deliveries WHERE kid = ?1", params![kid])?;
-        transaction.execute(
+        let deleted = transaction.execute(
             "DELETE FROM packets WHERE id NOT IN (SELECT packet_id FROM deliveries)",
             [],
         )?;
         transaction.commit()?;
+        if deleted > 0 {
+            truncate_write_ahead_log(&connection)?;
+        }
         Ok(removed == 1)
     }
 
@@ -280,6 +306,7 @@ impl Store for SqliteStore {
         recipients: &[String],
         body: &[u8],
         now: u64,
+        quota_bytes: u64,
     ) -> Result<Stored, StoreError> {
         let (outcome, answer) = mpsc::channel();
         let upload = Upload {
@@ -287,6 +314,7 @@ impl Store for SqliteStore {
             recipients: recipients.to_vec(),
             body: body.to_vec(),
             now,
+            quota_bytes,
             outcome,
         };
         let gone = || StoreError("the writer has stopped".to_owned());
@@ -296,6 +324,10 @@ impl Store for SqliteStore {
             .send(upload)
             .map_err(|_| gone())?;
         answer.recv().map_err(|_| gone())?
+    }
+
+    fn waiting_bytes(&self, kid: &str) -> Result<u64, StoreError> {
+        waiting_bytes(&self.connection(), kid)
     }
 
     fn is_agency(&self, kid: &str) -> Result<bool, StoreError> {
@@ -366,8 +398,46 @@ impl Store for SqliteStore {
             [],
         )?;
         transaction.commit()?;
+        if deleted > 0 {
+            truncate_write_ahead_log(&connection)?;
+        }
         Ok(deleted)
     }
+}
+
+/// See [`Store::waiting_bytes`]; inside a transaction, it counts the transaction's own
+/// inserts too.
+fn waiting_bytes(connection: &Connection, kid: &str) -> Result<u64, StoreError> {
+    let sum: i64 = connection.query_row(
+        "SELECT COALESCE(SUM(p.size), 0) FROM deliveries d JOIN packets p ON p.id = d.packet_id
+         WHERE d.kid = ?1 AND d.acknowledged IS NULL",
+        params![kid],
+        |row| row.get(0),
+    )?;
+    Ok(u64::try_from(sum).unwrap_or(0))
+}
+
+/// Copies everything in the write-ahead log into the database file and empties the log.
+///
+/// `secure_delete` zeroes a deleted row in the database file, but the log still holds
+/// every page as it was last written, the packet's ciphertext included, until a
+/// checkpoint has copied the log back and SQLite starts it over: without this, a deleted
+/// packet stayed readable in `confidant.sqlite3-wal`. A reader in the middle of a query
+/// holds the checkpoint back, so it is tried a few times.
+fn truncate_write_ahead_log(connection: &Connection) -> Result<(), StoreError> {
+    for _ in 0..50 {
+        let busy: i64 =
+            connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+        if busy == 0 {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Err(StoreError(
+        "the write-ahead log could not be emptied after a deletion; \
+         the next deletion tries again"
+            .to_owned(),
+    ))
 }
 
 fn open_connection(path: &Path) -> Result<Connection, StoreError> {
@@ -435,6 +505,16 @@ fn store_batch(connection: &mut Connection, batch: &[Upload]) -> Result<Vec<Stor
             } else {
                 Stored::Conflict
             });
+            continue;
+        }
+        let size = upload.body.len() as u64;
+        let mut over_quota = false;
+        for kid in &upload.recipients {
+            let waiting = waiting_bytes(&transaction, kid)?;
+            over_quota |= waiting.saturating_add(size) > upload.quota_bytes;
+        }
+        if over_quota {
+            outcomes.push(Stored::OverQuota);
             continue;
         }
         transaction.execute(

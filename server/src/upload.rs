@@ -3,9 +3,19 @@
 //! agencies (passphrase recipients may come along, but at least one agency must be
 //! there to receive it). No key is used and nothing is decrypted.
 //!
+//! Before the parser sees the body, one pass over the JSON text counts the recipients and
+//! stops at the first one too many: a body of 25 MB of `{},` must cost the server no more
+//! memory than its own bytes, whatever the parser would have built from it.
+//!
+//! The messages name what they refuse (a key id, the parser's reason), escaped and cut
+//! short by [`crate::untrusted_text`]: the body is the client's, and so is every word of it.
+//!
 //! Pure, so that it is fuzzed on its own (`server/fuzz`, target `upload`).
 
-use confidant_core::packet::Packet;
+use confidant_core::packet::{MAX_RECIPIENTS, Packet};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::untrusted_text::{MAX_MESSAGE_CHARS, shown, shown_value};
 
 /// The media type of a packet: a JWE in the JSON serialization (RFC 7516 §9.2).
 pub const PACKET_MEDIA_TYPE: &str = "application/jose+json";
@@ -62,13 +72,23 @@ impl UploadRefusal {
             Self::NotAPacketType => format!("send packets as {PACKET_MEDIA_TYPE}"),
             Self::TooLarge => "the packet is larger than this server accepts".to_owned(),
             Self::NotJson => "the body is not JSON text".to_owned(),
-            Self::NotAPacket(reason) => format!("not a packet: {reason}"),
-            Self::UnknownRecipient(kid) => {
-                format!("recipient `{kid}` is not in this server's directory")
+            Self::NotAPacket(reason) => {
+                format!("not a packet: {}", shown(reason, MAX_MESSAGE_CHARS))
             }
+            Self::UnknownRecipient(kid) => format!(
+                "recipient `{}` is not in this server's directory",
+                shown_value(kid)
+            ),
             Self::NoAgencyRecipient => "the packet is not addressed to any agency".to_owned(),
         }
     }
+}
+
+/// Whether a `Content-Type` value names the packet media type (parameters aside).
+pub fn is_packet_media_type(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case(PACKET_MEDIA_TYPE))
 }
 
 /// Checks an upload. `is_agency` says whether a key id is in the directory.
@@ -78,19 +98,14 @@ pub fn check_upload(
     max_len: usize,
     is_agency: &mut dyn FnMut(&str) -> bool,
 ) -> Result<AcceptedUpload, UploadRefusal> {
-    let media_type = content_type
-        .and_then(|value| value.split(';').next())
-        .map(|value| value.trim().to_ascii_lowercase());
-    if media_type.as_deref() != Some(PACKET_MEDIA_TYPE) {
+    if !is_packet_media_type(content_type) {
         return Err(UploadRefusal::NotAPacketType);
     }
     if body.len() > max_len {
         return Err(UploadRefusal::TooLarge);
     }
     let text = std::str::from_utf8(body).map_err(|_| UploadRefusal::NotJson)?;
-    if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
-        return Err(UploadRefusal::NotJson);
-    }
+    check_json_shape(text)?;
     let packet =
         Packet::parse(text).map_err(|error| UploadRefusal::NotAPacket(error.to_string()))?;
     let mut agencies = Vec::new();
@@ -110,6 +125,120 @@ pub fn check_upload(
         packet_id: packet.meta().packet_id().to_owned(),
         agencies,
     })
+}
+
+/// Reads the JSON text once, keeping nothing of it: it must be JSON, and its top-level
+/// `recipients` may list at most [`MAX_RECIPIENTS`] elements (the reading stops at the
+/// first one more). Everything else about its shape is the packet parser's to judge.
+fn check_json_shape(text: &str) -> Result<(), UploadRefusal> {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let read = JsonLevel::Top
+        .deserialize(&mut reader)
+        .and_then(|()| reader.end());
+    match read {
+        Ok(()) => Ok(()),
+        // A refusal of the visitor below, not of the JSON syntax.
+        Err(error) if error.classify() == serde_json::error::Category::Data => Err(
+            UploadRefusal::NotAPacket(format!("more than {MAX_RECIPIENTS} recipients")),
+        ),
+        Err(_) => Err(UploadRefusal::NotJson),
+    }
+}
+
+/// Where [`check_json_shape`] is in the text: the top level, or the value of the
+/// top-level `recipients` member.
+#[derive(Clone, Copy, Debug)]
+enum JsonLevel {
+    Top,
+    Recipients,
+}
+
+impl<'de> DeserializeSeed<'de> for JsonLevel {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, reader: D) -> Result<(), D::Error> {
+        reader.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonLevel {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("JSON text")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<(), A::Error> {
+        while let Some(name) = members.next_key::<MemberName>()? {
+            match (self, name) {
+                (Self::Top, MemberName::Recipients) => {
+                    members.next_value_seed(Self::Recipients)?;
+                }
+                _ => {
+                    members.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut elements: A) -> Result<(), A::Error> {
+        let mut count = 0usize;
+        while elements.next_element::<IgnoredAny>()?.is_some() {
+            count += 1;
+            if matches!(self, Self::Recipients) && count > MAX_RECIPIENTS {
+                return Err(serde::de::Error::custom("too many recipients"));
+            }
+        }
+        Ok(())
+    }
+
+    // Any other value is for the packet parser to refuse with its own reason.
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A member name, told apart without keeping it.
+#[derive(Debug)]
+enum MemberName {
+    Recipients,
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for MemberName {
+    fn deserialize<D: Deserializer<'de>>(reader: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+        impl Visitor<'_> for NameVisitor {
+            type Value = MemberName;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a member name")
+            }
+            fn visit_str<E>(self, name: &str) -> Result<MemberName, E> {
+                Ok(if name == "recipients" {
+                    MemberName::Recipients
+                } else {
+                    MemberName::Other
+                })
+            }
+        }
+        reader.deserialize_str(NameVisitor)
+    }
 }
 
 #[cfg(test)]
@@ -153,5 +282,64 @@ mod tests {
             ),
             UploadRefusal::NotAPacket(_)
         ));
+    }
+
+    #[test]
+    fn counts_recipients_before_parsing_and_stops_at_one_too_many() {
+        let packet = |count: usize, tail: &str| {
+            let elements = vec!["{}"; count].join(",");
+            format!(r#"{{"aad":"x","recipients":[{elements}]{tail}"#)
+        };
+        let check = |text: &str| {
+            check_upload(
+                Some(PACKET_MEDIA_TYPE),
+                text.as_bytes(),
+                1 << 20,
+                &mut |_| true,
+            )
+        };
+        // Within the bound, the parser gives its own reason.
+        assert!(matches!(
+            check(&packet(MAX_RECIPIENTS, "}")),
+            Err(UploadRefusal::NotAPacket(reason)) if !reason.contains("more than")
+        ));
+        assert_eq!(
+            check(&packet(MAX_RECIPIENTS + 1, "}")),
+            Err(UploadRefusal::NotAPacket(format!(
+                "more than {MAX_RECIPIENTS} recipients"
+            )))
+        );
+        // The reading stops there: what follows is never looked at.
+        assert_eq!(
+            check(&packet(MAX_RECIPIENTS + 1, " not json")),
+            Err(UploadRefusal::NotAPacket(format!(
+                "more than {MAX_RECIPIENTS} recipients"
+            )))
+        );
+        // A nested `recipients` is not the packet's, and not counted.
+        let nested = format!(r#"{{"x":{{"recipients":[{}]}}}}"#, vec!["1"; 100].join(","));
+        assert!(
+            matches!(check(&nested), Err(UploadRefusal::NotAPacket(reason)) if !reason.contains("more than"))
+        );
+        assert_eq!(check("{\"recipients\":[1,"), Err(UploadRefusal::NotJson));
+    }
+
+    #[test]
+    fn messages_escape_and_cut_what_came_from_the_request() {
+        let hostile = format!("a\n\u{1b}[2J\u{202e}{}", "k".repeat(10_000));
+        for refusal in [
+            UploadRefusal::UnknownRecipient(hostile.clone()),
+            UploadRefusal::NotAPacket(hostile.clone()),
+        ] {
+            let message = refusal.message();
+            assert!(message.chars().count() < 250, "{message}");
+            assert!(
+                message
+                    .chars()
+                    .all(|c| c == ' ' || c.is_ascii_graphic() || c == '…'),
+                "{message}"
+            );
+            assert!(message.contains(r"\u{202e}"), "{message}");
+        }
     }
 }

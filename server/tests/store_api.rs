@@ -357,9 +357,15 @@ fn expiry_deletes_acknowledged_and_forgotten_packets() {
     };
     store.add_agency(&agency, &[1; 32], 0).unwrap();
     let kid = vec!["k".to_owned()];
-    store.put_packet("acknowledged", &kid, b"a", 1_000).unwrap();
-    store.put_packet("waiting", &kid, b"b", 1_000).unwrap();
-    store.put_packet("recent", &kid, b"c", 5_000).unwrap();
+    store
+        .put_packet("acknowledged", &kid, b"a", 1_000, u64::MAX)
+        .unwrap();
+    store
+        .put_packet("waiting", &kid, b"b", 1_000, u64::MAX)
+        .unwrap();
+    store
+        .put_packet("recent", &kid, b"c", 5_000, u64::MAX)
+        .unwrap();
     assert!(store.acknowledge("k", "acknowledged", 2_000).unwrap());
 
     // Acknowledged before 1,500: none; received before 900: none.
@@ -437,4 +443,94 @@ fn only_configured_embedding_origins_get_cors() {
     .unwrap();
     assert_eq!(page.status, 200);
     assert_eq!(page.header("access-control-allow-origin"), None);
+}
+
+/// Every file of the data folder that contains `needle`.
+fn files_containing(data: &std::path::Path, needle: &[u8]) -> Vec<String> {
+    std::fs::read_dir(data)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let bytes = std::fs::read(path).unwrap();
+            bytes.windows(needle.len()).any(|window| window == needle)
+        })
+        .map(|path| path.display().to_string())
+        .collect()
+}
+
+/// A real packet whose ciphertext carries `canary` (base64url, a multiple of four
+/// characters) in place of its first characters: the store only checks the structure.
+fn packet_with_ciphertext_canary(to: &confidant_core::keys::PublicKey, canary: &str) -> String {
+    assert_eq!(canary.len() % 4, 0);
+    let mut packet: serde_json::Value =
+        serde_json::from_str(&sealed_packet(&[to], "payload", 5_000)).unwrap();
+    let ciphertext = packet["ciphertext"].as_str().unwrap().to_owned();
+    packet["ciphertext"] = format!("{canary}{}", &ciphertext[canary.len()..]).into();
+    packet.to_string()
+}
+
+#[test]
+fn deleted_packets_leave_no_ciphertext_in_any_file_of_the_store() {
+    use confidant::store::{SqliteStore, Store};
+    use confidant::upload::{PACKET_MEDIA_TYPE, check_upload};
+    let scratch = Scratch::new("wal");
+    let data = scratch.path("data");
+    let police = register_agency(&scratch, &data, "Police");
+    let shelter = register_agency(&scratch, &data, "Shelter");
+    let store = SqliteStore::open(&data).unwrap();
+    let expiring = "EXPIRINGxCANARYxCIPHERTEXTx0001";
+    let expiring = &expiring[..expiring.len() / 4 * 4];
+    let removed = "REMOVEDxAGENCYxCANARYxCIPHERTEXT";
+    let put = |to: &confidant_core::keys::PublicKey, canary: &str| {
+        let packet = packet_with_ciphertext_canary(to, canary);
+        let accepted = check_upload(
+            Some(PACKET_MEDIA_TYPE),
+            packet.as_bytes(),
+            1 << 20,
+            &mut |_| true,
+        )
+        .unwrap();
+        store
+            .put_packet(
+                &accepted.packet_id,
+                &accepted.agencies,
+                packet.as_bytes(),
+                1_000,
+                u64::MAX,
+            )
+            .unwrap();
+    };
+    put(&police.keys.public, expiring);
+    put(&shelter.keys.public, removed);
+    // Stored: the canaries are on disk (in the write-ahead log, at least).
+    assert!(!files_containing(&data, expiring.as_bytes()).is_empty());
+    assert!(!files_containing(&data, removed.as_bytes()).is_empty());
+
+    // Expired, with the store still open (closing it would checkpoint by itself).
+    assert_eq!(store.expire(u64::MAX, 0).unwrap(), 0);
+    let police_kid = police.keys.public.kid().to_owned();
+    assert!(
+        store
+            .acknowledge(&police_kid, &packet_id_of(&store, &police_kid), 1_500)
+            .unwrap()
+    );
+    assert_eq!(store.expire(2_000, 0).unwrap(), 1);
+    assert_eq!(
+        files_containing(&data, expiring.as_bytes()),
+        Vec::<String>::new()
+    );
+    assert!(!files_containing(&data, removed.as_bytes()).is_empty());
+
+    // Removing the shelter deletes the packet waiting only for it, just as thoroughly.
+    assert!(store.remove_agency(shelter.keys.public.kid()).unwrap());
+    assert_eq!(
+        files_containing(&data, removed.as_bytes()),
+        Vec::<String>::new()
+    );
+    drop(store);
+}
+
+fn packet_id_of(store: &confidant::store::SqliteStore, kid: &str) -> String {
+    use confidant::store::Store;
+    store.inbox(kid).unwrap()[0].packet_id.clone()
 }

@@ -184,9 +184,15 @@ pub fn request(
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
+    // The server may answer from the head alone (413, 415, 429, 503) and close without
+    // reading the body: its answer is still there to read.
+    let written = stream.write_all(body);
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
+    let read = stream.read_to_end(&mut raw);
+    if raw.is_empty() {
+        written?;
+        read?;
+    }
     let split = raw
         .windows(4)
         .position(|window| window == b"\r\n\r\n")
