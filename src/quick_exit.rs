@@ -5,6 +5,10 @@
 //! and leave nothing for the back button or a curious hand: it drops all in-memory state,
 //! clears session storage and replaces the app's history entry with a neutral page
 //! ([`crate::browser::navigation`]).
+//!
+//! Until the WebAssembly has arrived and started, `www/boot.js` offers the same exit from
+//! the page's plain HTML (the same button place, the same double Escape, the same neutral
+//! page), so there is a way out from the first moment on a slow connection.
 
 /// How close together two presses of Escape must be to count as a quick exit.
 pub const DOUBLE_PRESS_WINDOW_MS: f64 = 800.0;
