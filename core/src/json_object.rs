@@ -1,4 +1,5 @@
-//! Reading a derived serde struct from a JSON object only.
+//! Reading untrusted JSON strictly: derived structs from objects only, arrays bounded while
+//! they are read, and a budget checked before any tree is built.
 //!
 //! Derived `Deserialize` impls also accept a JSON array of the fields in order, which
 //! would give every structure in the packet and key-file formats a second, undocumented
@@ -9,7 +10,7 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use serde::de::value::MapAccessDeserializer;
-use serde::de::{MapAccess, Visitor};
+use serde::de::{Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 /// A `T` that was written as a JSON object.
@@ -34,5 +35,143 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for JsonObject<T> {
         deserializer
             .deserialize_map(ObjectVisitor(PhantomData))
             .map(JsonObject)
+    }
+}
+
+/// How many elements a list may have, and what its elements are called in the message
+/// that refuses one too many.
+pub(crate) trait ListLimit {
+    const MAX: usize;
+    const WHAT: &'static str;
+}
+
+/// A JSON array of at most `L::MAX` elements, refused as soon as one more arrives.
+///
+/// A derived `Vec<T>` reads the whole array before anyone can count it: 25 MB of `{},`
+/// is eight million elements and gigabytes of memory before a limit of 64 applies. This
+/// stops at element `MAX + 1`, so what an array can cost is bounded by `MAX`, not by the
+/// size of the input.
+pub(crate) struct BoundedArray<T, L>(pub(crate) Vec<T>, PhantomData<L>);
+
+impl<T, L> BoundedArray<T, L> {
+    pub(crate) fn into_vec(self) -> Vec<T> {
+        self.0
+    }
+}
+
+impl<'de, T: Deserialize<'de>, L: ListLimit> Deserialize<'de> for BoundedArray<T, L> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ArrayVisitor<T, L>(PhantomData<(T, L)>);
+
+        impl<'de, T: Deserialize<'de>, L: ListLimit> Visitor<'de> for ArrayVisitor<T, L> {
+            type Value = Vec<T>;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(formatter, "a json array of at most {} {}", L::MAX, L::WHAT)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(L::MAX));
+                while let Some(item) = seq.next_element()? {
+                    if items.len() == L::MAX {
+                        return Err(A::Error::custom(format_args!(
+                            "more than {} {}",
+                            L::MAX,
+                            L::WHAT
+                        )));
+                    }
+                    items.push(item);
+                }
+                Ok(items)
+            }
+        }
+
+        deserializer
+            .deserialize_seq(ArrayVisitor::<T, L>(PhantomData))
+            .map(|items| BoundedArray(items, PhantomData))
+    }
+}
+
+/// How much structure a JSON text may have before anything is built from it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct JsonBudget {
+    /// The most arrays, objects and separators (`[`, `{`, `,`) outside strings.
+    pub(crate) elements: usize,
+    /// The deepest nesting of arrays and objects.
+    pub(crate) depth: usize,
+}
+
+impl JsonBudget {
+    /// Checks `text` in one pass, without allocating, before a parser that builds whole
+    /// trees (`serde_json::Value`, derived `Vec`s) is let loose on it: each element costs
+    /// such a parser tens of bytes, whatever few bytes it took in the text. Errors say
+    /// which limit was passed; the text is not judged otherwise (the parser does that).
+    pub(crate) fn check(self, text: &str) -> Result<(), &'static str> {
+        let (mut elements, mut depth) = (0usize, 0usize);
+        let (mut in_string, mut escaped) = (false, false);
+        for byte in text.bytes() {
+            if in_string {
+                match byte {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match byte {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    elements += 1;
+                    depth += 1;
+                    if depth > self.depth {
+                        return Err("json is nested too deeply");
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b',' => elements += 1,
+                _ => {}
+            }
+            if elements > self.elements {
+                return Err("json has too many elements");
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Three;
+    impl ListLimit for Three {
+        const MAX: usize = 3;
+        const WHAT: &'static str = "numbers";
+    }
+
+    #[test]
+    fn a_bounded_array_stops_at_one_element_too_many() {
+        let ok: BoundedArray<u8, Three> = serde_json::from_str("[1,2,3]").expect("three fit");
+        assert_eq!(ok.into_vec(), [1, 2, 3]);
+        let error = serde_json::from_str::<BoundedArray<u8, Three>>("[1,2,3,4]")
+            .err()
+            .expect("four do not");
+        assert!(error.to_string().contains("more than 3 numbers"), "{error}");
+    }
+
+    #[test]
+    fn the_budget_counts_structure_outside_strings_only() {
+        let budget = JsonBudget {
+            elements: 4,
+            depth: 2,
+        };
+        assert!(budget.check(r#"{"a":[1,2],"b":"[[[,,,,,,]]]"}"#).is_ok());
+        assert_eq!(budget.check("[[[]]]"), Err("json is nested too deeply"));
+        assert_eq!(
+            budget.check("[1,2,3,4,5]"),
+            Err("json has too many elements")
+        );
+        assert!(budget.check(r#"["\"[[[[", 1]"#).is_ok());
     }
 }

@@ -20,7 +20,7 @@ use crate::b64;
 use crate::json_object::JsonObject;
 use crate::primitives::{self, X25519_LEN};
 use crate::random::random_bytes;
-use crate::untrusted_text::shown;
+use crate::untrusted_text::{parse_error, shown};
 
 /// The JWE `alg` an agency key is used with.
 pub const AGENCY_KEY_ALG: &str = "ECDH-ES+A256KW";
@@ -43,9 +43,25 @@ impl PublicKey {
     /// when present: `kid` (must equal the RFC 7638 thumbprint), `use` (must be `enc`),
     /// `alg` (must be `ECDH-ES+A256KW`). Anything else is refused, private key material
     /// (`d`) above all.
+    ///
+    /// A key read this way is identified by the key id computed from it, whatever the
+    /// JWK said; where a format requires the `kid` to be present (a directory entry, the
+    /// sender of a payload), use [`PublicKey::from_published_jwk_json`].
     pub fn from_jwk_json(json: &str) -> Result<Self, KeyError> {
         let JsonObject(raw): JsonObject<RawPublicJwk> = serde_json::from_str(json)
-            .map_err(|error| KeyError::MalformedJson(error.to_string()))?;
+            .map_err(|error| KeyError::MalformedJson(parse_error(&error)))?;
+        Self::from_raw_jwk(raw)
+    }
+
+    /// Parses a public JWK as [`PublicKey::from_jwk_json`] does, and also requires its
+    /// `kid`: where a key is published for others to pin (the directory, the sender key
+    /// in a payload), it must name itself, and the name must be its own thumbprint.
+    pub fn from_published_jwk_json(json: &str) -> Result<Self, KeyError> {
+        let JsonObject(raw): JsonObject<RawPublicJwk> = serde_json::from_str(json)
+            .map_err(|error| KeyError::MalformedJson(parse_error(&error)))?;
+        if raw.kid.is_none() {
+            return Err(KeyError::Missing("kid"));
+        }
         Self::from_raw_jwk(raw)
     }
 
@@ -163,7 +179,14 @@ const FINGERPRINT_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// It is a prefix of the key id in another alphabet, so a matching fingerprint vouches for
 /// the key id as well. 160 bits leave no room for a second key to be ground to match.
 pub fn fingerprint(key: &PublicKey) -> String {
-    let digest = primitives::okp_thumbprint_digest("X25519", &b64::encode(&key.x));
+    fingerprint_of_thumbprint(&primitives::okp_thumbprint_digest(
+        "X25519",
+        &b64::encode(&key.x),
+    ))
+}
+
+/// The fingerprint of the key whose RFC 7638 thumbprint (SHA-256) is `digest`.
+pub(crate) fn fingerprint_of_thumbprint(digest: &[u8; 32]) -> String {
     let mut characters = Vec::with_capacity(32);
     // 20 bytes = 160 bits = 32 five-bit characters; take them 5 bytes (8 characters) at a time.
     for chunk in digest[..20].chunks(5) {
@@ -491,7 +514,7 @@ impl ParsedKeyFile {
             return Err(KeyFileError::TooLarge);
         }
         let JsonObject(raw): JsonObject<RawKeyFile> = serde_json::from_str(text)
-            .map_err(|error| KeyFileError::MalformedJson(error.to_string()))?;
+            .map_err(|error| KeyFileError::MalformedJson(parse_error(&error)))?;
         if raw.format != KEY_FILE_FORMAT {
             return Err(KeyFileError::Unsupported {
                 member: "format",

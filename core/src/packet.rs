@@ -22,13 +22,13 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::b64;
-use crate::json_object::JsonObject;
+use crate::json_object::{BoundedArray, JsonObject, ListLimit};
 use crate::keys::{AgencySecretKey, Passphrase, PublicKey};
 use crate::primitives::{
     self, GCM_IV_LEN, GCM_TAG_LEN, KEY_LEN, SymmetricKey, WRAPPED_KEY_LEN, X25519_LEN,
 };
 use crate::random::random_bytes;
-use crate::untrusted_text::shown;
+use crate::untrusted_text::{parse_error, shown};
 use crate::wipe::{WipedBytes, WipedString, wipe};
 
 /// The version of this format, recorded in the authenticated metadata.
@@ -50,6 +50,9 @@ pub const PBES2_MIN_ITERATIONS: u32 = 210_000;
 /// The largest PBES2 iteration count accepted when opening; beyond it a packet could make
 /// its opener burn minutes of CPU.
 pub const PBES2_MAX_ITERATIONS: u32 = 1_000_000;
+/// The longest `aad` member accepted: the metadata of a packet with the most recipients
+/// is under 4 KiB of base64url.
+const MAX_AAD_LEN: usize = 16 * 1024;
 /// The smallest padded payload: everything up to 1 KiB looks alike.
 pub const MIN_PADDED_PAYLOAD_LEN: usize = 1024;
 /// Above this size the padding grows in steps of this size instead of doubling.
@@ -92,6 +95,19 @@ pub struct FormRef {
     pub version: String,
 }
 
+/// A creation time coarsened to the start of its day (00:00 UTC), as packets record it.
+///
+/// The packet's metadata is authenticated but not encrypted: a store, its backups and
+/// anyone on the way can read it. To the second, a creation time ties a packet to the
+/// moment a worker sealed it ("referred at 14:03, right after the raid"); the day is what
+/// retention and a receiver's sorting need. The exact time, where a form wants it, travels
+/// inside the encrypted payload.
+pub fn created_day(unix_seconds: u64) -> u64 {
+    unix_seconds - unix_seconds % SECONDS_PER_DAY
+}
+
+const SECONDS_PER_DAY: u64 = 24 * 60 * 60;
+
 /// The padded length of a payload of `payload_len` bytes, or `None` when it is too large
 /// to seal.
 ///
@@ -109,7 +125,9 @@ pub fn padded_len(payload_len: usize) -> Option<usize> {
 
 /// Seals `payload_json` (a JSON object) for `recipients` and returns the packet text.
 ///
-/// `created_unix_seconds` is the creation time the caller read from its clock. Trailing
+/// `created_unix_seconds` is the creation time the caller read from its clock; the packet
+/// records only its day (see [`created_day`]), since the metadata is readable by the
+/// store and by anyone who sees the packet on its way. Trailing
 /// ASCII spaces of the payload are not preserved (they are where the padding goes).
 pub fn seal_packet<R: TryCryptoRng + ?Sized>(
     payload_json: &str,
@@ -301,7 +319,7 @@ pub fn prepare_seal<R: TryCryptoRng + ?Sized>(
         form_id: form.id.clone(),
         form_version: form.version.clone(),
         packet_id,
-        created: created_unix_seconds,
+        created: created_day(created_unix_seconds),
         recipients: sealed_recipients
             .iter()
             .map(|recipient| recipient.kid.clone())
@@ -422,7 +440,9 @@ impl PacketMeta {
         &self.packet_id
     }
 
-    /// When the sender sealed it, in seconds since the Unix epoch, by the sender's clock.
+    /// The day the sender sealed it, by the sender's clock: seconds since the Unix epoch,
+    /// at 00:00 UTC for packets Confidant seals ([`created_day`]); other writers may give
+    /// any second.
     pub fn created_unix_seconds(&self) -> u64 {
         self.created
     }
@@ -560,7 +580,7 @@ impl Packet {
             return Err(PacketError::TooLarge);
         }
         let JsonObject(raw): JsonObject<RawPacket> = serde_json::from_str(text)
-            .map_err(|error| PacketError::MalformedJson(error.to_string()))?;
+            .map_err(|error| PacketError::MalformedJson(parse_error(&error)))?;
         if raw.unprotected.is_some() {
             return Err(PacketError::NotSupported(
                 "a shared unprotected header (`unprotected`) is not supported",
@@ -576,9 +596,16 @@ impl Packet {
         parse_protected_header(&protected)?;
 
         let aad = raw.aad.ok_or(PacketError::Missing("aad"))?;
+        if aad.len() > MAX_AAD_LEN {
+            return Err(PacketError::Invalid("`aad` is longer than 16 KiB"));
+        }
         let meta = parse_meta(&aad)?;
+        let aad = aad.into_owned();
 
-        let raw_recipients = raw.recipients.ok_or(PacketError::Missing("recipients"))?;
+        let raw_recipients = raw
+            .recipients
+            .ok_or(PacketError::Missing("recipients"))?
+            .into_vec();
         check_recipient_count(raw_recipients.len())?;
         let mut recipients: Vec<PacketRecipient> = Vec::with_capacity(raw_recipients.len());
         let mut passphrase_ordinal = 0;
@@ -853,7 +880,9 @@ impl Packet {
 fn parse_protected_header(protected: &str) -> Result<(), PacketError> {
     let bytes = b64::decode(protected).ok_or(PacketError::InvalidBase64("protected"))?;
     let JsonObject(header): JsonObject<RawProtectedHeader> = serde_json::from_slice(&bytes)
-        .map_err(|error| PacketError::MalformedJson(format!("protected header: {error}")))?;
+        .map_err(|error| {
+            PacketError::MalformedJson(format!("protected header: {}", parse_error(&error)))
+        })?;
     check_no_zip_or_crit(header.zip.as_ref(), header.crit.as_ref())?;
     if header.alg.is_some() {
         return Err(PacketError::NotSupported(
@@ -889,8 +918,8 @@ fn check_no_zip_or_crit(
 
 fn parse_meta(aad: &str) -> Result<PacketMeta, PacketError> {
     let bytes = b64::decode(aad).ok_or(PacketError::InvalidBase64("aad"))?;
-    let JsonObject(raw): JsonObject<MetaJson> = serde_json::from_slice(&bytes)
-        .map_err(|error| PacketError::MalformedJson(format!("aad: {error}")))?;
+    let JsonObject(raw): JsonObject<RawMetaJson> = serde_json::from_slice(&bytes)
+        .map_err(|error| PacketError::MalformedJson(format!("aad: {}", parse_error(&error))))?;
     if raw.format_version != FORMAT_VERSION {
         return Err(PacketError::Unsupported {
             member: "format_version",
@@ -918,14 +947,15 @@ fn parse_meta(aad: &str) -> Result<PacketMeta, PacketError> {
     if raw.created > MAX_CREATED {
         return Err(PacketError::Invalid("creation time is after the year 9999"));
     }
-    check_recipient_count(raw.recipients.len())?;
+    let recipients = raw.recipients.into_vec();
+    check_recipient_count(recipients.len())?;
     Ok(PacketMeta {
         format_version: raw.format_version,
         form_id: raw.form_id,
         form_version: raw.form_version,
         packet_id: raw.packet_id,
         created: raw.created,
-        recipients: raw.recipients,
+        recipients,
     })
 }
 
@@ -1074,8 +1104,11 @@ fn check_form_field(value: &str, message: &'static str) -> Result<(), PacketErro
 struct RawPacket<'a> {
     protected: Option<String>,
     unprotected: Option<IgnoredAny>,
-    recipients: Option<Vec<JsonObject<RawRecipient>>>,
-    aad: Option<String>,
+    /// Bounded while it is read: a flood of elements stops at the first one too many.
+    recipients: Option<BoundedArray<JsonObject<RawRecipient>, Recipients>>,
+    /// Borrowed, so that an oversized one is refused before it is copied.
+    #[serde(borrow)]
+    aad: Option<Cow<'a, str>>,
     iv: Option<String>,
     /// Borrowed from the packet text when it can be (it always can for what JOSE
     /// libraries write): megabytes, and not worth copying before decoding.
@@ -1084,6 +1117,14 @@ struct RawPacket<'a> {
     tag: Option<String>,
     header: Option<IgnoredAny>,
     encrypted_key: Option<IgnoredAny>,
+}
+
+/// The recipient lists: the entries and the key ids in `aad`.
+struct Recipients;
+
+impl ListLimit for Recipients {
+    const MAX: usize = MAX_RECIPIENTS;
+    const WHAT: &'static str = "recipients";
 }
 
 #[derive(Deserialize)]
@@ -1125,8 +1166,7 @@ struct RawEpk {
     x: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize)]
 struct MetaJson {
     format_version: u32,
     form_id: String,
@@ -1134,6 +1174,17 @@ struct MetaJson {
     packet_id: String,
     created: u64,
     recipients: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetaJson {
+    format_version: u32,
+    form_id: String,
+    form_version: String,
+    packet_id: String,
+    created: u64,
+    recipients: BoundedArray<String, Recipients>,
 }
 
 #[derive(Serialize)]

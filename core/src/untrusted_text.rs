@@ -1,20 +1,89 @@
-//! Showing a value that came from untrusted input inside an error message.
+//! Showing text that came from untrusted input inside an error message.
 //!
 //! Error messages name the offending value ("unsupported alg `RSA1_5`") because that is
 //! what makes them useful, but a hostile packet must not be able to fill a log with
-//! megabytes or with control characters, so the value is cut short and escaped.
+//! megabytes, or a terminal or a server's answer with control characters, bidirectional
+//! overrides or invisible characters, so the value is cut short and escaped. serde's own
+//! messages quote the keys they refuse as they were decoded, so they pass through
+//! [`parse_error`] before they reach anyone.
 
 const MAX_SHOWN_CHARS: usize = 32;
+/// A parser's message is a sentence around the value it quotes: room for both.
+pub const MAX_MESSAGE_CHARS: usize = 160;
 
 /// `value`, escaped like a Rust string literal and cut to a few dozen characters.
-pub(crate) fn shown(value: &str) -> String {
-    let mut text: String = value
+pub fn shown(value: &str) -> String {
+    escaped(value, MAX_SHOWN_CHARS)
+}
+
+/// A JSON parser's message about untrusted input, escaped and cut short.
+pub fn parse_error(error: &serde_json::Error) -> String {
+    escaped(&error.to_string(), MAX_MESSAGE_CHARS)
+}
+
+/// `text` cut to its first `max` characters (`…` marking the cut), with every character
+/// outside printable ASCII escaped (`\n` as `\u{a}`, a direction override as
+/// `\u{202e}`, …), and the quote and the backslash too, so that no escape can be forged.
+pub fn escaped(text: &str, max: usize) -> String {
+    let mut out: String = text
         .chars()
-        .take(MAX_SHOWN_CHARS)
-        .flat_map(char::escape_debug)
+        .take(max)
+        .flat_map(|c| {
+            let plain = (c == ' ' || c.is_ascii_graphic()) && c != '"' && c != '\\';
+            let escape: Vec<char> = if plain {
+                vec![c]
+            } else {
+                c.escape_unicode().collect()
+            };
+            escape
+        })
         .collect();
-    if value.chars().nth(MAX_SHOWN_CHARS).is_some() {
-        text.push('…');
+    if text.chars().nth(max).is_some() {
+        out.push('…');
     }
-    text
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_bidi_and_invisible_characters_are_escaped() {
+        let hostile = "a\nb\u{1b}[31m\u{202e}c\u{200b}d\"é";
+        let text = shown(hostile);
+        assert!(
+            text.chars()
+                .all(|c| c == ' ' || c.is_ascii_graphic() || c == '…')
+        );
+        assert!(text.contains(r"\u{202e}"), "{text}");
+        assert!(text.contains(r"\u{a}"), "{text}");
+    }
+
+    #[test]
+    fn long_values_are_cut() {
+        let text = shown(&"x".repeat(10_000));
+        assert_eq!(text.chars().count(), MAX_SHOWN_CHARS + 1);
+        assert_eq!(
+            shown(&"x".repeat(MAX_SHOWN_CHARS)),
+            "x".repeat(MAX_SHOWN_CHARS)
+        );
+        assert!(text.ends_with('…'));
+    }
+
+    #[test]
+    fn a_parser_message_is_escaped_and_cut() {
+        let key = format!("\u{202e}{}", "k".repeat(5_000));
+        let json = format!(r#"{{"{key}": 1}}"#);
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Empty {}
+        let error = serde_json::from_str::<Empty>(&json).expect_err("unknown member");
+        let text = parse_error(&error);
+        // Escapes lengthen a character to at most ten.
+        assert!(text.chars().count() <= 10 * MAX_MESSAGE_CHARS + 1, "{text}");
+        assert!(text.ends_with('…'));
+        assert!(!text.contains('\u{202e}'));
+        assert!(text.contains(r"\u{202e}"));
+    }
 }

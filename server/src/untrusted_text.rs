@@ -6,31 +6,14 @@
 //! whoever reads the answer (a browser's console, a terminal, a log). So the value is cut
 //! short and everything outside printable ASCII is written as an escape (`\u{202e}`).
 //!
-//! The core escapes the values its parser names as well; this is the server's own
-//! defence, which holds whatever a parser's message contains.
+//! The escaping is the core's (`confidant_core::untrusted_text`), the one the packet
+//! parser's own messages go through; the server applies it once more to whole messages,
+//! which holds whatever a parser's message contains, and shows longer values.
+
+pub use confidant_core::untrusted_text::{MAX_MESSAGE_CHARS, escaped as shown};
 
 /// How much of a single value (a key id, a packet id) an answer shows.
 pub const MAX_VALUE_CHARS: usize = 64;
-/// How much of a parser's sentence (which may itself quote a value) an answer shows.
-pub const MAX_MESSAGE_CHARS: usize = 160;
-
-/// `text`, at most `max` characters of it, with every character that is not printable
-/// ASCII (and the quote and the backslash, so that no escape can be forged) escaped; `…`
-/// marks a cut.
-pub fn shown(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for c in text.chars().take(max) {
-        if (c == ' ' || c.is_ascii_graphic()) && c != '"' && c != '\\' {
-            out.push(c);
-        } else {
-            out.extend(c.escape_unicode());
-        }
-    }
-    if text.chars().nth(max).is_some() {
-        out.push('…');
-    }
-    out
-}
 
 /// A single value from the request, such as a key id.
 pub fn shown_value(value: &str) -> String {
