@@ -13,9 +13,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::browser::network::{self, Upload};
 use crate::browser::outbox::{self, Delivery, Outgoing};
-use crate::browser::{clock, document, drafts, local_storage, navigation, session_storage};
+use crate::browser::{clock, document, drafts, kept_checklists, navigation, storage};
 use crate::components::draft_panel::SharedDraftKey;
 use crate::components::form_view::SharedForm;
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
@@ -23,6 +22,7 @@ use crate::components::quick_exit_button::QuickExitButton;
 use crate::forms::{self, FormKey};
 use crate::interface_text;
 use crate::quick_exit::DoubleEscape;
+use crate::use_cases::{self, Backoff, Tried};
 use confidant_core::form::{Answer, Answers};
 
 use crate::screens::draft::Draft;
@@ -70,10 +70,13 @@ pub enum ShellAction {
     Restore(FormKey, Answers),
     /// The coordinator chose whether to keep a group checklist's answers in the browser.
     Keep(FormKey, bool),
-    /// The outbox as kept in storage, after a change (a packet sealed, delivered, …).
-    Outbox(Vec<Outgoing>),
-    /// A referral was sealed and is in the outbox: its answers are forgotten.
-    Sealed,
+    /// The outbox as kept in storage: waiting and refused packets. Packets delivered in
+    /// this session stay in the list (in memory only) until the app closes.
+    Outbox(outbox::Stored),
+    /// What became of an upload.
+    Tried(Tried),
+    /// A referral was sealed into these packets: its answers are forgotten.
+    Sealed(Vec<Outgoing>),
     /// The referral's sealed draft was started (no answers) or opened (its answers).
     DraftKey(SharedDraftKey, Option<Answers>),
     /// The referral's draft locks: its key and its answers leave memory (the sealed draft
@@ -90,7 +93,7 @@ pub enum ShellAction {
 
 /// The shell's in-memory state, answers included, so that the quick exit drops them in
 /// one move. Nothing here is written to storage, except the answers of a group checklist
-/// the coordinator chose to keep (`kept`; see [`crate::browser::local_storage`]).
+/// the coordinator chose to keep (`kept`; see [`crate::browser::kept_checklists`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShellState {
     pub screen: Screen,
@@ -103,8 +106,11 @@ pub struct ShellState {
     pub kept: BTreeSet<FormKey>,
     /// Whether the referral was started from the checklist's answers.
     pub prefilled: bool,
-    /// The sealed packets of this browser (ciphertext only).
+    /// The sealed packets of this browser (ciphertext only): those waiting or refused, as
+    /// kept in storage, and those delivered in this session.
     pub outbox: Vec<Outgoing>,
+    /// Entries of the stored outbox that could not be read (kept, never overwritten).
+    pub outbox_unreadable: Vec<outbox::Unreadable>,
     /// The key of the referral's sealed draft, while it is open.
     pub draft_key: Option<SharedDraftKey>,
     /// When the referral was last answered (ms since the epoch), for the draft's lock.
@@ -122,6 +128,7 @@ impl Default for ShellState {
             kept: BTreeSet::new(),
             prefilled: false,
             outbox: Vec::new(),
+            outbox_unreadable: Vec::new(),
             draft_key: None,
             last_activity: 0.0,
         }
@@ -181,8 +188,21 @@ impl Reducible for ShellState {
                     state.kept.remove(&form);
                 }
             }
-            ShellAction::Outbox(packets) => state.outbox = packets,
-            ShellAction::Sealed => {
+            ShellAction::Outbox(stored) => {
+                let merged = merge_outbox(&state.outbox, stored.packets);
+                if merged == state.outbox && stored.unreadable == state.outbox_unreadable {
+                    return self;
+                }
+                state.outbox = merged;
+                state.outbox_unreadable = stored.unreadable;
+            }
+            ShellAction::Tried(tried) => record_try(&mut state.outbox, tried),
+            ShellAction::Sealed(packets) => {
+                for packet in packets {
+                    if !state.outbox.iter().any(|p| p.packet_id == packet.packet_id) {
+                        state.outbox.push(packet);
+                    }
+                }
                 state.answers.remove(&FormKey::Referral);
                 state.prefilled = false;
                 state.draft_key = None;
@@ -218,6 +238,62 @@ impl Reducible for ShellState {
     }
 }
 
+/// The outbox after reading storage: what is stored, with this session's counts of tries
+/// kept, and the packets delivered in this session (gone from storage) after them.
+fn merge_outbox(current: &[Outgoing], stored: Vec<Outgoing>) -> Vec<Outgoing> {
+    let mut merged: Vec<Outgoing> = stored
+        .into_iter()
+        .map(|mut packet| {
+            if let Some(known) = current.iter().find(|p| p.packet_id == packet.packet_id) {
+                packet.attempts = known.attempts;
+                packet.last_error = known.last_error.clone();
+            }
+            packet
+        })
+        .collect();
+    merged.sort_by(|a, b| {
+        let position = |id: &str| current.iter().position(|p| p.packet_id == id);
+        position(&a.packet_id)
+            .map_or(usize::MAX, |at| at)
+            .cmp(&position(&b.packet_id).map_or(usize::MAX, |at| at))
+    });
+    let delivered: Vec<Outgoing> = current
+        .iter()
+        .filter(|packet| packet.delivery == Delivery::Delivered)
+        .filter(|packet| !merged.iter().any(|p| p.packet_id == packet.packet_id))
+        .cloned()
+        .collect();
+    merged.extend(delivered);
+    merged
+}
+
+fn record_try(outbox: &mut [Outgoing], tried: Tried) {
+    let id = match &tried {
+        Tried::Stored { packet_id }
+        | Tried::Refused { packet_id, .. }
+        | Tried::Retry { packet_id, .. } => packet_id.clone(),
+    };
+    let Some(packet) = outbox.iter_mut().find(|packet| packet.packet_id == id) else {
+        return;
+    };
+    match tried {
+        Tried::Stored { .. } => {
+            packet.attempts += 1;
+            packet.delivery = Delivery::Delivered;
+            packet.last_error = None;
+        }
+        Tried::Refused { kind, .. } => {
+            packet.attempts += 1;
+            packet.delivery = Delivery::Refused(kind.clone());
+            packet.last_error = Some(kind);
+        }
+        Tried::Retry { kind, attempts, .. } => {
+            packet.attempts = attempts;
+            packet.last_error = Some(kind);
+        }
+    }
+}
+
 #[derive(Debug, Default, Properties, PartialEq)]
 pub struct AppProps {
     /// Called last by the quick exit, after state and session storage are cleared. Leaves
@@ -244,7 +320,7 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         use_callback(props.on_exit.clone(), move |(), on_exit| {
             dispatcher.dispatch(ShellAction::Exit);
-            session_storage::clear();
+            storage::clear_session();
             match on_exit {
                 Some(on_exit) => on_exit.emit(()),
                 None => navigation::leave_for_neutral_page(),
@@ -299,7 +375,7 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         use_callback((), move |(form, definition): (FormKey, SharedForm), ()| {
             if form.is_group_checklist()
-                && let Some(kept) = local_storage::kept(&definition)
+                && let Some(kept) = kept_checklists::kept(&definition)
             {
                 dispatcher.dispatch(ShellAction::Restore(form, kept));
             }
@@ -310,7 +386,7 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         use_callback((), move |(form, keep): (FormKey, bool), ()| {
             if !keep {
-                local_storage::forget(form.id());
+                kept_checklists::forget(form.id());
             }
             dispatcher.dispatch(ShellAction::Keep(form, keep));
         })
@@ -325,61 +401,51 @@ pub fn app(props: &AppProps) -> Html {
             .collect();
         use_effect_with(kept, |kept| {
             for (form, answers) in kept {
-                let _ = local_storage::keep(form, answers);
+                let _ = kept_checklists::keep(form, answers);
             }
         });
     }
 
     {
-        // The outbox's delivery: every second, each waiting packet whose pause is over is
-        // uploaded; the server's idempotence makes a repeat harmless. Storage is the
-        // truth (a reload, or another tab, sees the same), the state its mirror. Right
-        // after the page opens, every waiting packet is tried at once.
+        // The outbox's delivery (`use_cases::deliver_due`): every second, and at once when
+        // the page opens or the network comes back. Storage is the truth of what waits (a
+        // reload, or another tab, sees the same); the state is its mirror.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |()| {
             let running = Rc::new(std::cell::Cell::new(true));
+            let back_online = Rc::new(std::cell::Cell::new(false));
+            let online = {
+                let back_online = back_online.clone();
+                EventListener::new(&gloo::utils::window(), "online", move |_| {
+                    back_online.set(true);
+                })
+            };
             let alive = running.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                dispatcher.dispatch(ShellAction::Outbox(outbox::load()));
-                let mut first = true;
+                let mut backoff = Backoff::default();
                 while alive.get() {
-                    let now = clock::now_millis();
-                    let due: Vec<Outgoing> = outbox::load()
-                        .into_iter()
-                        .filter(|packet| {
-                            packet.delivery == Delivery::Waiting
-                                && (first || packet.next_attempt_at <= now)
-                        })
-                        .collect();
-                    first = false;
-                    for packet in due {
-                        let result = network::upload(&packet.packet).await;
-                        let kept = outbox::update(&packet.packet_id, |packet| {
-                            packet.attempts += 1;
-                            match result {
-                                Upload::Stored => {
-                                    packet.delivery = Delivery::Delivered;
-                                    packet.last_error = None;
-                                }
-                                Upload::Refused(kind) => {
-                                    packet.delivery = Delivery::Refused;
-                                    packet.last_error = Some(kind);
-                                }
-                                Upload::Retry(kind) => {
-                                    packet.last_error = Some(kind);
-                                    packet.next_attempt_at = clock::now_millis()
-                                        + Outgoing::backoff_millis(packet.attempts);
-                                }
-                            }
-                        });
+                    if back_online.replace(false) {
+                        backoff.clear();
+                    }
+                    dispatcher.dispatch(ShellAction::Outbox(outbox::load()));
+                    for tried in use_cases::deliver_due(&mut backoff).await {
                         if alive.get() {
-                            dispatcher.dispatch(ShellAction::Outbox(kept));
+                            dispatcher.dispatch(ShellAction::Tried(tried));
                         }
                     }
-                    clock::sleep(1000).await;
+                    // A second, or less once the network is back.
+                    for _ in 0..10 {
+                        if !alive.get() || back_online.get() {
+                            break;
+                        }
+                        clock::sleep(100).await;
+                    }
                 }
             });
-            move || running.set(false)
+            move || {
+                running.set(false);
+                drop(online);
+            }
         });
     }
 
@@ -468,11 +534,10 @@ pub fn app(props: &AppProps) -> Html {
             Some(form) => {
                 let onsealed = {
                     let dispatcher = state.dispatcher();
-                    Callback::from(move |_: Outgoing| {
+                    Callback::from(move |packets: Vec<Outgoing>| {
                         // Sent: the draft has done its work.
                         drafts::forget(FormKey::Referral.id());
-                        dispatcher.dispatch(ShellAction::Outbox(outbox::load()));
-                        dispatcher.dispatch(ShellAction::Sealed);
+                        dispatcher.dispatch(ShellAction::Sealed(packets));
                     })
                 };
                 html! {
@@ -483,11 +548,8 @@ pub fn app(props: &AppProps) -> Html {
             None => html! {},
         },
         Screen::Outbox => html! {
-            <Outbox packets={state.outbox.clone()} language={language.clone()}
-                onchange={{
-                    let dispatcher = state.dispatcher();
-                    Callback::from(move |packets| dispatcher.dispatch(ShellAction::Outbox(packets)))
-                }} />
+            <Outbox packets={state.outbox.clone()} unreadable={state.outbox_unreadable.clone()}
+                language={language.clone()} />
         },
         Screen::Inbox => html! {
             <Pending title={words.inbox} intro={words.inbox_intro} coming={words.inbox_coming} />

@@ -126,7 +126,28 @@ pub struct Words {
     pub deriving_key: &'static str,
     pub draft_not_saved: &'static str,
     pub withheld: &'static str,
-    pub remove_delivered: &'static str,
+    pub kind_police: &'static str,
+    pub kind_ngo: &'static str,
+    pub kind_shelter: &'static str,
+    pub kind_child_protection: &'static str,
+    pub kind_labour_inspectorate: &'static str,
+    pub kind_health: &'static str,
+    pub kind_other: &'static str,
+    pub fingerprint_explained: &'static str,
+    pub directory_refused: &'static str,
+    pub changed_key: &'static str,
+    pub changed_name: &'static str,
+    pub changed_kind: &'static str,
+    pub not_agreed: &'static str,
+    pub gate_no_recipient: &'static str,
+    pub gate_recipient_not_agreed: &'static str,
+    pub packets_heading: &'static str,
+    pub packets_intro: &'static str,
+    pub reason_only_to: &'static str,
+    pub reason_not_agreed: &'static str,
+    pub save_failed: &'static str,
+    pub outbox_unreadable: &'static str,
+    pub unknown_agency: &'static str,
 }
 
 /// A language of the interface.
@@ -176,6 +197,20 @@ pub fn for_language(tag: &str) -> &'static Words {
         .iter()
         .find(|language| language.tag == tag)
         .map_or(&en::WORDS, |language| language.words)
+}
+
+/// The name of an agency kind in the interface's words, never its code.
+pub fn kind_name(kind: confidant_core::agency::AgencyKind, words: &Words) -> &'static str {
+    use confidant_core::agency::AgencyKind;
+    match kind {
+        AgencyKind::Police => words.kind_police,
+        AgencyKind::Ngo => words.kind_ngo,
+        AgencyKind::Shelter => words.kind_shelter,
+        AgencyKind::ChildProtection => words.kind_child_protection,
+        AgencyKind::LabourInspectorate => words.kind_labour_inspectorate,
+        AgencyKind::Health => words.kind_health,
+        AgencyKind::Other => words.kind_other,
+    }
 }
 
 /// Whether a language tag is written right to left.

@@ -13,6 +13,7 @@ pub mod interface_text;
 pub mod quick_exit;
 pub mod screens;
 pub mod sealing;
+pub mod use_cases;
 
 /// Mounts the app on the page's `<main id="app">` element and tells the boot script that
 /// the WebAssembly module is running (so it stops waiting to show a failure message).

@@ -16,11 +16,14 @@ pub use answers::{Answer, Answers, AnswersError, NeedLevel, YesNo};
 pub use condition::Condition;
 pub use definition::{
     AGENCY_KINDS, Coarsen, DataClass, Draft, Field, FieldKind, FormDefinition, FormError,
-    OutcomeFact, Prefill, ReviewStatus, Section, Text, ValueOption,
+    OutcomeFact, Prefill, ReviewStatus, Section, SharingRules, Text, ValueOption,
 };
 pub use follow::DraftSection;
 pub use scoring::{DimensionResult, DimensionStatus, Outcome, Scoring, Weight};
-pub use sending::{NotSendable, SendAs, consent_gate, referral_payload};
+pub use sending::{
+    LeftOut, NotSendable, PlannedPacket, REFERRAL_FORMAT, REFERRAL_FORMAT_VERSION, Reason, SendAs,
+    consent_gate, plan_referral, recipient_agreed,
+};
 
 /// Why an answer set is not complete or not valid. Carries the field, never its value.
 #[derive(Clone, Debug, PartialEq, Eq)]

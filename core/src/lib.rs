@@ -6,20 +6,23 @@
 //! arguments, so that the web app, the command-line tool and the tests each supply their
 //! own, and so that every function here can be tested with plain `cargo test`.
 //!
+//! - [`agency`]: the directory of agencies, read without trusting it, and trust on first
+//!   use.
 //! - [`packet`]: the sealed packet, a JWE that carries one form's answers (`docs/packet.md`).
 //! - [`keys`]: agency key pairs, their fingerprints, and passphrase-encrypted key files
 //!   (`docs/keyfile.md`).
 //! - [`primitives`]: the cryptographic building blocks both formats use, public for the
 //!   known-answer tests.
 
+pub mod agency;
 pub mod draft;
 pub mod form;
 pub mod keys;
 pub mod packet;
 pub mod primitives;
+pub mod untrusted_text;
 
 mod b64;
 mod json_object;
 mod random;
-mod untrusted_text;
 mod wipe;

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use confidant_core::agency::Directory;
+
 /// A request that did not bring back what was asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NetworkError {
@@ -13,6 +15,8 @@ pub enum NetworkError {
     Unreachable,
     /// The server answered with this status.
     Status(u16),
+    /// The answer is not what was asked for.
+    Unreadable,
 }
 
 impl fmt::Display for NetworkError {
@@ -20,6 +24,7 @@ impl fmt::Display for NetworkError {
         match self {
             Self::Unreachable => f.write_str("the server could not be reached"),
             Self::Status(status) => write!(f, "the server answered {status}"),
+            Self::Unreadable => f.write_str("the server's answer could not be read"),
         }
     }
 }
@@ -36,28 +41,12 @@ pub async fn fetch_text(path: &str) -> Result<String, NetworkError> {
     response.text().await.map_err(|_| NetworkError::Unreachable)
 }
 
-/// An agency as the directory lists it.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-pub struct Agency {
-    pub kid: String,
-    pub name: String,
-    pub kind: String,
-    pub fingerprint: String,
-    /// The public key, a JWK.
-    pub jwk: serde_json::Value,
-}
-
-#[derive(serde::Deserialize)]
-struct Directory {
-    agencies: Vec<Agency>,
-}
-
-/// The agencies a packet may be sealed to, from the server's directory.
-pub async fn directory() -> Result<Vec<Agency>, NetworkError> {
+/// The server's directory of agencies, read without trusting it
+/// (`confidant_core::agency::Directory`): each entry's key id and fingerprint are computed
+/// from its key, and entries that disagree with their key are refused, with the reason.
+pub async fn directory() -> Result<Directory, NetworkError> {
     let text = fetch_text("/api/v1/directory").await?;
-    serde_json::from_str::<Directory>(&text)
-        .map(|directory| directory.agencies)
-        .map_err(|_| NetworkError::Status(0))
+    Directory::parse(&text).map_err(|_| NetworkError::Unreadable)
 }
 
 /// What became of an upload.

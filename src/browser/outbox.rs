@@ -1,91 +1,192 @@
-//! The outbox: sealed packets waiting to be delivered, kept in `localStorage` so that they
-//! survive a reload. It holds ciphertext only (a packet is sealed before it gets here),
-//! with what the worker needs to follow it: when it was sealed, to whom, and whether the
-//! server has it.
+//! The outbox in the browser's storage: sealed packets waiting to be delivered, so that
+//! they survive a reload, a crash or a quick exit.
+//!
+//! Each packet is kept under a key of its own, `confidant.outbox.PACKET_ID`, with nothing
+//! but the packet and, once the server has refused it for good, the kind of refusal. Not
+//! the agencies it is for, not when it was sealed: a seized device must not say "referred
+//! to the police unit at 14:03". The worker's list shows the recipients from the packet's
+//! own recipient key ids, named through the directory, and its day from the packet.
+//! Attempts and pauses between them live in memory only.
+//!
+//! A packet leaves storage as soon as the server's receipt is in. An entry that cannot be
+//! read is never overwritten, since it may be the only copy of a referral: it is reported,
+//! and the worker can still save it as a file.
 
+use confidant_core::packet::Packet;
 use serde::{Deserialize, Serialize};
 
-const KEY: &str = "confidant.outbox";
+use super::storage::{self, Refused};
+
+const PREFIX: &str = "confidant.outbox.";
+/// Where an earlier version kept the whole outbox as one list.
+const LEGACY_KEY: &str = "confidant.outbox";
+
+/// What is stored for one packet.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Kept {
+    packet: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refused: Option<String>,
+}
 
 /// Where a packet stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Delivery {
     /// Not yet accepted by the server; tried again with growing pauses.
     Waiting,
-    /// The server stored it (201, or 200 for a packet it already had).
+    /// The server has it (201, or 200 for a packet it already had); gone from storage.
     Delivered,
-    /// The server refused it for good (a packet it cannot take); saving it as a file is
-    /// the way left.
-    Refused,
+    /// The server refused it for good, with this kind of refusal (`unknown_recipient`, …);
+    /// saving it as a file is the way left.
+    Refused(String),
 }
 
-/// One sealed packet in the outbox.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One sealed packet of the outbox, as the worker's list shows it.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Outgoing {
     /// The packet's random id (from its authenticated metadata).
     pub packet_id: String,
     /// The packet: JSON text, sealed.
     pub packet: String,
-    /// Milliseconds since the epoch when it was sealed.
-    pub sealed_at: f64,
-    /// The receiving agencies' names, for the worker's list.
+    /// The key ids of its agency recipients, from the packet.
     pub recipients: Vec<String>,
+    /// The day it was sealed, from the packet (seconds since the epoch, 00:00 UTC).
+    pub day: u64,
     pub delivery: Delivery,
-    /// Uploads tried so far.
+    /// Uploads tried so far in this session.
     pub attempts: u32,
-    /// The last refusal or failure, as a kind (`unreachable`, `status_503`, …).
+    /// The last failure, as a kind (`unreachable`, `status_503`, …), in this session.
     pub last_error: Option<String>,
-    /// Not tried again before this time (milliseconds since the epoch).
-    pub next_attempt_at: f64,
 }
 
 impl Outgoing {
-    /// The pause before the next try after `attempts` failed ones: 1, 2, 4 … seconds,
-    /// at most 16.
-    pub fn backoff_millis(attempts: u32) -> f64 {
-        f64::from(1u32 << attempts.min(5).saturating_sub(1)) * 1000.0
+    /// A freshly sealed packet, or one read back from storage.
+    pub fn new(packet: String, delivery: Delivery) -> Option<Self> {
+        let parsed = Packet::parse(&packet).ok()?;
+        Some(Self {
+            packet_id: parsed.meta().packet_id().to_owned(),
+            recipients: parsed
+                .recipients()
+                .iter()
+                .filter(|recipient| !recipient.is_passphrase())
+                .map(|recipient| recipient.kid().to_owned())
+                .collect(),
+            day: parsed.meta().created_unix_seconds(),
+            packet,
+            delivery,
+            attempts: 0,
+            last_error: None,
+        })
     }
 }
 
-/// Why the outbox could not be saved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NotSaved {
-    /// The browser refused: storage is off, or full.
-    Refused,
+/// An outbox entry that cannot be read: kept as it is, and offered as a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    pub key: String,
+    pub text: String,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+/// What storage holds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stored {
+    /// Waiting and refused packets, in no particular order.
+    pub packets: Vec<Outgoing>,
+    pub unreadable: Vec<Unreadable>,
 }
 
-/// The packets kept, oldest first. An outbox that cannot be read is reported as empty
-/// and left in place (never overwritten by a reader).
-pub fn load() -> Vec<Outgoing> {
-    storage()
-        .and_then(|storage| storage.get_item(KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
-}
-
-/// Keeps `packets` as the outbox.
-pub fn save(packets: &[Outgoing]) -> Result<(), NotSaved> {
-    let text = serde_json::to_string(packets).map_err(|_| NotSaved::Refused)?;
-    storage()
-        .ok_or(NotSaved::Refused)?
-        .set_item(KEY, &text)
-        .map_err(|_| NotSaved::Refused)
-}
-
-/// Changes the packet `packet_id` in the kept outbox with `change`, reading it afresh
-/// (another tab of the app may have changed it), and returns the outbox as kept.
-pub fn update(packet_id: &str, change: impl FnOnce(&mut Outgoing)) -> Vec<Outgoing> {
-    let mut packets = load();
-    if let Some(packet) = packets.iter_mut().find(|p| p.packet_id == packet_id) {
-        change(packet);
-        let _ = save(&packets);
+/// Reads every packet kept, moving an earlier version's single list to one key per packet
+/// first (removing the list only once every packet of it is kept anew).
+pub fn load() -> Stored {
+    move_legacy_list();
+    let mut stored = Stored::default();
+    let mut keys = storage::keys_with_prefix(PREFIX);
+    keys.sort();
+    for key in keys {
+        let Some(text) = storage::read(&key) else {
+            continue;
+        };
+        let read = serde_json::from_str::<Kept>(&text).ok().and_then(|kept| {
+            let delivery = match kept.refused {
+                Some(kind) => Delivery::Refused(kind),
+                None => Delivery::Waiting,
+            };
+            Outgoing::new(kept.packet, delivery)
+                .filter(|outgoing| key == format!("{PREFIX}{}", outgoing.packet_id))
+        });
+        match read {
+            Some(outgoing) => stored.packets.push(outgoing),
+            None => stored.unreadable.push(Unreadable { key, text }),
+        }
     }
-    packets
+    if let Some(text) = storage::read(LEGACY_KEY) {
+        stored.unreadable.push(Unreadable {
+            key: LEGACY_KEY.to_owned(),
+            text,
+        });
+    }
+    stored
+}
+
+fn move_legacy_list() {
+    #[derive(Deserialize)]
+    struct Legacy {
+        packet: String,
+        delivery: String,
+    }
+    let Some(text) = storage::read(LEGACY_KEY) else {
+        return;
+    };
+    let Ok(list) = serde_json::from_str::<Vec<Legacy>>(&text) else {
+        // Left in place, and reported by `load` as unreadable.
+        return;
+    };
+    let mut all_kept = true;
+    for legacy in list {
+        if legacy.delivery == "delivered" {
+            continue;
+        }
+        let delivery = if legacy.delivery == "refused" {
+            Delivery::Refused("refused".to_owned())
+        } else {
+            Delivery::Waiting
+        };
+        all_kept &= match Outgoing::new(legacy.packet, delivery) {
+            Some(outgoing) => write(&outgoing).is_ok(),
+            None => false,
+        };
+    }
+    if all_kept {
+        storage::remove(LEGACY_KEY);
+    }
+}
+
+fn write(outgoing: &Outgoing) -> Result<(), Refused> {
+    let kept = Kept {
+        packet: outgoing.packet.clone(),
+        refused: match &outgoing.delivery {
+            Delivery::Refused(kind) => Some(kind.clone()),
+            Delivery::Waiting | Delivery::Delivered => None,
+        },
+    };
+    let text = serde_json::to_string(&kept).map_err(|_| Refused)?;
+    storage::write(&format!("{PREFIX}{}", outgoing.packet_id), &text)
+}
+
+/// Keeps a freshly sealed packet until it is delivered.
+pub fn keep(outgoing: &Outgoing) -> Result<(), Refused> {
+    write(outgoing)
+}
+
+/// The server has the packet: it leaves storage.
+pub fn delivered(packet_id: &str) {
+    storage::remove(&format!("{PREFIX}{packet_id}"));
+}
+
+/// The server refused the packet for good: kept, marked so, for saving as a file.
+pub fn refused(outgoing: &Outgoing) {
+    let _ = write(outgoing);
 }
 
 /// The file name a packet is saved under: its id only, nothing about the person.
@@ -102,15 +203,15 @@ pub fn save_as_file(packet: &Outgoing) -> Result<(), super::files::FileRefused> 
     )
 }
 
-/// Takes a delivered packet off the kept outbox (the server has it; the worker may have
-/// saved it as a file too) and returns the outbox as kept. A packet not yet delivered
-/// stays: removing it would lose the referral.
-pub fn remove_delivered(packet_id: &str) -> Vec<Outgoing> {
-    let mut packets = load();
-    let before = packets.len();
-    packets.retain(|p| !(p.packet_id == packet_id && p.delivery == Delivery::Delivered));
-    if packets.len() != before {
-        let _ = save(&packets);
-    }
-    packets
+/// Hands an entry that could not be read to the worker as a file, as it is.
+pub fn save_unreadable_as_file(entry: &Unreadable) -> Result<(), super::files::FileRefused> {
+    let name = entry
+        .key
+        .trim_start_matches(PREFIX)
+        .replace(['/', '\\', '.'], "-");
+    super::files::save(
+        &format!("outbox-{name}.txt"),
+        &entry.text,
+        "application/octet-stream",
+    )
 }

@@ -1,14 +1,43 @@
+//! The sealed referrals of this browser and where each stands. Nothing about them is
+//! stored but the sealed packet (`browser::outbox`): the agencies are named from each
+//! packet's own recipient key ids through the directory, and the date is the packet's
+//! day.
+
+use confidant_core::agency::{Directory, fingerprint_of_kid};
 use yew::prelude::*;
 
-use crate::browser::outbox::{self, Delivery, Outgoing};
+use crate::browser::network;
+use crate::browser::outbox::{self, Delivery, Outgoing, Unreadable};
 use crate::components::screen_heading::ScreenHeading;
+use crate::interface_text::{Words, kind_name};
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct OutboxProps {
     pub packets: Vec<Outgoing>,
+    /// Entries of the stored outbox that could not be read.
+    pub unreadable: Vec<Unreadable>,
     pub language: AttrValue,
-    /// The outbox as kept, after a change made here.
-    pub onchange: Callback<Vec<Outgoing>>,
+}
+
+/// How a recipient is named: as the directory lists its key, or by its fingerprint.
+fn recipient_name(kid: &str, directory: Option<&Directory>, words: &Words) -> String {
+    match directory.and_then(|directory| directory.get(kid)) {
+        Some(entry) => format!("{} ({})", entry.name, kind_name(entry.kind, words)),
+        None => format!(
+            "{} ({})",
+            words.unknown_agency,
+            fingerprint_of_kid(kid).unwrap_or_default()
+        ),
+    }
+}
+
+/// The day a packet was sealed, in the reader's locale.
+fn day_text(day: u64, language: &str) -> String {
+    let date = js_sys::Date::new(&((day as f64) * 1000.0).into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+    date.to_locale_date_string(language, &options).into()
 }
 
 /// The sealed referrals of this browser, newest first, with where each stands and the
@@ -16,56 +45,74 @@ pub struct OutboxProps {
 #[function_component(Outbox)]
 pub fn outbox(props: &OutboxProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
+    let directory = use_state(|| None::<Directory>);
+    let save_failed = use_state(|| false);
+    {
+        let directory = directory.clone();
+        use_effect_with((), move |()| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(read) = network::directory().await {
+                    directory.set(Some(read));
+                }
+            });
+        });
+    }
+    let saved = {
+        let save_failed = save_failed.clone();
+        move |result: Result<(), crate::browser::files::FileRefused>| {
+            save_failed.set(result.is_err());
+        }
+    };
     html! {
         <>
             <ScreenHeading title={words.outbox} />
             <p>{ words.outbox_intro }</p>
+            if *save_failed {
+                <p role="alert" class="error" id="save-failed">{ words.save_failed }</p>
+            }
+            { for props.unreadable.iter().map(|entry| {
+                let onsave = {
+                    let entry = entry.clone();
+                    let saved = saved.clone();
+                    Callback::from(move |_: MouseEvent| saved(outbox::save_unreadable_as_file(&entry)))
+                };
+                html! {
+                    <div role="alert" class="error-summary outbox-unreadable">
+                        <p>{ words.outbox_unreadable }</p>
+                        <button type="button" class="secondary" onclick={onsave}>{ words.save_as_file }</button>
+                    </div>
+                }
+            }) }
             if props.packets.is_empty() {
                 <p id="outbox-empty">{ words.outbox_empty }</p>
             }
             <ul class="outbox" id="outbox">
             { for props.packets.iter().rev().map(|packet| {
-                let status = match packet.delivery {
-                    Delivery::Waiting => words.delivery_waiting,
-                    Delivery::Delivered => words.delivery_delivered,
-                    Delivery::Refused => words.delivery_refused,
+                let (status, state) = match &packet.delivery {
+                    Delivery::Waiting => (words.delivery_waiting, "waiting"),
+                    Delivery::Delivered => (words.delivery_delivered, "delivered"),
+                    Delivery::Refused(_) => (words.delivery_refused, "refused"),
                 };
-                let sealed = js_sys::Date::new(&packet.sealed_at.into())
-                    .to_locale_string(&props.language, &wasm_bindgen::JsValue::UNDEFINED);
                 let onsave = {
                     let packet = packet.clone();
-                    Callback::from(move |_: MouseEvent| {
-                        let _ = outbox::save_as_file(&packet);
-                    })
+                    let saved = saved.clone();
+                    Callback::from(move |_: MouseEvent| saved(outbox::save_as_file(&packet)))
                 };
-                let onremove = {
-                    let onchange = props.onchange.clone();
-                    let packet_id = packet.packet_id.clone();
-                    Callback::from(move |_: MouseEvent| {
-                        onchange.emit(outbox::remove_delivered(&packet_id));
-                    })
-                };
-                let state = match packet.delivery {
-                    Delivery::Waiting => "waiting",
-                    Delivery::Delivered => "delivered",
-                    Delivery::Refused => "refused",
-                };
+                let names: Vec<String> = packet
+                    .recipients
+                    .iter()
+                    .map(|kid| recipient_name(kid, directory.as_ref(), words))
+                    .collect();
                 html! {
                     <li class="outgoing" data-packet={packet.packet_id.clone()} data-delivery={state}>
-                        <p><strong>{ words.to }{ ": " }</strong>{ packet.recipients.join(", ") }</p>
-                        <p>{ words.sealed_at }{ ": " }{ String::from(sealed) }</p>
+                        <p><strong>{ words.to }{ ": " }</strong>{ names.join(", ") }</p>
+                        <p>{ words.sealed_at }{ " " }{ day_text(packet.day, &props.language) }</p>
                         <p class="delivery" role="status">{ status }
                             if packet.attempts > 0 {
                                 { format!(" · {}: {}", words.tries, packet.attempts) }
                             }
                         </p>
                         <button type="button" class="secondary" onclick={onsave}>{ words.save_as_file }</button>
-                        if packet.delivery == Delivery::Delivered {
-                            { " " }
-                            <button type="button" class="secondary remove-delivered" onclick={onremove}>
-                                { words.remove_delivered }
-                            </button>
-                        }
                     </li>
                 }
             }) }

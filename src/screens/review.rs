@@ -1,23 +1,25 @@
-//! Reviewing a referral and sealing it: what will be sent, to whom, on whose behalf, then
-//! the seal, on this device, and the outbox.
+//! Reviewing a referral before it is sealed: what will be sent, to whom, on whose behalf,
+//! and what each packet leaves out. The agencies come from the server's directory, read
+//! without trusting it (`confidant_core::agency`): an entry whose key does not match what
+//! it says is not offered, and an agency that changed since this device first saw it is
+//! blocked until the worker confirms it. Sealing itself is `use_cases::seal_referral`.
 
 use std::collections::BTreeSet;
 
-use confidant_core::form::{Answers, NotSendable, SendAs, consent_gate, referral_payload};
-use confidant_core::keys::PublicKey;
-use confidant_core::packet::{FormRef, Packet, Recipient};
+use confidant_core::agency::{Change, Directory, DirectoryEntry, Trust};
+use confidant_core::form::{
+    Answers, NotSendable, PlannedPacket, Reason, SendAs, consent_gate, plan_referral,
+    recipient_agreed,
+};
 use yew::prelude::*;
-use zeroize::Zeroize;
 
-use crate::browser::clock;
-use crate::browser::known_agencies::{self, Trust};
-use crate::browser::network::{self, Agency};
-use crate::browser::outbox::{self, Delivery, Outgoing};
+use crate::browser::outbox::{self, Outgoing};
+use crate::browser::{clock, network, pins};
 use crate::components::form_view::{SharedForm, answer_text};
 use crate::components::screen_heading::ScreenHeading;
-use crate::interface_text::Words;
+use crate::interface_text::{Words, kind_name};
 use crate::screens::form_screen::form_language;
-use crate::sealing;
+use crate::use_cases::{self, SealedPacket};
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct ReviewProps {
@@ -26,15 +28,15 @@ pub struct ReviewProps {
     pub answers: Answers,
     pub language: AttrValue,
     pub onback: Callback<()>,
-    /// The sealed packet is in the outbox.
-    pub onsealed: Callback<Outgoing>,
+    /// The sealed packets are in the outbox.
+    pub onsealed: Callback<Vec<Outgoing>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-enum Directory {
+enum Listing {
     Loading,
     Failed,
-    Ready(Vec<(Agency, Trust)>),
+    Ready(Directory, Vec<Trust>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -42,8 +44,10 @@ enum Sealing {
     Idle,
     Working,
     Failed,
-    /// Sealed, but the outbox could not keep it: the file is the only copy.
-    NotKept(Outgoing),
+    /// Sealed, but the outbox could not keep these: the files are the only copies.
+    NotKept(Vec<Outgoing>),
+    /// Saving one of them as a file failed.
+    SaveFailed(Vec<Outgoing>),
 }
 
 fn gate_text(reason: NotSendable, words: &Words) -> &'static str {
@@ -54,89 +58,49 @@ fn gate_text(reason: NotSendable, words: &Words) -> &'static str {
         NotSendable::ConsentDeclined => words.gate_consent_declined,
         NotSendable::ChildNotInformed => words.gate_child_not_informed,
         NotSendable::ChildAnonymous => words.gate_child_anonymous,
+        NotSendable::NoRecipient => words.gate_no_recipient,
+        NotSendable::RecipientNotAgreed => words.gate_recipient_not_agreed,
     }
 }
 
-/// Seals the referral for `recipients` on behalf of `sender` and keeps it in the outbox.
-async fn seal(
-    form: SharedForm,
-    answers: Answers,
-    language: String,
-    sender: Agency,
-    recipients: Vec<Agency>,
-) -> Result<Result<Outgoing, Outgoing>, ()> {
-    let kinds: Vec<&str> = recipients
-        .iter()
-        .map(|agency| agency.kind.as_str())
-        .collect();
-    let mut payload = referral_payload(
-        &form,
-        &form.0.definition,
-        form.0.translation.as_deref(),
-        &language,
-        &answers,
-        &kinds,
-        &sender.jwk,
-    )
-    .map_err(|_| ())?;
-    let keys: Result<Vec<Recipient>, _> = recipients
-        .iter()
-        .map(|agency| PublicKey::from_jwk_json(&agency.jwk.to_string()).map(Recipient::Agency))
-        .collect();
-    let reference = FormRef {
-        id: form.id.clone(),
-        version: form.version.clone(),
-    };
-    let now = clock::now_millis();
-    let sealed = match keys {
-        Ok(keys) => sealing::seal(&payload, &reference, (now / 1000.0) as u64, &keys).await,
-        Err(_) => Err(confidant_core::packet::PacketError::Invalid("agency key")),
-    };
-    // The plaintext is not needed any more.
-    payload.zeroize();
-    let packet = String::from_utf8(sealed.map_err(|_| ())?).map_err(|_| ())?;
-    let packet_id = Packet::parse(&packet)
-        .map_err(|_| ())?
-        .meta()
-        .packet_id()
-        .to_owned();
-    let outgoing = Outgoing {
-        packet_id,
-        packet,
-        sealed_at: now,
-        recipients: recipients.into_iter().map(|agency| agency.name).collect(),
-        delivery: Delivery::Waiting,
-        attempts: 0,
-        last_error: None,
-        next_attempt_at: now,
-    };
-    let mut kept = outbox::load();
-    kept.push(outgoing.clone());
-    Ok(match outbox::save(&kept) {
-        Ok(()) => Ok(outgoing),
-        Err(_) => Err(outgoing),
-    })
+fn change_text(change: &Change, words: &Words) -> Html {
+    match change {
+        Change::Key { before } => html! {
+            <li>{ words.changed_key }{ " " }<code dir="ltr">{ before.clone() }</code></li>
+        },
+        Change::Name => html! { <li>{ words.changed_name }</li> },
+        Change::Kind => html! { <li>{ words.changed_kind }</li> },
+    }
+}
+
+fn agency_label(entry: &DirectoryEntry, words: &Words) -> String {
+    format!("{} ({})", entry.name, kind_name(entry.kind, words))
+}
+
+/// Whether the worker may send to, or on behalf of, an entry of this trust.
+fn usable(trust: &Trust, confirmed: &BTreeSet<String>, kid: &str) -> bool {
+    !matches!(trust, Trust::Changed(_)) || confirmed.contains(kid)
 }
 
 #[function_component(Review)]
 pub fn review(props: &ReviewProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let language = form_language(&props.form, &props.language);
-    let directory = use_state(|| Directory::Loading);
+    let listing = use_state(|| Listing::Loading);
     let chosen = use_state(BTreeSet::<String>::new);
     let confirmed = use_state(BTreeSet::<String>::new);
     let sender = use_state(|| None::<String>);
     let sealing = use_state(|| Sealing::Idle);
     {
-        let directory = directory.clone();
+        let listing = listing.clone();
         use_effect_with((), move |()| {
             wasm_bindgen_futures::spawn_local(async move {
-                directory.set(match network::directory().await {
-                    Ok(agencies) => {
-                        let trust = known_agencies::check(&agencies);
-                        Directory::Ready(agencies.into_iter().zip(trust).collect())
+                listing.set(match network::directory().await {
+                    Ok(directory) => {
+                        let trust = pins::check(&directory.entries);
+                        Listing::Ready(directory, trust)
                     }
-                    Err(_) => Directory::Failed,
+                    Err(_) => Listing::Failed,
                 });
             });
         });
@@ -155,10 +119,30 @@ pub fn review(props: &ReviewProps) -> Html {
         },
     };
 
-    let agencies_html = match &*directory {
-        Directory::Loading => html! { <p role="status">{ words.directory_loading }</p> },
-        Directory::Failed => html! { <p role="alert" class="error">{ words.directory_failed }</p> },
-        Directory::Ready(agencies) => {
+    let entries: Vec<(DirectoryEntry, Trust)> = match &*listing {
+        Listing::Ready(directory, trust) => directory
+            .entries
+            .iter()
+            .cloned()
+            .zip(trust.iter().cloned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let confirm = |entry: &DirectoryEntry| {
+        let confirmed = confirmed.clone();
+        let entry = entry.clone();
+        Callback::from(move |_: MouseEvent| {
+            pins::confirm(&entry);
+            let mut set = (*confirmed).clone();
+            set.insert(entry.kid().to_owned());
+            confirmed.set(set);
+        })
+    };
+
+    let agencies_html = match &*listing {
+        Listing::Loading => html! { <p role="status">{ words.directory_loading }</p> },
+        Listing::Failed => html! { <p role="alert" class="error">{ words.directory_failed }</p> },
+        Listing::Ready(directory, _) => {
             let onsender = {
                 let sender = sender.clone();
                 Callback::from(move |event: Event| {
@@ -168,29 +152,48 @@ pub fn review(props: &ReviewProps) -> Html {
                     sender.set((!kid.is_empty()).then_some(kid));
                 })
             };
+            let refused_html = if directory.refused.is_empty() {
+                html! {}
+            } else {
+                html! {
+                    <div class="error-summary" role="alert" id="directory-refused">
+                        <p>{ words.directory_refused }</p>
+                        <ul>
+                        { for directory.refused.iter().map(|refused| html! {
+                            <li dir="auto">{ format!("{}: {}", refused.shown_name, refused.reason) }</li>
+                        }) }
+                        </ul>
+                    </div>
+                }
+            };
             html! {
                 <>
+                    { refused_html }
                     <div class="field">
                         <label for="sender">{ words.sending_for }</label>
                         <p class="help" id="sender-help">{ words.sending_for_help }</p>
                         <select id="sender" onchange={onsender} aria-describedby="sender-help">
                             <option value="" selected={sender.is_none()}>{ words.choose }</option>
-                            { for agencies.iter().map(|(agency, _)| html! {
-                                <option value={agency.kid.clone()} selected={sender.as_deref() == Some(agency.kid.as_str())}>
-                                    { format!("{} ({})", agency.name, agency.kind) }
+                            { for entries.iter().map(|(entry, trust)| html! {
+                                <option value={entry.kid().to_owned()}
+                                    selected={sender.as_deref() == Some(entry.kid())}
+                                    disabled={!usable(trust, &confirmed, entry.kid())}>
+                                    { agency_label(entry, words) }
                                 </option>
                             }) }
                         </select>
                     </div>
-                    <fieldset class="field choice recipients" aria-describedby="recipients-help">
+                    <fieldset class="field choice recipients" aria-describedby="recipients-help fingerprint-help">
                         <legend>{ words.recipients }</legend>
                         <p class="help" id="recipients-help">{ words.recipients_help }</p>
-                        { for agencies.iter().enumerate().map(|(i, (agency, trust))| {
-                            let blocked = matches!(trust, Trust::Changed { .. }) && !confirmed.contains(&agency.kid);
-                            let checked = chosen.contains(&agency.kid) && !blocked;
+                        <p class="help" id="fingerprint-help">{ words.fingerprint_explained }</p>
+                        { for entries.iter().enumerate().map(|(i, (entry, trust))| {
+                            let agreed = recipient_agreed(&props.form, &props.answers, entry.kind);
+                            let blocked = !usable(trust, &confirmed, entry.kid());
+                            let checked = chosen.contains(entry.kid()) && !blocked && agreed;
                             let onchange = {
                                 let chosen = chosen.clone();
-                                let kid = agency.kid.clone();
+                                let kid = entry.kid().to_owned();
                                 Callback::from(move |event: Event| {
                                     let on = event.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
                                     let mut set = (*chosen).clone();
@@ -198,32 +201,27 @@ pub fn review(props: &ReviewProps) -> Html {
                                     chosen.set(set);
                                 })
                             };
-                            let onconfirm = {
-                                let confirmed = confirmed.clone();
-                                let agency = agency.clone();
-                                Callback::from(move |_: MouseEvent| {
-                                    known_agencies::confirm(&agency);
-                                    let mut set = (*confirmed).clone();
-                                    set.insert(agency.kid.clone());
-                                    confirmed.set(set);
-                                })
-                            };
                             html! {
                                 <div class="recipient">
                                     <label class="option" for={format!("recipient-{i}")}>
                                         <input type="checkbox" id={format!("recipient-{i}")} {checked}
-                                            disabled={blocked} {onchange} />
-                                        { format!("{} ({})", agency.name, agency.kind) }
+                                            disabled={blocked || !agreed} {onchange} />
+                                        { agency_label(entry, words) }
                                     </label>
-                                    <p class="fingerprint"><code dir="ltr">{ agency.fingerprint.clone() }</code></p>
+                                    <p class="fingerprint"><code dir="ltr">{ entry.fingerprint() }</code></p>
                                     if *trust == Trust::New {
                                         <p class="help">{ words.agency_new }</p>
                                     }
-                                    if let Trust::Changed { before } = trust {
+                                    if !agreed {
+                                        <p class="help not-agreed">{ words.not_agreed }</p>
+                                    }
+                                    if let Trust::Changed(changes) = trust {
                                         if blocked {
                                             <div class="key-changed" role="alert" id={format!("key-changed-{i}")}>
-                                                <p>{ words.agency_changed }{ " " }<code dir="ltr">{ before.clone() }</code></p>
-                                                <button type="button" class="secondary" id={format!("confirm-{i}")} onclick={onconfirm}>
+                                                <p>{ words.agency_changed }</p>
+                                                <ul>{ for changes.iter().map(|change| change_text(change, words)) }</ul>
+                                                <button type="button" class="secondary" id={format!("confirm-{i}")}
+                                                    onclick={confirm(entry)}>
                                                     { words.confirm_new_key }
                                                 </button>
                                             </div>
@@ -238,7 +236,35 @@ pub fn review(props: &ReviewProps) -> Html {
         }
     };
 
-    // What will be sent: the answers of the questions shown, in words.
+    let recipients: Vec<DirectoryEntry> = entries
+        .iter()
+        .filter(|(entry, trust)| {
+            chosen.contains(entry.kid())
+                && usable(trust, &confirmed, entry.kid())
+                && recipient_agreed(&props.form, &props.answers, entry.kind)
+        })
+        .map(|(entry, _)| entry.clone())
+        .collect();
+    let sender_entry: Option<DirectoryEntry> = sender.as_deref().and_then(|kid| {
+        entries
+            .iter()
+            .find(|(entry, trust)| entry.kid() == kid && usable(trust, &confirmed, kid))
+            .map(|(entry, _)| entry.clone())
+    });
+    let plan = if recipients.is_empty() {
+        Vec::new()
+    } else {
+        plan_referral(&props.form, &props.answers, &recipients).unwrap_or_default()
+    };
+
+    // What will be sent: the answers of the questions shown that at least one packet
+    // carries. What goes to no packet at all is listed only under what is left out.
+    let sent_anywhere = |field: &str| {
+        plan.is_empty()
+            || plan
+                .iter()
+                .any(|packet| packet.answers().get(field).is_some())
+    };
     let shown = props.form.shown_answers(&props.answers);
     let summary = html! {
         <section class="review-summary" aria-labelledby="what-is-sent">
@@ -246,6 +272,9 @@ pub fn review(props: &ReviewProps) -> Html {
             { for props.form.sections.iter().filter_map(|section| {
                 let entries: Vec<Html> = section.fields.iter().filter_map(|field| {
                     let answer = shown.get(&field.id)?;
+                    if !sent_anywhere(&field.id) {
+                        return None;
+                    }
                     Some(html! {
                         <>
                             <dt>{ field.label.get(&language) }</dt>
@@ -263,48 +292,10 @@ pub fn review(props: &ReviewProps) -> Html {
         </section>
     };
 
-    let ready_agencies: Vec<Agency> = match &*directory {
-        Directory::Ready(agencies) => agencies
-            .iter()
-            .filter(|(agency, trust)| {
-                chosen.contains(&agency.kid)
-                    && (!matches!(trust, Trust::Changed { .. }) || confirmed.contains(&agency.kid))
-            })
-            .map(|(agency, _)| agency.clone())
-            .collect(),
-        _ => Vec::new(),
-    };
-    let sender_agency: Option<Agency> = match (&*directory, sender.as_deref()) {
-        (Directory::Ready(agencies), Some(kid)) => agencies
-            .iter()
-            .find(|(agency, _)| agency.kid == kid)
-            .map(|(agency, _)| agency.clone()),
-        _ => None,
-    };
-    // Answers some of the chosen agencies may not receive stay out of the packet.
-    let kinds: Vec<&str> = ready_agencies
-        .iter()
-        .map(|agency| agency.kind.as_str())
-        .collect();
-    let withheld: Vec<String> = props
-        .form
-        .withheld_for(&props.answers, &kinds)
-        .iter()
-        .map(|field| field.label.get(&language).to_owned())
-        .collect();
-    let withheld_html = if withheld.is_empty() {
-        html! {}
-    } else {
-        html! {
-            <p class="notice" role="note" id="withheld">
-                { words.withheld }{ " " }{ withheld.join(", ") }
-            </p>
-        }
-    };
-    let can_send = gate.is_ok()
-        && !ready_agencies.is_empty()
-        && sender_agency.is_some()
-        && *sealing == Sealing::Idle;
+    let packets_html = packets_html(&plan, &props.form, &language, words);
+
+    let can_send =
+        gate.is_ok() && !plan.is_empty() && sender_entry.is_some() && *sealing == Sealing::Idle;
     let onseal = {
         let form = props.form.clone();
         let answers = props.answers.clone();
@@ -312,7 +303,7 @@ pub fn review(props: &ReviewProps) -> Html {
         let sealing = sealing.clone();
         let onsealed = props.onsealed.clone();
         Callback::from(move |_: MouseEvent| {
-            let Some(sender) = sender_agency.clone() else {
+            let Some(sender) = sender_entry.clone() else {
                 return;
             };
             sealing.set(Sealing::Working);
@@ -320,17 +311,27 @@ pub fn review(props: &ReviewProps) -> Html {
                 form.clone(),
                 answers.clone(),
                 language.clone(),
-                ready_agencies.clone(),
+                recipients.clone(),
             );
             let sealing = sealing.clone();
             let onsealed = onsealed.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 // Let the page show that sealing has begun before the work starts.
                 clock::sleep(0).await;
-                match seal(form, answers, language, sender, recipients).await {
-                    Ok(Ok(outgoing)) => onsealed.emit(outgoing),
-                    Ok(Err(outgoing)) => sealing.set(Sealing::NotKept(outgoing)),
-                    Err(()) => sealing.set(Sealing::Failed),
+                match use_cases::seal_referral(&form, &answers, &language, &sender, &recipients)
+                    .await
+                {
+                    Ok(packets) if packets.iter().all(|packet| packet.kept) => {
+                        onsealed.emit(packets.into_iter().map(|packet| packet.outgoing).collect())
+                    }
+                    Ok(packets) => sealing.set(Sealing::NotKept(
+                        packets
+                            .into_iter()
+                            .filter(|packet| !packet.kept)
+                            .map(|SealedPacket { outgoing, .. }| outgoing)
+                            .collect(),
+                    )),
+                    Err(_) => sealing.set(Sealing::Failed),
                 }
             });
         })
@@ -339,16 +340,27 @@ pub fn review(props: &ReviewProps) -> Html {
         Sealing::Idle => html! {},
         Sealing::Working => html! { <p role="status" id="sealing">{ words.sealing }</p> },
         Sealing::Failed => html! { <p role="alert" class="error">{ words.seal_failed }</p> },
-        Sealing::NotKept(outgoing) => {
+        Sealing::NotKept(packets) | Sealing::SaveFailed(packets) => {
             let onsave = {
-                let outgoing = outgoing.clone();
+                let packets = packets.clone();
+                let sealing = sealing.clone();
                 Callback::from(move |_: MouseEvent| {
-                    let _ = outbox::save_as_file(&outgoing);
+                    let saved = packets
+                        .iter()
+                        .all(|packet| outbox::save_as_file(packet).is_ok());
+                    sealing.set(if saved {
+                        Sealing::NotKept(packets.clone())
+                    } else {
+                        Sealing::SaveFailed(packets.clone())
+                    });
                 })
             };
             html! {
                 <div role="alert" class="error-summary">
                     <p>{ words.outbox_not_kept }</p>
+                    if matches!(*sealing, Sealing::SaveFailed(_)) {
+                        <p class="error" id="save-failed">{ words.save_failed }</p>
+                    }
                     <button type="button" class="primary" onclick={onsave}>{ words.save_as_file }</button>
                 </div>
             }
@@ -361,8 +373,8 @@ pub fn review(props: &ReviewProps) -> Html {
             <p>{ words.review_intro }</p>
             { gate_html }
             { agencies_html }
+            { packets_html }
             { summary }
-            { withheld_html }
             { status }
             <div class="actions">
                 <button type="button" class="primary" id="seal-and-send" disabled={!can_send} onclick={onseal}>
@@ -372,5 +384,77 @@ pub fn review(props: &ReviewProps) -> Html {
                 <button type="button" class="secondary" id="back-to-referral" onclick={onback}>{ words.back_to_referral }</button>
             </div>
         </>
+    }
+}
+
+/// The packets the referral becomes: each one's agencies, and what it leaves out and why.
+fn packets_html(plan: &[PlannedPacket], form: &SharedForm, language: &str, words: &Words) -> Html {
+    if plan.is_empty() {
+        return html! {};
+    }
+    let label = |field: &str| {
+        form.field(field).map_or_else(
+            || field.to_owned(),
+            |field| field.label.get(language).to_owned(),
+        )
+    };
+    let choice = |field: &str, choice: &str| {
+        form.field(field)
+            .and_then(|field| match &field.kind {
+                confidant_core::form::FieldKind::MultipleChoice(options)
+                | confidant_core::form::FieldKind::NeedsMatrix(options) => {
+                    options.iter().find(|option| option.id == choice)
+                }
+                _ => None,
+            })
+            .map_or_else(
+                || choice.to_owned(),
+                |option| option.label.get(language).to_owned(),
+            )
+    };
+    let reason = |reason: &Reason| match reason {
+        Reason::OnlyTo(kinds) => format!(
+            "{} {}",
+            words.reason_only_to,
+            kinds
+                .iter()
+                .map(|kind| kind_name(*kind, words))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Reason::NotAgreed(_) => words.reason_not_agreed.to_owned(),
+    };
+    html! {
+        <section class="packets" aria-labelledby="packets-heading">
+            <h2 id="packets-heading">{ words.packets_heading }</h2>
+            if plan.len() > 1 {
+                <p>{ words.packets_intro }</p>
+            }
+            <ol id="packets">
+            { for plan.iter().enumerate().map(|(n, packet)| html! {
+                <li class="packet" id={format!("packet-{n}")}>
+                    <p><strong>{ words.to }{ ": " }</strong>
+                        { packet.recipients().iter().map(|entry| agency_label(entry, words)).collect::<Vec<_>>().join(", ") }
+                    </p>
+                    if !packet.left_out().is_empty() {
+                        <div class="notice withheld" role="note" id={format!("withheld-{n}")}>
+                            <p>{ words.withheld }</p>
+                            <ul>
+                            { for packet.left_out().iter().map(|left| html! {
+                                <li>
+                                    { label(&left.field) }
+                                    if let Some(id) = &left.choice {
+                                        { format!(": {}", choice(&left.field, id)) }
+                                    }
+                                    { format!(" ({})", reason(&left.reason)) }
+                                </li>
+                            }) }
+                            </ul>
+                        </div>
+                    }
+                </li>
+            }) }
+            </ol>
+        </section>
     }
 }

@@ -1,5 +1,7 @@
 //! Parsing a form definition once into checked types (`docs/forms.md`).
 
+use crate::agency::AgencyKind;
+use crate::json_object::JsonBudget;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
@@ -22,6 +24,13 @@ pub const AGENCY_KINDS: [&str; 7] = [
 
 /// The largest definition accepted (the biggest built-in form is far below).
 const MAX_DEFINITION_LEN: usize = 4 * 1024 * 1024;
+/// How much structure a definition or translation may have. A definition arrives inside
+/// every packet a receiver opens, from whoever sealed it; the largest built-in form has
+/// under 2,000 elements and a depth of 9. Within this budget, parsing holds a few MiB.
+const DEFINITION_BUDGET: JsonBudget = JsonBudget {
+    elements: 50_000,
+    depth: 32,
+};
 
 /// A text in every language of its form.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +53,11 @@ impl Text {
 pub struct ValueOption {
     pub id: String,
     pub label: Text,
+    /// The sharing category this choice belongs to (see [`SharingRules`]), when it is
+    /// more sensitive than the rest of its field's answer: a risk factor that is health
+    /// information, say. A recipient the person did not agree may have that category
+    /// gets the answer without this choice.
+    pub sharing: Option<String>,
 }
 
 /// Whether a native speaker has checked a language's texts. Only checked translations
@@ -172,7 +186,23 @@ pub struct Field {
     pub validation: Validation,
     pub prefill: Option<Prefill>,
     /// The agency kinds that alone may receive this answer (`None`: any recipient).
-    pub only_to: Option<Vec<String>>,
+    pub only_to: Option<Vec<AgencyKind>>,
+    /// The sharing category of the whole answer (see [`SharingRules`]).
+    pub sharing: Option<String>,
+}
+
+/// Where a form records what the person agreed may be shared, and with whom.
+///
+/// `choices` names a `multiple_choice` field whose options are the sharing categories:
+/// every `sharing` category of a field or a choice is one of them, and an answer in a
+/// category the person did not choose goes to nobody. `recipients`, when given, names a
+/// `multiple_choice` field whose options are agency kinds: only agencies of the kinds the
+/// person chose may receive the form at all. Each rule applies while its field is shown
+/// (an adult's referral with consent); a hidden one restricts nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharingRules {
+    pub choices: String,
+    pub recipients: Option<String>,
 }
 
 /// A checked section.
@@ -196,6 +226,8 @@ pub struct FormDefinition {
     pub sections: Vec<Section>,
     pub scoring: Option<Scoring>,
     pub draft: Option<Draft>,
+    /// Where the person's own choices about sharing are recorded, when the form has them.
+    pub sharing: Option<SharingRules>,
     review: BTreeMap<String, ReviewStatus>,
     index: HashMap<String, (usize, usize)>,
 }
@@ -243,6 +275,16 @@ struct RawForm {
     review: BTreeMap<String, String>,
     #[serde(default)]
     draft: Option<RawDraft>,
+    #[serde(default)]
+    sharing: Option<RawSharing>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSharing {
+    choices: String,
+    #[serde(default)]
+    recipients: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -302,6 +344,8 @@ struct RawField {
     prefill: Option<RawPrefill>,
     #[serde(default)]
     only_to: Option<Vec<String>>,
+    #[serde(default)]
+    sharing: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -317,6 +361,8 @@ struct RawCoarsen {
 struct RawOption {
     id: String,
     label: BTreeMap<String, String>,
+    #[serde(default)]
+    sharing: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -359,6 +405,11 @@ impl FormDefinition {
                 .any(|translation| translation.len() > MAX_DEFINITION_LEN)
         {
             return Err(error("", "the definition is larger than 4 MiB"));
+        }
+        for text in std::iter::once(&json).chain(translations) {
+            DEFINITION_BUDGET
+                .check(text)
+                .map_err(|problem| error("", problem))?;
         }
         let mut value: Value = serde_json::from_str(json)
             .map_err(|e| error("", format!("not a form definition: {e}")))?;
@@ -493,6 +544,7 @@ impl FormDefinition {
             .draft
             .map(|draft| check_draft(draft, &sections, &text))
             .transpose()?;
+        let sharing = check_sharing(raw.sharing, &sections, &index)?;
         Ok(Self {
             id: raw.id,
             version: raw.version,
@@ -501,6 +553,7 @@ impl FormDefinition {
             sections,
             scoring,
             draft,
+            sharing,
             review,
             index,
         })
@@ -546,6 +599,72 @@ impl FormDefinition {
             .filter_map(|field| field.data_class)
             .all(|class| class == DataClass::Organisational)
     }
+}
+
+/// The sharing rules must name `multiple_choice` fields, the categories every field and
+/// choice uses must be choices of the first, and the second's choices must be agency kinds.
+fn check_sharing(
+    raw: Option<RawSharing>,
+    sections: &[Section],
+    index: &HashMap<String, (usize, usize)>,
+) -> Result<Option<SharingRules>, FormError> {
+    let field = |id: &str| index.get(id).map(|(s, f)| &sections[*s].fields[*f]);
+    let categories_used = sections
+        .iter()
+        .flat_map(|section| &section.fields)
+        .flat_map(|field| {
+            let options: &[ValueOption] = match &field.kind {
+                FieldKind::MultipleChoice(options) | FieldKind::NeedsMatrix(options) => options,
+                _ => &[],
+            };
+            field
+                .sharing
+                .iter()
+                .chain(options.iter().filter_map(|option| option.sharing.as_ref()))
+                .map(move |category| (field.id.clone(), category.clone()))
+        });
+    let Some(raw) = raw else {
+        return match categories_used.into_iter().next() {
+            Some((id, _)) => Err(error(
+                format!("fields.{id}.sharing"),
+                "a form with sharing categories must name its sharing rules",
+            )),
+            None => Ok(None),
+        };
+    };
+    let Some(FieldKind::MultipleChoice(categories)) = field(&raw.choices).map(|field| &field.kind)
+    else {
+        return Err(error(
+            "sharing.choices",
+            "must name a multiple_choice field",
+        ));
+    };
+    for (id, category) in categories_used {
+        if !categories.iter().any(|option| option.id == category) {
+            return Err(error(
+                format!("fields.{id}.sharing"),
+                format!("`{category}` is not a choice of `{}`", raw.choices),
+            ));
+        }
+    }
+    if let Some(recipients) = &raw.recipients {
+        match field(recipients).map(|field| &field.kind) {
+            Some(FieldKind::MultipleChoice(kinds))
+                if kinds
+                    .iter()
+                    .all(|kind| AgencyKind::parse(&kind.id.replace('_', "-")).is_some()) => {}
+            _ => {
+                return Err(error(
+                    "sharing.recipients",
+                    "must name a multiple_choice field whose choices are agency kinds",
+                ));
+            }
+        }
+    }
+    Ok(Some(SharingRules {
+        choices: raw.choices,
+        recipients: raw.recipients,
+    }))
 }
 
 fn check_draft(
@@ -686,9 +805,20 @@ fn check_options(
                     "must be a unique id of lower-case letters, digits and '_'",
                 ));
             }
+            if option
+                .sharing
+                .as_deref()
+                .is_some_and(|category| !is_id(category, false))
+            {
+                return Err(error(
+                    format!("{path}[{i}].sharing"),
+                    "must be the id of a sharing category",
+                ));
+            }
             Ok(ValueOption {
                 id: option.id,
                 label: text(&format!("{path}[{i}].label"), option.label)?,
+                sharing: option.sharing,
             })
         })
         .collect()
@@ -848,14 +978,29 @@ fn check_field(
         .prefill
         .map(|prefill| check_prefill(&format!("{path}.prefill"), prefill, &kind))
         .transpose()?;
-    if let Some(kinds) = &raw.only_to {
-        let known = |kind: &String| AGENCY_KINDS.contains(&kind.as_str());
-        if is_info || kinds.is_empty() || !kinds.iter().all(known) {
-            return Err(error(
-                format!("{path}.only_to"),
-                "must be a list of agency kinds, on a field that takes an answer",
-            ));
+    let only_to = match raw.only_to {
+        None => None,
+        Some(kinds) => {
+            let kinds: Option<Vec<AgencyKind>> =
+                kinds.iter().map(|kind| AgencyKind::parse(kind)).collect();
+            match kinds {
+                Some(kinds) if !is_info && !kinds.is_empty() => Some(kinds),
+                _ => {
+                    return Err(error(
+                        format!("{path}.only_to"),
+                        "must be a list of agency kinds, on a field that takes an answer",
+                    ));
+                }
+            }
         }
+    };
+    if let Some(category) = &raw.sharing
+        && (is_info || !is_id(category, false))
+    {
+        return Err(error(
+            format!("{path}.sharing"),
+            "must be the id of a sharing category, on a field that takes an answer",
+        ));
     }
     Ok(Field {
         id: raw.id,
@@ -877,7 +1022,8 @@ fn check_field(
             not_in_future: validation.not_in_future,
         },
         prefill,
-        only_to: raw.only_to,
+        only_to,
+        sharing: raw.sharing,
     })
 }
 

@@ -1,0 +1,180 @@
+//! What the worker's actions come to, between the views and the browser's effects:
+//! sealing a referral into the outbox, and delivering what is due. Views call these and
+//! render their typed results; they never seal or upload themselves.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use confidant_core::agency::DirectoryEntry;
+use confidant_core::form::{Answers, NotSendable, PlannedPacket, plan_referral};
+use confidant_core::packet::PacketError;
+
+use crate::browser::clock;
+use crate::browser::network::{self, Upload};
+use crate::browser::outbox::{self, Delivery, Outgoing};
+use crate::components::form_view::SharedForm;
+use crate::sealing;
+
+/// Why a referral was not sealed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SealError {
+    /// The referral cannot go to these recipients as it stands.
+    NotSendable(NotSendable),
+    /// The payload could not be written (a definition that is not JSON).
+    Payload,
+    /// Sealing failed (the packet's own checks, or no randomness).
+    Seal(PacketError),
+}
+
+impl fmt::Display for SealError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotSendable(reason) => write!(f, "not sendable: {}", reason.as_str()),
+            Self::Payload => f.write_str("the payload could not be written"),
+            Self::Seal(error) => write!(f, "sealing failed: {error}"),
+        }
+    }
+}
+
+/// One sealed packet of a referral, and whether the outbox could keep it (when it could
+/// not, the packet exists only in memory, and the worker must save it as a file).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SealedPacket {
+    pub outgoing: Outgoing,
+    pub kept: bool,
+}
+
+/// Seals the referral's `answers` on behalf of `sender`, one packet per audience among
+/// `recipients` (as `plan_referral` decides), and keeps each in the outbox. The answers
+/// are not kept anywhere; the caller forgets them once this returns.
+pub async fn seal_referral(
+    form: &SharedForm,
+    answers: &Answers,
+    language: &str,
+    sender: &DirectoryEntry,
+    recipients: &[DirectoryEntry],
+) -> Result<Vec<SealedPacket>, SealError> {
+    let plan = plan_referral(form, answers, recipients).map_err(SealError::NotSendable)?;
+    let now = (clock::now_millis() / 1000.0) as u64;
+    let mut sealed = Vec::with_capacity(plan.len());
+    for packet in &plan {
+        sealed.push(seal_one(form, packet, language, sender, now).await?);
+    }
+    Ok(sealed)
+}
+
+async fn seal_one(
+    form: &SharedForm,
+    packet: &PlannedPacket,
+    language: &str,
+    sender: &DirectoryEntry,
+    now: u64,
+) -> Result<SealedPacket, SealError> {
+    let payload = packet
+        .payload(
+            form,
+            &form.0.definition,
+            form.0.translation.as_deref(),
+            language,
+            &sender.key,
+            now,
+        )
+        .map_err(|_| SealError::Payload)?;
+    // `payload` is wiped when it goes out of scope, whatever happens below.
+    let bytes = sealing::seal(
+        &payload,
+        &PlannedPacket::form_ref(form),
+        now,
+        &packet.seal_to(),
+    )
+    .await
+    .map_err(SealError::Seal)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| SealError::Seal(PacketError::Invalid("the packet is not text")))?;
+    let outgoing = Outgoing::new(text, Delivery::Waiting).ok_or(SealError::Seal(
+        PacketError::Invalid("the sealed packet does not parse"),
+    ))?;
+    let kept = outbox::keep(&outgoing).is_ok();
+    Ok(SealedPacket { outgoing, kept })
+}
+
+/// What became of one upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tried {
+    /// Delivered: the packet has left storage.
+    Stored { packet_id: String },
+    /// Refused for good, with the server's kind of refusal.
+    Refused { packet_id: String, kind: String },
+    /// To be tried again after a pause.
+    Retry {
+        packet_id: String,
+        kind: String,
+        attempts: u32,
+    },
+}
+
+/// The pause before the next try after `attempts` failed ones: 1, 2, 4 … seconds, at
+/// most 16.
+pub fn backoff_millis(attempts: u32) -> f64 {
+    f64::from(1u32 << attempts.min(5).saturating_sub(1)) * 1000.0
+}
+
+/// The delivery's memory of failed tries, per packet id: how many, and not before when.
+/// In memory only; after a reload every waiting packet is tried at once.
+#[derive(Debug, Default)]
+pub struct Backoff(HashMap<String, (u32, f64)>);
+
+impl Backoff {
+    /// Forget every pause: the network came back, so everything is due now.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// Uploads every waiting packet of the outbox whose pause is over, and records the
+/// outcome in storage (a delivered packet leaves it). The server's idempotence makes a
+/// repeat, from this tab or another, harmless.
+pub async fn deliver_due(backoff: &mut Backoff) -> Vec<Tried> {
+    let now = clock::now_millis();
+    let due: Vec<Outgoing> = outbox::load()
+        .packets
+        .into_iter()
+        .filter(|packet| packet.delivery == Delivery::Waiting)
+        .filter(|packet| {
+            backoff
+                .0
+                .get(&packet.packet_id)
+                .is_none_or(|(_, not_before)| *not_before <= now)
+        })
+        .collect();
+    let mut tried = Vec::with_capacity(due.len());
+    for mut packet in due {
+        let packet_id = packet.packet_id.clone();
+        tried.push(match network::upload(&packet.packet).await {
+            Upload::Stored => {
+                backoff.0.remove(&packet_id);
+                outbox::delivered(&packet_id);
+                Tried::Stored { packet_id }
+            }
+            Upload::Refused(kind) => {
+                backoff.0.remove(&packet_id);
+                packet.delivery = Delivery::Refused(kind.clone());
+                outbox::refused(&packet);
+                Tried::Refused { packet_id, kind }
+            }
+            Upload::Retry(kind) => {
+                let attempts = backoff.0.get(&packet_id).map_or(0, |(n, _)| *n) + 1;
+                backoff.0.insert(
+                    packet_id.clone(),
+                    (attempts, clock::now_millis() + backoff_millis(attempts)),
+                );
+                Tried::Retry {
+                    packet_id,
+                    kind,
+                    attempts,
+                }
+            }
+        });
+    }
+    tried
+}
