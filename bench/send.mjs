@@ -23,7 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), "confidant-bench-send-"));
 const data = join(dir, "data");
 for (const [name, kind] of [["Police unit", "police"], ["Shelter North", "shelter"], ["Child protection", "child-protection"]]) {
   const base = join(dir, kind);
-  writeFileSync(`${base}.pass`, "bench passphrase\n");
+  writeFileSync(`${base}.pass`, "the bench keeps a copper lantern by the harbour\n");
   execFileSync(BIN, ["keygen", "--out", base, "--passphrase-file", `${base}.pass`]);
   execFileSync(BIN, ["agency", "add", "--data", data, "--name", name, "--kind", kind, "--key", `${base}.jwk`]);
 }

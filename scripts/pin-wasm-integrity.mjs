@@ -35,14 +35,16 @@ page = page.replace(/<link rel="preload" href="[^"]+\.wasm"[^>]*>/, "");
 writeFileSync(pagePath, page);
 console.log(`pin-wasm-integrity: ${wasmUrl} pinned as ${integrity}`);
 
-// The key-derivation worker's module, pinned the same way in its loader.
-const loaderPath = join(staging, "derive-worker-loader.js");
-const worker = readFileSync(join(staging, "derive-worker_bg.wasm"));
-const workerIntegrity = `sha384-${createHash("sha384").update(worker).digest("base64")}`;
-const loader = readFileSync(loaderPath, "utf8");
-if (!loader.includes("WORKER_WASM_INTEGRITY")) {
-  console.error("pin-wasm-integrity: derive-worker-loader.js has no WORKER_WASM_INTEGRITY to fill in");
-  process.exit(1);
+// Each worker's module, pinned the same way in its loader.
+for (const worker of ["derive-worker", "strength-worker"]) {
+  const loaderPath = join(staging, `${worker}-loader.js`);
+  const module = readFileSync(join(staging, `${worker}_bg.wasm`));
+  const workerIntegrity = `sha384-${createHash("sha384").update(module).digest("base64")}`;
+  const loader = readFileSync(loaderPath, "utf8");
+  if (!loader.includes("WORKER_WASM_INTEGRITY")) {
+    console.error(`pin-wasm-integrity: ${worker}-loader.js has no WORKER_WASM_INTEGRITY to fill in`);
+    process.exit(1);
+  }
+  writeFileSync(loaderPath, loader.replace("WORKER_WASM_INTEGRITY", workerIntegrity));
+  console.log(`pin-wasm-integrity: ${worker}_bg.wasm pinned as ${workerIntegrity}`);
 }
-writeFileSync(loaderPath, loader.replace("WORKER_WASM_INTEGRITY", workerIntegrity));
-console.log(`pin-wasm-integrity: derive-worker_bg.wasm pinned as ${workerIntegrity}`);

@@ -16,3 +16,4 @@ pub mod outbox;
 pub mod pins;
 pub mod storage;
 pub mod webcrypto;
+pub mod workers;

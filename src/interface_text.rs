@@ -148,6 +148,7 @@ pub struct Words {
     pub save_failed: &'static str,
     pub outbox_unreadable: &'static str,
     pub unknown_agency: &'static str,
+    pub passphrase_weak: &'static str,
 }
 
 /// A language of the interface.

@@ -224,6 +224,21 @@ async fn wait_for(app: &Mounted, selector: &str) -> Element {
     panic!("nothing matches {selector:?} in {:?}", app.text());
 }
 
+/// Waits until `selector` matches inside the app with `text` in it (the problem shown
+/// before may still be there for a moment).
+async fn wait_for_text(app: &Mounted, selector: &str, text: &str) -> Element {
+    for _ in 0..400 {
+        if let Some(element) = app.root.query_selector(selector).unwrap()
+            && element.text_content().unwrap_or_default().contains(text)
+        {
+            return element;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+        yew::scheduler::flush().await;
+    }
+    panic!("no {selector:?} says {text:?} in {:?}", app.text());
+}
+
 /// Resolves once the next frame is painted and the tasks queued before it have run (the
 /// app records a choice after the frame that shows it).
 async fn after_paint() {
@@ -617,8 +632,13 @@ async fn a_draft_is_kept_sealed_locks_and_opens_only_with_its_passphrase() {
     type_into(&app, "draft-passphrase-again", "short").await;
     click_id(&app, "keep-draft").await;
     wait_for(&app, "#draft-problem").await;
-    type_into(&app, "draft-passphrase", "a long passphrase").await;
-    type_into(&app, "draft-passphrase-again", "another passphrase").await;
+    type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
+    type_into(
+        &app,
+        "draft-passphrase-again",
+        "another passphrase entirely different",
+    )
+    .await;
     click_id(&app, "keep-draft").await;
     assert!(
         local_storage()
@@ -626,9 +646,25 @@ async fn a_draft_is_kept_sealed_locks_and_opens_only_with_its_passphrase() {
             .unwrap()
             .is_none()
     );
+    // Long enough, the same twice, but easy to guess: refused, and the advice is shown.
+    type_into(&app, "draft-passphrase", "password password").await;
+    type_into(&app, "draft-passphrase-again", "password password").await;
+    click_id(&app, "keep-draft").await;
+    wait_for_text(&app, "#draft-problem", "too easy to guess").await;
+    assert!(
+        local_storage()
+            .get_item("confidant.draft.referral")
+            .unwrap()
+            .is_none()
+    );
 
-    type_into(&app, "draft-passphrase", "a long passphrase").await;
-    type_into(&app, "draft-passphrase-again", "a long passphrase").await;
+    type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
+    type_into(
+        &app,
+        "draft-passphrase-again",
+        "a long passphrase kept apart",
+    )
+    .await;
     click_id(&app, "keep-draft").await;
     wait_for(&app, "#draft-kept").await;
     let sealed = local_storage()
@@ -660,7 +696,7 @@ async fn a_draft_is_kept_sealed_locks_and_opens_only_with_its_passphrase() {
         Some(sealed)
     );
     // The right one: the answers are back.
-    type_into(&app, "draft-passphrase", "a long passphrase").await;
+    type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
     click_id(&app, "open-draft").await;
     wait_for(&app, "#draft-kept").await;
     assert_eq!(input_value(&app, "field-subject_names"), canary);
@@ -674,8 +710,13 @@ async fn an_open_draft_locks_itself_after_a_while_without_answers() {
     app.click("Refer").await;
     wait_for(&app, "#section-metadata").await;
     type_into(&app, "field-referring_organisation", "CANARY-org").await;
-    type_into(&app, "draft-passphrase", "a long passphrase").await;
-    type_into(&app, "draft-passphrase-again", "a long passphrase").await;
+    type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
+    type_into(
+        &app,
+        "draft-passphrase-again",
+        "a long passphrase kept apart",
+    )
+    .await;
     click_id(&app, "keep-draft").await;
     wait_for(&app, "#draft-kept").await;
     // Nothing answered for a while: locked, the answers gone from the page.

@@ -54,6 +54,8 @@ pub enum DraftError {
     KdfOutOfRange,
     /// A wrong passphrase, or a changed draft: the same answer for both.
     CouldNotOpen,
+    /// A new draft's passphrase is too easy to guess (`keys::MIN_PASSPHRASE_SCORE`).
+    WeakPassphrase,
 }
 
 impl fmt::Display for DraftError {
@@ -64,6 +66,7 @@ impl fmt::Display for DraftError {
             Self::Malformed => "this is not a draft of this form",
             Self::KdfOutOfRange => "the draft's key derivation parameters are out of range",
             Self::CouldNotOpen => "could not open the draft with this passphrase",
+            Self::WeakPassphrase => crate::keys::WEAK_PASSPHRASE,
         })
     }
 }

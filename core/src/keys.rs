@@ -313,10 +313,29 @@ impl Passphrase {
         self.0.as_bytes()
     }
 
+    /// The text, for a strength estimator to judge ([`MIN_PASSPHRASE_SCORE`]); it is not
+    /// copied, and the passphrase is still wiped on drop.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
+
+/// The least score on zxcvbn's scale (0 to 4) a new passphrase that protects a secret
+/// (an agency's key file, a worker's draft) must reach: 4, for which zxcvbn estimates more
+/// than 10^10 guesses, each of which costs an attacker an Argon2id derivation. (At 3,
+/// two words that name the agency, "confidant shelter", passed.) The
+/// estimator itself runs where it can (the command line, the key-derivation worker); it
+/// cannot run in this crate, which names no browser crate and zxcvbn does on wasm32.
+pub const MIN_PASSPHRASE_SCORE: u8 = 4;
+
+/// What a weak new passphrase is refused with: how to choose a better one, never a
+/// word of the one refused.
+pub const WEAK_PASSPHRASE: &str = "this passphrase is too easy to guess: use four or more \
+    ordinary words that do not belong together, such as a short odd sentence of your own";
 
 impl fmt::Debug for Passphrase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -8,7 +8,9 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyFile};
+use confidant_core::keys::{
+    AgencyKeyPair, KdfParams, KeyFile, MIN_PASSPHRASE_SCORE, Passphrase, WEAK_PASSPHRASE,
+};
 
 use crate::args::Arguments;
 use crate::secrets;
@@ -35,6 +37,10 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
         "Passphrase for the new private key: ",
         true,
     )?;
+    let name = Path::new(&out)
+        .file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+    check_strength(&passphrase, &name)?;
 
     let mut rng = getrandom::SysRng;
     let pair = AgencyKeyPair::generate(&mut rng).map_err(|error| error.to_string())?;
@@ -63,6 +69,16 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
         jwk_path.display()
     ));
     crate::say(&format!("fingerprint: {}", pair.public.fingerprint()));
+    Ok(())
+}
+
+/// Refuses a passphrase that zxcvbn finds too easy to guess (below
+/// [`MIN_PASSPHRASE_SCORE`]), counting the key's own name as a word an attacker knows.
+fn check_strength(passphrase: &Passphrase, name: &str) -> Result<(), String> {
+    let estimate = zxcvbn::zxcvbn(passphrase.as_str(), &[name, "confidant"]);
+    if u8::from(estimate.score()) < MIN_PASSPHRASE_SCORE {
+        return Err(WEAK_PASSPHRASE.to_owned());
+    }
     Ok(())
 }
 

@@ -136,9 +136,10 @@ fn keygen_writes_a_private_key_file_and_a_public_jwk() {
 #[test]
 fn a_packet_sealed_to_two_agencies_and_a_passphrase_opens_for_each() {
     let scratch = Scratch::new("cli");
-    let (police_key, police_jwk, police_pass) = keygen(&scratch, "police", "police passphrase");
+    let (police_key, police_jwk, police_pass) =
+        keygen(&scratch, "police", "police unit copper lantern orbit");
     let (shelter_key, shelter_jwk, shelter_pass) =
-        keygen(&scratch, "shelter", "shelter passphrase");
+        keygen(&scratch, "shelter", "shelter north violet meadow harbour");
     let shared = scratch.write("shared.pass", "a passphrase read aloud over the phone");
 
     let packet = success(&confidant(
@@ -177,8 +178,9 @@ fn a_packet_sealed_to_two_agencies_and_a_passphrase_opens_for_each() {
 #[test]
 fn every_way_of_failing_to_open_reads_the_same() {
     let scratch = Scratch::new("cli");
-    let (police_key, police_jwk, police_pass) = keygen(&scratch, "police", "police passphrase");
-    let (other_key, _, other_pass) = keygen(&scratch, "other", "other passphrase");
+    let (police_key, police_jwk, police_pass) =
+        keygen(&scratch, "police", "police unit copper lantern orbit");
+    let (other_key, _, other_pass) = keygen(&scratch, "other", "other agency quiet orchard ladder");
     let shared = scratch.write("shared.pass", "the right passphrase");
     let wrong = scratch.write("wrong.pass", "the wrong passphrase");
     let packet = success(&confidant(
@@ -250,7 +252,7 @@ fn every_way_of_failing_to_open_reads_the_same() {
 #[test]
 fn bad_input_gets_one_clear_line_and_never_an_echo() {
     let scratch = Scratch::new("cli");
-    let (key, jwk, pass) = keygen(&scratch, "police", "police passphrase");
+    let (key, jwk, pass) = keygen(&scratch, "police", "police unit copper lantern orbit");
 
     let error = failure(&confidant(
         &["open", "--key", arg(&key), "--passphrase-file", arg(&pass)],
@@ -309,6 +311,25 @@ fn bad_input_gets_one_clear_line_and_never_an_echo() {
     ));
     assert!(error.contains("empty"), "{error}");
     assert!(!scratch.path("x.key").exists());
+
+    // A weak passphrase is refused, with advice and without an echo, and writes nothing.
+    for weak in ["x", "password123", "shelter2026", "confidant shelter"] {
+        let file = scratch.write("weak.pass", &format!("{weak}\n"));
+        let error = failure(&confidant(
+            &[
+                "keygen",
+                "--out",
+                arg(&scratch.path("shelter")),
+                "--passphrase-file",
+                arg(&file),
+            ],
+            "",
+        ));
+        assert!(error.contains("too easy to guess"), "{weak}: {error}");
+        assert!(error.contains("four or more"), "{error}");
+        assert!(!error.contains(weak), "{error}");
+        assert!(!scratch.path("shelter.key").exists());
+    }
 
     let error = failure(&confidant(&["frobnicate"], ""));
     assert!(error.contains("unknown command"), "{error}");

@@ -1,102 +1,24 @@
-//! Deriving a draft's key without stopping the page: Argon2id runs in a Web Worker
-//! (`src/bin/derive_worker.rs`); where no worker can be started (the page served without
-//! it, a browser that refuses), on the page's thread, after the page has shown that it
-//! is working.
+//! Deriving a draft's key without stopping the page: Argon2id runs in the key-derivation
+//! worker; where no worker can be started (the page served without it, a browser that
+//! refuses), on the page's thread, after the page has shown that it is working. A new
+//! draft's passphrase is first judged by the strength worker (zxcvbn).
 
 use std::cell::RefCell;
 
 use confidant_core::draft::{Derivation, DraftError};
-use confidant_core::keys::Passphrase;
+use confidant_core::keys::{MIN_PASSPHRASE_SCORE, Passphrase};
 use confidant_core::primitives::{KEY_LEN, SymmetricKey};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use zeroize::Zeroizing;
 
-use super::clock;
+use super::{clock, workers};
 
-/// The worker's loader, the only script URL the app ever makes for a worker.
-const LOADER: &str = "/derive-worker-loader.js";
-
-thread_local! {
-    /// The Trusted Types policy for the worker's URL (the page's policy requires one).
-    static POLICY: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-}
-
-/// The loader's URL, as a TrustedScriptURL where the browser has Trusted Types.
-fn worker_url() -> Option<JsValue> {
-    let window = web_sys::window()?;
-    let trusted_types = js_sys::Reflect::get(&window, &"trustedTypes".into()).ok()?;
-    if trusted_types.is_undefined() {
-        return Some(JsValue::from_str(LOADER));
-    }
-    let policy = POLICY.with(|policy| {
-        if policy.borrow().is_none() {
-            let create = Closure::<dyn Fn(String) -> String>::new(|url: String| {
-                if url != LOADER {
-                    wasm_bindgen::throw_str("the app starts no other worker");
-                }
-                url
-            });
-            let options = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&options, &"createScriptURL".into(), create.as_ref());
-            create.forget();
-            let create_policy = js_sys::Reflect::get(&trusted_types, &"createPolicy".into())
-                .ok()?
-                .dyn_into::<js_sys::Function>()
-                .ok()?;
-            let made = create_policy
-                .call2(&trusted_types, &"confidant-worker".into(), &options)
-                .ok()?;
-            *policy.borrow_mut() = Some(made);
-        }
-        policy.borrow().clone()
-    })?;
-    let create_url = js_sys::Reflect::get(&policy, &"createScriptURL".into())
-        .ok()?
-        .dyn_into::<js_sys::Function>()
-        .ok()?;
-    create_url.call1(&policy, &LOADER.into()).ok()
-}
-
-/// Runs the derivation in a worker; `None` when no worker could do it.
+/// Runs the derivation in the worker; `None` when no worker could do it.
 async fn in_worker(
     passphrase: &str,
     derivation: Derivation,
 ) -> Option<Result<SymmetricKey, DraftError>> {
-    let url = worker_url()?;
-    let constructor = js_sys::Reflect::get(&js_sys::global(), &"Worker".into())
-        .ok()?
-        .dyn_into::<js_sys::Function>()
-        .ok()?;
-    let worker: web_sys::Worker =
-        js_sys::Reflect::construct(&constructor, &js_sys::Array::of1(&url))
-            .ok()?
-            .dyn_into()
-            .ok()?;
-    // The worker's next message, or its failure (it could not load, for one).
-    let next_message = |worker: &web_sys::Worker| {
-        js_sys::Promise::new(&mut |resolve, reject| {
-            let on_message = Closure::once_into_js(move |event: web_sys::MessageEvent| {
-                let _ = resolve.call1(&JsValue::NULL, &event.data());
-            });
-            let on_error = Closure::once_into_js(move |_: JsValue| {
-                let _ = reject.call0(&JsValue::NULL);
-            });
-            worker.set_onmessage(Some(on_message.unchecked_ref()));
-            worker.set_onerror(Some(on_error.unchecked_ref()));
-        })
-    };
-    let ready = wasm_bindgen_futures::JsFuture::from(next_message(&worker)).await;
-    if ready
-        .ok()
-        .and_then(|message| message.as_string())
-        .as_deref()
-        != Some("ready")
-    {
-        worker.terminate();
-        return None;
-    }
-    let answer = next_message(&worker);
+    let worker = workers::start(workers::DERIVE).await?;
     let request = js_sys::Object::new();
     let set = |name: &str, value: JsValue| js_sys::Reflect::set(&request, &name.into(), &value);
     set("passphrase", passphrase.into()).ok()?;
@@ -108,10 +30,9 @@ async fn in_worker(
         js_sys::Uint8Array::from(derivation.salt.as_slice()).into(),
     )
     .ok()?;
-    worker.post_message(&request).ok()?;
-    let answer = wasm_bindgen_futures::JsFuture::from(answer).await;
+    let answer = workers::ask(&worker, &request).await;
     worker.terminate();
-    let answer = answer.ok()?;
+    let answer = answer?;
     if let Some(bytes) = answer.dyn_ref::<js_sys::Uint8Array>() {
         let mut key = Zeroizing::new([0u8; KEY_LEN]);
         if bytes.length() as usize != KEY_LEN {
@@ -140,4 +61,78 @@ pub async fn derive(passphrase: &str, derivation: Derivation) -> Result<Symmetri
     // Let the page show that it is working before it stops to derive.
     clock::sleep(30).await;
     derivation.derive(&Passphrase::new(passphrase.to_owned()))
+}
+
+thread_local! {
+    /// The strength worker, once started: it takes a few seconds to arrive on a slow
+    /// connection, so it is started when the worker begins to type a new passphrase.
+    static STRENGTH: RefCell<Option<web_sys::Worker>> = const { RefCell::new(None) };
+}
+
+/// Starts the strength worker in the background, if it is not started yet.
+pub fn prepare_judge() {
+    if STRENGTH.with(|worker| worker.borrow().is_some()) {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async {
+        if let Some(worker) = workers::start(workers::STRENGTH).await {
+            STRENGTH.with(|slot| {
+                if slot.borrow().is_none() {
+                    *slot.borrow_mut() = Some(worker);
+                } else {
+                    worker.terminate();
+                }
+            });
+        }
+    });
+}
+
+/// zxcvbn's score of `passphrase`, from the strength worker; `None` where it cannot run.
+async fn judged_score(passphrase: &str) -> Option<u8> {
+    let started = STRENGTH.with(|worker| worker.borrow().clone());
+    let worker = match started {
+        Some(worker) => worker,
+        None => {
+            let worker = workers::start(workers::STRENGTH).await?;
+            STRENGTH.with(|slot| *slot.borrow_mut() = Some(worker.clone()));
+            worker
+        }
+    };
+    let request = js_sys::Object::new();
+    js_sys::Reflect::set(&request, &"passphrase".into(), &passphrase.into()).ok()?;
+    let answer = workers::ask(&worker, &request).await?;
+    js_sys::Reflect::get(&answer, &"score".into())
+        .ok()?
+        .as_f64()
+        .map(|score| score as u8)
+}
+
+/// Derives the key of a new draft, whose passphrase must not be too easy to guess: zxcvbn
+/// judges it in the strength worker. Where that worker cannot start, the page cannot
+/// load the estimator's dictionaries, and holds the passphrase to a plain rule instead
+/// ([`plainly_strong`]).
+pub async fn derive_new(
+    passphrase: &str,
+    derivation: Derivation,
+) -> Result<SymmetricKey, DraftError> {
+    let strong = match judged_score(passphrase).await {
+        Some(score) => score >= MIN_PASSPHRASE_SCORE,
+        None => plainly_strong(passphrase),
+    };
+    if !strong {
+        return Err(DraftError::WeakPassphrase);
+    }
+    derive(passphrase, derivation).await
+}
+
+/// The rule for a new draft's passphrase where zxcvbn cannot run: at least four words of
+/// three letters or more, and 20 characters. It knows nothing of common phrases, which is
+/// why it is only the fallback.
+pub fn plainly_strong(passphrase: &str) -> bool {
+    passphrase.chars().count() >= 20
+        && passphrase
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| word.chars().count() >= 3)
+            .count()
+            >= 4
 }

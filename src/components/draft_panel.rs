@@ -174,13 +174,16 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let made = async {
                     let derivation = Derivation::new(DRAFT_KDF, &mut getrandom::SysRng)?;
-                    let key = derive::derive(&passphrase, derivation).await?;
+                    let key = derive::derive_new(&passphrase, derivation).await?;
                     Ok::<_, DraftError>(DraftKey::from_derived(derivation, key))
                 };
                 match made.await {
                     Ok(key) => {
                         step.set(Step::Idle);
                         onkey.emit((SharedDraftKey(Rc::new(key)), None));
+                    }
+                    Err(DraftError::WeakPassphrase) => {
+                        step.set(Step::Problem(words.passphrase_weak));
                     }
                     Err(_) => step.set(Step::Problem(words.draft_not_saved)),
                 }
@@ -193,7 +196,8 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
             <p id="draft-intro">{ words.draft_keep_intro }</p>
             <div class="field">
                 <label for="draft-passphrase">{ words.passphrase }</label>
-                <input type="password" id="draft-passphrase" ref={first} autocomplete="off" spellcheck="false" />
+                <input type="password" id="draft-passphrase" ref={first} autocomplete="off" spellcheck="false"
+                    onfocus={Callback::from(|_: FocusEvent| derive::prepare_judge())} />
             </div>
             <div class="field">
                 <label for="draft-passphrase-again">{ words.passphrase_repeat }</label>

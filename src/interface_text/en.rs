@@ -99,7 +99,7 @@ pub const WORDS: Words = Words {
     tries: "Tries",
     draft_heading: "Draft",
     draft_keep_intro: "To keep this referral through a reload, choose a passphrase: the answers are then kept in this browser sealed under it, and saved after each change. Without the passphrase nobody can read them, and neither can you.",
-    passphrase: "Passphrase (at least 10 characters)",
+    passphrase: "Passphrase: four or more ordinary words",
     passphrase_repeat: "The same passphrase again",
     keep_draft: "Keep a sealed draft",
     passphrases_differ: "The two passphrases differ.",
@@ -135,4 +135,5 @@ pub const WORDS: Words = Words {
     save_failed: "The file could not be saved. Try again; the sealed referral is still here.",
     outbox_unreadable: "An entry of the outbox could not be read. It is kept as it is: save it as a file and have it checked.",
     unknown_agency: "an agency not in the directory",
+    passphrase_weak: "This passphrase is too easy to guess. Use four or more ordinary words that do not belong together, such as a short odd sentence of your own.",
 };

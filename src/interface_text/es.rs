@@ -99,7 +99,7 @@ pub const WORDS: Words = Words {
     tries: "Intentos",
     draft_heading: "Borrador",
     draft_keep_intro: "Para conservar esta derivación aunque se recargue la página, elija una frase de contraseña: las respuestas se guardan entonces en este navegador, selladas con ella, después de cada cambio. Sin la frase nadie puede leerlas, tampoco usted.",
-    passphrase: "Frase de contraseña (al menos 10 caracteres)",
+    passphrase: "Frase de contraseña: cuatro o más palabras corrientes",
     passphrase_repeat: "La misma frase de contraseña otra vez",
     keep_draft: "Guardar un borrador sellado",
     passphrases_differ: "Las dos frases de contraseña no coinciden.",
@@ -135,4 +135,5 @@ pub const WORDS: Words = Words {
     save_failed: "No se pudo guardar el archivo. Inténtelo de nuevo; la derivación sellada sigue aquí.",
     outbox_unreadable: "No se pudo leer una entrada de la bandeja de salida. Se conserva tal cual: guárdela como archivo y haga que la revisen.",
     unknown_agency: "un organismo que no está en el directorio",
+    passphrase_weak: "Esta frase de contraseña es demasiado fácil de adivinar. Use cuatro o más palabras corrientes que no tengan relación entre sí, por ejemplo una frase corta y extraña inventada por usted.",
 };

@@ -99,7 +99,7 @@ pub const WORDS: Words = Words {
     tries: "Tentatives",
     draft_heading: "Brouillon",
     draft_keep_intro: "Pour conserver cette orientation au-delà d’un rechargement, choisissez une phrase secrète : les réponses sont alors conservées dans ce navigateur, scellées avec elle, et enregistrées après chaque modification. Sans la phrase secrète, personne ne peut les lire, vous non plus.",
-    passphrase: "Phrase secrète (au moins 10 caractères)",
+    passphrase: "Phrase secrète : au moins quatre mots ordinaires",
     passphrase_repeat: "La même phrase secrète, à nouveau",
     keep_draft: "Conserver un brouillon scellé",
     passphrases_differ: "Les deux phrases secrètes sont différentes.",
@@ -135,4 +135,5 @@ pub const WORDS: Words = Words {
     save_failed: "Le fichier n'a pas pu être enregistré. Réessayez ; l'orientation scellée est toujours là.",
     outbox_unreadable: "Une entrée de la boîte d'envoi n'a pas pu être lue. Elle est conservée telle quelle : enregistrez-la dans un fichier et faites-la vérifier.",
     unknown_agency: "un organisme absent de l'annuaire",
+    passphrase_weak: "Cette phrase secrète est trop facile à deviner. Utilisez au moins quatre mots ordinaires sans rapport entre eux, par exemple une courte phrase insolite de votre invention.",
 };

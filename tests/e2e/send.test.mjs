@@ -229,11 +229,19 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     await page.keyboard.press("Space");
     await page.locator("#field-subject_names").focus();
     await page.keyboard.type("CANARY-draft-name");
+    // A passphrase that zxcvbn (in its own worker) finds easy to guess is refused.
+    await page.locator("#draft-passphrase").fill("password password");
+    await page.locator("#draft-passphrase-again").fill("password password");
+    await page.locator("#keep-draft").click();
+    await page.locator("#draft-problem", { hasText: "too easy to guess" }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.evaluate(() => localStorage.getItem("confidant.draft.referral")), null);
     await page.locator("#draft-passphrase").fill("read it to nobody");
     await page.locator("#draft-passphrase-again").fill("read it to nobody");
     await page.locator("#keep-draft").click();
     await page.locator("#draft-kept").waitFor({ timeout: 30_000 });
-    assert.deepEqual(workers, ["/derive-worker-loader.js"]);
+    // The strength worker started when the passphrase was first typed, and the key was
+    // derived in the other, each off the page's thread.
+    assert.deepEqual([...new Set(workers)], ["/strength-worker-loader.js", "/derive-worker-loader.js"]);
     await page.locator("#field-referring_organisation").focus();
     await page.keyboard.type("CANARY-draft-org");
     // Saved after each change, sealed.

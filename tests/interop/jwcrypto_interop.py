@@ -90,12 +90,12 @@ def jwcrypto_agency(name):
 
 def confidant_agency(name):
     """An agency key made by `confidant keygen` (key file under a passphrase from a file)."""
-    passphrase = write(f"{name}.pass", f"passphrase of {name}\n")
+    passphrase = write(f"{name}.pass", f"{name} keeps its copper lantern by the harbour\n")
     confidant(["keygen", "--out", path(name), "--passphrase-file", passphrase])
     with open(path(f"{name}.jwk"), encoding="utf-8") as f:
         public = json.load(f)
     return {"jwk": public, "path": path(f"{name}.jwk"), "key": path(f"{name}.key"), "passphrase": passphrase,
-            "secret": f"passphrase of {name}"}
+            "secret": f"{name} keeps its copper lantern by the harbour"}
 
 
 def unlock_key_file(agency):
