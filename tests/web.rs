@@ -212,9 +212,10 @@ async fn another_key_between_the_escapes_does_not_exit() {
     assert_eq!(app.heading(), "What do you need to do?");
 }
 
-/// Waits (a few animation frames at most) until `selector` matches inside the app.
+/// Waits (up to about six seconds, on a loaded machine) until `selector` matches inside
+/// the app. The draft's lock, checked once a second, needs more than two.
 async fn wait_for(app: &Mounted, selector: &str) -> Element {
-    for _ in 0..200 {
+    for _ in 0..600 {
         if let Some(element) = app.root.query_selector(selector).unwrap() {
             return element;
         }
