@@ -28,7 +28,7 @@ use tokio::sync::Semaphore;
 use crate::api::{self, Api};
 use crate::args::Arguments;
 use crate::rate_limit::RateLimiter;
-use crate::static_site::StaticSite;
+use crate::static_site::{self, StaticSite};
 use crate::store::{SqliteStore, Store};
 
 const DAY: u64 = 24 * 60 * 60;
@@ -337,15 +337,25 @@ async fn site_headers(
     response
 }
 
-async fn static_asset(State(state): State<Arc<AppState>>, uri: Uri) -> Response {
+/// A file of the app: the representation the request's `Accept-Encoding` prefers, or
+/// `304 Not Modified` when the request's `If-None-Match` already names it.
+async fn static_asset(
+    State(state): State<Arc<AppState>>,
+    uri: Uri,
+    request: HeaderMap,
+) -> Response {
     let Some(asset) = state.site.get(uri.path()) else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
+    let lines = |name| {
+        request
+            .get_all(name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect::<Vec<_>>()
+    };
+    let chosen = asset.negotiate(&lines(header::ACCEPT_ENCODING));
     let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(asset.content_type),
-    );
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if asset.immutable {
@@ -354,7 +364,29 @@ async fn static_asset(State(state): State<Arc<AppState>>, uri: Uri) -> Response 
             "no-cache"
         }),
     );
-    (headers, asset.body.clone()).into_response()
+    if let Ok(etag) = HeaderValue::from_str(&chosen.etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    if asset.has_variants() {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    let unchanged = lines(header::IF_NONE_MATCH)
+        .iter()
+        .any(|line| static_site::if_none_match(line, &chosen.etag));
+    if unchanged {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    if let Some(coding) = chosen.coding {
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(coding.token()),
+        );
+    }
+    (headers, chosen.body.clone()).into_response()
 }
 
 /// Headers every response of the site carries.
