@@ -93,6 +93,7 @@ pub struct Server {
 }
 
 impl Server {
+    /// Serves a one-page app.
     pub fn start(data: &Path, extra: &[&str]) -> Self {
         let dist = std::env::temp_dir().join(format!("confidant-test-dist-{}", std::process::id()));
         std::fs::create_dir_all(&dist).unwrap();
@@ -101,6 +102,11 @@ impl Server {
             "<!DOCTYPE html><title>test</title>",
         )
         .unwrap();
+        Self::serve(data, &dist, extra)
+    }
+
+    /// Serves the app built into `dist`.
+    pub fn serve(data: &Path, dist: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(BIN)
             .args([
                 "serve",
@@ -110,7 +116,7 @@ impl Server {
                 data.to_str().unwrap(),
                 "--static",
             ])
-            .arg(&dist)
+            .arg(dist)
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
