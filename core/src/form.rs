@@ -3,126 +3,129 @@
 //!
 //! The format is `docs/forms.md`. Nothing here renders, stores or sends anything, and no
 //! error or message ever repeats an answer: validation errors name a field and a kind.
+//!
+//! # Layers
+//!
+//! The modules depend on each other in one direction only; each names only modules
+//! listed before it (a test below reads their `use super::…` lines to keep it so):
+//!
+//! 1. `error`: [`FormError`], why a definition cannot be used. Depends on nothing.
+//! 2. `definition`: the checked types ([`FormDefinition`], [`Field`], [`FieldKind`],
+//!    [`Text`], [`Condition`], [`Scoring`], …) and lookups on them. Depends on nothing
+//!    else in `form`, so that everything else may depend on it.
+//! 3. `translation`: merging translation files into a definition's JSON (error).
+//! 4. `answers`: [`Answers`], read from JSON against a definition (definition).
+//! 5. `condition`: parsing `show_if` conditions, evaluating them, and so
+//!    [`FormDefinition::is_shown`]; the two call each other, which is why they share a
+//!    module (answers, definition, error).
+//! 6. `scoring`: parsing the scoring declaration, and [`FormDefinition::outcome`]
+//!    (condition and below).
+//! 7. `parse`: [`FormDefinition::parse`], which builds the types of `definition` with the
+//!    parsers of `translation`, `condition` and `scoring`.
+//! 8. `validation`: [`FormDefinition::validate`] (condition and below).
+//! 9. `follow`: pre-filling one form from another, and draft documents (scoring and
+//!    below).
+//! 10. `sending`: who receives what of a referral (answers, definition).
+//!
+//! Parsing sits above evaluation because a definition holds conditions and a scoring
+//! declaration: their types must exist before anything can build them, while building
+//! them needs nothing that evaluates them.
 
 mod answers;
 mod condition;
 mod definition;
+mod error;
 mod follow;
+mod parse;
 mod scoring;
 mod sending;
 mod translation;
+mod validation;
 
 pub use answers::{Answer, Answers, AnswersError, NeedLevel, YesNo};
-pub use condition::Condition;
 pub use definition::{
-    AGENCY_KINDS, Coarsen, DataClass, Draft, Field, FieldKind, FormDefinition, FormError,
-    OutcomeFact, Prefill, ReviewStatus, Section, SharingRules, Text, ValueOption,
+    AGENCY_KINDS, Coarsen, Condition, DataClass, Draft, Field, FieldKind, FormDefinition,
+    OutcomeFact, Prefill, ReviewStatus, Scoring, Section, SharingRules, Text, ValueOption, Weight,
 };
+pub use error::FormError;
 pub use follow::DraftSection;
-pub use scoring::{DimensionResult, DimensionStatus, Outcome, Scoring, Weight};
+pub use scoring::{DimensionResult, DimensionStatus, Outcome};
 pub use sending::{
     LeftOut, NotSendable, PlannedPacket, REFERRAL_FORMAT, REFERRAL_FORMAT_VERSION, Reason, SendAs,
     consent_gate, plan_referral, recipient_agreed,
 };
+pub use validation::{ValidationError, ValidationKind};
 
-/// Why an answer set is not complete or not valid. Carries the field, never its value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ValidationError {
-    /// `section_id.field_id`.
-    pub path: String,
-    pub kind: ValidationKind,
-}
+#[cfg(test)]
+mod layering {
+    /// The modules of `form`, lowest first, as the module doc lists them.
+    const LAYERS: [(&str, &str); 10] = [
+        ("error", include_str!("form/error.rs")),
+        ("definition", include_str!("form/definition.rs")),
+        ("translation", include_str!("form/translation.rs")),
+        ("answers", include_str!("form/answers.rs")),
+        ("condition", include_str!("form/condition.rs")),
+        ("scoring", include_str!("form/scoring.rs")),
+        ("parse", include_str!("form/parse.rs")),
+        ("validation", include_str!("form/validation.rs")),
+        ("follow", include_str!("form/follow.rs")),
+        ("sending", include_str!("form/sending.rs")),
+    ];
 
-/// What is wrong with one answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ValidationKind {
-    Required,
-    TooLong,
-    TooSmall,
-    TooLarge,
-    NotInteger,
-    InFuture,
-}
-
-impl ValidationKind {
-    /// A stable machine-readable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Required => "required",
-            Self::TooLong => "too_long",
-            Self::TooSmall => "too_small",
-            Self::TooLarge => "too_large",
-            Self::NotInteger => "not_integer",
-            Self::InFuture => "in_future",
-        }
-    }
-}
-
-impl FormDefinition {
-    /// Whether the field `id` is shown, given the answers so far (its section's and its
-    /// own condition).
-    pub fn is_shown(&self, id: &str, answers: &Answers) -> bool {
-        self.locate(id).is_some_and(|(section, field)| {
-            section
-                .show_if
-                .as_ref()
-                .is_none_or(|c| c.holds(self, answers))
-                && field
-                    .show_if
-                    .as_ref()
-                    .is_none_or(|c| c.holds(self, answers))
-        })
-    }
-
-    /// Checks the answers of every shown field. `today` (`YYYY-MM-DD`) is the caller's
-    /// date, for `not_in_future`.
-    pub fn validate(&self, answers: &Answers, today: &str) -> Vec<ValidationError> {
-        let mut errors = Vec::new();
-        for section in &self.sections {
-            for field in &section.fields {
-                if !self.is_shown(&field.id, answers) {
-                    continue;
-                }
-                let path = format!("{}.{}", section.id, field.id);
-                let kind = match answers.get(&field.id) {
-                    None if field.required => Some(ValidationKind::Required),
-                    None => None,
-                    Some(answer) => check_answer(field, answer, today),
-                };
-                if let Some(kind) = kind {
-                    errors.push(ValidationError { path, kind });
+    /// The first segment of every path after `super::` in `source`'s code (comments
+    /// skipped), each of `super::{a, b::c}` counted.
+    fn named_siblings(source: &str) -> Vec<String> {
+        let identifier = |text: &str| -> String {
+            text.trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        };
+        let mut named = Vec::new();
+        for line in source.lines() {
+            let code = line.split("//").next().unwrap_or_default();
+            for (at, _) in code.match_indices("super::") {
+                let rest = &code[at + "super::".len()..];
+                match rest.strip_prefix('{') {
+                    Some(group) => named.extend(
+                        group
+                            .split('}')
+                            .next()
+                            .unwrap_or_default()
+                            .split(',')
+                            .map(identifier)
+                            .filter(|name| !name.is_empty()),
+                    ),
+                    None => named.push(identifier(rest)),
                 }
             }
         }
-        errors
+        named
     }
-}
 
-fn check_answer(field: &Field, answer: &Answer, today: &str) -> Option<ValidationKind> {
-    let rules = &field.validation;
-    match answer {
-        Answer::Text(text) => rules
-            .max_length
-            .filter(|max| text.chars().count() > *max)
-            .map(|_| ValidationKind::TooLong),
-        Answer::Number(value) => {
-            if rules.integer && value.fract() != 0.0 {
-                Some(ValidationKind::NotInteger)
-            } else if rules.min.is_some_and(|min| *value < min) {
-                Some(ValidationKind::TooSmall)
-            } else if rules.max.is_some_and(|max| *value > max) {
-                Some(ValidationKind::TooLarge)
-            } else {
-                None
+    #[test]
+    fn each_module_names_only_modules_below_it() {
+        for (layer, (module, source)) in LAYERS.iter().enumerate() {
+            let below: Vec<&str> = LAYERS[..layer].iter().map(|(name, _)| *name).collect();
+            for named in named_siblings(source) {
+                assert!(
+                    below.contains(&named.as_str()),
+                    "form/{module}.rs names `super::{named}`, which is not below it"
+                );
             }
+            assert!(
+                !source.contains("crate::form"),
+                "form/{module}.rs reaches back through `crate::form`"
+            );
         }
-        // Dates compare as text: both are ISO 8601 with fixed widths.
-        Answer::Date(date) | Answer::DateTime(date) => (rules.not_in_future
-            && date.get(..10).is_some_and(|day| day > today))
-        .then_some(ValidationKind::InFuture),
-        Answer::Choices(choices) if field.required && choices.is_empty() => {
-            Some(ValidationKind::Required)
-        }
-        _ => None,
+    }
+
+    #[test]
+    fn the_check_sees_grouped_and_nested_paths() {
+        assert_eq!(
+            named_siblings("use super::{scoring, translation::apply};\nlet x = super::Text;"),
+            ["scoring", "translation", "Text"]
+        );
+        assert!(named_siblings("// see super::parse\n").is_empty());
     }
 }

@@ -1,36 +1,31 @@
-//! `show_if` conditions: parsed against the fields declared before them, evaluated
-//! against answers.
+//! `show_if` conditions: parsed against the fields declared before them, and evaluated
+//! against answers, which decides what is shown. Whether a field is shown and whether a
+//! condition holds call each other (a condition on a hidden field is false), so both live
+//! here.
+
+use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::answers::{Answer, Answers};
-use super::definition::{Declared, FieldKind, FormDefinition, FormError, error};
+use super::definition::{Condition, FieldKind, FormDefinition};
+use super::error::{FormError, error};
 
-/// A checked condition.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Condition {
-    Equals { field: String, value: String },
-    In { field: String, values: Vec<String> },
-    LessThan { field: String, value: f64 },
-    GreaterThan { field: String, value: f64 },
-    Includes { field: String, value: String },
-    Answered(String),
-    All(Vec<Condition>),
-    Any(Vec<Condition>),
-    Not(Box<Condition>),
-}
+/// What parsing knows about the fields declared so far: conditions may only look back.
+pub(super) type Declared<'a> = HashMap<String, &'a FieldKind>;
 
 const MAX_DEPTH: usize = 16;
 
-impl Condition {
-    pub(crate) fn parse(
-        value: &Value,
-        path: &str,
-        declared: &Declared<'_>,
-    ) -> Result<Self, FormError> {
-        parse_at(value, path, declared, 0)
-    }
+/// Parses the condition at `path`, which may only test fields in `declared`.
+pub(super) fn parse(
+    value: &Value,
+    path: &str,
+    declared: &Declared<'_>,
+) -> Result<Condition, FormError> {
+    parse_at(value, path, declared, 0)
+}
 
+impl Condition {
     /// Whether the condition holds. A condition on a field that is not shown is false.
     pub fn holds(&self, form: &FormDefinition, answers: &Answers) -> bool {
         let answer = |field: &str| {
@@ -61,6 +56,23 @@ impl Condition {
             Self::Any(conditions) => conditions.iter().any(|c| c.holds(form, answers)),
             Self::Not(condition) => !condition.holds(form, answers),
         }
+    }
+}
+
+impl FormDefinition {
+    /// Whether the field `id` is shown, given the answers so far (its section's and its
+    /// own condition).
+    pub fn is_shown(&self, id: &str, answers: &Answers) -> bool {
+        self.locate(id).is_some_and(|(section, field)| {
+            section
+                .show_if
+                .as_ref()
+                .is_none_or(|c| c.holds(self, answers))
+                && field
+                    .show_if
+                    .as_ref()
+                    .is_none_or(|c| c.holds(self, answers))
+        })
     }
 }
 

@@ -3,7 +3,9 @@
 //! group agreement becomes a printable draft.
 
 use super::answers::{Answer, Answers, YesNo};
-use super::definition::{Draft, Field, FieldKind, FormDefinition, OutcomeFact, Prefill, Section};
+use super::definition::{
+    Draft, Field, FieldKind, FormDefinition, OutcomeFact, Prefill, Section, ValueOption,
+};
 use super::scoring::DimensionStatus;
 
 impl FormDefinition {
@@ -98,7 +100,7 @@ pub struct DraftSection<'a> {
 /// `answer` as `field` can take it: choices it does not offer are dropped (and a single
 /// choice it does not offer drops the answer), a different kind of answer is refused.
 fn fitted(field: &Field, answer: &Answer) -> Option<Answer> {
-    let offers = |options: &[super::ValueOption], id: &str| options.iter().any(|o| o.id == id);
+    let offers = |options: &[ValueOption], id: &str| options.iter().any(|o| o.id == id);
     match (&field.kind, answer) {
         (FieldKind::Text | FieldKind::LongText, Answer::Text(_))
         | (FieldKind::Number, Answer::Number(_))

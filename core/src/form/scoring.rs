@@ -11,28 +11,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::answers::{Answers, YesNo};
-use super::condition::Condition;
-use super::definition::{Declared, FieldKind, FormDefinition, FormError, Text, TextChecker, error};
-
-/// The weight of an indicator in a profile.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Weight {
-    Strong,
-    Medium,
-    Weak,
-}
-
-/// Minimum counts of "yes" items, by weight.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Counts {
-    #[serde(default)]
-    pub strong: u32,
-    #[serde(default)]
-    pub medium: u32,
-    #[serde(default)]
-    pub weak: u32,
-}
+use super::condition::{self, Declared};
+use super::definition::{
+    Counts, Dimension, FieldKind, FormDefinition, Item, Scoring, Text, Weight,
+};
+use super::error::{FormError, error};
 
 impl Counts {
     fn reach(self, minimum: Counts) -> bool {
@@ -46,32 +29,6 @@ impl Counts {
             Weight::Weak => self.weak += 1,
         }
     }
-}
-
-/// One scored item: a `yes_no` field and its weight in each profile it counts in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item {
-    pub field: String,
-    pub weights: BTreeMap<String, Weight>,
-}
-
-/// A dimension of indicators.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Dimension {
-    pub id: String,
-    pub label: Text,
-    pub items: Vec<Item>,
-}
-
-/// A form's checked scoring declaration.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Scoring {
-    pub profiles: Vec<(String, Condition)>,
-    pub dimension_rule: Vec<Counts>,
-    pub dimensions: Vec<Dimension>,
-    /// Per profile, groups of dimension ids; every group needs a positive dimension.
-    pub indicates: BTreeMap<String, Vec<Vec<String>>>,
-    pub prompt_referral_if_any: Vec<String>,
 }
 
 /// Where a dimension stands.
@@ -143,11 +100,15 @@ struct RawItem {
     weights: BTreeMap<String, String>,
 }
 
-pub(crate) fn parse(
+/// Parses a `scoring` declaration; `text` checks a label has every language of the form.
+pub(super) fn parse<T>(
     value: &Value,
     declared: &Declared<'_>,
-    text: &TextChecker<'_>,
-) -> Result<Scoring, FormError> {
+    text: T,
+) -> Result<Scoring, FormError>
+where
+    T: Fn(&str, BTreeMap<String, String>) -> Result<Text, FormError>,
+{
     let raw: RawScoring = serde_json::from_value(value.clone())
         .map_err(|e| error("scoring", format!("not a scoring declaration: {e}")))?;
     if raw.profiles.is_empty() {
@@ -162,7 +123,7 @@ pub(crate) fn parse(
                 "must be a unique, non-empty id",
             ));
         }
-        let when = Condition::parse(
+        let when = condition::parse(
             &profile.when,
             &format!("scoring.profiles[{i}].when"),
             declared,

@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 use zeroize::Zeroizing;
 
 use super::answers::{Answer, Answers};
-use super::definition::{Field, FieldKind, FormDefinition, SharingRules};
+use super::definition::{Field, FieldKind, FormDefinition, SharingRules, ValueOption};
 use crate::agency::{AgencyKind, DirectoryEntry};
 use crate::keys::PublicKey;
 use crate::packet::{FormRef, Recipient};
@@ -373,7 +373,7 @@ fn uses_category(form: &FormDefinition, category: &str) -> bool {
     })
 }
 
-fn options_of(field: &Field) -> &[super::definition::ValueOption] {
+fn options_of(field: &Field) -> &[ValueOption] {
     match &field.kind {
         FieldKind::MultipleChoice(options) | FieldKind::NeedsMatrix(options) => options,
         _ => &[],

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::definition::{FormError, error};
+use super::error::{FormError, error};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,797 @@
+//! Parsing a form definition once into checked types (`docs/forms.md`): ids unique,
+//! references resolved backwards, conditions fitted to the fields they test, texts in
+//! every declared language. What it builds is in [`definition`](super::definition).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::condition::{self, Declared};
+use super::definition::{
+    Coarsen, DataClass, Draft, Field, FieldKind, FormDefinition, OutcomeFact, Prefill,
+    ReviewStatus, Section, SharingRules, Text, Validation, ValueOption,
+};
+use super::error::{FormError, error};
+use super::{scoring, translation};
+use crate::agency::AgencyKind;
+use crate::json_object::JsonBudget;
+
+/// The largest definition accepted (the biggest built-in form is far below).
+const MAX_DEFINITION_LEN: usize = 4 * 1024 * 1024;
+/// How much structure a definition or translation may have. A definition arrives inside
+/// every packet a receiver opens, from whoever sealed it; the largest built-in form has
+/// under 2,000 elements and a depth of 9. Within this budget, parsing holds a few MiB.
+const DEFINITION_BUDGET: JsonBudget = JsonBudget {
+    elements: 50_000,
+    depth: 32,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForm {
+    format: String,
+    format_version: u32,
+    id: String,
+    version: String,
+    languages: Vec<String>,
+    title: BTreeMap<String, String>,
+    sections: Vec<RawSection>,
+    #[serde(default)]
+    scoring: Option<Value>,
+    #[serde(default)]
+    review: BTreeMap<String, String>,
+    #[serde(default)]
+    draft: Option<RawDraft>,
+    #[serde(default)]
+    sharing: Option<RawSharing>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSharing {
+    choices: String,
+    #[serde(default)]
+    recipients: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDraft {
+    title: BTreeMap<String, String>,
+    #[serde(default)]
+    help: Option<BTreeMap<String, String>>,
+    sections: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrefill {
+    from: String,
+    #[serde(default)]
+    answer: Option<String>,
+    #[serde(default)]
+    outcome: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    id: String,
+    title: BTreeMap<String, String>,
+    #[serde(default)]
+    help: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    show_if: Option<Value>,
+    fields: Vec<RawField>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    id: String,
+    kind: String,
+    label: BTreeMap<String, String>,
+    #[serde(default)]
+    help: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    required: Option<bool>,
+    #[serde(default)]
+    data_class: Option<String>,
+    #[serde(default)]
+    coarsen: Option<RawCoarsen>,
+    #[serde(default)]
+    options: Option<Vec<RawOption>>,
+    #[serde(default)]
+    needs: Option<Vec<RawOption>>,
+    #[serde(default)]
+    show_if: Option<Value>,
+    #[serde(default)]
+    validation: Option<RawValidation>,
+    #[serde(default)]
+    prefill: Option<RawPrefill>,
+    #[serde(default)]
+    only_to: Option<Vec<String>>,
+    #[serde(default)]
+    sharing: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCoarsen {
+    rule: String,
+    #[serde(default)]
+    bounds: Option<Vec<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOption {
+    id: String,
+    label: BTreeMap<String, String>,
+    #[serde(default)]
+    sharing: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawValidation {
+    #[serde(default)]
+    max_length: Option<usize>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    integer: bool,
+    #[serde(default)]
+    not_in_future: bool,
+}
+
+fn is_id(text: &str, allow_dash: bool) -> bool {
+    (1..=64).contains(&text.len())
+        && text.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || (allow_dash && b == b'-')
+        })
+}
+
+impl FormDefinition {
+    /// Parses and checks a definition.
+    pub fn parse(json: &str) -> Result<Self, FormError> {
+        Self::parse_translated(json, &[])
+    }
+
+    /// Parses a definition together with translation files, each adding one language
+    /// (`docs/forms.md`, "Translations"), and checks the whole.
+    pub fn parse_translated(json: &str, translations: &[&str]) -> Result<Self, FormError> {
+        if json.len() > MAX_DEFINITION_LEN
+            || translations
+                .iter()
+                .any(|translation| translation.len() > MAX_DEFINITION_LEN)
+        {
+            return Err(error("", "the definition is larger than 4 MiB"));
+        }
+        for text in std::iter::once(&json).chain(translations) {
+            DEFINITION_BUDGET
+                .check(text)
+                .map_err(|problem| error("", problem))?;
+        }
+        let mut value: Value = serde_json::from_str(json)
+            .map_err(|e| error("", format!("not a form definition: {e}")))?;
+        for translation in translations {
+            translation::apply(&mut value, translation)?;
+        }
+        let raw: RawForm = serde_json::from_value(value)
+            .map_err(|e| error("", format!("not a form definition: {e}")))?;
+        if raw.format != "confidant-form" {
+            return Err(error("format", "must be \"confidant-form\""));
+        }
+        if raw.format_version != 1 {
+            return Err(error("format_version", "only version 1 is supported"));
+        }
+        if !is_id(&raw.id, true) {
+            return Err(error(
+                "id",
+                "must be 1 to 64 lower-case letters, digits, '-' or '_'",
+            ));
+        }
+        if raw.version.is_empty()
+            || raw.version.len() > 32
+            || raw.version.chars().any(char::is_control)
+        {
+            return Err(error("version", "must be 1 to 32 characters"));
+        }
+        if raw.languages.is_empty() {
+            return Err(error("languages", "at least one language is needed"));
+        }
+        let mut seen_languages = BTreeSet::new();
+        for (i, language) in raw.languages.iter().enumerate() {
+            let valid = (2..=8).contains(&language.len())
+                && language
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !valid || !seen_languages.insert(language.as_str()) {
+                return Err(error(
+                    format!("languages[{i}]"),
+                    "must be a distinct language tag such as \"en\"",
+                ));
+            }
+        }
+        let language_set: BTreeSet<String> = raw.languages.iter().cloned().collect();
+        let text = |path: &str, raw: BTreeMap<String, String>| check_text(path, raw, &language_set);
+        let title = text("title", raw.title)?;
+        if raw.sections.is_empty() {
+            return Err(error("sections", "at least one section is needed"));
+        }
+
+        let mut sections: Vec<Section> = Vec::new();
+        let mut index = HashMap::new();
+        let mut section_ids = BTreeSet::new();
+        for (s, raw_section) in raw.sections.into_iter().enumerate() {
+            let path = format!("sections[{s}]");
+            if !is_id(&raw_section.id, false) || !section_ids.insert(raw_section.id.clone()) {
+                return Err(error(
+                    format!("{path}.id"),
+                    "must be a unique id of lower-case letters, digits and '_'",
+                ));
+            }
+            let show_if = match raw_section.show_if {
+                Some(value) => Some(condition::parse(
+                    &value,
+                    &format!("{path}.show_if"),
+                    &declared(&sections),
+                )?),
+                None => None,
+            };
+            let mut section = Section {
+                id: raw_section.id,
+                title: text(&format!("{path}.title"), raw_section.title)?,
+                help: raw_section
+                    .help
+                    .map(|help| text(&format!("{path}.help"), help))
+                    .transpose()?,
+                show_if,
+                fields: Vec::new(),
+            };
+            if raw_section.fields.is_empty() {
+                return Err(error(
+                    format!("{path}.fields"),
+                    "a section needs at least one field",
+                ));
+            }
+            for (f, raw_field) in raw_section.fields.into_iter().enumerate() {
+                let path = format!("{path}.fields[{f}]");
+                if !is_id(&raw_field.id, false) || index.contains_key(&raw_field.id) {
+                    return Err(error(
+                        format!("{path}.id"),
+                        "must be an id of lower-case letters, digits and '_', unique in the form",
+                    ));
+                }
+                let mut earlier = declared(&sections);
+                earlier.extend(
+                    section
+                        .fields
+                        .iter()
+                        .map(|field| (field.id.clone(), &field.kind)),
+                );
+                let field = check_field(&path, raw_field, &text, &earlier)?;
+                index.insert(field.id.clone(), (s, section.fields.len()));
+                section.fields.push(field);
+            }
+            sections.push(section);
+        }
+        let mut review = BTreeMap::new();
+        for (language, status) in raw.review {
+            if !language_set.contains(&language) {
+                return Err(error(
+                    "review",
+                    format!("`{language}` is not a language of this form"),
+                ));
+            }
+            let status = match status.as_str() {
+                "original" => ReviewStatus::Original,
+                "unreviewed" => ReviewStatus::Unreviewed,
+                "reviewed" => ReviewStatus::Reviewed,
+                other => {
+                    return Err(error(
+                        format!("review.{language}"),
+                        format!("unknown status `{other}`"),
+                    ));
+                }
+            };
+            review.insert(language, status);
+        }
+        let scoring = match raw.scoring {
+            Some(value) => Some(scoring::parse(&value, &declared(&sections), text)?),
+            None => None,
+        };
+        let draft = raw
+            .draft
+            .map(|draft| check_draft(draft, &sections, &text))
+            .transpose()?;
+        let sharing = check_sharing(raw.sharing, &sections, &index)?;
+        Ok(Self {
+            id: raw.id,
+            version: raw.version,
+            languages: raw.languages,
+            title,
+            sections,
+            scoring,
+            draft,
+            sharing,
+            review,
+            index,
+        })
+    }
+}
+
+/// The sharing rules must name `multiple_choice` fields, the categories every field and
+/// choice uses must be choices of the first, and the second's choices must be agency kinds.
+fn check_sharing(
+    raw: Option<RawSharing>,
+    sections: &[Section],
+    index: &HashMap<String, (usize, usize)>,
+) -> Result<Option<SharingRules>, FormError> {
+    let field = |id: &str| index.get(id).map(|(s, f)| &sections[*s].fields[*f]);
+    let categories_used = sections
+        .iter()
+        .flat_map(|section| &section.fields)
+        .flat_map(|field| {
+            let options: &[ValueOption] = match &field.kind {
+                FieldKind::MultipleChoice(options) | FieldKind::NeedsMatrix(options) => options,
+                _ => &[],
+            };
+            field
+                .sharing
+                .iter()
+                .chain(options.iter().filter_map(|option| option.sharing.as_ref()))
+                .map(move |category| (field.id.clone(), category.clone()))
+        });
+    let Some(raw) = raw else {
+        return match categories_used.into_iter().next() {
+            Some((id, _)) => Err(error(
+                format!("fields.{id}.sharing"),
+                "a form with sharing categories must name its sharing rules",
+            )),
+            None => Ok(None),
+        };
+    };
+    let Some(FieldKind::MultipleChoice(categories)) = field(&raw.choices).map(|field| &field.kind)
+    else {
+        return Err(error(
+            "sharing.choices",
+            "must name a multiple_choice field",
+        ));
+    };
+    for (id, category) in categories_used {
+        if !categories.iter().any(|option| option.id == category) {
+            return Err(error(
+                format!("fields.{id}.sharing"),
+                format!("`{category}` is not a choice of `{}`", raw.choices),
+            ));
+        }
+    }
+    if let Some(recipients) = &raw.recipients {
+        match field(recipients).map(|field| &field.kind) {
+            Some(FieldKind::MultipleChoice(kinds))
+                if kinds
+                    .iter()
+                    .all(|kind| AgencyKind::parse(&kind.id.replace('_', "-")).is_some()) => {}
+            _ => {
+                return Err(error(
+                    "sharing.recipients",
+                    "must name a multiple_choice field whose choices are agency kinds",
+                ));
+            }
+        }
+    }
+    Ok(Some(SharingRules {
+        choices: raw.choices,
+        recipients: raw.recipients,
+    }))
+}
+
+fn check_draft(
+    raw: RawDraft,
+    sections: &[Section],
+    text: &TextChecker<'_>,
+) -> Result<Draft, FormError> {
+    if let Some(field) = sections
+        .iter()
+        .flat_map(|section| &section.fields)
+        .find(|field| {
+            field
+                .data_class
+                .is_some_and(|c| c != DataClass::Organisational)
+        })
+    {
+        return Err(error(
+            "draft",
+            format!(
+                "only a form whose fields are all organisational composes a draft, and `{}` is not",
+                field.id
+            ),
+        ));
+    }
+    if raw.sections.is_empty() {
+        return Err(error("draft.sections", "at least one section is needed"));
+    }
+    let mut seen = BTreeSet::new();
+    for (i, id) in raw.sections.iter().enumerate() {
+        if !sections.iter().any(|section| &section.id == id) || !seen.insert(id) {
+            return Err(error(
+                format!("draft.sections[{i}]"),
+                format!("`{id}` is not a section of this form, or is named twice"),
+            ));
+        }
+    }
+    Ok(Draft {
+        title: text("draft.title", raw.title)?,
+        help: raw.help.map(|help| text("draft.help", help)).transpose()?,
+        sections: raw.sections,
+    })
+}
+
+fn check_prefill(path: &str, raw: RawPrefill, kind: &FieldKind) -> Result<Prefill, FormError> {
+    if !is_id(&raw.from, true) {
+        return Err(error(format!("{path}.from"), "must be a form id"));
+    }
+    match (raw.answer, raw.outcome.as_deref()) {
+        (Some(field), None) => {
+            if !is_id(&field, false) {
+                return Err(error(format!("{path}.answer"), "must be a field id"));
+            }
+            Ok(Prefill::Answer {
+                form: raw.from,
+                field,
+            })
+        }
+        (None, Some(fact)) => {
+            let (fact, fits) = match fact {
+                "positive_dimensions" => (
+                    OutcomeFact::PositiveDimensions,
+                    matches!(kind, FieldKind::MultipleChoice(_)),
+                ),
+                "undetermined_dimensions" => (
+                    OutcomeFact::UndeterminedDimensions,
+                    matches!(kind, FieldKind::MultipleChoice(_)),
+                ),
+                "referral_prompted" => (OutcomeFact::ReferralPrompted, *kind == FieldKind::YesNo),
+                other => {
+                    return Err(error(
+                        format!("{path}.outcome"),
+                        format!("unknown outcome `{other}`"),
+                    ));
+                }
+            };
+            if !fits {
+                return Err(error(
+                    format!("{path}.outcome"),
+                    "does not fit this kind of field",
+                ));
+            }
+            Ok(Prefill::Outcome {
+                form: raw.from,
+                fact,
+            })
+        }
+        _ => Err(error(path, "needs exactly one of `answer` and `outcome`")),
+    }
+}
+
+fn declared(sections: &[Section]) -> Declared<'_> {
+    sections
+        .iter()
+        .flat_map(|section| &section.fields)
+        .map(|field| (field.id.clone(), &field.kind))
+        .collect()
+}
+
+type TextChecker<'a> = dyn Fn(&str, BTreeMap<String, String>) -> Result<Text, FormError> + 'a;
+
+fn check_text(
+    path: &str,
+    raw: BTreeMap<String, String>,
+    languages: &BTreeSet<String>,
+) -> Result<Text, FormError> {
+    for language in languages {
+        match raw.get(language) {
+            Some(text) if !text.trim().is_empty() => {}
+            _ => return Err(error(path, format!("the text in `{language}` is missing"))),
+        }
+    }
+    if let Some(extra) = raw.keys().find(|key| !languages.contains(*key)) {
+        return Err(error(
+            path,
+            format!("`{extra}` is not a language of this form"),
+        ));
+    }
+    Ok(Text(raw))
+}
+
+fn check_options(
+    path: &str,
+    raw: Option<Vec<RawOption>>,
+    text: &TextChecker<'_>,
+) -> Result<Vec<ValueOption>, FormError> {
+    let raw = raw.ok_or_else(|| error(path, "this kind needs its choices"))?;
+    if raw.len() < 2 {
+        return Err(error(path, "at least two choices are needed"));
+    }
+    let mut ids = BTreeSet::new();
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, option)| {
+            if !is_id(&option.id, false) || !ids.insert(option.id.clone()) {
+                return Err(error(
+                    format!("{path}[{i}].id"),
+                    "must be a unique id of lower-case letters, digits and '_'",
+                ));
+            }
+            if option
+                .sharing
+                .as_deref()
+                .is_some_and(|category| !is_id(category, false))
+            {
+                return Err(error(
+                    format!("{path}[{i}].sharing"),
+                    "must be the id of a sharing category",
+                ));
+            }
+            Ok(ValueOption {
+                id: option.id,
+                label: text(&format!("{path}[{i}].label"), option.label)?,
+                sharing: option.sharing,
+            })
+        })
+        .collect()
+}
+
+fn check_field(
+    path: &str,
+    raw: RawField,
+    text: &TextChecker<'_>,
+    earlier: &Declared<'_>,
+) -> Result<Field, FormError> {
+    let no_choices = |member: &str, value: bool| {
+        if value {
+            Err(error(
+                format!("{path}.{member}"),
+                "this kind takes no such member",
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let is_matrix = raw.kind == "needs_matrix";
+    no_choices("needs", !is_matrix && raw.needs.is_some())?;
+    let kind = match raw.kind.as_str() {
+        "single_choice" => FieldKind::SingleChoice(check_options(
+            &format!("{path}.options"),
+            raw.options,
+            text,
+        )?),
+        "multiple_choice" => FieldKind::MultipleChoice(check_options(
+            &format!("{path}.options"),
+            raw.options,
+            text,
+        )?),
+        "needs_matrix" => {
+            no_choices("options", raw.options.is_some())?;
+            FieldKind::NeedsMatrix(check_options(&format!("{path}.needs"), raw.needs, text)?)
+        }
+        other => {
+            no_choices("options", raw.options.is_some())?;
+            match other {
+                "text" => FieldKind::Text,
+                "long_text" => FieldKind::LongText,
+                "number" => FieldKind::Number,
+                "date" => FieldKind::Date,
+                "date_time" => FieldKind::DateTime,
+                "yes_no" => FieldKind::YesNo,
+                "country" => FieldKind::Country,
+                "language" => FieldKind::Language,
+                "consent" => FieldKind::Consent,
+                "info" => FieldKind::Info,
+                unknown => {
+                    return Err(error(
+                        format!("{path}.kind"),
+                        format!("unknown kind `{unknown}`"),
+                    ));
+                }
+            }
+        }
+    };
+
+    let is_info = kind == FieldKind::Info;
+    let data_class = match (raw.data_class.as_deref(), is_info) {
+        (None, true) => None,
+        (Some(_), true) => {
+            return Err(error(
+                format!("{path}.data_class"),
+                "an info block has no data class",
+            ));
+        }
+        (None, false) => {
+            return Err(error(
+                format!("{path}.data_class"),
+                "every answerable field needs a data class",
+            ));
+        }
+        (Some("personal"), false) => Some(DataClass::Personal),
+        (Some("special"), false) => Some(DataClass::Special),
+        (Some("thematic"), false) => Some(DataClass::Thematic),
+        (Some("organisational"), false) => Some(DataClass::Organisational),
+        (Some(other), false) => {
+            return Err(error(
+                format!("{path}.data_class"),
+                format!("unknown data class `{other}`"),
+            ));
+        }
+    };
+    if is_info && raw.required.is_some() {
+        return Err(error(
+            format!("{path}.required"),
+            "an info block takes no answer",
+        ));
+    }
+
+    let coarsen = match (raw.coarsen, data_class) {
+        (None, Some(DataClass::Thematic)) => {
+            return Err(error(
+                format!("{path}.coarsen"),
+                "a thematic field must say how it is coarsened",
+            ));
+        }
+        (None, _) => None,
+        (
+            Some(_),
+            Some(DataClass::Personal | DataClass::Special | DataClass::Organisational) | None,
+        ) => {
+            return Err(error(
+                format!("{path}.coarsen"),
+                "only thematic fields are coarsened",
+            ));
+        }
+        (Some(coarsen), Some(DataClass::Thematic)) => {
+            Some(check_coarsen(&format!("{path}.coarsen"), coarsen, &kind)?)
+        }
+    };
+
+    let validation = raw.validation.unwrap_or_default();
+    let allowed: &[&str] = match kind {
+        FieldKind::Text | FieldKind::LongText => &["max_length"],
+        FieldKind::Number => &["min", "max", "integer"],
+        FieldKind::Date | FieldKind::DateTime => &["not_in_future"],
+        _ => &[],
+    };
+    let given = [
+        ("max_length", validation.max_length.is_some()),
+        ("min", validation.min.is_some()),
+        ("max", validation.max.is_some()),
+        ("integer", validation.integer),
+        ("not_in_future", validation.not_in_future),
+    ];
+    if let Some((member, _)) = given
+        .iter()
+        .find(|(member, set)| *set && !allowed.contains(member))
+    {
+        return Err(error(
+            format!("{path}.validation.{member}"),
+            "does not apply to this kind",
+        ));
+    }
+    if let (Some(min), Some(max)) = (validation.min, validation.max)
+        && min > max
+    {
+        return Err(error(format!("{path}.validation"), "min is above max"));
+    }
+
+    let show_if = raw
+        .show_if
+        .map(|value| condition::parse(&value, &format!("{path}.show_if"), earlier))
+        .transpose()?;
+    if is_info && raw.prefill.is_some() {
+        return Err(error(
+            format!("{path}.prefill"),
+            "an info block takes no answer",
+        ));
+    }
+    let prefill = raw
+        .prefill
+        .map(|prefill| check_prefill(&format!("{path}.prefill"), prefill, &kind))
+        .transpose()?;
+    let only_to = match raw.only_to {
+        None => None,
+        Some(kinds) => {
+            let kinds: Option<Vec<AgencyKind>> =
+                kinds.iter().map(|kind| AgencyKind::parse(kind)).collect();
+            match kinds {
+                Some(kinds) if !is_info && !kinds.is_empty() => Some(kinds),
+                _ => {
+                    return Err(error(
+                        format!("{path}.only_to"),
+                        "must be a list of agency kinds, on a field that takes an answer",
+                    ));
+                }
+            }
+        }
+    };
+    if let Some(category) = &raw.sharing
+        && (is_info || !is_id(category, false))
+    {
+        return Err(error(
+            format!("{path}.sharing"),
+            "must be the id of a sharing category, on a field that takes an answer",
+        ));
+    }
+    Ok(Field {
+        id: raw.id,
+        label: text(&format!("{path}.label"), raw.label)?,
+        help: raw
+            .help
+            .map(|help| text(&format!("{path}.help"), help))
+            .transpose()?,
+        required: raw.required.unwrap_or(false),
+        kind,
+        data_class,
+        coarsen,
+        show_if,
+        validation: Validation {
+            max_length: validation.max_length,
+            min: validation.min,
+            max: validation.max,
+            integer: validation.integer,
+            not_in_future: validation.not_in_future,
+        },
+        prefill,
+        only_to,
+        sharing: raw.sharing,
+    })
+}
+
+fn check_coarsen(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarsen, FormError> {
+    let fits = match raw.rule.as_str() {
+        "as_is" => matches!(
+            kind,
+            FieldKind::SingleChoice(_)
+                | FieldKind::MultipleChoice(_)
+                | FieldKind::YesNo
+                | FieldKind::Consent
+                | FieldKind::Country
+                | FieldKind::Language
+        ),
+        "month" => matches!(kind, FieldKind::Date | FieldKind::DateTime),
+        "bands" => *kind == FieldKind::Number,
+        other => {
+            return Err(error(
+                format!("{path}.rule"),
+                format!("unknown rule `{other}`"),
+            ));
+        }
+    };
+    if !fits {
+        return Err(error(
+            format!("{path}.rule"),
+            format!("`{}` does not fit this kind of field", raw.rule),
+        ));
+    }
+    match (raw.rule.as_str(), raw.bounds) {
+        ("bands", Some(bounds)) => {
+            if bounds.is_empty() || bounds.windows(2).any(|pair| pair[0] >= pair[1]) {
+                return Err(error(
+                    format!("{path}.bounds"),
+                    "must be one or more numbers in ascending order",
+                ));
+            }
+            Ok(Coarsen::Bands(bounds))
+        }
+        ("bands", None) => Err(error(format!("{path}.bounds"), "bands need their bounds")),
+        (_, Some(_)) => Err(error(
+            format!("{path}.bounds"),
+            "only the bands rule has bounds",
+        )),
+        ("as_is", None) => Ok(Coarsen::AsIs),
+        _ => Ok(Coarsen::Month),
+    }
+}
