@@ -9,7 +9,8 @@
 //! The modules depend on each other in one direction only; each names only modules
 //! listed before it (a test below reads their `use super::…` lines to keep it so):
 //!
-//! 1. `error`: [`FormError`], why a definition cannot be used. Depends on nothing.
+//! 1. `error`: [`FormError`] and its [`FormErrorKind`], why a definition cannot be used.
+//!    Depends on nothing.
 //! 2. `definition`: the checked types ([`FormDefinition`], [`Field`], [`FieldKind`],
 //!    [`Text`], [`Condition`], [`Scoring`], …) and lookups on them. Depends on nothing
 //!    else in `form`, so that everything else may depend on it.
@@ -47,7 +48,7 @@ pub use definition::{
     AGENCY_KINDS, Coarsen, Condition, DataClass, Draft, Field, FieldKind, FormDefinition,
     OutcomeFact, Prefill, ReviewStatus, Scoring, Section, SharingRules, Text, ValueOption, Weight,
 };
-pub use error::FormError;
+pub use error::{FormError, FormErrorKind};
 pub use follow::DraftSection;
 pub use scoring::{DimensionResult, DimensionStatus, Outcome};
 pub use sending::{

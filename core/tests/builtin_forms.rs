@@ -3,7 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 use confidant_core::form::{
-    Answer, Answers, DataClass, DimensionStatus, FieldKind, FormDefinition, Outcome, YesNo,
+    Answer, Answers, DataClass, DimensionStatus, FieldKind, FormDefinition, FormError,
+    FormErrorKind, Outcome, YesNo,
 };
 use serde_json::{Map, Value, json};
 
@@ -440,6 +441,7 @@ fn each_definition_stands_alone_in_english_and_each_translation_adds_one_languag
         };
         let error = FormDefinition::parse_translated(definition, &[other]).unwrap_err();
         assert_eq!(error.path, "translation fr: form", "{error}");
+        assert_eq!(error.kind, FormErrorKind::UnknownReference);
     }
 }
 
@@ -458,18 +460,46 @@ fn a_translation_must_give_every_text_and_nothing_else() {
             .unwrap()
             .remove("fields/step1_owner/label");
     });
-    assert_eq!(error.path, "translation fr: texts/fields/step1_owner/label");
-    assert_eq!(error.message, "is missing");
+    let path_and_kind = |error: &FormError| (error.path.clone(), error.kind);
+    assert_eq!(
+        path_and_kind(&error),
+        (
+            "translation fr: texts/fields/step1_owner/label".to_owned(),
+            FormErrorKind::Missing
+        )
+    );
     let error = edit(&|t| t["texts"]["fields/nowhere/label"] = json!("Nulle part"));
-    assert_eq!(error.path, "translation fr: texts/fields/nowhere/label");
+    assert_eq!(
+        path_and_kind(&error),
+        (
+            "translation fr: texts/fields/nowhere/label".to_owned(),
+            FormErrorKind::UnknownReference
+        )
+    );
     // The definition's own language again.
     let error = edit(&|t| t["language"] = json!("en"));
-    assert_eq!(error.path, "translation en: language");
+    assert_eq!(
+        path_and_kind(&error),
+        (
+            "translation en: language".to_owned(),
+            FormErrorKind::DuplicateId
+        )
+    );
     let error = edit(&|t| t["texts"]["title"] = json!("  "));
-    assert_eq!(error.path, "title", "{error}");
+    assert_eq!(
+        path_and_kind(&error),
+        ("title".to_owned(), FormErrorKind::Missing),
+        "{error}"
+    );
     // Twice the same language.
     let error = FormDefinition::parse_translated(definition, &[french, french]).unwrap_err();
-    assert_eq!(error.path, "translation fr: language");
+    assert_eq!(
+        path_and_kind(&error),
+        (
+            "translation fr: language".to_owned(),
+            FormErrorKind::DuplicateId
+        )
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

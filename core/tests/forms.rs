@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use confidant_core::form::{
-    Answer, Answers, DimensionStatus, FormDefinition, ValidationKind, YesNo,
+    Answer, Answers, DimensionStatus, FormDefinition, FormErrorKind, ValidationKind, YesNo,
 };
 use serde_json::{Value, json};
 
@@ -102,11 +102,12 @@ fn a_good_definition_parses_into_checked_types() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn bad_definitions_are_refused_with_the_path_of_the_problem() {
     type Edit = fn(&mut Value);
-    let cases: Vec<(&str, Edit, &str)> = vec![
+    let cases: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
         (
             "duplicate field",
             |d| d["sections"][1]["fields"][1]["id"] = json!("r_strong"),
             "sections[1].fields[1].id",
+            FormErrorKind::DuplicateId,
         ),
         (
             "forward reference",
@@ -115,31 +116,37 @@ fn bad_definitions_are_refused_with_the_path_of_the_problem() {
                     json!({ "field": "name", "answered": true })
             },
             "sections[0].fields[1].show_if",
+            FormErrorKind::Malformed,
         ),
         (
             "reference to a later field",
             |d| d["sections"][0]["fields"][1]["show_if"] = json!({ "answered": "name" }),
             "sections[0].fields[1].show_if",
+            FormErrorKind::UnknownReference,
         ),
         (
             "a value the field never has",
             |d| d["sections"][4]["show_if"] = json!({ "field": "age_group", "in": ["baby"] }),
             "sections[4].show_if",
+            FormErrorKind::UnknownReference,
         ),
         (
             "less_than on a choice",
             |d| d["sections"][4]["show_if"] = json!({ "field": "age_group", "less_than": 18 }),
             "sections[4].show_if",
+            FormErrorKind::DoesNotFit,
         ),
         (
             "a missing translation",
             |d| d["languages"] = json!(["en", "fr"]),
             "title",
+            FormErrorKind::Missing,
         ),
         (
             "an unknown language key",
             |d| d["sections"][1]["title"] = json!({ "en": "x", "xx": "y" }),
             "sections[1].title",
+            FormErrorKind::UnknownReference,
         ),
         (
             "thematic without coarsening",
@@ -150,21 +157,25 @@ fn bad_definitions_are_refused_with_the_path_of_the_problem() {
                     .remove("coarsen");
             },
             "sections[0].fields[1].coarsen",
+            FormErrorKind::Missing,
         ),
         (
             "coarsening a personal field",
             |d| d["sections"][0]["fields"][2]["coarsen"] = json!({ "rule": "as_is" }),
             "sections[0].fields[2].coarsen",
+            FormErrorKind::DoesNotFit,
         ),
         (
             "a rule that does not fit",
             |d| d["sections"][0]["fields"][1]["coarsen"] = json!({ "rule": "as_is" }),
             "sections[0].fields[1].coarsen.rule",
+            FormErrorKind::DoesNotFit,
         ),
         (
             "an unknown kind",
             |d| d["sections"][1]["fields"][0]["kind"] = json!("slider"),
             "sections[1].fields[0].kind",
+            FormErrorKind::UnknownValue,
         ),
         (
             "no data class",
@@ -175,6 +186,7 @@ fn bad_definitions_are_refused_with_the_path_of_the_problem() {
                     .remove("data_class");
             },
             "sections[1].fields[0].data_class",
+            FormErrorKind::Missing,
         ),
         (
             "a single choice",
@@ -183,38 +195,48 @@ fn bad_definitions_are_refused_with_the_path_of_the_problem() {
                     json!([{ "id": "adult", "label": { "en": "A" } }])
             },
             "sections[0].fields[0].options",
+            FormErrorKind::Missing,
         ),
         (
             "validation that does not apply",
             |d| d["sections"][0]["fields"][2]["validation"] = json!({ "min": 1 }),
             "sections[0].fields[2].validation.min",
+            FormErrorKind::DoesNotFit,
         ),
         (
             "a scored item that is not yes/no",
             |d| d["scoring"]["dimensions"][0]["items"][0]["field"] = json!("name"),
             "scoring.dimensions[0].items[0].field",
+            FormErrorKind::DoesNotFit,
         ),
         (
             "a weight for no profile",
             |d| d["scoring"]["dimensions"][0]["items"][0]["weights"]["elder"] = json!("strong"),
             "scoring.dimensions[0].items[0].weights",
+            FormErrorKind::UnknownReference,
         ),
         (
             "an unknown dimension",
             |d| d["scoring"]["indicates"]["adult"] = json!([["R"], ["X"]]),
             "scoring.indicates.adult",
+            FormErrorKind::UnknownReference,
         ),
         (
             "an unknown member",
             |d| d["sections"][0]["colour"] = json!("red"),
             "",
+            FormErrorKind::Malformed,
         ),
     ];
-    for (what, edit, path) in cases {
+    for (what, edit, path, kind) in cases {
         let mut definition = checklist();
         edit(&mut definition);
         let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
-        assert_eq!(error.path, path, "{what}: {error}");
+        assert_eq!(
+            (error.path.as_str(), error.kind),
+            (path, kind),
+            "{what}: {error}"
+        );
         assert!(!error.message.is_empty());
     }
 }
@@ -471,11 +493,10 @@ fn translations_say_whether_a_native_speaker_checked_them() {
         ReviewStatus::Reviewed
     );
     definition["review"] = json!({ "de": "reviewed" });
+    let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
     assert_eq!(
-        FormDefinition::parse(&definition.to_string())
-            .unwrap_err()
-            .path,
-        "review"
+        (error.path.as_str(), error.kind),
+        ("review", FormErrorKind::UnknownReference)
     );
 }
 
@@ -567,29 +588,33 @@ fn a_referral_starts_from_the_checklist_answers_and_outcome() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_prefill_must_fit_its_field() {
     type Edit = fn(&mut Value);
-    let cases: Vec<(Edit, &str)> = vec![
+    let cases: Vec<(Edit, &str, FormErrorKind)> = vec![
         (
             |d| d["sections"][0]["fields"][5]["prefill"]["outcome"] = json!("positive_dimensions"),
             "sections[0].fields[5].prefill.outcome",
+            FormErrorKind::DoesNotFit,
         ),
         (
             |d| d["sections"][0]["fields"][3]["prefill"]["outcome"] = json!("verdict"),
             "sections[0].fields[3].prefill.outcome",
+            FormErrorKind::UnknownValue,
         ),
         (
             |d| d["sections"][0]["fields"][0]["prefill"]["outcome"] = json!("referral_prompted"),
             "sections[0].fields[0].prefill",
+            FormErrorKind::Malformed,
         ),
         (
             |d| d["sections"][0]["fields"][0]["prefill"]["from"] = json!("Not An Id"),
             "sections[0].fields[0].prefill.from",
+            FormErrorKind::InvalidId,
         ),
     ];
-    for (edit, path) in cases {
+    for (edit, path, kind) in cases {
         let mut definition = follow_up();
         edit(&mut definition);
         let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
-        assert_eq!(error.path, path, "{error}");
+        assert_eq!((error.path.as_str(), error.kind), (path, kind), "{error}");
     }
 }
 
@@ -648,34 +673,43 @@ fn an_organisational_form_composes_its_draft_in_the_draft_order() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn only_organisational_forms_have_drafts_and_organisational_fields_are_not_coarsened() {
     type Edit = fn(&mut Value);
-    let cases: Vec<(Edit, &str)> = vec![
+    let cases: Vec<(Edit, &str, FormErrorKind)> = vec![
         (
             |d| d["sections"][1]["fields"][1]["data_class"] = json!("personal"),
             "draft",
+            FormErrorKind::DoesNotFit,
         ),
         (
             |d| d["draft"]["sections"] = json!(["purpose", "purpose"]),
             "draft.sections[1]",
+            FormErrorKind::DuplicateId,
         ),
         (
             |d| d["draft"]["sections"] = json!(["annex"]),
             "draft.sections[0]",
+            FormErrorKind::UnknownReference,
         ),
-        (|d| d["draft"]["sections"] = json!([]), "draft.sections"),
+        (
+            |d| d["draft"]["sections"] = json!([]),
+            "draft.sections",
+            FormErrorKind::Missing,
+        ),
         (
             |d| d["sections"][0]["fields"][0]["coarsen"] = json!({ "rule": "as_is" }),
             "sections[0].fields[0].coarsen",
+            FormErrorKind::DoesNotFit,
         ),
         (
             |d| d["draft"]["title"] = json!({ "fr": "Projet" }),
             "draft.title",
+            FormErrorKind::Missing,
         ),
     ];
-    for (edit, path) in cases {
+    for (edit, path, kind) in cases {
         let mut definition = agreement();
         edit(&mut definition);
         let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
-        assert_eq!(error.path, path, "{error}");
+        assert_eq!((error.path.as_str(), error.kind), (path, kind), "{error}");
     }
 }
 
@@ -698,4 +732,27 @@ fn answers_read_back_what_they_write_and_starting_answers_never_overwrite() {
     assert_eq!(kept.get("name"), Some(&Answer::Text("Ana".into())));
     assert!(!kept.is_empty());
     assert!(Answers::new().is_empty());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn form_error_kinds_have_stable_names() {
+    // Programs match on these names (a form editor, a report): they never change.
+    let names = [
+        (FormErrorKind::TooLarge, "too_large"),
+        (FormErrorKind::TooComplex, "too_complex"),
+        (FormErrorKind::Malformed, "malformed"),
+        (FormErrorKind::WrongFormat, "wrong_format"),
+        (FormErrorKind::UnsupportedVersion, "unsupported_version"),
+        (FormErrorKind::Missing, "missing"),
+        (FormErrorKind::InvalidId, "invalid_id"),
+        (FormErrorKind::DuplicateId, "duplicate_id"),
+        (FormErrorKind::UnknownValue, "unknown_value"),
+        (FormErrorKind::UnknownReference, "unknown_reference"),
+        (FormErrorKind::DoesNotFit, "does_not_fit"),
+        (FormErrorKind::InvalidValue, "invalid_value"),
+    ];
+    for (kind, name) in names {
+        assert_eq!(kind.as_str(), name);
+    }
 }

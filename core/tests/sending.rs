@@ -7,7 +7,8 @@ mod common;
 
 use confidant_core::agency::{AgencyKind, DirectoryEntry};
 use confidant_core::form::{
-    Answers, FormDefinition, NotSendable, PlannedPacket, Reason, plan_referral, recipient_agreed,
+    Answers, FormDefinition, FormErrorKind, NotSendable, PlannedPacket, Reason, plan_referral,
+    recipient_agreed,
 };
 use confidant_core::keys::{AgencyKeyPair, PublicKey};
 use confidant_core::packet::Recipient;
@@ -317,12 +318,14 @@ fn sharing_rules_must_name_fields_that_fit_them() {
     })
     .unwrap_err();
     assert!(error.path.ends_with(".sharing"), "{error}");
+    assert_eq!(error.kind, FormErrorKind::UnknownReference);
     // The recipients' field must offer agency kinds.
     let error = change(&|definition| {
         definition["sharing"]["recipients"] = json!("sharing_consent");
     })
     .unwrap_err();
     assert_eq!(error.path, "sharing.recipients");
+    assert_eq!(error.kind, FormErrorKind::DoesNotFit);
     // `only_to` names agency kinds, on fields that take an answer.
     let error = change(&|definition| {
         for section in definition["sections"].as_array_mut().unwrap() {
@@ -335,4 +338,5 @@ fn sharing_rules_must_name_fields_that_fit_them() {
     })
     .unwrap_err();
     assert!(error.path.ends_with(".only_to"), "{error}");
+    assert_eq!(error.kind, FormErrorKind::InvalidValue);
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::answers::{Answer, Answers};
 use super::definition::{Condition, FieldKind, FormDefinition};
-use super::error::{FormError, error};
+use super::error::{FormError, FormErrorKind as Kind, error};
 
 /// What parsing knows about the fields declared so far: conditions may only look back.
 pub(super) type Declared<'a> = HashMap<String, &'a FieldKind>;
@@ -83,18 +83,22 @@ fn parse_at(
     depth: usize,
 ) -> Result<Condition, FormError> {
     if depth > MAX_DEPTH {
-        return Err(error(path, "conditions nest too deeply"));
+        return Err(error(Kind::TooComplex, path, "conditions nest too deeply"));
     }
     let Value::Object(object) = value else {
-        return Err(error(path, "a condition is an object"));
+        return Err(error(Kind::Malformed, path, "a condition is an object"));
     };
     let field_of = |member: &str| -> Result<(String, &FieldKind), FormError> {
-        let id = object
-            .get(member)
-            .and_then(Value::as_str)
-            .ok_or_else(|| error(path, format!("`{member}` must name a field")))?;
+        let id = object.get(member).and_then(Value::as_str).ok_or_else(|| {
+            error(
+                Kind::Malformed,
+                path,
+                format!("`{member}` must name a field"),
+            )
+        })?;
         let kind = declared.get(id).copied().ok_or_else(|| {
             error(
+                Kind::UnknownReference,
                 path,
                 format!("`{id}` is not a field declared before this point"),
             )
@@ -106,6 +110,7 @@ fn parse_at(
             || !members.iter().all(|member| object.contains_key(*member))
         {
             return Err(error(
+                Kind::Malformed,
                 path,
                 format!("this condition takes exactly {}", members.join(" and ")),
             ));
@@ -116,10 +121,12 @@ fn parse_at(
         match kind.values() {
             Some(values) if values.contains(&value) => Ok(()),
             Some(_) => Err(error(
+                Kind::UnknownReference,
                 path,
                 format!("`{field}` never has the value `{value}`"),
             )),
             None => Err(error(
+                Kind::DoesNotFit,
                 path,
                 format!("`{field}` has no fixed values to compare with"),
             )),
@@ -128,12 +135,14 @@ fn parse_at(
     let list = |member: &str| -> Result<Vec<Condition>, FormError> {
         let Some(Value::Array(items)) = object.get(member) else {
             return Err(error(
+                Kind::Malformed,
                 path,
                 format!("`{member}` takes a list of conditions"),
             ));
         };
         if items.is_empty() {
             return Err(error(
+                Kind::Missing,
                 path,
                 format!("`{member}` needs at least one condition"),
             ));
@@ -148,7 +157,7 @@ fn parse_at(
         object
             .get(member)
             .and_then(Value::as_f64)
-            .ok_or_else(|| error(path, format!("`{member}` takes a number")))
+            .ok_or_else(|| error(Kind::Malformed, path, format!("`{member}` takes a number")))
     };
 
     if object.contains_key("all") {
@@ -170,6 +179,7 @@ fn parse_at(
         let (field, kind) = field_of("answered")?;
         if *kind == FieldKind::Info {
             return Err(error(
+                Kind::DoesNotFit,
                 path,
                 format!("`{field}` is an info block and takes no answer"),
             ));
@@ -180,13 +190,14 @@ fn parse_at(
         let (field, kind) = field_of("field")?;
         if matches!(kind, FieldKind::MultipleChoice(_)) {
             return Err(error(
+                Kind::DoesNotFit,
                 path,
                 format!("`{field}` takes several choices: use `includes`"),
             ));
         }
         let value = object["equals"]
             .as_str()
-            .ok_or_else(|| error(path, "`equals` takes a value id"))?;
+            .ok_or_else(|| error(Kind::Malformed, path, "`equals` takes a value id"))?;
         check_value(&field, kind, value)?;
         Ok(Condition::Equals {
             field,
@@ -197,23 +208,28 @@ fn parse_at(
         let (field, kind) = field_of("field")?;
         if matches!(kind, FieldKind::MultipleChoice(_)) {
             return Err(error(
+                Kind::DoesNotFit,
                 path,
                 format!("`{field}` takes several choices: use `includes`"),
             ));
         }
         let Some(Value::Array(items)) = object.get("in") else {
-            return Err(error(path, "`in` takes a list of value ids"));
+            return Err(error(
+                Kind::Malformed,
+                path,
+                "`in` takes a list of value ids",
+            ));
         };
         let values = items
             .iter()
             .map(|item| {
                 item.as_str()
                     .map(str::to_owned)
-                    .ok_or_else(|| error(path, "`in` takes value ids"))
+                    .ok_or_else(|| error(Kind::Malformed, path, "`in` takes value ids"))
             })
             .collect::<Result<Vec<_>, _>>()?;
         if values.is_empty() {
-            return Err(error(path, "`in` needs at least one value"));
+            return Err(error(Kind::Missing, path, "`in` needs at least one value"));
         }
         for value in &values {
             check_value(&field, kind, value)?;
@@ -224,13 +240,14 @@ fn parse_at(
         let (field, kind) = field_of("field")?;
         if !matches!(kind, FieldKind::MultipleChoice(_)) {
             return Err(error(
+                Kind::DoesNotFit,
                 path,
                 format!("`includes` needs a multiple-choice field, and `{field}` is not one"),
             ));
         }
         let value = object["includes"]
             .as_str()
-            .ok_or_else(|| error(path, "`includes` takes a value id"))?;
+            .ok_or_else(|| error(Kind::Malformed, path, "`includes` takes a value id"))?;
         check_value(&field, kind, value)?;
         Ok(Condition::Includes {
             field,
@@ -246,6 +263,7 @@ fn parse_at(
         let (field, kind) = field_of("field")?;
         if *kind != FieldKind::Number {
             return Err(error(
+                Kind::DoesNotFit,
                 path,
                 format!("`{member}` needs a number field, and `{field}` is not one"),
             ));
@@ -258,6 +276,7 @@ fn parse_at(
         })
     } else {
         Err(error(
+            Kind::UnknownValue,
             path,
             "unknown condition; use field with equals, in, includes, less_than or greater_than; answered; all; any; not",
         ))

@@ -12,7 +12,7 @@ use super::definition::{
     Coarsen, DataClass, Draft, Field, FieldKind, FormDefinition, OutcomeFact, Prefill,
     ReviewStatus, Section, SharingRules, Text, Validation, ValueOption,
 };
-use super::error::{FormError, error};
+use super::error::{FormError, FormErrorKind as Kind, error};
 use super::{scoring, translation};
 use crate::agency::AgencyKind;
 use crate::json_object::JsonBudget;
@@ -169,28 +169,41 @@ impl FormDefinition {
                 .iter()
                 .any(|translation| translation.len() > MAX_DEFINITION_LEN)
         {
-            return Err(error("", "the definition is larger than 4 MiB"));
+            return Err(error(
+                Kind::TooLarge,
+                "",
+                "the definition is larger than 4 MiB",
+            ));
         }
         for text in std::iter::once(&json).chain(translations) {
             DEFINITION_BUDGET
                 .check(text)
-                .map_err(|problem| error("", problem))?;
+                .map_err(|problem| error(Kind::TooComplex, "", problem))?;
         }
         let mut value: Value = serde_json::from_str(json)
-            .map_err(|e| error("", format!("not a form definition: {e}")))?;
+            .map_err(|e| error(Kind::Malformed, "", format!("not a form definition: {e}")))?;
         for translation in translations {
             translation::apply(&mut value, translation)?;
         }
         let raw: RawForm = serde_json::from_value(value)
-            .map_err(|e| error("", format!("not a form definition: {e}")))?;
+            .map_err(|e| error(Kind::Malformed, "", format!("not a form definition: {e}")))?;
         if raw.format != "confidant-form" {
-            return Err(error("format", "must be \"confidant-form\""));
+            return Err(error(
+                Kind::WrongFormat,
+                "format",
+                "must be \"confidant-form\"",
+            ));
         }
         if raw.format_version != 1 {
-            return Err(error("format_version", "only version 1 is supported"));
+            return Err(error(
+                Kind::UnsupportedVersion,
+                "format_version",
+                "only version 1 is supported",
+            ));
         }
         if !is_id(&raw.id, true) {
             return Err(error(
+                Kind::InvalidId,
                 "id",
                 "must be 1 to 64 lower-case letters, digits, '-' or '_'",
             ));
@@ -199,10 +212,18 @@ impl FormDefinition {
             || raw.version.len() > 32
             || raw.version.chars().any(char::is_control)
         {
-            return Err(error("version", "must be 1 to 32 characters"));
+            return Err(error(
+                Kind::InvalidValue,
+                "version",
+                "must be 1 to 32 characters",
+            ));
         }
         if raw.languages.is_empty() {
-            return Err(error("languages", "at least one language is needed"));
+            return Err(error(
+                Kind::Missing,
+                "languages",
+                "at least one language is needed",
+            ));
         }
         let mut seen_languages = BTreeSet::new();
         for (i, language) in raw.languages.iter().enumerate() {
@@ -210,8 +231,9 @@ impl FormDefinition {
                 && language
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-            if !valid || !seen_languages.insert(language.as_str()) {
+            if let Some(kind) = Kind::of_id(valid, seen_languages.insert(language.as_str())) {
                 return Err(error(
+                    kind,
                     format!("languages[{i}]"),
                     "must be a distinct language tag such as \"en\"",
                 ));
@@ -221,7 +243,11 @@ impl FormDefinition {
         let text = |path: &str, raw: BTreeMap<String, String>| check_text(path, raw, &language_set);
         let title = text("title", raw.title)?;
         if raw.sections.is_empty() {
-            return Err(error("sections", "at least one section is needed"));
+            return Err(error(
+                Kind::Missing,
+                "sections",
+                "at least one section is needed",
+            ));
         }
 
         let mut sections: Vec<Section> = Vec::new();
@@ -229,8 +255,10 @@ impl FormDefinition {
         let mut section_ids = BTreeSet::new();
         for (s, raw_section) in raw.sections.into_iter().enumerate() {
             let path = format!("sections[{s}]");
-            if !is_id(&raw_section.id, false) || !section_ids.insert(raw_section.id.clone()) {
+            let unique = section_ids.insert(raw_section.id.clone());
+            if let Some(kind) = Kind::of_id(is_id(&raw_section.id, false), unique) {
                 return Err(error(
+                    kind,
                     format!("{path}.id"),
                     "must be a unique id of lower-case letters, digits and '_'",
                 ));
@@ -255,14 +283,17 @@ impl FormDefinition {
             };
             if raw_section.fields.is_empty() {
                 return Err(error(
+                    Kind::Missing,
                     format!("{path}.fields"),
                     "a section needs at least one field",
                 ));
             }
             for (f, raw_field) in raw_section.fields.into_iter().enumerate() {
                 let path = format!("{path}.fields[{f}]");
-                if !is_id(&raw_field.id, false) || index.contains_key(&raw_field.id) {
+                let unique = !index.contains_key(&raw_field.id);
+                if let Some(kind) = Kind::of_id(is_id(&raw_field.id, false), unique) {
                     return Err(error(
+                        kind,
                         format!("{path}.id"),
                         "must be an id of lower-case letters, digits and '_', unique in the form",
                     ));
@@ -284,6 +315,7 @@ impl FormDefinition {
         for (language, status) in raw.review {
             if !language_set.contains(&language) {
                 return Err(error(
+                    Kind::UnknownReference,
                     "review",
                     format!("`{language}` is not a language of this form"),
                 ));
@@ -294,6 +326,7 @@ impl FormDefinition {
                 "reviewed" => ReviewStatus::Reviewed,
                 other => {
                     return Err(error(
+                        Kind::UnknownValue,
                         format!("review.{language}"),
                         format!("unknown status `{other}`"),
                     ));
@@ -350,6 +383,7 @@ fn check_sharing(
     let Some(raw) = raw else {
         return match categories_used.into_iter().next() {
             Some((id, _)) => Err(error(
+                Kind::Missing,
                 format!("fields.{id}.sharing"),
                 "a form with sharing categories must name its sharing rules",
             )),
@@ -359,6 +393,7 @@ fn check_sharing(
     let Some(FieldKind::MultipleChoice(categories)) = field(&raw.choices).map(|field| &field.kind)
     else {
         return Err(error(
+            Kind::DoesNotFit,
             "sharing.choices",
             "must name a multiple_choice field",
         ));
@@ -366,6 +401,7 @@ fn check_sharing(
     for (id, category) in categories_used {
         if !categories.iter().any(|option| option.id == category) {
             return Err(error(
+                Kind::UnknownReference,
                 format!("fields.{id}.sharing"),
                 format!("`{category}` is not a choice of `{}`", raw.choices),
             ));
@@ -379,6 +415,7 @@ fn check_sharing(
                     .all(|kind| AgencyKind::parse(&kind.id.replace('_', "-")).is_some()) => {}
             _ => {
                 return Err(error(
+                    Kind::DoesNotFit,
                     "sharing.recipients",
                     "must name a multiple_choice field whose choices are agency kinds",
                 ));
@@ -406,6 +443,7 @@ fn check_draft(
         })
     {
         return Err(error(
+            Kind::DoesNotFit,
             "draft",
             format!(
                 "only a form whose fields are all organisational composes a draft, and `{}` is not",
@@ -414,16 +452,26 @@ fn check_draft(
         ));
     }
     if raw.sections.is_empty() {
-        return Err(error("draft.sections", "at least one section is needed"));
+        return Err(error(
+            Kind::Missing,
+            "draft.sections",
+            "at least one section is needed",
+        ));
     }
     let mut seen = BTreeSet::new();
     for (i, id) in raw.sections.iter().enumerate() {
-        if !sections.iter().any(|section| &section.id == id) || !seen.insert(id) {
-            return Err(error(
-                format!("draft.sections[{i}]"),
-                format!("`{id}` is not a section of this form, or is named twice"),
-            ));
-        }
+        let kind = if !sections.iter().any(|section| &section.id == id) {
+            Kind::UnknownReference
+        } else if !seen.insert(id) {
+            Kind::DuplicateId
+        } else {
+            continue;
+        };
+        return Err(error(
+            kind,
+            format!("draft.sections[{i}]"),
+            format!("`{id}` is not a section of this form, or is named twice"),
+        ));
     }
     Ok(Draft {
         title: text("draft.title", raw.title)?,
@@ -434,12 +482,20 @@ fn check_draft(
 
 fn check_prefill(path: &str, raw: RawPrefill, kind: &FieldKind) -> Result<Prefill, FormError> {
     if !is_id(&raw.from, true) {
-        return Err(error(format!("{path}.from"), "must be a form id"));
+        return Err(error(
+            Kind::InvalidId,
+            format!("{path}.from"),
+            "must be a form id",
+        ));
     }
     match (raw.answer, raw.outcome.as_deref()) {
         (Some(field), None) => {
             if !is_id(&field, false) {
-                return Err(error(format!("{path}.answer"), "must be a field id"));
+                return Err(error(
+                    Kind::InvalidId,
+                    format!("{path}.answer"),
+                    "must be a field id",
+                ));
             }
             Ok(Prefill::Answer {
                 form: raw.from,
@@ -459,6 +515,7 @@ fn check_prefill(path: &str, raw: RawPrefill, kind: &FieldKind) -> Result<Prefil
                 "referral_prompted" => (OutcomeFact::ReferralPrompted, *kind == FieldKind::YesNo),
                 other => {
                     return Err(error(
+                        Kind::UnknownValue,
                         format!("{path}.outcome"),
                         format!("unknown outcome `{other}`"),
                     ));
@@ -466,6 +523,7 @@ fn check_prefill(path: &str, raw: RawPrefill, kind: &FieldKind) -> Result<Prefil
             };
             if !fits {
                 return Err(error(
+                    Kind::DoesNotFit,
                     format!("{path}.outcome"),
                     "does not fit this kind of field",
                 ));
@@ -475,7 +533,11 @@ fn check_prefill(path: &str, raw: RawPrefill, kind: &FieldKind) -> Result<Prefil
                 fact,
             })
         }
-        _ => Err(error(path, "needs exactly one of `answer` and `outcome`")),
+        _ => Err(error(
+            Kind::Malformed,
+            path,
+            "needs exactly one of `answer` and `outcome`",
+        )),
     }
 }
 
@@ -497,11 +559,18 @@ fn check_text(
     for language in languages {
         match raw.get(language) {
             Some(text) if !text.trim().is_empty() => {}
-            _ => return Err(error(path, format!("the text in `{language}` is missing"))),
+            _ => {
+                return Err(error(
+                    Kind::Missing,
+                    path,
+                    format!("the text in `{language}` is missing"),
+                ));
+            }
         }
     }
     if let Some(extra) = raw.keys().find(|key| !languages.contains(*key)) {
         return Err(error(
+            Kind::UnknownReference,
             path,
             format!("`{extra}` is not a language of this form"),
         ));
@@ -514,16 +583,22 @@ fn check_options(
     raw: Option<Vec<RawOption>>,
     text: &TextChecker<'_>,
 ) -> Result<Vec<ValueOption>, FormError> {
-    let raw = raw.ok_or_else(|| error(path, "this kind needs its choices"))?;
+    let raw = raw.ok_or_else(|| error(Kind::Missing, path, "this kind needs its choices"))?;
     if raw.len() < 2 {
-        return Err(error(path, "at least two choices are needed"));
+        return Err(error(
+            Kind::Missing,
+            path,
+            "at least two choices are needed",
+        ));
     }
     let mut ids = BTreeSet::new();
     raw.into_iter()
         .enumerate()
         .map(|(i, option)| {
-            if !is_id(&option.id, false) || !ids.insert(option.id.clone()) {
+            let unique = ids.insert(option.id.clone());
+            if let Some(kind) = Kind::of_id(is_id(&option.id, false), unique) {
                 return Err(error(
+                    kind,
                     format!("{path}[{i}].id"),
                     "must be a unique id of lower-case letters, digits and '_'",
                 ));
@@ -534,6 +609,7 @@ fn check_options(
                 .is_some_and(|category| !is_id(category, false))
             {
                 return Err(error(
+                    Kind::InvalidId,
                     format!("{path}[{i}].sharing"),
                     "must be the id of a sharing category",
                 ));
@@ -556,6 +632,7 @@ fn check_field(
     let no_choices = |member: &str, value: bool| {
         if value {
             Err(error(
+                Kind::DoesNotFit,
                 format!("{path}.{member}"),
                 "this kind takes no such member",
             ))
@@ -595,6 +672,7 @@ fn check_field(
                 "info" => FieldKind::Info,
                 unknown => {
                     return Err(error(
+                        Kind::UnknownValue,
                         format!("{path}.kind"),
                         format!("unknown kind `{unknown}`"),
                     ));
@@ -608,12 +686,14 @@ fn check_field(
         (None, true) => None,
         (Some(_), true) => {
             return Err(error(
+                Kind::DoesNotFit,
                 format!("{path}.data_class"),
                 "an info block has no data class",
             ));
         }
         (None, false) => {
             return Err(error(
+                Kind::Missing,
                 format!("{path}.data_class"),
                 "every answerable field needs a data class",
             ));
@@ -624,6 +704,7 @@ fn check_field(
         (Some("organisational"), false) => Some(DataClass::Organisational),
         (Some(other), false) => {
             return Err(error(
+                Kind::UnknownValue,
                 format!("{path}.data_class"),
                 format!("unknown data class `{other}`"),
             ));
@@ -631,6 +712,7 @@ fn check_field(
     };
     if is_info && raw.required.is_some() {
         return Err(error(
+            Kind::DoesNotFit,
             format!("{path}.required"),
             "an info block takes no answer",
         ));
@@ -639,6 +721,7 @@ fn check_field(
     let coarsen = match (raw.coarsen, data_class) {
         (None, Some(DataClass::Thematic)) => {
             return Err(error(
+                Kind::Missing,
                 format!("{path}.coarsen"),
                 "a thematic field must say how it is coarsened",
             ));
@@ -649,6 +732,7 @@ fn check_field(
             Some(DataClass::Personal | DataClass::Special | DataClass::Organisational) | None,
         ) => {
             return Err(error(
+                Kind::DoesNotFit,
                 format!("{path}.coarsen"),
                 "only thematic fields are coarsened",
             ));
@@ -677,6 +761,7 @@ fn check_field(
         .find(|(member, set)| *set && !allowed.contains(member))
     {
         return Err(error(
+            Kind::DoesNotFit,
             format!("{path}.validation.{member}"),
             "does not apply to this kind",
         ));
@@ -684,7 +769,11 @@ fn check_field(
     if let (Some(min), Some(max)) = (validation.min, validation.max)
         && min > max
     {
-        return Err(error(format!("{path}.validation"), "min is above max"));
+        return Err(error(
+            Kind::InvalidValue,
+            format!("{path}.validation"),
+            "min is above max",
+        ));
     }
 
     let show_if = raw
@@ -693,6 +782,7 @@ fn check_field(
         .transpose()?;
     if is_info && raw.prefill.is_some() {
         return Err(error(
+            Kind::DoesNotFit,
             format!("{path}.prefill"),
             "an info block takes no answer",
         ));
@@ -709,7 +799,13 @@ fn check_field(
             match kinds {
                 Some(kinds) if !is_info && !kinds.is_empty() => Some(kinds),
                 _ => {
+                    let kind = if is_info {
+                        Kind::DoesNotFit
+                    } else {
+                        Kind::InvalidValue
+                    };
                     return Err(error(
+                        kind,
                         format!("{path}.only_to"),
                         "must be a list of agency kinds, on a field that takes an answer",
                     ));
@@ -720,7 +816,13 @@ fn check_field(
     if let Some(category) = &raw.sharing
         && (is_info || !is_id(category, false))
     {
+        let kind = if is_info {
+            Kind::DoesNotFit
+        } else {
+            Kind::InvalidId
+        };
         return Err(error(
+            kind,
             format!("{path}.sharing"),
             "must be the id of a sharing category, on a field that takes an answer",
         ));
@@ -765,6 +867,7 @@ fn check_coarsen(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarse
         "bands" => *kind == FieldKind::Number,
         other => {
             return Err(error(
+                Kind::UnknownValue,
                 format!("{path}.rule"),
                 format!("unknown rule `{other}`"),
             ));
@@ -772,6 +875,7 @@ fn check_coarsen(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarse
     };
     if !fits {
         return Err(error(
+            Kind::DoesNotFit,
             format!("{path}.rule"),
             format!("`{}` does not fit this kind of field", raw.rule),
         ));
@@ -780,14 +884,20 @@ fn check_coarsen(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarse
         ("bands", Some(bounds)) => {
             if bounds.is_empty() || bounds.windows(2).any(|pair| pair[0] >= pair[1]) {
                 return Err(error(
+                    Kind::InvalidValue,
                     format!("{path}.bounds"),
                     "must be one or more numbers in ascending order",
                 ));
             }
             Ok(Coarsen::Bands(bounds))
         }
-        ("bands", None) => Err(error(format!("{path}.bounds"), "bands need their bounds")),
+        ("bands", None) => Err(error(
+            Kind::Missing,
+            format!("{path}.bounds"),
+            "bands need their bounds",
+        )),
         (_, Some(_)) => Err(error(
+            Kind::DoesNotFit,
             format!("{path}.bounds"),
             "only the bands rule has bounds",
         )),

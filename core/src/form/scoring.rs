@@ -15,7 +15,7 @@ use super::condition::{self, Declared};
 use super::definition::{
     Counts, Dimension, FieldKind, FormDefinition, Item, Scoring, Text, Weight,
 };
-use super::error::{FormError, error};
+use super::error::{FormError, FormErrorKind as Kind, error};
 
 impl Counts {
     fn reach(self, minimum: Counts) -> bool {
@@ -109,16 +109,27 @@ pub(super) fn parse<T>(
 where
     T: Fn(&str, BTreeMap<String, String>) -> Result<Text, FormError>,
 {
-    let raw: RawScoring = serde_json::from_value(value.clone())
-        .map_err(|e| error("scoring", format!("not a scoring declaration: {e}")))?;
+    let raw: RawScoring = serde_json::from_value(value.clone()).map_err(|e| {
+        error(
+            Kind::Malformed,
+            "scoring",
+            format!("not a scoring declaration: {e}"),
+        )
+    })?;
     if raw.profiles.is_empty() {
-        return Err(error("scoring.profiles", "at least one profile is needed"));
+        return Err(error(
+            Kind::Missing,
+            "scoring.profiles",
+            "at least one profile is needed",
+        ));
     }
     let mut profile_ids = BTreeSet::new();
     let mut profiles = Vec::new();
     for (i, profile) in raw.profiles.into_iter().enumerate() {
-        if profile.id.is_empty() || !profile_ids.insert(profile.id.clone()) {
+        let unique = profile_ids.insert(profile.id.clone());
+        if let Some(kind) = Kind::of_id(!profile.id.is_empty(), unique) {
             return Err(error(
+                kind,
                 format!("scoring.profiles[{i}].id"),
                 "must be a unique, non-empty id",
             ));
@@ -130,13 +141,20 @@ where
         )?;
         profiles.push((profile.id, when));
     }
-    if raw.dimension_rule.is_empty()
-        || raw
-            .dimension_rule
-            .iter()
-            .any(|rule| *rule == Counts::default())
+    let rule_fault = if raw.dimension_rule.is_empty() {
+        Some(Kind::Missing)
+    } else if raw
+        .dimension_rule
+        .iter()
+        .any(|rule| *rule == Counts::default())
     {
+        Some(Kind::InvalidValue)
+    } else {
+        None
+    };
+    if let Some(kind) = rule_fault {
         return Err(error(
+            kind,
             "scoring.dimension_rule",
             "needs at least one minimum, none of them all zero",
         ));
@@ -144,8 +162,13 @@ where
     let yes_no_field = |path: &str, field: &str| -> Result<(), FormError> {
         match declared.get(field) {
             Some(FieldKind::YesNo) => Ok(()),
-            Some(_) => Err(error(path, format!("`{field}` is not a yes/no field"))),
+            Some(_) => Err(error(
+                Kind::DoesNotFit,
+                path,
+                format!("`{field}` is not a yes/no field"),
+            )),
             None => Err(error(
+                Kind::UnknownReference,
                 path,
                 format!("`{field}` is not a field of this form"),
             )),
@@ -156,14 +179,20 @@ where
     let mut dimensions = Vec::new();
     for (d, dimension) in raw.dimensions.into_iter().enumerate() {
         let path = format!("scoring.dimensions[{d}]");
-        if dimension.id.is_empty() || !dimension_ids.insert(dimension.id.clone()) {
+        let unique = dimension_ids.insert(dimension.id.clone());
+        if let Some(kind) = Kind::of_id(!dimension.id.is_empty(), unique) {
             return Err(error(
+                kind,
                 format!("{path}.id"),
                 "must be a unique, non-empty id",
             ));
         }
         if dimension.items.is_empty() {
-            return Err(error(format!("{path}.items"), "a dimension needs items"));
+            return Err(error(
+                Kind::Missing,
+                format!("{path}.items"),
+                "a dimension needs items",
+            ));
         }
         let mut items = Vec::new();
         for (i, item) in dimension.items.into_iter().enumerate() {
@@ -171,6 +200,7 @@ where
             yes_no_field(&format!("{path}.field"), &item.field)?;
             if !scored_fields.insert(item.field.clone()) {
                 return Err(error(
+                    Kind::DuplicateId,
                     format!("{path}.field"),
                     format!("`{}` is scored twice", item.field),
                 ));
@@ -179,6 +209,7 @@ where
             for (profile, weight) in item.weights {
                 if !profile_ids.contains(&profile) {
                     return Err(error(
+                        Kind::UnknownReference,
                         format!("{path}.weights"),
                         format!("`{profile}` is not a profile"),
                     ));
@@ -189,6 +220,7 @@ where
                     "weak" => Weight::Weak,
                     other => {
                         return Err(error(
+                            Kind::UnknownValue,
                             format!("{path}.weights.{profile}"),
                             format!("unknown weight `{other}`"),
                         ));
@@ -210,12 +242,14 @@ where
     for profile in &profile_ids {
         let groups = raw.indicates.get(profile).ok_or_else(|| {
             error(
+                Kind::Missing,
                 "scoring.indicates",
                 format!("profile `{profile}` has no rule"),
             )
         })?;
         if groups.is_empty() || groups.iter().any(Vec::is_empty) {
             return Err(error(
+                Kind::Missing,
                 format!("scoring.indicates.{profile}"),
                 "needs non-empty groups of dimensions",
             ));
@@ -226,6 +260,7 @@ where
             .find(|id| !dimension_ids.contains(*id))
         {
             return Err(error(
+                Kind::UnknownReference,
                 format!("scoring.indicates.{profile}"),
                 format!("`{unknown}` is not a dimension"),
             ));
@@ -237,6 +272,7 @@ where
         .find(|profile| !profile_ids.contains(*profile))
     {
         return Err(error(
+            Kind::UnknownReference,
             "scoring.indicates",
             format!("`{extra}` is not a profile"),
         ));

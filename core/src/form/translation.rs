@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::error::{FormError, error};
+use super::error::{FormError, FormErrorKind as Kind, error};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,21 +26,35 @@ struct RawTranslation {
 /// Adds the language of `translation` to the definition `form` (still as JSON, before it
 /// is checked): every text object gets its entry, and the language joins `languages`.
 pub(crate) fn apply(form: &mut Value, translation: &str) -> Result<(), FormError> {
-    let raw: RawTranslation = serde_json::from_str(translation)
-        .map_err(|e| error("translation", format!("not a translation file: {e}")))?;
+    let raw: RawTranslation = serde_json::from_str(translation).map_err(|e| {
+        error(
+            Kind::Malformed,
+            "translation",
+            format!("not a translation file: {e}"),
+        )
+    })?;
     let language = raw.language.clone();
     let path = |member: &str| format!("translation {language}: {member}");
     if raw.format != "confidant-form-translation" {
         return Err(error(
+            Kind::WrongFormat,
             path("format"),
             "must be \"confidant-form-translation\"",
         ));
     }
     if raw.format_version != 1 {
-        return Err(error(path("format_version"), "only version 1 is supported"));
+        return Err(error(
+            Kind::UnsupportedVersion,
+            path("format_version"),
+            "only version 1 is supported",
+        ));
     }
     if form.get("id").and_then(Value::as_str) != Some(raw.form.as_str()) {
-        return Err(error(path("form"), "is not the id of this form"));
+        return Err(error(
+            Kind::UnknownReference,
+            path("form"),
+            "is not the id of this form",
+        ));
     }
     let valid_tag = (2..=8).contains(&language.len())
         && language
@@ -49,13 +63,19 @@ pub(crate) fn apply(form: &mut Value, translation: &str) -> Result<(), FormError
     let languages = form
         .get_mut("languages")
         .and_then(Value::as_array_mut)
-        .ok_or_else(|| error("languages", "must be a list of language tags"))?;
-    if !valid_tag
-        || languages
-            .iter()
-            .any(|known| known.as_str() == Some(&language))
-    {
+        .ok_or_else(|| {
+            error(
+                Kind::Malformed,
+                "languages",
+                "must be a list of language tags",
+            )
+        })?;
+    let known = languages
+        .iter()
+        .any(|known| known.as_str() == Some(&language));
+    if let Some(kind) = Kind::of_id(valid_tag, !known) {
         return Err(error(
+            kind,
             path("language"),
             "must be a language tag the form does not have yet",
         ));
@@ -73,10 +93,15 @@ pub(crate) fn apply(form: &mut Value, translation: &str) -> Result<(), FormError
         }
     });
     if let Some(key) = missing {
-        return Err(error(path(&format!("texts/{key}")), "is missing"));
+        return Err(error(
+            Kind::Missing,
+            path(&format!("texts/{key}")),
+            "is missing",
+        ));
     }
     if let Some(key) = texts.keys().next() {
         return Err(error(
+            Kind::UnknownReference,
             path(&format!("texts/{key}")),
             "is not a text of this form",
         ));
@@ -84,7 +109,7 @@ pub(crate) fn apply(form: &mut Value, translation: &str) -> Result<(), FormError
 
     let review = form
         .as_object_mut()
-        .ok_or_else(|| error("", "not a form definition"))?
+        .ok_or_else(|| error(Kind::Malformed, "", "not a form definition"))?
         .entry("review")
         .or_insert_with(|| Value::Object(Map::new()));
     if let Some(review) = review.as_object_mut() {
