@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::b64;
+use crate::format_error::FormatError;
 use crate::json_object::{BoundedArray, JsonObject, ListLimit};
 use crate::keys::{KeyError, PublicKey};
 use crate::untrusted_text::{parse_error, shown};
@@ -371,7 +372,7 @@ fn read_entry(value: serde_json::Value) -> Result<DirectoryEntry, EntryRefusal> 
     let jwk = serde_json::to_string(&raw.jwk)
         .map_err(|error| EntryRefusal::Malformed(parse_error(&error)))?;
     let key = PublicKey::from_published_jwk_json(&jwk).map_err(|error| match error {
-        KeyError::Missing("kid") => EntryRefusal::KidMissing,
+        KeyError::Format(FormatError::Missing("kid")) => EntryRefusal::KidMissing,
         KeyError::KidMismatch => EntryRefusal::KidMismatch,
         other => EntryRefusal::Key(other),
     })?;

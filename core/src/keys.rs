@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::b64;
+use crate::format_error::{ByteLength, FormatError};
 use crate::json_object::JsonObject;
 use crate::primitives::{self, X25519_LEN};
 use crate::random::random_bytes;
@@ -48,8 +49,11 @@ impl PublicKey {
     /// JWK said; where a format requires the `kid` to be present (a directory entry, the
     /// sender of a payload), use [`PublicKey::from_published_jwk_json`].
     pub fn from_jwk_json(json: &str) -> Result<Self, KeyError> {
-        let JsonObject(raw): JsonObject<RawPublicJwk> = serde_json::from_str(json)
-            .map_err(|error| KeyError::MalformedJson(parse_error(&error)))?;
+        let JsonObject(raw): JsonObject<RawPublicJwk> =
+            serde_json::from_str(json).map_err(|error| FormatError::MalformedJson {
+                document: "public key",
+                message: parse_error(&error),
+            })?;
         Self::from_raw_jwk(raw)
     }
 
@@ -57,10 +61,13 @@ impl PublicKey {
     /// `kid`: where a key is published for others to pin (the directory, the sender key
     /// in a payload), it must name itself, and the name must be its own thumbprint.
     pub fn from_published_jwk_json(json: &str) -> Result<Self, KeyError> {
-        let JsonObject(raw): JsonObject<RawPublicJwk> = serde_json::from_str(json)
-            .map_err(|error| KeyError::MalformedJson(parse_error(&error)))?;
+        let JsonObject(raw): JsonObject<RawPublicJwk> =
+            serde_json::from_str(json).map_err(|error| FormatError::MalformedJson {
+                document: "public key",
+                message: parse_error(&error),
+            })?;
         if raw.kid.is_none() {
-            return Err(KeyError::Missing("kid"));
+            return Err(FormatError::Missing("kid").into());
         }
         Self::from_raw_jwk(raw)
     }
@@ -69,42 +76,46 @@ impl PublicKey {
         if raw.d.is_some() {
             return Err(KeyError::PrivateKeyMaterial);
         }
-        let kty = raw.kty.ok_or(KeyError::Missing("kty"))?;
+        let kty = raw.kty.ok_or(FormatError::Missing("kty"))?;
         if kty != "OKP" {
-            return Err(KeyError::Unsupported {
+            return Err(FormatError::Unsupported {
                 member: "kty",
                 value: shown(&kty),
-            });
+            }
+            .into());
         }
-        let crv = raw.crv.ok_or(KeyError::Missing("crv"))?;
+        let crv = raw.crv.ok_or(FormatError::Missing("crv"))?;
         if crv != "X25519" {
-            return Err(KeyError::Unsupported {
+            return Err(FormatError::Unsupported {
                 member: "crv",
                 value: shown(&crv),
-            });
+            }
+            .into());
         }
-        let x = raw.x.ok_or(KeyError::Missing("x"))?;
+        let x = raw.x.ok_or(FormatError::Missing("x"))?;
         let x = b64::decode_array::<X25519_LEN>(&x)
-            .ok_or(KeyError::InvalidBase64("x"))?
-            .map_err(|_| KeyError::InvalidLength {
+            .ok_or(FormatError::InvalidBase64("x"))?
+            .map_err(|_| FormatError::InvalidLength {
                 member: "x",
-                expected: X25519_LEN,
+                expected: ByteLength::Exactly(X25519_LEN),
             })?;
         if let Some(key_use) = raw.key_use
             && key_use != "enc"
         {
-            return Err(KeyError::Unsupported {
+            return Err(FormatError::Unsupported {
                 member: "use",
                 value: shown(&key_use),
-            });
+            }
+            .into());
         }
         if let Some(alg) = raw.alg
             && alg != AGENCY_KEY_ALG
         {
-            return Err(KeyError::Unsupported {
+            return Err(FormatError::Unsupported {
                 member: "alg",
                 value: shown(&alg),
-            });
+            }
+            .into());
         }
         let key = Self::from_bytes(x)?;
         if let Some(kid) = raw.kid
@@ -532,33 +543,40 @@ impl ParsedKeyFile {
         if text.len() > MAX_KEY_FILE_LEN {
             return Err(KeyFileError::TooLarge);
         }
-        let JsonObject(raw): JsonObject<RawKeyFile> = serde_json::from_str(text)
-            .map_err(|error| KeyFileError::MalformedJson(parse_error(&error)))?;
+        let JsonObject(raw): JsonObject<RawKeyFile> =
+            serde_json::from_str(text).map_err(|error| FormatError::MalformedJson {
+                document: "key file",
+                message: parse_error(&error),
+            })?;
         if raw.format != KEY_FILE_FORMAT {
-            return Err(KeyFileError::Unsupported {
+            return Err(FormatError::Unsupported {
                 member: "format",
                 value: shown(&raw.format),
-            });
+            }
+            .into());
         }
         if raw.version != KEY_FILE_VERSION {
-            return Err(KeyFileError::Unsupported {
+            return Err(FormatError::Unsupported {
                 member: "version",
                 value: raw.version.to_string(),
-            });
+            }
+            .into());
         }
         let public = PublicKey::from_raw_jwk(raw.public_key.0).map_err(KeyFileError::PublicKey)?;
         let kdf = raw.kdf.0;
         if kdf.alg != "argon2id" {
-            return Err(KeyFileError::Unsupported {
+            return Err(FormatError::Unsupported {
                 member: "kdf.alg",
                 value: shown(&kdf.alg),
-            });
+            }
+            .into());
         }
         if kdf.version != 0x13 {
-            return Err(KeyFileError::Unsupported {
+            return Err(FormatError::Unsupported {
                 member: "kdf.version",
                 value: kdf.version.to_string(),
-            });
+            }
+            .into());
         }
         let params = KdfParams {
             memory_kib: kdf.memory_kib,
@@ -567,31 +585,32 @@ impl ParsedKeyFile {
         };
         params.check()?;
         let salt = b64::decode_array::<KEY_FILE_SALT_LEN>(&kdf.salt)
-            .ok_or(KeyFileError::InvalidBase64("kdf.salt"))?
-            .map_err(|_| KeyFileError::InvalidLength {
+            .ok_or(FormatError::InvalidBase64("kdf.salt"))?
+            .map_err(|_| FormatError::InvalidLength {
                 member: "kdf.salt",
-                expected: KEY_FILE_SALT_LEN,
+                expected: ByteLength::Exactly(KEY_FILE_SALT_LEN),
             })?;
         let encrypted = raw.encrypted_secret_key.0;
         if encrypted.alg != "A256GCM" {
-            return Err(KeyFileError::Unsupported {
+            return Err(FormatError::Unsupported {
                 member: "encrypted_secret_key.alg",
                 value: shown(&encrypted.alg),
-            });
+            }
+            .into());
         }
         let iv = b64::decode_array::<{ primitives::GCM_IV_LEN }>(&encrypted.iv)
-            .ok_or(KeyFileError::InvalidBase64("encrypted_secret_key.iv"))?
-            .map_err(|_| KeyFileError::InvalidLength {
+            .ok_or(FormatError::InvalidBase64("encrypted_secret_key.iv"))?
+            .map_err(|_| FormatError::InvalidLength {
                 member: "encrypted_secret_key.iv",
-                expected: primitives::GCM_IV_LEN,
+                expected: ByteLength::Exactly(primitives::GCM_IV_LEN),
             })?;
         let ciphertext = b64::decode_array::<KEY_FILE_CIPHERTEXT_LEN>(&encrypted.ciphertext)
-            .ok_or(KeyFileError::InvalidBase64(
+            .ok_or(FormatError::InvalidBase64(
                 "encrypted_secret_key.ciphertext",
             ))?
-            .map_err(|_| KeyFileError::InvalidLength {
+            .map_err(|_| FormatError::InvalidLength {
                 member: "encrypted_secret_key.ciphertext",
-                expected: KEY_FILE_CIPHERTEXT_LEN,
+                expected: ByteLength::Exactly(KEY_FILE_CIPHERTEXT_LEN),
             })?;
         Ok(Self {
             public,
@@ -648,19 +667,9 @@ struct RawKeyFile {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum KeyError {
-    /// Not JSON, or JSON with unknown or duplicate members (serde's message).
-    MalformedJson(String),
-    /// A required member is absent.
-    Missing(&'static str),
-    /// A member has a value this format does not support.
-    Unsupported { member: &'static str, value: String },
-    /// A member is not canonical base64url.
-    InvalidBase64(&'static str),
-    /// A member decodes to the wrong number of bytes.
-    InvalidLength {
-        member: &'static str,
-        expected: usize,
-    },
+    /// Malformed JSON, a missing member, an unsupported value, bad base64url or a wrong
+    /// length: the faults a public key shares with the other formats.
+    Format(FormatError),
     /// The `kid` is not the key's RFC 7638 thumbprint.
     KidMismatch,
     /// The JWK carries a private key (`d`).
@@ -676,13 +685,7 @@ pub enum KeyError {
 impl fmt::Display for KeyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::MalformedJson(message) => write!(f, "malformed public key: {message}"),
-            Self::Missing(member) => write!(f, "missing `{member}`"),
-            Self::Unsupported { member, value } => write!(f, "unsupported {member} `{value}`"),
-            Self::InvalidBase64(member) => write!(f, "`{member}` is not valid base64url"),
-            Self::InvalidLength { member, expected } => {
-                write!(f, "{member} must be {expected} bytes")
-            }
+            Self::Format(error) => fmt::Display::fmt(error, f),
             Self::KidMismatch => f.write_str("kid does not match the key's thumbprint"),
             Self::PrivateKeyMaterial => f.write_str("public key contains private key material `d`"),
             Self::LowOrderPoint => f.write_str("public key is a low-order point"),
@@ -692,7 +695,14 @@ impl fmt::Display for KeyError {
     }
 }
 
+// As for `PacketError`: the format fault is the whole error, so it is not its source.
 impl std::error::Error for KeyError {}
+
+impl From<FormatError> for KeyError {
+    fn from(error: FormatError) -> Self {
+        Self::Format(error)
+    }
+}
 
 /// Why a key file could not be written or opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -700,17 +710,9 @@ impl std::error::Error for KeyError {}
 pub enum KeyFileError {
     /// Larger than [`MAX_KEY_FILE_LEN`].
     TooLarge,
-    /// Not JSON, or JSON with missing, unknown or duplicate members (serde's message).
-    MalformedJson(String),
-    /// A member has a value this format does not support.
-    Unsupported { member: &'static str, value: String },
-    /// A member is not canonical base64url.
-    InvalidBase64(&'static str),
-    /// A member decodes to the wrong number of bytes.
-    InvalidLength {
-        member: &'static str,
-        expected: usize,
-    },
+    /// Malformed JSON, an unsupported value, bad base64url or a wrong length: the faults
+    /// a key file shares with the other formats.
+    Format(FormatError),
     /// An Argon2id parameter is outside [`KdfParams::MINIMUM`]..=[`KdfParams::MAXIMUM`].
     KdfOutOfRange(&'static str),
     /// The recorded public key is not acceptable.
@@ -729,12 +731,7 @@ impl fmt::Display for KeyFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::TooLarge => write!(f, "key file is larger than {MAX_KEY_FILE_LEN} bytes"),
-            Self::MalformedJson(message) => write!(f, "malformed key file: {message}"),
-            Self::Unsupported { member, value } => write!(f, "unsupported {member} `{value}`"),
-            Self::InvalidBase64(member) => write!(f, "`{member}` is not valid base64url"),
-            Self::InvalidLength { member, expected } => {
-                write!(f, "{member} must be {expected} bytes")
-            }
+            Self::Format(error) => fmt::Display::fmt(error, f),
             Self::KdfOutOfRange(parameter) => write!(
                 f,
                 "argon2id {parameter} is outside the accepted range (memory 19 MiB to 1 GiB, \
@@ -755,5 +752,11 @@ impl std::error::Error for KeyFileError {
             Self::PublicKey(error) => Some(error),
             _ => None,
         }
+    }
+}
+
+impl From<FormatError> for KeyFileError {
+    fn from(error: FormatError) -> Self {
+        Self::Format(error)
     }
 }

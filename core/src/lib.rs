@@ -11,12 +11,14 @@
 //! - [`packet`]: the sealed packet, a JWE that carries one form's answers (`docs/packet.md`).
 //! - [`keys`]: agency key pairs, their fingerprints, and passphrase-encrypted key files
 //!   (`docs/keyfile.md`).
+//! - [`format_error`]: the format faults packets and key files share.
 //! - [`primitives`]: the cryptographic building blocks both formats use, public for the
 //!   known-answer tests.
 
 pub mod agency;
 pub mod draft;
 pub mod form;
+pub mod format_error;
 pub mod keys;
 pub mod packet;
 pub mod primitives;

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::b64;
+use crate::format_error::{ByteLength, FormatError};
 use crate::json_object::{BoundedArray, JsonObject, ListLimit};
 use crate::keys::{AgencySecretKey, Passphrase, PublicKey};
 use crate::primitives::{
@@ -579,8 +580,11 @@ impl Packet {
         if text.len() > MAX_PACKET_LEN {
             return Err(PacketError::TooLarge);
         }
-        let JsonObject(raw): JsonObject<RawPacket> = serde_json::from_str(text)
-            .map_err(|error| PacketError::MalformedJson(parse_error(&error)))?;
+        let JsonObject(raw): JsonObject<RawPacket> =
+            serde_json::from_str(text).map_err(|error| FormatError::MalformedJson {
+                document: "packet",
+                message: parse_error(&error),
+            })?;
         if raw.unprotected.is_some() {
             return Err(PacketError::NotSupported(
                 "a shared unprotected header (`unprotected`) is not supported",
@@ -592,10 +596,10 @@ impl Packet {
             ));
         }
 
-        let protected = raw.protected.ok_or(PacketError::Missing("protected"))?;
+        let protected = raw.protected.ok_or(FormatError::Missing("protected"))?;
         parse_protected_header(&protected)?;
 
-        let aad = raw.aad.ok_or(PacketError::Missing("aad"))?;
+        let aad = raw.aad.ok_or(FormatError::Missing("aad"))?;
         if aad.len() > MAX_AAD_LEN {
             return Err(PacketError::Invalid("`aad` is longer than 16 KiB"));
         }
@@ -604,7 +608,7 @@ impl Packet {
 
         let raw_recipients = raw
             .recipients
-            .ok_or(PacketError::Missing("recipients"))?
+            .ok_or(FormatError::Missing("recipients"))?
             .into_vec();
         check_recipient_count(raw_recipients.len())?;
         let mut recipients: Vec<PacketRecipient> = Vec::with_capacity(raw_recipients.len());
@@ -628,11 +632,11 @@ impl Packet {
             ));
         }
 
-        let iv = decode_exact::<GCM_IV_LEN>(raw.iv.as_deref(), "iv", "12")?;
-        let tag = decode_exact::<GCM_TAG_LEN>(raw.tag.as_deref(), "tag", "16")?;
+        let iv = decode_exact::<GCM_IV_LEN>(raw.iv.as_deref(), "iv")?;
+        let tag = decode_exact::<GCM_TAG_LEN>(raw.tag.as_deref(), "tag")?;
         let ciphertext =
-            b64::decode_public(&raw.ciphertext.ok_or(PacketError::Missing("ciphertext"))?)
-                .ok_or(PacketError::InvalidBase64("ciphertext"))?;
+            b64::decode_public(&raw.ciphertext.ok_or(FormatError::Missing("ciphertext"))?)
+                .ok_or(FormatError::InvalidBase64("ciphertext"))?;
         if ciphertext.is_empty() {
             return Err(PacketError::Invalid("ciphertext is empty"));
         }
@@ -878,10 +882,11 @@ impl Packet {
 // Parsing helpers
 
 fn parse_protected_header(protected: &str) -> Result<(), PacketError> {
-    let bytes = b64::decode(protected).ok_or(PacketError::InvalidBase64("protected"))?;
+    let bytes = b64::decode(protected).ok_or(FormatError::InvalidBase64("protected"))?;
     let JsonObject(header): JsonObject<RawProtectedHeader> = serde_json::from_slice(&bytes)
-        .map_err(|error| {
-            PacketError::MalformedJson(format!("protected header: {}", parse_error(&error)))
+        .map_err(|error| FormatError::MalformedJson {
+            document: "packet",
+            message: format!("protected header: {}", parse_error(&error)),
         })?;
     check_no_zip_or_crit(header.zip.as_ref(), header.crit.as_ref())?;
     if header.alg.is_some() {
@@ -889,12 +894,13 @@ fn parse_protected_header(protected: &str) -> Result<(), PacketError> {
             "`alg` belongs in each recipient header, not the protected header",
         ));
     }
-    let enc = header.enc.ok_or(PacketError::Missing("enc"))?;
+    let enc = header.enc.ok_or(FormatError::Missing("enc"))?;
     if enc != CONTENT_ENCRYPTION {
-        return Err(PacketError::Unsupported {
+        return Err(FormatError::Unsupported {
             member: "enc",
             value: shown(&enc),
-        });
+        }
+        .into());
     }
     Ok(())
 }
@@ -917,14 +923,18 @@ fn check_no_zip_or_crit(
 }
 
 fn parse_meta(aad: &str) -> Result<PacketMeta, PacketError> {
-    let bytes = b64::decode(aad).ok_or(PacketError::InvalidBase64("aad"))?;
-    let JsonObject(raw): JsonObject<RawMetaJson> = serde_json::from_slice(&bytes)
-        .map_err(|error| PacketError::MalformedJson(format!("aad: {}", parse_error(&error))))?;
+    let bytes = b64::decode(aad).ok_or(FormatError::InvalidBase64("aad"))?;
+    let JsonObject(raw): JsonObject<RawMetaJson> =
+        serde_json::from_slice(&bytes).map_err(|error| FormatError::MalformedJson {
+            document: "packet",
+            message: format!("aad: {}", parse_error(&error)),
+        })?;
     if raw.format_version != FORMAT_VERSION {
-        return Err(PacketError::Unsupported {
+        return Err(FormatError::Unsupported {
             member: "format_version",
             value: raw.format_version.to_string(),
-        });
+        }
+        .into());
     }
     check_form_field(
         &raw.form_id,
@@ -937,12 +947,13 @@ fn parse_meta(aad: &str) -> Result<PacketMeta, PacketError> {
     match b64::decode_array::<PACKET_ID_LEN>(&raw.packet_id) {
         Some(Ok(_)) => {}
         Some(Err(_)) => {
-            return Err(PacketError::InvalidLength {
+            return Err(FormatError::InvalidLength {
                 member: "packet_id",
-                expected: "16",
-            });
+                expected: ByteLength::Exactly(PACKET_ID_LEN),
+            }
+            .into());
         }
-        None => return Err(PacketError::InvalidBase64("packet_id")),
+        None => return Err(FormatError::InvalidBase64("packet_id").into()),
     }
     if raw.created > MAX_CREATED {
         return Err(PacketError::Invalid("creation time is after the year 9999"));
@@ -963,7 +974,7 @@ fn parse_recipient(
     JsonObject(raw): JsonObject<RawRecipient>,
     passphrase_ordinal: &mut usize,
 ) -> Result<PacketRecipient, PacketError> {
-    let JsonObject(header) = raw.header.ok_or(PacketError::Missing("header"))?;
+    let JsonObject(header) = raw.header.ok_or(FormatError::Missing("header"))?;
     check_no_zip_or_crit(header.zip.as_ref(), header.crit.as_ref())?;
     if header.enc.is_some() {
         return Err(PacketError::NotSupported(
@@ -975,10 +986,10 @@ fn parse_recipient(
             "`apu` and `apv` are not supported",
         ));
     }
-    let alg = header.alg.ok_or(PacketError::Missing("alg"))?;
-    let kid = header.kid.ok_or(PacketError::Missing("kid"))?;
+    let alg = header.alg.ok_or(FormatError::Missing("alg"))?;
+    let kid = header.kid.ok_or(FormatError::Missing("kid"))?;
     let encrypted_key =
-        decode_exact::<WRAPPED_KEY_LEN>(raw.encrypted_key.as_deref(), "encrypted_key", "40")?;
+        decode_exact::<WRAPPED_KEY_LEN>(raw.encrypted_key.as_deref(), "encrypted_key")?;
     let kind = match alg.as_str() {
         AGENCY_ALG => {
             if header.p2s.is_some() || header.p2c.is_some() {
@@ -994,7 +1005,7 @@ fn parse_recipient(
                     ));
                 }
             }
-            let JsonObject(epk) = header.epk.ok_or(PacketError::Missing("epk"))?;
+            let JsonObject(epk) = header.epk.ok_or(FormatError::Missing("epk"))?;
             RecipientKind::Agency {
                 ephemeral_public: parse_epk(epk)?,
             }
@@ -1012,28 +1023,30 @@ fn parse_recipient(
                 ));
             }
             // Checked before any PBKDF2 work, so a hostile packet cannot set the price.
-            let iterations = header.p2c.ok_or(PacketError::Missing("p2c"))?;
+            let iterations = header.p2c.ok_or(FormatError::Missing("p2c"))?;
             let iterations = u32::try_from(iterations)
                 .ok()
                 .filter(|count| (PBES2_MIN_ITERATIONS..=PBES2_MAX_ITERATIONS).contains(count))
                 .ok_or(PacketError::Invalid(
                     "p2c must be between 210000 and 1000000",
                 ))?;
-            let salt = b64::decode(&header.p2s.ok_or(PacketError::Missing("p2s"))?)
-                .ok_or(PacketError::InvalidBase64("p2s"))?;
+            let salt = b64::decode(&header.p2s.ok_or(FormatError::Missing("p2s"))?)
+                .ok_or(FormatError::InvalidBase64("p2s"))?;
             if !(PBES2_MIN_SALT_LEN..=PBES2_MAX_SALT_LEN).contains(&salt.len()) {
-                return Err(PacketError::InvalidLength {
+                return Err(FormatError::InvalidLength {
                     member: "p2s",
-                    expected: "16 to 64",
-                });
+                    expected: ByteLength::Between(PBES2_MIN_SALT_LEN, PBES2_MAX_SALT_LEN),
+                }
+                .into());
             }
             RecipientKind::Passphrase { salt, iterations }
         }
         other => {
-            return Err(PacketError::Unsupported {
+            return Err(FormatError::Unsupported {
                 member: "alg",
                 value: shown(other),
-            });
+            }
+            .into());
         }
     };
     Ok(PacketRecipient {
@@ -1044,21 +1057,23 @@ fn parse_recipient(
 }
 
 fn parse_epk(epk: RawEpk) -> Result<[u8; X25519_LEN], PacketError> {
-    let kty = epk.kty.ok_or(PacketError::Missing("epk.kty"))?;
+    let kty = epk.kty.ok_or(FormatError::Missing("epk.kty"))?;
     if kty != "OKP" {
-        return Err(PacketError::Unsupported {
+        return Err(FormatError::Unsupported {
             member: "epk kty",
             value: shown(&kty),
-        });
+        }
+        .into());
     }
-    let crv = epk.crv.ok_or(PacketError::Missing("epk.crv"))?;
+    let crv = epk.crv.ok_or(FormatError::Missing("epk.crv"))?;
     if crv != "X25519" {
-        return Err(PacketError::Unsupported {
+        return Err(FormatError::Unsupported {
             member: "epk crv",
             value: shown(&crv),
-        });
+        }
+        .into());
     }
-    let x = decode_exact::<X25519_LEN>(epk.x.as_deref(), "epk.x", "32")?;
+    let x = decode_exact::<X25519_LEN>(epk.x.as_deref(), "epk.x")?;
     if !primitives::is_canonical_x25519_public(&x) {
         return Err(PacketError::Invalid("epk.x is not canonically encoded"));
     }
@@ -1068,13 +1083,16 @@ fn parse_epk(epk: RawEpk) -> Result<[u8; X25519_LEN], PacketError> {
 fn decode_exact<const N: usize>(
     text: Option<&str>,
     member: &'static str,
-    expected: &'static str,
 ) -> Result<[u8; N], PacketError> {
-    let text = text.ok_or(PacketError::Missing(member))?;
+    let text = text.ok_or(FormatError::Missing(member))?;
     match b64::decode_array::<N>(text) {
         Some(Ok(bytes)) => Ok(bytes),
-        Some(Err(_)) => Err(PacketError::InvalidLength { member, expected }),
-        None => Err(PacketError::InvalidBase64(member)),
+        Some(Err(_)) => Err(FormatError::InvalidLength {
+            member,
+            expected: ByteLength::Exactly(N),
+        }
+        .into()),
+        None => Err(FormatError::InvalidBase64(member).into()),
     }
 }
 
@@ -1231,19 +1249,9 @@ struct EpkJson {
 pub enum PacketError {
     /// The packet text is larger than [`MAX_PACKET_LEN`].
     TooLarge,
-    /// Not JSON, or JSON with unknown, duplicate or mistyped members (serde's message).
-    MalformedJson(String),
-    /// A required member is absent.
-    Missing(&'static str),
-    /// A member is not canonical base64url.
-    InvalidBase64(&'static str),
-    /// A member decodes to the wrong number of bytes.
-    InvalidLength {
-        member: &'static str,
-        expected: &'static str,
-    },
-    /// A member has a value this format does not support (an `alg`, an `enc`, …).
-    Unsupported { member: &'static str, value: String },
+    /// Malformed JSON, a missing member, an unsupported value, bad base64url or a wrong
+    /// length: the faults a packet shares with the key formats.
+    Format(FormatError),
     /// A JWE feature this format does not use (the message names it).
     NotSupported(&'static str),
     /// Any other violation of the format, described.
@@ -1261,13 +1269,7 @@ impl fmt::Display for PacketError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::TooLarge => f.write_str("packet is larger than 32 MiB"),
-            Self::MalformedJson(message) => write!(f, "malformed packet: {message}"),
-            Self::Missing(member) => write!(f, "missing `{member}`"),
-            Self::InvalidBase64(member) => write!(f, "`{member}` is not valid base64url"),
-            Self::InvalidLength { member, expected } => {
-                write!(f, "{member} must be {expected} bytes")
-            }
-            Self::Unsupported { member, value } => write!(f, "unsupported {member} `{value}`"),
+            Self::Format(error) => fmt::Display::fmt(error, f),
             Self::NotSupported(message) => f.write_str(message),
             Self::Invalid(message) => f.write_str(message),
             Self::CouldNotOpen => f.write_str("could not open the packet with this key"),
@@ -1277,4 +1279,12 @@ impl fmt::Display for PacketError {
     }
 }
 
+// The format fault is the whole error, not its cause: its text is this error's text, so
+// it is not also given as the source.
 impl std::error::Error for PacketError {}
+
+impl From<FormatError> for PacketError {
+    fn from(error: FormatError) -> Self {
+        Self::Format(error)
+    }
+}

@@ -7,6 +7,7 @@ mod common;
 use common::{
     b64_decode, b64_encode, example_agency_key, example_passphrase, example_second_agency_key,
 };
+use confidant_core::format_error::FormatError;
 use confidant_core::keys::PublicKey;
 use confidant_core::packet::{Packet, PacketError};
 use serde_json::Value;
@@ -262,7 +263,7 @@ fn not_a_json_object_is_refused() {
         assert!(
             matches!(
                 error,
-                PacketError::MalformedJson(_) | PacketError::Missing(_)
+                PacketError::Format(FormatError::MalformedJson { .. } | FormatError::Missing(_))
             ),
             "{text:?}: {error}"
         );
