@@ -14,64 +14,68 @@ use confidant_core::keys::PublicKey;
 
 use crate::agency_name::check_agency_name;
 use crate::args::Arguments;
+use crate::cli_error::{CliError, Target, UsageError};
 use crate::store::{Agency, SqliteStore, Store, credential_hash};
-use crate::untrusted_text::shown_value;
 
 // The kinds of agency a directory lists: the core's list, which forms name too
 // (`only_to`).
 use confidant_core::form::AGENCY_KINDS as KINDS;
 
-pub fn run(mut arguments: Arguments) -> Result<(), String> {
+pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     match arguments.command().as_deref() {
         Some("add") => add(arguments),
         Some("list") => list(arguments),
         Some("remove") => remove(arguments),
-        _ => Err("use `confidant agency add`, `agency list` or `agency remove`".to_owned()),
+        _ => Err(
+            UsageError::Needs("use `confidant agency add`, `agency list` or `agency remove`")
+                .into(),
+        ),
     }
 }
 
-fn open_store(arguments: &mut Arguments) -> Result<SqliteStore, String> {
-    let data = arguments
-        .value("data")?
-        .ok_or("give the store's folder with `--data DIR`")?;
-    SqliteStore::open(&PathBuf::from(data)).map_err(|error| error.to_string())
+fn open_store(arguments: &mut Arguments) -> Result<SqliteStore, CliError> {
+    let data = arguments.value("data")?.ok_or(UsageError::Needs(
+        "give the store's folder with `--data DIR`",
+    ))?;
+    Ok(SqliteStore::open(&PathBuf::from(data))?)
 }
 
-fn add(mut arguments: Arguments) -> Result<(), String> {
+fn add(mut arguments: Arguments) -> Result<(), CliError> {
     let store = open_store(&mut arguments)?;
-    let name = arguments
-        .value("name")?
-        .ok_or("give the agency's name with `--name NAME`")?;
-    let kind = arguments
-        .value("kind")?
-        .ok_or("give the agency's kind with `--kind KIND`")?;
-    let key_path = arguments
-        .value("key")?
-        .ok_or("give the agency's public key with `--key AGENCY.jwk`")?;
+    let name = arguments.value("name")?.ok_or(UsageError::Needs(
+        "give the agency's name with `--name NAME`",
+    ))?;
+    let kind = arguments.value("kind")?.ok_or(UsageError::Needs(
+        "give the agency's kind with `--kind KIND`",
+    ))?;
+    let key_path = arguments.value("key")?.ok_or(UsageError::Needs(
+        "give the agency's public key with `--key AGENCY.jwk`",
+    ))?;
     arguments.finish()?;
 
     if !KINDS.contains(&kind.as_str()) {
-        return Err(format!(
-            "unknown kind `{}`; use one of: {}",
-            shown_value(&kind),
-            KINDS.join(", ")
-        ));
+        return Err(UsageError::UnknownAgencyKind(kind).into());
     }
-    let jwk = std::fs::read_to_string(&key_path)
-        .map_err(|error| format!("cannot read the public key `{key_path}`: {error}"))?;
-    let key = PublicKey::from_jwk_json(&jwk).map_err(|error| format!("`{key_path}`: {error}"))?;
+    let key_path = PathBuf::from(key_path);
+    let jwk = std::fs::read_to_string(&key_path).map_err(|source| CliError::Read {
+        from: Target::PublicKey(key_path.clone()),
+        source,
+    })?;
+    let key = PublicKey::from_jwk_json(&jwk).map_err(|source| CliError::PublicKey {
+        path: key_path,
+        source,
+    })?;
     // Names already registered under other keys: a new name must not look like one.
-    let registered = store.agencies().map_err(|error| error.to_string())?;
+    let registered = store.agencies()?;
     let others: Vec<&str> = registered
         .iter()
         .filter(|agency| agency.kid != key.kid())
         .map(|agency| agency.name.as_str())
         .collect();
-    check_agency_name(&name, &others).map_err(|refusal| refusal.to_string())?;
+    check_agency_name(&name, &others).map_err(CliError::AgencyName)?;
 
     let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret)
-        .map_err(|_| "the system has no randomness to issue a credential".to_owned())?;
+    getrandom::fill(&mut secret).map_err(|_| CliError::NoRandomness)?;
     let credential = format!(
         "cfd1_{}",
         <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string(&secret)
@@ -85,14 +89,9 @@ fn add(mut arguments: Arguments) -> Result<(), String> {
         jwk: key.to_jwk_json(),
         fingerprint: key.fingerprint(),
     };
-    let added = store
-        .add_agency(&agency, &credential_hash(&credential), crate::api::now())
-        .map_err(|error| error.to_string())?;
+    let added = store.add_agency(&agency, &credential_hash(&credential), crate::api::now())?;
     if !added {
-        return Err(format!(
-            "an agency with key id {} is already registered",
-            agency.kid
-        ));
+        return Err(CliError::AgencyExists { kid: agency.kid });
     }
     crate::say(&format!(
         "added {} ({}), key id {}",
@@ -105,10 +104,10 @@ fn add(mut arguments: Arguments) -> Result<(), String> {
     Ok(())
 }
 
-fn list(mut arguments: Arguments) -> Result<(), String> {
+fn list(mut arguments: Arguments) -> Result<(), CliError> {
     let store = open_store(&mut arguments)?;
     arguments.finish()?;
-    let agencies = store.agencies().map_err(|error| error.to_string())?;
+    let agencies = store.agencies()?;
     if agencies.is_empty() {
         crate::say("no agencies yet; add one with `confidant agency add`");
     }
@@ -121,21 +120,18 @@ fn list(mut arguments: Arguments) -> Result<(), String> {
     Ok(())
 }
 
-fn remove(mut arguments: Arguments) -> Result<(), String> {
+fn remove(mut arguments: Arguments) -> Result<(), CliError> {
     let store = open_store(&mut arguments)?;
-    let kid = arguments
-        .value("kid")?
-        .ok_or("give the agency's key id with `--kid KID`")?;
+    let kid = arguments.value("kid")?.ok_or(UsageError::Needs(
+        "give the agency's key id with `--kid KID`",
+    ))?;
     arguments.finish()?;
-    if store
-        .remove_agency(&kid)
-        .map_err(|error| error.to_string())?
-    {
+    if store.remove_agency(&kid)? {
         crate::say(&format!(
             "removed {kid} and the packets waiting only for it"
         ));
         Ok(())
     } else {
-        Err(format!("no agency with key id {kid}"))
+        Err(CliError::NoSuchAgency { kid })
     }
 }

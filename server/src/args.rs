@@ -5,6 +5,8 @@
 
 use std::collections::VecDeque;
 
+use crate::cli_error::UsageError;
+
 #[derive(Debug)]
 pub struct Arguments {
     words: VecDeque<String>,
@@ -30,7 +32,7 @@ impl Arguments {
     }
 
     /// Takes every `--name VALUE` (or `--name=VALUE`) given.
-    pub fn values(&mut self, name: &str) -> Result<Vec<String>, String> {
+    pub fn values(&mut self, name: &str) -> Result<Vec<String>, UsageError> {
         let flag = format!("--{name}");
         let prefix = format!("--{name}=");
         let mut found = Vec::new();
@@ -39,7 +41,7 @@ impl Arguments {
             if word == flag {
                 match self.words.pop_front() {
                     Some(value) if !value.starts_with("--") => found.push(value),
-                    _ => return Err(format!("`{flag}` needs a value")),
+                    _ => return Err(UsageError::NeedsValue { flag }),
                 }
             } else if let Some(value) = word.strip_prefix(&prefix) {
                 found.push(value.to_owned());
@@ -52,36 +54,35 @@ impl Arguments {
     }
 
     /// Takes `--name VALUE` given at most once.
-    pub fn value(&mut self, name: &str) -> Result<Option<String>, String> {
+    pub fn value(&mut self, name: &str) -> Result<Option<String>, UsageError> {
         let mut values = self.values(name)?;
         match values.len() {
             0 | 1 => Ok(values.pop()),
-            _ => Err(format!("`--{name}` is given more than once")),
+            _ => Err(UsageError::Repeated {
+                flag: format!("--{name}"),
+            }),
         }
     }
 
     /// Takes a `--name` switch, saying whether it was given.
-    pub fn flag(&mut self, name: &str) -> Result<bool, String> {
+    pub fn flag(&mut self, name: &str) -> Result<bool, UsageError> {
         let flag = format!("--{name}");
         let before = self.words.len();
         self.words.retain(|word| *word != flag);
         match before - self.words.len() {
             0 => Ok(false),
             1 => Ok(true),
-            _ => Err(format!("`{flag}` is given more than once")),
+            _ => Err(UsageError::Repeated { flag }),
         }
     }
 
     /// Fails on anything left over, so that a misspelt option is not silently ignored.
-    pub fn finish(self) -> Result<(), String> {
-        match self.words.front() {
+    pub fn finish(mut self) -> Result<(), UsageError> {
+        match self.words.pop_front() {
             None => Ok(()),
-            Some(word) if word.starts_with("--") => Err(format!("unknown option `{word}`")),
-            // A stray value is not repeated: it may be a passphrase typed where none
-            // belongs, and error lines end up in logs.
-            Some(_) => {
-                Err("unexpected value among the options (each option takes one value)".to_owned())
-            }
+            Some(word) if word.starts_with("--") => Err(UsageError::UnknownOption(word)),
+            // A stray value is not kept: it may be a passphrase typed where none belongs.
+            Some(_) => Err(UsageError::StrayValue),
         }
     }
 }
@@ -116,7 +117,9 @@ mod tests {
         assert_eq!(args.flag("verbose"), Ok(false));
         assert_eq!(args.values("to"), Ok(vec!["a.jwk".to_owned()]));
         assert_eq!(
-            arguments("--x --x").flag("x"),
+            arguments("--x --x")
+                .flag("x")
+                .map_err(|error| error.to_string()),
             Err("`--x` is given more than once".to_owned())
         );
     }
@@ -126,7 +129,10 @@ mod tests {
         let mut args = arguments("serve --lisen x");
         args.command();
         assert_eq!(args.value("listen"), Ok(None));
-        assert_eq!(args.finish(), Err("unknown option `--lisen`".to_owned()));
+        assert_eq!(
+            args.finish().map_err(|error| error.to_string()),
+            Err("unknown option `--lisen`".to_owned())
+        );
     }
 
     #[test]
@@ -135,17 +141,22 @@ mod tests {
         args.command();
         assert_eq!(args.flag("passphrase"), Ok(true));
         let error = args.finish().unwrap_err();
-        assert!(!error.contains("hunter2-canary"), "{error}");
+        assert_eq!(error, UsageError::StrayValue);
+        assert!(!error.to_string().contains("hunter2-canary"), "{error}");
     }
 
     #[test]
     fn refuses_a_flag_without_value_or_given_twice() {
         assert_eq!(
-            arguments("--data").value("data"),
+            arguments("--data")
+                .value("data")
+                .map_err(|error| error.to_string()),
             Err("`--data` needs a value".to_owned())
         );
         assert_eq!(
-            arguments("--data a --data b").value("data"),
+            arguments("--data a --data b")
+                .value("data")
+                .map_err(|error| error.to_string()),
             Err("`--data` is given more than once".to_owned())
         );
     }

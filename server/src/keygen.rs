@@ -8,17 +8,16 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use confidant_core::keys::{
-    AgencyKeyPair, KdfParams, KeyFile, MIN_PASSPHRASE_SCORE, Passphrase, WEAK_PASSPHRASE,
-};
+use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyFile, MIN_PASSPHRASE_SCORE, Passphrase};
 
 use crate::args::Arguments;
+use crate::cli_error::{CliError, Target, UsageError};
 use crate::secrets;
 
-pub fn run(mut arguments: Arguments) -> Result<(), String> {
+pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     let out = arguments
         .value("out")?
-        .ok_or("`confidant keygen` needs `--out NAME`")?;
+        .ok_or(UsageError::Needs("`confidant keygen` needs `--out NAME`"))?;
     let passphrase_file = arguments.value("passphrase-file")?;
     arguments.finish()?;
 
@@ -26,10 +25,7 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
     let jwk_path = PathBuf::from(format!("{out}.jwk"));
     for path in [&key_path, &jwk_path] {
         if path.exists() {
-            return Err(format!(
-                "`{}` already exists; choose another --out",
-                path.display()
-            ));
+            return Err(CliError::AlreadyExists(path.clone()));
         }
     }
     let passphrase = secrets::from_file_or_prompt(
@@ -43,7 +39,7 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
     check_strength(&passphrase, &name)?;
 
     let mut rng = getrandom::SysRng;
-    let pair = AgencyKeyPair::generate(&mut rng).map_err(|error| error.to_string())?;
+    let pair = AgencyKeyPair::generate(&mut rng).map_err(CliError::KeyGeneration)?;
     let key_file = KeyFile::seal(
         &pair.secret,
         &pair.public,
@@ -51,7 +47,7 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
         KdfParams::DEFAULT,
         &mut rng,
     )
-    .map_err(|error| error.to_string())?;
+    .map_err(CliError::KeyFileSeal)?;
 
     write_new(&key_path, key_file.as_bytes(), true)?;
     if let Err(error) = write_new(
@@ -74,16 +70,16 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
 
 /// Refuses a passphrase that zxcvbn finds too easy to guess (below
 /// [`MIN_PASSPHRASE_SCORE`]), counting the key's own name as a word an attacker knows.
-fn check_strength(passphrase: &Passphrase, name: &str) -> Result<(), String> {
+fn check_strength(passphrase: &Passphrase, name: &str) -> Result<(), CliError> {
     let estimate = zxcvbn::zxcvbn(passphrase.as_str(), &[name, "confidant"]);
     if u8::from(estimate.score()) < MIN_PASSPHRASE_SCORE {
-        return Err(WEAK_PASSPHRASE.to_owned());
+        return Err(CliError::WeakPassphrase);
     }
     Ok(())
 }
 
 /// Creates `path`, failing if it exists; a private file is readable by its owner only.
-fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<(), String> {
+fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<(), CliError> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -93,7 +89,10 @@ fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<(), String> 
     }
     #[cfg(not(unix))]
     let _ = private;
-    let failed = |error: std::io::Error| format!("cannot write `{}`: {error}", path.display());
+    let failed = |source| CliError::Write {
+        to: Target::NewFile(path.to_owned()),
+        source,
+    };
     let mut file = options.open(path).map_err(failed)?;
     let written = file.write_all(contents).and_then(|()| file.sync_all());
     if let Err(error) = written {

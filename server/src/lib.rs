@@ -10,6 +10,7 @@ pub mod agency;
 pub mod agency_name;
 pub mod api;
 pub mod args;
+pub mod cli_error;
 pub mod keygen;
 pub mod open;
 pub mod rate_limit;
@@ -22,6 +23,8 @@ pub mod untrusted_text;
 pub mod upload;
 
 use std::process::ExitCode;
+
+use cli_error::{CliError, UsageError};
 
 const USAGE: &str = "\
 usage: confidant <command> [options]
@@ -75,7 +78,7 @@ Passphrases are never taken from the command line.";
 pub fn main_with_env() -> ExitCode {
     let mut arguments = args::Arguments::from_env();
     let result = match arguments.command().as_deref() {
-        Some("serve") => serve::run(arguments),
+        Some("serve") => serve::run(arguments).map_err(CliError::Serve),
         Some("agency") => agency::run(arguments),
         Some("keygen") => keygen::run(arguments),
         Some("seal") => seal::run(arguments),
@@ -84,12 +87,12 @@ pub fn main_with_env() -> ExitCode {
             say(USAGE);
             Ok(())
         }
-        Some(other) => Err(format!("unknown command `{other}`; try `confidant help`")),
+        Some(other) => Err(UsageError::UnknownCommand(other.to_owned()).into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            complain(&message);
+        Err(error) => {
+            complain(&error.to_string());
             ExitCode::FAILURE
         }
     }

@@ -4,34 +4,41 @@
 //! passphrase recipient.
 
 use std::io::{Read, Write};
+use std::path::PathBuf;
 
 use confidant_core::keys::KeyFile;
 use confidant_core::packet::{MAX_PACKET_LEN, Packet};
 use zeroize::Zeroizing;
 
 use crate::args::Arguments;
+use crate::cli_error::{CliError, Target, UsageError};
 use crate::secrets;
 
-pub fn run(mut arguments: Arguments) -> Result<(), String> {
+pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     let key_path = arguments.value("key")?;
     let passphrase_file = arguments.value("passphrase-file")?;
     arguments.finish()?;
 
     let text = read_packet()?;
-    let packet = Packet::parse(&text)
-        .map_err(|error| format!("not a packet Confidant can open: {error}"))?;
+    let packet = Packet::parse(&text).map_err(CliError::NotAPacket)?;
 
     let opened = match key_path {
         Some(key_path) => {
-            let key_text = std::fs::read_to_string(&key_path)
-                .map_err(|error| format!("cannot read the key file `{key_path}`: {error}"))?;
+            let key_path = PathBuf::from(key_path);
+            let key_text = std::fs::read_to_string(&key_path).map_err(|source| CliError::Read {
+                from: Target::KeyFile(key_path.clone()),
+                source,
+            })?;
             let passphrase = secrets::from_file_or_prompt(
                 passphrase_file.as_deref(),
-                &format!("Passphrase of {key_path}: "),
+                &format!("Passphrase of {}: ", key_path.display()),
                 false,
             )?;
-            let pair = KeyFile::open(&key_text, &passphrase)
-                .map_err(|error| format!("`{key_path}`: {error}"))?;
+            let pair =
+                KeyFile::open(&key_text, &passphrase).map_err(|source| CliError::KeyFile {
+                    path: key_path,
+                    source,
+                })?;
             packet.open_with_key(&pair.secret)
         }
         None => {
@@ -40,9 +47,10 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
                 .iter()
                 .any(|recipient| recipient.is_passphrase())
             {
-                return Err(
-                    "this packet has no passphrase recipient; give --key AGENCY.key".to_owned(),
-                );
+                return Err(UsageError::Needs(
+                    "this packet has no passphrase recipient; give --key AGENCY.key",
+                )
+                .into());
             }
             let passphrase = secrets::from_file_or_prompt(
                 passphrase_file.as_deref(),
@@ -52,26 +60,35 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
             packet.open_with_passphrase(&passphrase)
         }
     }
-    .map_err(|error| error.to_string())?;
+    .map_err(CliError::Open)?;
 
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(opened.payload_json().as_bytes())
         .and_then(|()| stdout.write_all(b"\n"))
         .and_then(|()| stdout.flush())
-        .map_err(|error| format!("cannot write the payload: {error}"))
+        .map_err(|source| CliError::Write {
+            to: Target::StandardOutput("the payload"),
+            source,
+        })
 }
 
-fn read_packet() -> Result<Zeroizing<String>, String> {
+fn read_packet() -> Result<Zeroizing<String>, CliError> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
         .take(MAX_PACKET_LEN as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|error| format!("cannot read the packet from standard input: {error}"))?;
+        .map_err(|source| CliError::Read {
+            from: Target::StandardInput("the packet"),
+            source,
+        })?;
     if bytes.len() > MAX_PACKET_LEN {
-        return Err(format!("the packet is larger than {MAX_PACKET_LEN} bytes"));
+        return Err(CliError::TooLarge {
+            what: "the packet",
+            limit: MAX_PACKET_LEN,
+        });
     }
-    let text = String::from_utf8(bytes).map_err(|_| "the packet is not UTF-8 text".to_owned())?;
+    let text = String::from_utf8(bytes).map_err(|_| CliError::PacketNotText)?;
     Ok(Zeroizing::new(text.trim().to_owned()))
 }

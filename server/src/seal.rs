@@ -3,6 +3,7 @@
 //! shared passphrase (`--passphrase-file FILE`).
 
 use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use confidant_core::keys::PublicKey;
@@ -10,9 +11,10 @@ use confidant_core::packet::{FormRef, MAX_PADDED_PAYLOAD_LEN, Recipient, seal_pa
 use zeroize::Zeroizing;
 
 use crate::args::Arguments;
+use crate::cli_error::{CliError, Target, UsageError};
 use crate::secrets;
 
-pub fn run(mut arguments: Arguments) -> Result<(), String> {
+pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     let agency_keys = arguments.values("to")?;
     let passphrase_file = arguments.value("passphrase-file")?;
     let passphrase_prompt = arguments.flag("passphrase")?;
@@ -24,9 +26,13 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
     let form = parse_form(&form)?;
     let mut recipients = Vec::new();
     for path in &agency_keys {
-        let jwk = std::fs::read_to_string(path)
-            .map_err(|error| format!("cannot read the public key `{path}`: {error}"))?;
-        let key = PublicKey::from_jwk_json(&jwk).map_err(|error| format!("`{path}`: {error}"))?;
+        let path = PathBuf::from(path);
+        let jwk = std::fs::read_to_string(&path).map_err(|source| CliError::Read {
+            from: Target::PublicKey(path.clone()),
+            source,
+        })?;
+        let key = PublicKey::from_jwk_json(&jwk)
+            .map_err(|source| CliError::PublicKey { path, source })?;
         recipients.push(Recipient::Agency(key));
     }
     if passphrase_file.is_some() || passphrase_prompt {
@@ -38,15 +44,16 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
         recipients.push(Recipient::Passphrase(passphrase));
     }
     if recipients.is_empty() {
-        return Err(
-            "name at least one recipient: --to AGENCY.jwk or --passphrase-file FILE".to_owned(),
-        );
+        return Err(UsageError::Needs(
+            "name at least one recipient: --to AGENCY.jwk or --passphrase-file FILE",
+        )
+        .into());
     }
 
     let payload = read_payload()?;
     let created = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_err(|_| "the system clock is before 1970".to_owned())?
+        .map_err(|_| CliError::ClockBefore1970)?
         .as_secs();
     let packet = seal_packet(
         &payload,
@@ -55,49 +62,53 @@ pub fn run(mut arguments: Arguments) -> Result<(), String> {
         &recipients,
         &mut getrandom::SysRng,
     )
-    .map_err(|error| error.to_string())?;
+    .map_err(CliError::Seal)?;
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(packet.as_bytes())
         .and_then(|()| stdout.write_all(b"\n"))
         .and_then(|()| stdout.flush())
-        .map_err(|error| format!("cannot write the packet: {error}"))
+        .map_err(|source| CliError::Write {
+            to: Target::StandardOutput("the packet"),
+            source,
+        })
 }
 
 /// `ID@VERSION`, as in `referral@1.0`.
-fn parse_form(text: &str) -> Result<FormRef, String> {
+fn parse_form(text: &str) -> Result<FormRef, UsageError> {
     match text.rsplit_once('@') {
         Some((id, version)) if !id.is_empty() && !version.is_empty() => Ok(FormRef {
             id: id.to_owned(),
             version: version.to_owned(),
         }),
-        _ => Err(format!(
-            "`--form {text}` must look like ID@VERSION, e.g. referral@1"
-        )),
+        _ => Err(UsageError::NotAFormReference(text.to_owned())),
     }
 }
 
 /// The payload from standard input, checked to be JSON before anything is sealed: a
 /// recipient could do nothing with anything else.
-fn read_payload() -> Result<Zeroizing<String>, String> {
+fn read_payload() -> Result<Zeroizing<String>, CliError> {
     let mut payload = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
         .take(MAX_PADDED_PAYLOAD_LEN as u64 + 1)
         .read_to_string(&mut payload)
-        .map_err(|error| format!("cannot read the payload from standard input: {error}"))?;
+        .map_err(|source| CliError::Read {
+            from: Target::StandardInput("the payload"),
+            source,
+        })?;
     if payload.len() > MAX_PADDED_PAYLOAD_LEN {
-        return Err(format!(
-            "the payload is larger than {MAX_PADDED_PAYLOAD_LEN} bytes"
-        ));
+        return Err(CliError::TooLarge {
+            what: "the payload",
+            limit: MAX_PADDED_PAYLOAD_LEN,
+        });
     }
     // Position only: the message must not repeat any of the payload.
     serde_json::from_str::<serde::de::IgnoredAny>(&payload).map_err(|error| {
-        format!(
-            "the payload on standard input is not JSON (line {}, column {})",
-            error.line(),
-            error.column()
-        )
+        CliError::PayloadNotJson {
+            line: error.line(),
+            column: error.column(),
+        }
     })?;
     Ok(payload)
 }
