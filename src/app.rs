@@ -5,7 +5,7 @@
 //! below only render and call back.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -13,16 +13,16 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::browser::outbox::{self, Delivery, Outgoing};
-use crate::browser::{clock, document, drafts, kept_checklists, navigation, storage};
-use crate::components::draft_panel::SharedDraftKey;
-use crate::components::form_view::SharedForm;
+use crate::browser::{
+    clock, document, drafts, kept_checklists, navigation, offline, outbox, storage,
+};
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::QuickExitButton;
 use crate::forms::{self, FormKey};
 use crate::interface_text;
 use crate::quick_exit::DoubleEscape;
-use crate::use_cases::{self, Backoff, Tried};
+use crate::state::{DRAFT_LOCK_AFTER_MS, Outgoing, Screen, SharedForm, ShellAction, ShellState};
+use crate::use_cases::{self, Backoff};
 use confidant_core::form::{Answer, Answers};
 
 use crate::screens::draft::Draft;
@@ -30,269 +30,6 @@ use crate::screens::groups::{GroupForm, Groups};
 use crate::screens::outbox::Outbox;
 use crate::screens::review::Review;
 use crate::screens::{home::Home, identify::Identify, pending::Pending, refer::Refer};
-
-/// How long an open draft stays open without an answer: 10 minutes.
-pub const DRAFT_LOCK_AFTER_MS: f64 = 10.0 * 60.0 * 1000.0;
-
-/// The places a worker can be in the app.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Screen {
-    #[default]
-    Home,
-    Identify,
-    Refer,
-    Inbox,
-    /// The list of the group's checklists.
-    GroupChecklists,
-    /// One of the group's checklists.
-    Group(FormKey),
-    /// The draft document a form composes.
-    Draft(FormKey),
-    /// The referral's review, before it is sealed.
-    Review,
-    /// Sealed referrals and their delivery.
-    Outbox,
-}
-
-/// What can happen to the shell's state.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ShellAction {
-    Open(Screen),
-    /// The worker chose a language.
-    Language(String),
-    /// A new answer (or `None`: cleared) to a field of a form.
-    Answer(FormKey, String, Option<Answer>),
-    /// A form's definition was loaded. The referral then starts from the checklist's
-    /// answers, once.
-    Loaded(FormKey, SharedForm),
-    /// Answers kept in this browser for a group checklist, read back: they fill only what
-    /// is not answered, and the form counts as kept.
-    Restore(FormKey, Answers),
-    /// The coordinator chose whether to keep a group checklist's answers in the browser.
-    Keep(FormKey, bool),
-    /// The outbox as kept in storage: waiting and refused packets. Packets delivered in
-    /// this session stay in the list (in memory only) until the app closes.
-    Outbox(outbox::Stored),
-    /// What became of an upload.
-    Tried(Tried),
-    /// A referral was sealed into these packets: its answers are forgotten.
-    Sealed(Vec<Outgoing>),
-    /// The referral's sealed draft was started (no answers) or opened (its answers).
-    DraftKey(SharedDraftKey, Option<Answers>),
-    /// The referral's draft locks: its key and its answers leave memory (the sealed draft
-    /// stays in storage).
-    DraftLock,
-    /// A clock tick: the draft locks once nothing was answered for `lock_after` ms.
-    DraftTick {
-        now: f64,
-        lock_after: f64,
-    },
-    /// The quick exit: forget everything.
-    Exit,
-}
-
-/// The shell's in-memory state, answers included, so that the quick exit drops them in
-/// one move. Nothing here is written to storage, except the answers of a group checklist
-/// the coordinator chose to keep (`kept`; see [`crate::browser::kept_checklists`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ShellState {
-    pub screen: Screen,
-    pub exited: bool,
-    /// The language tag of the interface and of the forms.
-    pub language: String,
-    pub answers: BTreeMap<FormKey, Answers>,
-    /// The definitions loaded so far.
-    pub loaded: BTreeMap<FormKey, SharedForm>,
-    pub kept: BTreeSet<FormKey>,
-    /// Whether the referral was started from the checklist's answers.
-    pub prefilled: bool,
-    /// The sealed packets of this browser (ciphertext only): those waiting or refused, as
-    /// kept in storage, and those delivered in this session.
-    pub outbox: Vec<Outgoing>,
-    /// Entries of the stored outbox that could not be read (kept, never overwritten).
-    pub outbox_unreadable: Vec<outbox::Unreadable>,
-    /// The key of the referral's sealed draft, while it is open.
-    pub draft_key: Option<SharedDraftKey>,
-    /// When the referral was last answered (ms since the epoch), for the draft's lock.
-    pub last_activity: f64,
-}
-
-impl Default for ShellState {
-    fn default() -> Self {
-        Self {
-            screen: Screen::default(),
-            exited: false,
-            language: "en".to_owned(),
-            answers: BTreeMap::new(),
-            loaded: BTreeMap::new(),
-            kept: BTreeSet::new(),
-            prefilled: false,
-            outbox: Vec::new(),
-            outbox_unreadable: Vec::new(),
-            draft_key: None,
-            last_activity: 0.0,
-        }
-    }
-}
-
-impl ShellState {
-    /// The answers given to a form so far.
-    pub fn answers(&self, form: FormKey) -> Answers {
-        self.answers.get(&form).cloned().unwrap_or_default()
-    }
-}
-
-impl Reducible for ShellState {
-    type Action = ShellAction;
-
-    fn reduce(self: Rc<Self>, action: ShellAction) -> Rc<Self> {
-        if self.exited {
-            return self;
-        }
-        let mut state = (*self).clone();
-        match action {
-            ShellAction::Open(screen) => state.screen = screen,
-            ShellAction::Language(language) => state.language = language,
-            ShellAction::Answer(form, field, answer) => {
-                if form == FormKey::Referral {
-                    state.last_activity = clock::now_millis();
-                }
-                let answers = state.answers.entry(form).or_default();
-                match answer {
-                    Some(answer) => answers.set(field, answer),
-                    None => answers.remove(&field),
-                }
-            }
-            ShellAction::Loaded(form, definition) => {
-                if form == FormKey::Referral
-                    && !state.prefilled
-                    && let Some(checklist) = state.loaded.get(&FormKey::Identification)
-                {
-                    let started =
-                        definition.prefill_from(checklist, &state.answers(FormKey::Identification));
-                    if !started.is_empty() && !state.answers(FormKey::Identification).is_empty() {
-                        state.answers.entry(form).or_default().fill_from(started);
-                        state.prefilled = true;
-                    }
-                }
-                state.loaded.insert(form, definition);
-            }
-            ShellAction::Restore(form, kept) => {
-                state.answers.entry(form).or_default().fill_from(kept);
-                state.kept.insert(form);
-            }
-            ShellAction::Keep(form, keep) => {
-                if keep {
-                    state.kept.insert(form);
-                } else {
-                    state.kept.remove(&form);
-                }
-            }
-            ShellAction::Outbox(stored) => {
-                let merged = merge_outbox(&state.outbox, stored.packets);
-                if merged == state.outbox && stored.unreadable == state.outbox_unreadable {
-                    return self;
-                }
-                state.outbox = merged;
-                state.outbox_unreadable = stored.unreadable;
-            }
-            ShellAction::Tried(tried) => record_try(&mut state.outbox, tried),
-            ShellAction::Sealed(packets) => {
-                for packet in packets {
-                    if !state.outbox.iter().any(|p| p.packet_id == packet.packet_id) {
-                        state.outbox.push(packet);
-                    }
-                }
-                state.answers.remove(&FormKey::Referral);
-                state.prefilled = false;
-                state.draft_key = None;
-                state.screen = Screen::Outbox;
-            }
-            ShellAction::DraftKey(key, answers) => {
-                if let Some(answers) = answers {
-                    state.answers.insert(FormKey::Referral, answers);
-                }
-                state.draft_key = Some(key);
-                state.last_activity = clock::now_millis();
-            }
-            ShellAction::DraftLock => {
-                state.draft_key = None;
-                state.answers.remove(&FormKey::Referral);
-                state.prefilled = false;
-            }
-            ShellAction::DraftTick { now, lock_after } => {
-                if state.draft_key.is_some() && now - state.last_activity > lock_after {
-                    state.draft_key = None;
-                    state.answers.remove(&FormKey::Referral);
-                    state.prefilled = false;
-                }
-            }
-            ShellAction::Exit => {
-                return Rc::new(ShellState {
-                    exited: true,
-                    ..ShellState::default()
-                });
-            }
-        }
-        Rc::new(state)
-    }
-}
-
-/// The outbox after reading storage: what is stored, with this session's counts of tries
-/// kept, and the packets delivered in this session (gone from storage) after them.
-fn merge_outbox(current: &[Outgoing], stored: Vec<Outgoing>) -> Vec<Outgoing> {
-    let mut merged: Vec<Outgoing> = stored
-        .into_iter()
-        .map(|mut packet| {
-            if let Some(known) = current.iter().find(|p| p.packet_id == packet.packet_id) {
-                packet.attempts = known.attempts;
-                packet.last_error = known.last_error.clone();
-            }
-            packet
-        })
-        .collect();
-    merged.sort_by(|a, b| {
-        let position = |id: &str| current.iter().position(|p| p.packet_id == id);
-        position(&a.packet_id)
-            .map_or(usize::MAX, |at| at)
-            .cmp(&position(&b.packet_id).map_or(usize::MAX, |at| at))
-    });
-    let delivered: Vec<Outgoing> = current
-        .iter()
-        .filter(|packet| packet.delivery == Delivery::Delivered)
-        .filter(|packet| !merged.iter().any(|p| p.packet_id == packet.packet_id))
-        .cloned()
-        .collect();
-    merged.extend(delivered);
-    merged
-}
-
-fn record_try(outbox: &mut [Outgoing], tried: Tried) {
-    let id = match &tried {
-        Tried::Stored { packet_id }
-        | Tried::Refused { packet_id, .. }
-        | Tried::Retry { packet_id, .. } => packet_id.clone(),
-    };
-    let Some(packet) = outbox.iter_mut().find(|packet| packet.packet_id == id) else {
-        return;
-    };
-    match tried {
-        Tried::Stored { .. } => {
-            packet.attempts += 1;
-            packet.delivery = Delivery::Delivered;
-            packet.last_error = None;
-        }
-        Tried::Refused { kind, .. } => {
-            packet.attempts += 1;
-            packet.delivery = Delivery::Refused(kind.clone());
-            packet.last_error = Some(kind);
-        }
-        Tried::Retry { kind, attempts, .. } => {
-            packet.attempts = attempts;
-            packet.last_error = Some(kind);
-        }
-    }
-}
 
 #[derive(Debug, Default, Properties, PartialEq)]
 pub struct AppProps {
@@ -308,11 +45,18 @@ pub struct AppProps {
     /// given; tests give less).
     #[prop_or_default]
     pub draft_lock_after_ms: Option<f64>,
+    /// The screen to open first (what the worker chose before the app had arrived).
+    #[prop_or_default]
+    pub first_screen: Option<Screen>,
 }
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let state = use_reducer(ShellState::default);
+    let first_screen = props.first_screen;
+    let state = use_reducer(move || ShellState {
+        screen: first_screen.unwrap_or_default(),
+        ..ShellState::default()
+    });
 
     // Callbacks made once (per `on_exit`), so that the components given them, and the
     // keyboard listener below, are not rebuilt on every answer.
@@ -359,6 +103,27 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // The agency directory once, in the background: the service worker keeps the last
+    // answer, so that a referral can be sealed after a reload without network.
+    use_effect_with((), |()| {
+        wasm_bindgen_futures::spawn_local(async {
+            let _ = crate::browser::network::directory().await;
+        });
+    });
+
+    {
+        // A new build installed while the app runs is used on the next open, never now.
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |()| {
+            if offline::update_ready() {
+                dispatcher.dispatch(ShellAction::UpdateReady);
+            }
+            let listener =
+                offline::on_update_ready(move || dispatcher.dispatch(ShellAction::UpdateReady));
+            move || drop(listener)
+        });
+    }
+
     use_effect_with(state.language.clone(), |language| {
         document::set_language(language, is_right_to_left(language));
     });
@@ -368,7 +133,12 @@ pub fn app(props: &AppProps) -> Html {
     let answer = {
         let dispatcher = state.dispatcher();
         use_callback((), move |(form, field, answer), ()| {
-            dispatcher.dispatch(ShellAction::Answer(form, field, answer))
+            dispatcher.dispatch(ShellAction::Answer {
+                form,
+                field,
+                answer,
+                at: clock::now_millis(),
+            })
         })
     };
     let loaded = {
@@ -505,7 +275,10 @@ pub fn app(props: &AppProps) -> Html {
     let words = interface_text::for_language(&state.language);
     let language: AttrValue = state.language.clone().into();
     let body = match state.screen {
-        Screen::Home => html! { <Home onopen={open.clone()} language={language.clone()} /> },
+        Screen::Home => html! {
+            <Home onopen={open.clone()} language={language.clone()} update_ready={state.update_ready}
+                waiting={state.outbox.iter().filter(|packet| packet.delivery == crate::state::Delivery::Waiting).count()} />
+        },
         Screen::Identify => {
             let onrefer = open.reform(|()| Screen::Refer);
             html! { <Identify answers={state.answers(FormKey::Identification)}
@@ -520,7 +293,11 @@ pub fn app(props: &AppProps) -> Html {
                 draft_open={state.draft_key.is_some()}
                 ondraftkey={{
                     let dispatcher = state.dispatcher();
-                    Callback::from(move |(key, answers)| dispatcher.dispatch(ShellAction::DraftKey(key, answers)))
+                    Callback::from(move |(key, answers)| dispatcher.dispatch(ShellAction::DraftKey {
+                        key,
+                        answers,
+                        at: clock::now_millis(),
+                    }))
                 }}
                 ondraftlock={{
                     let dispatcher = state.dispatcher();

@@ -12,6 +12,7 @@ pub mod frames;
 pub mod kept_checklists;
 pub mod navigation;
 pub mod network;
+pub mod offline;
 pub mod outbox;
 pub mod pins;
 pub mod storage;

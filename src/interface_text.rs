@@ -149,6 +149,9 @@ pub struct Words {
     pub outbox_unreadable: &'static str,
     pub unknown_agency: &'static str,
     pub passphrase_weak: &'static str,
+    pub update_ready: &'static str,
+    /// `{n}` stands for the number of packets.
+    pub outbox_waiting: &'static str,
 }
 
 /// A language of the interface.

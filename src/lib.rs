@@ -13,12 +13,23 @@ pub mod interface_text;
 pub mod quick_exit;
 pub mod screens;
 pub mod sealing;
+pub mod state;
 pub mod use_cases;
 
 /// Mounts the app on the page's `<main id="app">` element and tells the boot script that
 /// the WebAssembly module is running (so it stops waiting to show a failure message).
 pub fn start() {
     let root = browser::document::app_root();
-    yew::Renderer::<app::App>::with_root(root).render();
+    let first_screen = browser::document::take_first_choice()
+        .as_deref()
+        .and_then(state::Screen::from_first_choice);
+    yew::Renderer::<app::App>::with_root_and_props(
+        root,
+        app::AppProps {
+            first_screen,
+            ..app::AppProps::default()
+        },
+    )
+    .render();
     browser::document::mark_started();
 }

@@ -11,9 +11,9 @@ use confidant_core::packet::PacketError;
 
 use crate::browser::clock;
 use crate::browser::network::{self, Upload};
-use crate::browser::outbox::{self, Delivery, Outgoing};
-use crate::components::form_view::SharedForm;
+use crate::browser::outbox;
 use crate::sealing;
+use crate::state::{Delivery, Outgoing, SharedForm, Tried};
 
 /// Why a referral was not sealed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,21 +96,6 @@ async fn seal_one(
     ))?;
     let kept = outbox::keep(&outgoing).is_ok();
     Ok(SealedPacket { outgoing, kept })
-}
-
-/// What became of one upload.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Tried {
-    /// Delivered: the packet has left storage.
-    Stored { packet_id: String },
-    /// Refused for good, with the server's kind of refusal.
-    Refused { packet_id: String, kind: String },
-    /// To be tried again after a pause.
-    Retry {
-        packet_id: String,
-        kind: String,
-        attempts: u32,
-    },
 }
 
 /// The pause before the next try after `attempts` failed ones: 1, 2, 4 … seconds, at

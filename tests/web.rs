@@ -77,6 +77,7 @@ impl Mounted {
             }),
             sources: sources(),
             draft_lock_after_ms,
+            first_screen: None,
         };
         let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
         yew::scheduler::flush().await;

@@ -1,5 +1,6 @@
 //! The one place the app touches the document outside its own root element: where to
-//! mount, the page language, and the boot script's status flag.
+//! mount, the page language, and what the boot script (`www/boot.js`) and the app tell each
+//! other: that the app has started, and what the worker chose before it had.
 
 use web_sys::Element;
 
@@ -12,12 +13,26 @@ pub fn app_root() -> Element {
         .expect("a page with a body")
 }
 
-/// Tells `www/boot.js` that the app is running, so it hides its loading notice and does
-/// not report a failure.
+/// Tells `www/boot.js` that the app is running, and removes the page's first screen (the
+/// plain-HTML home screen and Quick exit, `#boot`): from now on the app draws every screen.
 pub fn mark_started() {
-    if let Some(root) = gloo::utils::document().document_element() {
+    let document = gloo::utils::document();
+    if let Some(root) = document.document_element() {
         let _ = root.set_attribute("data-confidant", "started");
     }
+    if let Some(first_screen) = document.get_element_by_id("boot") {
+        first_screen.remove();
+    }
+}
+
+/// What the worker chose on the first screen before the app had arrived (`boot.js` writes
+/// it as `data-confidant-open` on `<html>`): `identify`, `refer`, `inbox`, `outbox` or
+/// `groups`. Read once; the mark is removed.
+pub fn take_first_choice() -> Option<String> {
+    let root = gloo::utils::document().document_element()?;
+    let choice = root.get_attribute("data-confidant-open")?;
+    let _ = root.remove_attribute("data-confidant-open");
+    Some(choice)
 }
 
 /// Sets the page's language and writing direction, so that screen readers pronounce it

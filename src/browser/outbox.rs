@@ -12,10 +12,10 @@
 //! read is never overwritten, since it may be the only copy of a referral: it is reported,
 //! and the worker can still save it as a file.
 
-use confidant_core::packet::Packet;
 use serde::{Deserialize, Serialize};
 
 use super::storage::{self, Refused};
+use crate::state::{Delivery, Outgoing, StoredOutbox, Unreadable};
 
 const PREFIX: &str = "confidant.outbox.";
 /// Where an earlier version kept the whole outbox as one list.
@@ -30,77 +30,11 @@ struct Kept {
     refused: Option<String>,
 }
 
-/// Where a packet stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Delivery {
-    /// Not yet accepted by the server; tried again with growing pauses.
-    Waiting,
-    /// The server has it (201, or 200 for a packet it already had); gone from storage.
-    Delivered,
-    /// The server refused it for good, with this kind of refusal (`unknown_recipient`, …);
-    /// saving it as a file is the way left.
-    Refused(String),
-}
-
-/// One sealed packet of the outbox, as the worker's list shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Outgoing {
-    /// The packet's random id (from its authenticated metadata).
-    pub packet_id: String,
-    /// The packet: JSON text, sealed.
-    pub packet: String,
-    /// The key ids of its agency recipients, from the packet.
-    pub recipients: Vec<String>,
-    /// The day it was sealed, from the packet (seconds since the epoch, 00:00 UTC).
-    pub day: u64,
-    pub delivery: Delivery,
-    /// Uploads tried so far in this session.
-    pub attempts: u32,
-    /// The last failure, as a kind (`unreachable`, `status_503`, …), in this session.
-    pub last_error: Option<String>,
-}
-
-impl Outgoing {
-    /// A freshly sealed packet, or one read back from storage.
-    pub fn new(packet: String, delivery: Delivery) -> Option<Self> {
-        let parsed = Packet::parse(&packet).ok()?;
-        Some(Self {
-            packet_id: parsed.meta().packet_id().to_owned(),
-            recipients: parsed
-                .recipients()
-                .iter()
-                .filter(|recipient| !recipient.is_passphrase())
-                .map(|recipient| recipient.kid().to_owned())
-                .collect(),
-            day: parsed.meta().created_unix_seconds(),
-            packet,
-            delivery,
-            attempts: 0,
-            last_error: None,
-        })
-    }
-}
-
-/// An outbox entry that cannot be read: kept as it is, and offered as a file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unreadable {
-    pub key: String,
-    pub text: String,
-}
-
-/// What storage holds.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Stored {
-    /// Waiting and refused packets, in no particular order.
-    pub packets: Vec<Outgoing>,
-    pub unreadable: Vec<Unreadable>,
-}
-
 /// Reads every packet kept, moving an earlier version's single list to one key per packet
 /// first (removing the list only once every packet of it is kept anew).
-pub fn load() -> Stored {
+pub fn load() -> StoredOutbox {
     move_legacy_list();
-    let mut stored = Stored::default();
+    let mut stored = StoredOutbox::default();
     let mut keys = storage::keys_with_prefix(PREFIX);
     keys.sort();
     for key in keys {

@@ -9,17 +9,7 @@ use yew::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::browser::{derive, drafts};
-use crate::components::form_view::SharedForm;
-
-/// A draft key in memory, shared with the shell. Equal when it is the same key.
-#[derive(Clone, Debug)]
-pub struct SharedDraftKey(pub Rc<DraftKey>);
-
-impl PartialEq for SharedDraftKey {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
+use crate::state::{SharedDraftKey, SharedForm};
 
 /// The shortest passphrase a draft takes.
 pub const MIN_PASSPHRASE_CHARS: usize = 10;

@@ -2,8 +2,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use confidant_core::form::{
-    Answer, Answers, Field, FieldKind, FormDefinition, NeedLevel, ValidationError, ValidationKind,
-    YesNo,
+    Answer, Answers, Field, FieldKind, NeedLevel, ValidationError, ValidationKind, YesNo,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -11,48 +10,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use crate::browser::frames;
 use crate::components::code_select::{self, Codes};
 use crate::interface_text::{self, Words};
+use crate::state::SharedForm;
 use yew::prelude::*;
-
-/// A parsed form shared by the components that show it, with the texts it was parsed
-/// from (a referral's payload carries them). Two are equal when they are the same
-/// definition: comparing definitions field by field on every keystroke cost more than
-/// rendering.
-#[derive(Clone, Debug)]
-pub struct SharedForm(pub Rc<LoadedForm>);
-
-/// A definition and its sources.
-#[derive(Debug)]
-pub struct LoadedForm {
-    pub form: FormDefinition,
-    /// The definition's JSON text.
-    pub definition: String,
-    /// The translation file's JSON text, when the form is shown through one.
-    pub translation: Option<String>,
-}
-
-impl SharedForm {
-    pub fn new(form: FormDefinition, definition: String, translation: Option<String>) -> Self {
-        Self(Rc::new(LoadedForm {
-            form,
-            definition,
-            translation,
-        }))
-    }
-}
-
-impl PartialEq for SharedForm {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::ops::Deref for SharedForm {
-    type Target = FormDefinition;
-
-    fn deref(&self) -> &FormDefinition {
-        &self.0.form
-    }
-}
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct FormViewProps {

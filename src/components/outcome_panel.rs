@@ -1,7 +1,7 @@
 use confidant_core::form::{DimensionStatus, Outcome};
 use yew::prelude::*;
 
-use super::form_view::SharedForm;
+use crate::state::SharedForm;
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct OutcomePanelProps {

@@ -1,9 +1,10 @@
 use confidant_core::form::Answers;
 use yew::prelude::*;
 
-use crate::components::form_view::{SharedForm, answer_text};
+use crate::components::form_view::answer_text;
 use crate::components::screen_heading::ScreenHeading;
 use crate::screens::form_screen::form_language;
+use crate::state::SharedForm;
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct DraftProps {

@@ -7,8 +7,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::browser::{clock, network};
-use crate::components::form_view::{FormView, SharedForm, control_id, error_text};
+use crate::components::form_view::{FormView, control_id, error_text};
 use crate::components::screen_heading::ScreenHeading;
+use crate::state::SharedForm;
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct FormScreenProps {

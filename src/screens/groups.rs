@@ -1,10 +1,10 @@
 use confidant_core::form::{Answer, Answers};
 use yew::prelude::*;
 
-use crate::components::form_view::SharedForm;
 use crate::components::screen_heading::ScreenHeading;
 use crate::forms::FormKey;
 use crate::screens::form_screen::FormScreen;
+use crate::state::SharedForm;
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct GroupsProps {

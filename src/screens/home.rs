@@ -1,12 +1,18 @@
 use yew::prelude::*;
 
-use crate::app::Screen;
 use crate::components::screen_heading::ScreenHeading;
+use crate::state::Screen;
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct HomeProps {
     pub onopen: Callback<Screen>,
     pub language: AttrValue,
+    /// A new build is installed and will be used on the next open.
+    #[prop_or_default]
+    pub update_ready: bool,
+    /// Sealed packets in the outbox not yet delivered.
+    #[prop_or_default]
+    pub waiting: usize,
 }
 
 /// The four things a worker comes to Confidant for.
@@ -27,6 +33,14 @@ pub fn home(props: &HomeProps) -> Html {
     html! {
         <>
             <ScreenHeading title={words.home_heading} />
+            if props.waiting > 0 {
+                <p class="notice" role="status" id="outbox-waiting">
+                    { words.outbox_waiting.replace("{n}", &props.waiting.to_string()) }
+                </p>
+            }
+            if props.update_ready {
+                <p class="notice" role="status" id="update-ready">{ words.update_ready }</p>
+            }
             <ul class="home-entries">
                 { entry(Screen::Identify, "open-identify", words.identify, words.identify_about) }
                 { entry(Screen::Refer, "open-refer", words.refer, words.refer_about) }

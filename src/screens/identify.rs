@@ -1,9 +1,9 @@
 use confidant_core::form::{Answer, Answers};
 use yew::prelude::*;
 
-use crate::components::form_view::SharedForm;
 use crate::components::outcome_panel::OutcomePanel;
 use crate::screens::form_screen::FormScreen;
+use crate::state::SharedForm;
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct IdentifyProps {

@@ -7,9 +7,10 @@ use confidant_core::agency::{Directory, fingerprint_of_kid};
 use yew::prelude::*;
 
 use crate::browser::network;
-use crate::browser::outbox::{self, Delivery, Outgoing, Unreadable};
+use crate::browser::outbox;
 use crate::components::screen_heading::ScreenHeading;
 use crate::interface_text::{Words, kind_name};
+use crate::state::{Delivery, Outgoing, Unreadable};
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct OutboxProps {

@@ -1,9 +1,9 @@
 use confidant_core::form::{Answer, Answers};
 use yew::prelude::*;
 
-use crate::components::draft_panel::{DraftPanel, SharedDraftKey};
-use crate::components::form_view::SharedForm;
+use crate::components::draft_panel::DraftPanel;
 use crate::screens::form_screen::FormScreen;
+use crate::state::{SharedDraftKey, SharedForm};
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct ReferProps {

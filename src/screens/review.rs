@@ -13,12 +13,13 @@ use confidant_core::form::{
 };
 use yew::prelude::*;
 
-use crate::browser::outbox::{self, Outgoing};
+use crate::browser::outbox;
 use crate::browser::{clock, network, pins};
-use crate::components::form_view::{SharedForm, answer_text};
+use crate::components::form_view::answer_text;
 use crate::components::screen_heading::ScreenHeading;
 use crate::interface_text::{Words, kind_name};
 use crate::screens::form_screen::form_language;
+use crate::state::{Outgoing, SharedForm};
 use crate::use_cases::{self, SealedPacket};
 
 #[derive(Debug, Properties, PartialEq)]

@@ -1,0 +1,672 @@
+//! The shell's state in one pure place: where the worker is, the answers in memory, the
+//! forms loaded, the open draft's key and the outbox as the worker sees it, and the
+//! reducer that changes them.
+//!
+//! Nothing here touches the browser. Time comes in with the actions that need it (an
+//! answer's time, a clock tick), read by the root (`app.rs`) from `browser::clock`;
+//! randomness is never needed. So the reducer is tested with plain `cargo test` on the
+//! host, like the core (the tests at the end of this file). The quick exit is one action,
+//! [`ShellAction::Exit`], which leaves nothing but an empty, exited state.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use confidant_core::draft::DraftKey;
+use confidant_core::form::{Answer, Answers, FormDefinition};
+use confidant_core::packet::Packet;
+use yew::Reducible;
+
+use crate::forms::FormKey;
+
+/// A parsed form shared by the components that show it, with the texts it was parsed
+/// from (a referral's payload carries them). Two are equal when they are the same
+/// definition: comparing definitions field by field on every keystroke cost more than
+/// rendering.
+#[derive(Clone, Debug)]
+pub struct SharedForm(pub Rc<LoadedForm>);
+
+/// A definition and its sources.
+#[derive(Debug)]
+pub struct LoadedForm {
+    pub form: FormDefinition,
+    /// The definition's JSON text.
+    pub definition: String,
+    /// The translation file's JSON text, when the form is shown through one.
+    pub translation: Option<String>,
+}
+
+impl SharedForm {
+    pub fn new(form: FormDefinition, definition: String, translation: Option<String>) -> Self {
+        Self(Rc::new(LoadedForm {
+            form,
+            definition,
+            translation,
+        }))
+    }
+}
+
+impl PartialEq for SharedForm {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for SharedForm {
+    type Target = FormDefinition;
+
+    fn deref(&self) -> &FormDefinition {
+        &self.0.form
+    }
+}
+
+/// A draft key in memory, shared with the shell. Equal when it is the same key.
+#[derive(Clone, Debug)]
+pub struct SharedDraftKey(pub Rc<DraftKey>);
+
+impl PartialEq for SharedDraftKey {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Where a packet stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// Not yet accepted by the server; tried again with growing pauses.
+    Waiting,
+    /// The server has it (201, or 200 for a packet it already had); gone from storage.
+    Delivered,
+    /// The server refused it for good, with this kind of refusal (`unknown_recipient`, …);
+    /// saving it as a file is the way left.
+    Refused(String),
+}
+
+/// One sealed packet of the outbox, as the worker's list shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outgoing {
+    /// The packet's random id (from its authenticated metadata).
+    pub packet_id: String,
+    /// The packet: JSON text, sealed.
+    pub packet: String,
+    /// The key ids of its agency recipients, from the packet.
+    pub recipients: Vec<String>,
+    /// The day it was sealed, from the packet (seconds since the epoch, 00:00 UTC).
+    pub day: u64,
+    pub delivery: Delivery,
+    /// Uploads tried so far in this session.
+    pub attempts: u32,
+    /// The last failure, as a kind (`unreachable`, `status_503`, …), in this session.
+    pub last_error: Option<String>,
+}
+
+impl Outgoing {
+    /// A freshly sealed packet, or one read back from storage.
+    pub fn new(packet: String, delivery: Delivery) -> Option<Self> {
+        let parsed = Packet::parse(&packet).ok()?;
+        Some(Self {
+            packet_id: parsed.meta().packet_id().to_owned(),
+            recipients: parsed
+                .recipients()
+                .iter()
+                .filter(|recipient| !recipient.is_passphrase())
+                .map(|recipient| recipient.kid().to_owned())
+                .collect(),
+            day: parsed.meta().created_unix_seconds(),
+            packet,
+            delivery,
+            attempts: 0,
+            last_error: None,
+        })
+    }
+}
+
+/// What became of one upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tried {
+    /// Delivered: the packet has left storage.
+    Stored { packet_id: String },
+    /// Refused for good, with the server's kind of refusal.
+    Refused { packet_id: String, kind: String },
+    /// To be tried again after a pause.
+    Retry {
+        packet_id: String,
+        kind: String,
+        attempts: u32,
+    },
+}
+
+/// How long an open draft stays open without an answer: 10 minutes.
+pub const DRAFT_LOCK_AFTER_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+/// The places a worker can be in the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Screen {
+    #[default]
+    Home,
+    Identify,
+    Refer,
+    Inbox,
+    /// The list of the group's checklists.
+    GroupChecklists,
+    /// One of the group's checklists.
+    Group(FormKey),
+    /// The draft document a form composes.
+    Draft(FormKey),
+    /// The referral's review, before it is sealed.
+    Review,
+    /// Sealed referrals and their delivery.
+    Outbox,
+}
+
+impl Screen {
+    /// The screen a choice on the page's first screen names (`www/boot.js` keeps it
+    /// while the app loads).
+    pub fn from_first_choice(choice: &str) -> Option<Self> {
+        Some(match choice {
+            "identify" => Self::Identify,
+            "refer" => Self::Refer,
+            "inbox" => Self::Inbox,
+            "outbox" => Self::Outbox,
+            "groups" => Self::GroupChecklists,
+            _ => return None,
+        })
+    }
+}
+
+/// An outbox entry that cannot be read: kept as it is, and offered as a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    pub key: String,
+    pub text: String,
+}
+
+/// Everything the outbox holds, as read from storage: the packets, and the entries that
+/// could not be read (kept as they are, never overwritten).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StoredOutbox {
+    /// Waiting and refused packets, in no particular order.
+    pub packets: Vec<Outgoing>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// What can happen to the shell's state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShellAction {
+    Open(Screen),
+    /// The worker chose a language.
+    Language(String),
+    /// A new answer (or `None`: cleared) to a field of a form, given at `at` (ms since
+    /// the epoch, from the clock of the root).
+    Answer {
+        form: FormKey,
+        field: String,
+        answer: Option<Answer>,
+        at: f64,
+    },
+    /// A form's definition was loaded. The referral then starts from the checklist's
+    /// answers, once.
+    Loaded(FormKey, SharedForm),
+    /// Answers kept in this browser for a group checklist, read back: they fill only what
+    /// is not answered, and the form counts as kept.
+    Restore(FormKey, Answers),
+    /// The coordinator chose whether to keep a group checklist's answers in the browser.
+    Keep(FormKey, bool),
+    /// The outbox as kept in storage: waiting and refused packets. Packets delivered in
+    /// this session stay in the list (in memory only) until the app closes.
+    Outbox(StoredOutbox),
+    /// What became of an upload.
+    Tried(Tried),
+    /// A referral was sealed into these packets: its answers are forgotten.
+    Sealed(Vec<Outgoing>),
+    /// The referral's sealed draft was started (no answers) or opened (its answers), at
+    /// `at`.
+    DraftKey {
+        key: SharedDraftKey,
+        answers: Option<Answers>,
+        at: f64,
+    },
+    /// The referral's draft locks: its key and its answers leave memory (the sealed draft
+    /// stays in storage).
+    DraftLock,
+    /// A clock tick: the draft locks once nothing was answered for `lock_after` ms.
+    DraftTick {
+        now: f64,
+        lock_after: f64,
+    },
+    /// A new build is installed and will be used on the next open.
+    UpdateReady,
+    /// The quick exit: forget everything.
+    Exit,
+}
+
+/// The shell's in-memory state, answers included, so that the quick exit drops them in
+/// one move. Nothing here is written to storage, except the answers of a group checklist
+/// the coordinator chose to keep (`kept`; see [`crate::browser::kept_checklists`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShellState {
+    pub screen: Screen,
+    pub exited: bool,
+    /// The language tag of the interface and of the forms.
+    pub language: String,
+    pub answers: BTreeMap<FormKey, Answers>,
+    /// The definitions loaded so far.
+    pub loaded: BTreeMap<FormKey, SharedForm>,
+    pub kept: BTreeSet<FormKey>,
+    /// Whether the referral was started from the checklist's answers.
+    pub prefilled: bool,
+    /// The sealed packets of this browser (ciphertext only): those waiting or refused, as
+    /// kept in storage, and those delivered in this session.
+    pub outbox: Vec<Outgoing>,
+    /// Entries of the stored outbox that could not be read (kept, never overwritten).
+    pub outbox_unreadable: Vec<Unreadable>,
+    /// The key of the referral's sealed draft, while it is open.
+    pub draft_key: Option<SharedDraftKey>,
+    /// When the referral was last answered (ms since the epoch), for the draft's lock.
+    pub last_activity: f64,
+    /// A new build waits for the next open (the home screen says so).
+    pub update_ready: bool,
+}
+
+impl Default for ShellState {
+    fn default() -> Self {
+        Self {
+            screen: Screen::default(),
+            exited: false,
+            language: "en".to_owned(),
+            answers: BTreeMap::new(),
+            loaded: BTreeMap::new(),
+            kept: BTreeSet::new(),
+            prefilled: false,
+            outbox: Vec::new(),
+            outbox_unreadable: Vec::new(),
+            draft_key: None,
+            last_activity: 0.0,
+            update_ready: false,
+        }
+    }
+}
+
+impl ShellState {
+    /// The answers given to a form so far.
+    pub fn answers(&self, form: FormKey) -> Answers {
+        self.answers.get(&form).cloned().unwrap_or_default()
+    }
+}
+
+impl Reducible for ShellState {
+    type Action = ShellAction;
+
+    fn reduce(self: Rc<Self>, action: ShellAction) -> Rc<Self> {
+        if self.exited {
+            return self;
+        }
+        let mut state = (*self).clone();
+        match action {
+            ShellAction::Open(screen) => state.screen = screen,
+            ShellAction::Language(language) => state.language = language,
+            ShellAction::Answer {
+                form,
+                field,
+                answer,
+                at,
+            } => {
+                if form == FormKey::Referral {
+                    state.last_activity = at;
+                }
+                let answers = state.answers.entry(form).or_default();
+                match answer {
+                    Some(answer) => answers.set(field, answer),
+                    None => answers.remove(&field),
+                }
+            }
+            ShellAction::Loaded(form, definition) => {
+                if form == FormKey::Referral
+                    && !state.prefilled
+                    && let Some(checklist) = state.loaded.get(&FormKey::Identification)
+                {
+                    let started =
+                        definition.prefill_from(checklist, &state.answers(FormKey::Identification));
+                    if !started.is_empty() && !state.answers(FormKey::Identification).is_empty() {
+                        state.answers.entry(form).or_default().fill_from(started);
+                        state.prefilled = true;
+                    }
+                }
+                state.loaded.insert(form, definition);
+            }
+            ShellAction::Restore(form, kept) => {
+                state.answers.entry(form).or_default().fill_from(kept);
+                state.kept.insert(form);
+            }
+            ShellAction::Keep(form, keep) => {
+                if keep {
+                    state.kept.insert(form);
+                } else {
+                    state.kept.remove(&form);
+                }
+            }
+            ShellAction::Outbox(stored) => {
+                let merged = merge_outbox(&state.outbox, stored.packets);
+                if merged == state.outbox && stored.unreadable == state.outbox_unreadable {
+                    return self;
+                }
+                state.outbox = merged;
+                state.outbox_unreadable = stored.unreadable;
+            }
+            ShellAction::Tried(tried) => record_try(&mut state.outbox, tried),
+            ShellAction::Sealed(packets) => {
+                for packet in packets {
+                    if !state.outbox.iter().any(|p| p.packet_id == packet.packet_id) {
+                        state.outbox.push(packet);
+                    }
+                }
+                state.answers.remove(&FormKey::Referral);
+                state.prefilled = false;
+                state.draft_key = None;
+                state.screen = Screen::Outbox;
+            }
+            ShellAction::DraftKey { key, answers, at } => {
+                if let Some(answers) = answers {
+                    state.answers.insert(FormKey::Referral, answers);
+                }
+                state.draft_key = Some(key);
+                state.last_activity = at;
+            }
+            ShellAction::DraftLock => {
+                state.draft_key = None;
+                state.answers.remove(&FormKey::Referral);
+                state.prefilled = false;
+            }
+            ShellAction::DraftTick { now, lock_after } => {
+                if state.draft_key.is_some() && now - state.last_activity > lock_after {
+                    state.draft_key = None;
+                    state.answers.remove(&FormKey::Referral);
+                    state.prefilled = false;
+                }
+            }
+            ShellAction::UpdateReady => state.update_ready = true,
+            ShellAction::Exit => {
+                return Rc::new(ShellState {
+                    exited: true,
+                    ..ShellState::default()
+                });
+            }
+        }
+        Rc::new(state)
+    }
+}
+
+/// The outbox after reading storage: what is stored, with this session's counts of tries
+/// kept, and the packets delivered in this session (gone from storage) after them.
+fn merge_outbox(current: &[Outgoing], stored: Vec<Outgoing>) -> Vec<Outgoing> {
+    let mut merged: Vec<Outgoing> = stored
+        .into_iter()
+        .map(|mut packet| {
+            if let Some(known) = current.iter().find(|p| p.packet_id == packet.packet_id) {
+                packet.attempts = known.attempts;
+                packet.last_error = known.last_error.clone();
+            }
+            packet
+        })
+        .collect();
+    merged.sort_by(|a, b| {
+        let position = |id: &str| current.iter().position(|p| p.packet_id == id);
+        position(&a.packet_id)
+            .map_or(usize::MAX, |at| at)
+            .cmp(&position(&b.packet_id).map_or(usize::MAX, |at| at))
+    });
+    let delivered: Vec<Outgoing> = current
+        .iter()
+        .filter(|packet| packet.delivery == Delivery::Delivered)
+        .filter(|packet| !merged.iter().any(|p| p.packet_id == packet.packet_id))
+        .cloned()
+        .collect();
+    merged.extend(delivered);
+    merged
+}
+
+fn record_try(outbox: &mut [Outgoing], tried: Tried) {
+    let id = match &tried {
+        Tried::Stored { packet_id }
+        | Tried::Refused { packet_id, .. }
+        | Tried::Retry { packet_id, .. } => packet_id.clone(),
+    };
+    let Some(packet) = outbox.iter_mut().find(|packet| packet.packet_id == id) else {
+        return;
+    };
+    match tried {
+        Tried::Stored { .. } => {
+            packet.attempts += 1;
+            packet.delivery = Delivery::Delivered;
+            packet.last_error = None;
+        }
+        Tried::Refused { kind, .. } => {
+            packet.attempts += 1;
+            packet.delivery = Delivery::Refused(kind.clone());
+            packet.last_error = Some(kind);
+        }
+        Tried::Retry { kind, attempts, .. } => {
+            packet.attempts = attempts;
+            packet.last_error = Some(kind);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use confidant_core::draft::Derivation;
+    use confidant_core::form::YesNo;
+
+    fn reduce(state: ShellState, action: ShellAction) -> ShellState {
+        (*Rc::new(state).reduce(action)).clone()
+    }
+
+    fn answer(form: FormKey, field: &str, at: f64) -> ShellAction {
+        ShellAction::Answer {
+            form,
+            field: field.into(),
+            answer: Some(Answer::YesNo(YesNo::Yes)),
+            at,
+        }
+    }
+
+    fn draft_key() -> SharedDraftKey {
+        let derivation = Derivation::new(
+            confidant_core::keys::KdfParams::MINIMUM,
+            &mut getrandom::SysRng,
+        )
+        .expect("randomness");
+        SharedDraftKey(Rc::new(DraftKey::from_derived(
+            derivation,
+            zeroize::Zeroizing::new([7u8; 32]),
+        )))
+    }
+
+    fn outgoing(id: &str, delivery: Delivery) -> Outgoing {
+        Outgoing {
+            packet_id: id.into(),
+            packet: format!("sealed {id}"),
+            recipients: vec!["kid".into()],
+            day: 1_764_460_800,
+            delivery,
+            attempts: 0,
+            last_error: None,
+        }
+    }
+
+    #[test]
+    fn navigation_opens_screens_and_a_first_choice_names_one() {
+        let state = reduce(ShellState::default(), ShellAction::Open(Screen::Refer));
+        assert_eq!(state.screen, Screen::Refer);
+        let state = reduce(
+            state,
+            ShellAction::Open(Screen::Group(FormKey::GroupAgreement)),
+        );
+        assert_eq!(state.screen, Screen::Group(FormKey::GroupAgreement));
+        assert_eq!(
+            Screen::from_first_choice("groups"),
+            Some(Screen::GroupChecklists)
+        );
+        assert_eq!(Screen::from_first_choice("refer"), Some(Screen::Refer));
+        assert_eq!(Screen::from_first_choice("anything else"), None);
+    }
+
+    #[test]
+    fn the_quick_exit_leaves_nothing_and_nothing_comes_back() {
+        let mut state = ShellState::default();
+        for action in [
+            answer(FormKey::Referral, "age_disputed", 1.0),
+            answer(FormKey::Identification, "dr_job", 2.0),
+            ShellAction::DraftKey {
+                key: draft_key(),
+                answers: None,
+                at: 3.0,
+            },
+            ShellAction::Sealed(vec![outgoing("a", Delivery::Waiting)]),
+            ShellAction::Language("ar".into()),
+            ShellAction::Open(Screen::Review),
+        ] {
+            state = reduce(state, action);
+        }
+        assert!(!state.outbox.is_empty());
+        let state = reduce(state, ShellAction::Exit);
+        assert!(state.exited);
+        assert!(state.answers.is_empty() && state.outbox.is_empty());
+        assert!(state.draft_key.is_none() && state.loaded.is_empty());
+        assert_eq!(state.screen, Screen::Home);
+        // Once exited, nothing is taken in any more (a late answer, a late delivery).
+        let after = reduce(
+            state.clone(),
+            answer(FormKey::Referral, "age_disputed", 9.0),
+        );
+        assert_eq!(after, state);
+        let after = reduce(state.clone(), ShellAction::Outbox(StoredOutbox::default()));
+        assert_eq!(after, state);
+    }
+
+    #[test]
+    fn an_open_draft_locks_after_the_time_without_answers_from_the_clock_given() {
+        let lock_after = 600_000.0;
+        let state = reduce(
+            ShellState::default(),
+            ShellAction::DraftKey {
+                key: draft_key(),
+                answers: None,
+                at: 1_000.0,
+            },
+        );
+        let state = reduce(state, answer(FormKey::Referral, "age_disputed", 2_000.0));
+        // A tick before the time: still open.
+        let state = reduce(
+            state,
+            ShellAction::DraftTick {
+                now: 2_000.0 + lock_after,
+                lock_after,
+            },
+        );
+        assert!(state.draft_key.is_some());
+        assert!(!state.answers(FormKey::Referral).is_empty());
+        // An answer to another form does not keep the referral's draft open.
+        let state = reduce(state, answer(FormKey::Identification, "dr_job", 500_000.0));
+        let state = reduce(
+            state,
+            ShellAction::DraftTick {
+                now: 2_001.0 + lock_after,
+                lock_after,
+            },
+        );
+        assert!(state.draft_key.is_none());
+        assert!(state.answers(FormKey::Referral).is_empty());
+        assert!(!state.answers(FormKey::Identification).is_empty());
+    }
+
+    #[test]
+    fn sealing_forgets_the_referral_and_shows_the_outbox() {
+        let state = reduce(
+            ShellState::default(),
+            answer(FormKey::Referral, "age_disputed", 1.0),
+        );
+        let state = reduce(
+            state,
+            ShellAction::DraftKey {
+                key: draft_key(),
+                answers: None,
+                at: 2.0,
+            },
+        );
+        let state = reduce(
+            state,
+            ShellAction::Sealed(vec![
+                outgoing("to-police", Delivery::Waiting),
+                outgoing("to-shelter", Delivery::Waiting),
+            ]),
+        );
+        assert!(state.answers(FormKey::Referral).is_empty());
+        assert!(state.draft_key.is_none());
+        assert_eq!(state.screen, Screen::Outbox);
+        let ids: Vec<&str> = state.outbox.iter().map(|p| p.packet_id.as_str()).collect();
+        assert_eq!(ids, ["to-police", "to-shelter"]);
+    }
+
+    #[test]
+    fn the_outbox_follows_storage_and_keeps_this_sessions_deliveries() {
+        let state = reduce(
+            ShellState::default(),
+            ShellAction::Sealed(vec![
+                outgoing("a", Delivery::Waiting),
+                outgoing("b", Delivery::Waiting),
+            ]),
+        );
+        let state = reduce(
+            state,
+            ShellAction::Tried(Tried::Retry {
+                packet_id: "a".into(),
+                kind: "unreachable".into(),
+                attempts: 2,
+            }),
+        );
+        assert_eq!(state.outbox[0].attempts, 2);
+        assert_eq!(state.outbox[0].last_error.as_deref(), Some("unreachable"));
+        let state = reduce(
+            state,
+            ShellAction::Tried(Tried::Stored {
+                packet_id: "b".into(),
+            }),
+        );
+        assert_eq!(state.outbox[1].delivery, Delivery::Delivered);
+        // Storage now holds only `a` (b left it when delivered): `a` keeps its tries, and
+        // `b` stays in the list, delivered, until the app closes.
+        let stored = StoredOutbox {
+            packets: vec![outgoing("a", Delivery::Waiting)],
+            unreadable: vec![Unreadable {
+                key: "confidant.outbox.x".into(),
+                text: "?".into(),
+            }],
+        };
+        let state = reduce(state, ShellAction::Outbox(stored.clone()));
+        let ids: Vec<(&str, u32)> = state
+            .outbox
+            .iter()
+            .map(|p| (p.packet_id.as_str(), p.attempts))
+            .collect();
+        assert_eq!(ids, [("a", 2), ("b", 1)]);
+        assert_eq!(state.outbox_unreadable.len(), 1);
+        // Reading the same storage again changes nothing (and renders nothing).
+        let again = Rc::new(state.clone());
+        assert!(Rc::ptr_eq(
+            &again,
+            &again.clone().reduce(ShellAction::Outbox(stored))
+        ));
+        let state = reduce(
+            state,
+            ShellAction::Tried(Tried::Refused {
+                packet_id: "a".into(),
+                kind: "unknown_recipient".into(),
+            }),
+        );
+        assert_eq!(
+            state.outbox[0].delivery,
+            Delivery::Refused("unknown_recipient".into())
+        );
+    }
+}
