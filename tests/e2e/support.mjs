@@ -76,15 +76,25 @@ export const CHROMIUM_OPTIONS = {
   ],
 };
 
-/** Debian's Chromium, each page in a context of its own (`browser.newContext()`). */
-export function launchChromium() {
-  return chromium.launch(CHROMIUM_OPTIONS);
+/**
+ * Debian's Chromium, each page in a context of its own (`browser.newContext()`).
+ *
+ * A context blocks service workers unless it asks for them (`serviceWorkers: "allow"`):
+ * once the app's worker controls a page, it answers from its own cache, out of reach of
+ * the routes tests use to hold back, rewrite or break a file. The tests of the offline
+ * app ask for it.
+ */
+export async function launchChromium() {
+  const browser = await chromium.launch(CHROMIUM_OPTIONS);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options = {}) => newContext({ serviceWorkers: "block", ...options });
+  return browser;
 }
 
-/** Debian's Chromium with a fresh persistent profile, removed when it closes. */
+/** Debian's Chromium with a fresh persistent profile, removed when it closes (no service workers). */
 export async function launchBrowser() {
   const profile = mkdtempSync(join(tmpdir(), "confidant-chromium-"));
-  const browser = await chromium.launchPersistentContext(profile, CHROMIUM_OPTIONS);
+  const browser = await chromium.launchPersistentContext(profile, { ...CHROMIUM_OPTIONS, serviceWorkers: "block" });
   const close = browser.close.bind(browser);
   browser.close = async () => {
     await close();
