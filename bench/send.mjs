@@ -16,7 +16,8 @@ import { fillByKeyboard, launchChromium, openApp, startServer } from "../tests/e
 
 const BIN = process.env.CONFIDANT_BIN ?? "target/debug/confidant";
 const THROTTLE = 4;
-const RUNS = 7;
+// One run each in the test command's quick pass (scripts/bench.sh --quick).
+const RUNS = process.env.BENCH_QUICK ? 1 : 7;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const dir = mkdtempSync(join(tmpdir(), "confidant-bench-send-"));
@@ -107,7 +108,7 @@ try {
   await page.keyboard.press("Enter");
   await page.locator("#draft-passphrase").waitFor();
   const gaps = [];
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < (process.env.BENCH_QUICK ? 1 : 3); run++) {
     await page.locator("#draft-passphrase").fill("a passphrase for the bench");
     await page.locator("#draft-passphrase-again").fill("a passphrase for the bench");
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });

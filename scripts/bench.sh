@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints Confidant's figures, each next to a reference measured in the same run:
-# - the app's download size and time to first render, against a minimal Yew app
-#   (bench/shell.mjs);
+# - what the app transfers for its first load and for the whole path to a sealed
+#   referral, and its times to a working quick exit and to first render on a slow phone,
+#   against a minimal Yew app served the same way (bench/shell.mjs);
 # - packet seal and open throughput natively, and in headless Chromium against the
 #   browser's own AES-GCM on the same data in the same page (bench/packet-speed);
 # - the server's ingest with 20 concurrent clients against bare SQLite inserts of the
@@ -12,8 +13,17 @@
 #   of the same page (bench/interaction.mjs);
 # - the time from "Seal and send" to the sealed referral in the outbox, against a button
 #   that keeps and shows the same text (bench/send.mjs).
+#
+# `scripts/bench.sh --quick` runs every bench once, briefly, to show that they all still
+# run (scripts/test.sh does so); its figures mean little.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+QUICK=()
+if [ "${1:-}" = "--quick" ]; then
+  QUICK=(--quick)
+  export BENCH_QUICK=1
+fi
 
 scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -22,7 +32,7 @@ trunk build --release --locked >/dev/null
 # The reference builds in a folder of its own under target/, never mixed with the app.
 (cd bench/hello && CARGO_TARGET_DIR="$PWD/../../target/hello" trunk build --release >/dev/null)
 cargo build --profile native --locked -p confidant
-CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hello/dist
+CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hello/dist "${QUICK[@]}"
 # The same reference with Project Fluent in it: what that library alone would cost.
 (cd bench/hello && cargo fetch --locked --quiet &&
   CARGO_TARGET_DIR="$PWD/../../target/hello" trunk build --release --features fluent \

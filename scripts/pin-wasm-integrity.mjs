@@ -6,7 +6,7 @@
 // the preload with a fetch that carries the module's SHA-384 and hands its response to
 // the loader, so a module that differs from the one built is refused, never run.
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -35,9 +35,13 @@ page = page.replace(/<link rel="preload" href="[^"]+\.wasm"[^>]*>/, "");
 writeFileSync(pagePath, page);
 console.log(`pin-wasm-integrity: ${wasmUrl} pinned as ${integrity}`);
 
-// Each worker's module, pinned the same way in its loader.
+// Each worker's module, pinned the same way in its loader. A build without workers (the
+// bench's minimal app) has none to pin.
 for (const worker of ["derive-worker", "strength-worker"]) {
   const loaderPath = join(staging, `${worker}-loader.js`);
+  if (!existsSync(loaderPath)) {
+    continue;
+  }
   const module = readFileSync(join(staging, `${worker}_bg.wasm`));
   const workerIntegrity = `sha384-${createHash("sha384").update(module).digest("base64")}`;
   const loader = readFileSync(loaderPath, "utf8");

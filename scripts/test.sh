@@ -2,8 +2,9 @@
 # Runs every test Confidant has, in order, and stops at the first failure:
 # formatting, lints (host and wasm32), native tests, the same core tests and the app's
 # component tests in headless Chromium, the release build, end-to-end tests that
-# drive Chromium against the release build served by `confidant serve`, and interop
-# tests with Python's jwcrypto.
+# drive Chromium against the release build served by `confidant serve`, every bench once
+# (so that none rots, and the download stays within its budget), and interop tests with
+# Python's jwcrypto.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +42,9 @@ cargo build --locked -p confidant
 step "end to end (Playwright driving Chromium against confidant serve)"
 CONFIDANT_BIN="$PWD/target/debug/confidant" CONFIDANT_DIST="$PWD/dist" \
   node --test --test-concurrency=1 tests/e2e/
+
+step "benches, once each (they must run; the download budget of bench/budget.json holds)"
+scripts/bench.sh --quick
 
 step "interop (Python jwcrypto)"
 # A second independent JOSE implementation against the CLI built above; its venv comes
