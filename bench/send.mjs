@@ -12,7 +12,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fillByKeyboard, launchChromium, openApp, startServer } from "../tests/e2e/support.mjs";
+import { launchChromium, openApp, startServer } from "../tests/e2e/support.mjs";
+import { fillReferral } from "../tests/e2e/referral.mjs";
 
 const BIN = process.env.CONFIDANT_BIN ?? "target/debug/confidant";
 const THROTTLE = 4;
@@ -36,20 +37,26 @@ try {
   const cdp = await page.context().newCDPSession(page);
   const times = [];
   let packetText = "";
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/api/v1/packets")) {
+      packetText = request.postData() ?? "";
+    }
+  });
   for (let run = 0; run < RUNS; run++) {
     await page.evaluate(() => document.querySelector(".brand-link")?.click());
     await page.locator("#open-refer").focus();
     await page.keyboard.press("Enter");
     await page.locator("#section-metadata").waitFor();
-    await fillByKeyboard(page, (n) => `An answer of a typical length, number ${n}`);
-    await page.keyboard.press("Enter");
+    await fillReferral(page, { text: (n) => `An answer of a typical length, number ${n}` });
     await page.locator("#recipient-2").waitFor();
     const sender = await page.evaluate(() =>
       [...document.querySelectorAll("#sender option")].find((o) => o.textContent.startsWith("Police unit")).value);
     await page.locator("#sender").selectOption(sender);
     await page.getByLabel(/^Shelter North \(/).check();
     await page.getByLabel(/^Child protection \(/).check();
-    const before = await page.locator("#seal-and-send").evaluate(() => JSON.parse(localStorage.getItem("confidant.outbox") ?? "[]").length);
+    // Each run adds one packet (the shelter and child protection may have the same
+    // answers) to the outbox's list, which keeps this session's packets.
+    const before = run;
     await page.evaluate((count) => {
       window.__sent = new Promise((resolve) => {
         document.getElementById("seal-and-send").addEventListener("click", (event) => {
@@ -68,7 +75,8 @@ try {
     await page.locator("#seal-and-send").click();
     times.push(await page.evaluate(() => window.__sent));
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
-    packetText = await page.evaluate(() => JSON.parse(localStorage.getItem("confidant.outbox")).at(-1).packet);
+    await page.waitForFunction((count) =>
+      document.querySelectorAll("#outbox li[data-delivery='delivered']").length > count, before);
   }
 
   // The reference: a plain button that keeps and shows the same text.
