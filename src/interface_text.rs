@@ -152,6 +152,23 @@ pub struct Words {
     pub update_ready: &'static str,
     /// `{n}` stands for the number of packets.
     pub outbox_waiting: &'static str,
+    pub outcome_sub_type: &'static str,
+    pub dimensions_with_yes: &'static str,
+    pub weight_strong: &'static str,
+    pub weight_medium: &'static str,
+    pub weight_weak: &'static str,
+    pub meets_rule: &'static str,
+    pub below_rule: &'static str,
+    pub outcome_ask_about: &'static str,
+    /// Why a referral is prompted, beside or instead of the pattern (`PromptReason`).
+    pub reason_pattern: &'static str,
+    pub reason_strong: &'static str,
+    pub reason_child_item: &'static str,
+    pub reason_child_indicator: &'static str,
+    pub gate_child_protection_missing: &'static str,
+    pub gate_consent_withdrawn: &'static str,
+    /// Followed by the date the person withdrew their consent.
+    pub consent_withdrawn_on: &'static str,
 }
 
 /// A language of the interface.

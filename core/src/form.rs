@@ -50,10 +50,10 @@ pub use definition::{
 };
 pub use error::{FormError, FormErrorKind};
 pub use follow::DraftSection;
-pub use scoring::{DimensionResult, DimensionStatus, Outcome};
+pub use scoring::{DimensionResult, DimensionStatus, Outcome, PromptReason};
 pub use sending::{
     LeftOut, NotSendable, PlannedPacket, REFERRAL_FORMAT, REFERRAL_FORMAT_VERSION, Reason, SendAs,
-    consent_gate, plan_referral, recipient_agreed,
+    consent_gate, plan_referral, recipient_agreed, treated_as_child,
 };
 pub use validation::{ValidationError, ValidationKind};
 

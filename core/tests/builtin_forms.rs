@@ -73,6 +73,7 @@ fn the_identification_checklist_has_the_ilo_items() {
     assert_eq!(
         counts,
         vec![
+            ("ACT", 5),
             ("DR", 10),
             ("CR", 10),
             ("VR", 16),
@@ -81,8 +82,9 @@ fn the_identification_checklist_has_the_ilo_items() {
             ("VD", 7)
         ]
     );
+    // 67 ILO items, 9 observations, 5 child items, 5 acts and whether the age is disputed.
     let yes_no = form.fields().filter(|f| f.kind == FieldKind::YesNo).count();
-    assert_eq!(yes_no, 67 + 9 + 5);
+    assert_eq!(yes_no, 67 + 9 + 5 + 5 + 1);
     // Every answerable field says what kind of data it holds.
     assert!(
         form.fields()
@@ -252,8 +254,10 @@ fn the_referral_has_the_sections_and_the_points_partners_agreed() {
             "subject",
             "language",
             "circumstances",
+            "investigation",
             "needs_risk",
             "information_consent",
+            "status",
             "child",
             "data_handling"
         ]
@@ -547,4 +551,415 @@ fn a_referral_goes_out_only_as_consent_allows() {
             Err(NotSendable::ChildAnonymous)
         );
     }
+}
+
+// Issue 13: the rules practitioners rely on (domain reference A.4, A.5 and B).
+
+/// The identification checklist's answers: every scored item "no" unless listed, the
+/// listed ones "yes", then the given overrides (as `score` does), as `Answers`.
+fn checklist(form: &FormDefinition, context: &[(&str, &str)], yes: &[&str]) -> Answers {
+    let mut object = Map::new();
+    for dimension in &form.scoring.as_ref().unwrap().dimensions {
+        for item in &dimension.items {
+            object.insert(item.field.clone(), json!("no"));
+        }
+    }
+    for field in yes {
+        object.insert((*field).to_owned(), json!("yes"));
+    }
+    for (field, value) in context {
+        object.insert((*field).to_owned(), json!(value));
+    }
+    Answers::from_json(form, &Value::Object(object)).unwrap()
+}
+
+/// The items of the means dimensions (deception, force, abuse of vulnerability).
+fn means(form: &FormDefinition) -> Vec<String> {
+    form.scoring
+        .as_ref()
+        .unwrap()
+        .dimensions
+        .iter()
+        .filter(|d| ["DR", "CR", "VR"].contains(&d.id.as_str()))
+        .flat_map(|d| d.items.iter().map(|item| item.field.clone()))
+        .collect()
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_child_with_exploitation_and_only_an_act_is_consistent_with_trafficking_and_prompts() {
+    use confidant_core::form::PromptReason;
+    let form = identification();
+    // A child in hazardous, unpaid work who is housed on site: no means at all.
+    assert!(!means(&form).contains(&"act_harboured".to_owned()));
+    let outcome = score(
+        &form,
+        &[("age_group", "child"), ("exploitation_form", "labour")],
+        &["act_harboured", "ex_hazardous", "ex_pay", "ex_living"],
+    );
+    assert_eq!(outcome.profile.as_deref(), Some("child_labour"));
+    assert_eq!(positive(&outcome), vec!["ACT", "EX"]);
+    assert_eq!(
+        outcome.consistent_with_trafficking,
+        DimensionStatus::Positive
+    );
+    assert!(outcome.prompt_referral);
+    assert_eq!(outcome.reasons()[0], PromptReason::Consistent);
+    // No recruitment dimension is positive, so no sub-type is named.
+    assert!(outcome.sub_types.is_empty());
+    // Without the act, exploitation alone is not the pattern (but still prompts).
+    let outcome = score(
+        &form,
+        &[("age_group", "child"), ("exploitation_form", "labour")],
+        &["ex_hazardous", "ex_pay", "ex_living"],
+    );
+    assert_ne!(
+        outcome.consistent_with_trafficking,
+        DimensionStatus::Positive
+    );
+    assert!(outcome.prompt_referral);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_child_with_one_indicator_is_prompted_to_refer() {
+    use confidant_core::form::PromptReason;
+    let form = identification();
+    for age in ["child", "uncertain"] {
+        // Economic need at recruitment: one medium indicator, no means established.
+        let outcome = score(&form, &[("age_group", age)], &["vr_economic"]);
+        assert_eq!(
+            outcome.consistent_with_trafficking,
+            DimensionStatus::Negative
+        );
+        assert!(!outcome.strong_indicator);
+        assert!(outcome.prompt_referral, "{age}");
+        assert_eq!(outcome.reasons(), [PromptReason::ChildIndicator]);
+    }
+    // The same answer for an adult does not prompt, and nothing does for a child with
+    // every indicator "no".
+    let adult = score(&form, &[("age_group", "adult")], &["vr_economic"]);
+    assert!(!adult.prompt_referral);
+    let none = score(&form, &[("age_group", "child")], &[]);
+    assert!(!none.prompt_referral);
+    // An act on its own is not an indicator.
+    let act = score(&form, &[("age_group", "child")], &["act_transported"]);
+    assert!(!act.prompt_referral);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_disputed_age_is_a_childs_until_verified() {
+    use confidant_core::form::{NotSendable, consent_gate};
+    let form = identification();
+    for (field, value) in [("age_disputed", json!("yes")), ("estimated_age", json!(16))] {
+        let answers = from(&form, json!({ "age_group": "adult", field: value }));
+        assert!(form.is_shown("c1", &answers), "{field}");
+        let outcome = score(
+            &form,
+            &[
+                ("age_group", "adult"),
+                (
+                    "age_disputed",
+                    if field == "age_disputed" { "yes" } else { "no" },
+                ),
+            ],
+            &[],
+        );
+        if field == "age_disputed" {
+            assert_eq!(outcome.profile.as_deref(), Some("child_labour"));
+        }
+    }
+    let mut answers = checklist(&form, &[("age_group", "adult")], &[]);
+    answers.set("estimated_age", Answer::Number(16.0));
+    assert_eq!(
+        form.outcome(&answers).unwrap().profile.as_deref(),
+        Some("child_labour")
+    );
+    // An undisputed adult of 30 is scored as an adult.
+    answers.set("estimated_age", Answer::Number(30.0));
+    answers.set("age_disputed", Answer::YesNo(YesNo::No));
+    assert_eq!(
+        form.outcome(&answers).unwrap().profile.as_deref(),
+        Some("adult_labour")
+    );
+
+    // The referral: the child section, the child's consent path, never only notified.
+    let referral = parse(REFERRAL);
+    let disputed = |kind: &str| {
+        from(
+            &referral,
+            json!({ "referral_type": kind, "age_group": "adult", "age_disputed": "yes" }),
+        )
+    };
+    let full = disputed("full");
+    assert!(referral.is_shown("child_informed", &full));
+    assert!(referral.is_shown("cp_notified", &full));
+    assert!(!referral.is_shown("consent_referral", &full));
+    assert!(!referral.is_shown("sharing_consent", &full));
+    assert_eq!(consent_gate(&full), Err(NotSendable::ChildNotInformed));
+    assert_eq!(
+        consent_gate(&disputed("anonymous")),
+        Err(NotSendable::ChildAnonymous)
+    );
+    let under_18 = from(
+        &referral,
+        json!({ "referral_type": "anonymous", "age_group": "adult", "age_disputed": "no",
+                "estimated_age": 15 }),
+    );
+    assert_eq!(consent_gate(&under_18), Err(NotSendable::ChildAnonymous));
+    // Started from a checklist with a disputed age, the referral is a child's too.
+    let checked = from(
+        &form,
+        json!({ "age_group": "adult", "age_disputed": "yes" }),
+    );
+    let started = referral.prefill_from(&form, &checked);
+    assert!(referral.is_shown("child_informed", &started));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn at_a_work_site_exploitation_and_coercion_prompt_while_recruitment_is_not_asked() {
+    use confidant_core::form::PromptReason;
+    let form = identification();
+    let mut context: Vec<(&str, &str)> = vec![
+        ("age_group", "adult"),
+        ("exploitation_form", "labour"),
+        ("setting", "labour_inspection"),
+    ];
+    let recruitment = means(&form);
+    context.extend(
+        recruitment
+            .iter()
+            .map(|field| (field.as_str(), "not_asked")),
+    );
+    // Medium indicators only: no strong one to prompt on its own.
+    let outcome = score(
+        &form,
+        &context,
+        &[
+            "ex_pay",
+            "ex_pay_manipulated",
+            "ex_work_conditions",
+            "cd_report_threat",
+            "cd_lie",
+            "cd_wages",
+        ],
+    );
+    assert!(!outcome.strong_indicator);
+    assert_eq!(positive(&outcome), vec!["EX", "CD"]);
+    assert_eq!(
+        outcome.consistent_with_trafficking,
+        DimensionStatus::Undetermined
+    );
+    assert_eq!(outcome.ask_about, ["DR", "CR", "VR"]);
+    assert!(outcome.prompt_referral);
+    assert_eq!(outcome.reasons(), [PromptReason::PositivePattern]);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_outcome_lists_a_dimension_with_one_yes_and_so_does_the_referral() {
+    let form = identification();
+    let answers = checklist(
+        &form,
+        &[("age_group", "adult"), ("exploitation_form", "labour")],
+        &["cd_lie"],
+    );
+    let outcome = form.outcome(&answers).unwrap();
+    let listed: Vec<(&str, u32, bool)> = outcome
+        .with_indicators()
+        .map(|d| (d.id.as_str(), d.present.medium, d.meets_rule()))
+        .collect();
+    assert_eq!(listed, [("CD", 1, false)]);
+    assert!(!outcome.prompt_referral);
+
+    let referral = parse(REFERRAL);
+    let started = referral.prefill_from(&form, &answers);
+    assert_eq!(
+        started.get("identification_dimensions"),
+        Some(&Answer::Choices(vec!["cd".into()]))
+    );
+    assert_eq!(
+        started.get("identification_dimensions_met"),
+        Some(&Answer::Choices(vec![]))
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn sub_types_are_named_after_the_positive_recruitment_dimensions() {
+    let form = identification();
+    let outcome = score(
+        &form,
+        &[("age_group", "adult"), ("exploitation_form", "labour")],
+        &[
+            "dr_job",
+            "dr_pay",
+            "cr_violence",
+            "cr_threats",
+            "ex_hours",
+            "ex_pay",
+            "cd_documents",
+            "cd_debt",
+        ],
+    );
+    assert_eq!(
+        outcome.consistent_with_trafficking,
+        DimensionStatus::Positive
+    );
+    assert_eq!(outcome.sub_types, ["DR", "CR"]);
+    let named: Vec<&str> = outcome
+        .sub_types
+        .iter()
+        .map(|id| {
+            form.scoring
+                .as_ref()
+                .unwrap()
+                .dimensions
+                .iter()
+                .find(|d| &d.id == id)
+                .and_then(|d| d.sub_type.as_ref())
+                .unwrap()
+                .get("en")
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "trafficking through deceptive recruitment",
+            "trafficking through coercive recruitment"
+        ]
+    );
+    // Every language names them.
+    let vr = &form.scoring.as_ref().unwrap().dimensions[3];
+    assert_eq!(vr.id, "VR");
+    for language in ["fr", "es", "ar"] {
+        assert_ne!(
+            vr.sub_type.as_ref().unwrap().get(language),
+            vr.sub_type.as_ref().unwrap().get("en")
+        );
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_sexual_exploitation_weights_differ_where_the_ilo_lists_do() {
+    use confidant_core::form::Weight;
+    let form = identification();
+    let weight = |field: &str, profile: &str| {
+        form.scoring
+            .as_ref()
+            .unwrap()
+            .dimensions
+            .iter()
+            .flat_map(|d| &d.items)
+            .find(|item| item.field == field)
+            .and_then(|item| item.weights.get(profile).copied())
+    };
+    // docs/forms.md, "Sexual exploitation": forced tasks or clients is strong in both
+    // sexual-exploitation lists, hazardous work strong in the children's.
+    assert_eq!(
+        weight("cd_forced_tasks", "adult_labour"),
+        Some(Weight::Medium)
+    );
+    assert_eq!(
+        weight("cd_forced_tasks", "adult_sexual"),
+        Some(Weight::Strong)
+    );
+    assert_eq!(weight("ex_hazardous", "child_labour"), Some(Weight::Medium));
+    assert_eq!(weight("ex_hazardous", "child_sexual"), Some(Weight::Strong));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn forced_criminality_raises_the_non_punishment_reminder_in_both_forms() {
+    let form = identification();
+    let no = from(&form, json!({ "age_group": "adult", "cd_crime": "no" }));
+    let yes = from(&form, json!({ "age_group": "adult", "cd_crime": "yes" }));
+    assert!(!form.is_shown("non_punishment", &no));
+    assert!(form.is_shown("non_punishment", &yes));
+
+    let referral = parse(REFERRAL);
+    let started = referral.prefill_from(&form, &yes);
+    assert!(referral.is_shown("non_punishment", &started));
+    let forced = from(
+        &referral,
+        json!({ "exploitation_forms": ["forced_criminality"] }),
+    );
+    assert!(referral.is_shown("non_punishment", &forced));
+    let labour = from(
+        &referral,
+        json!({ "exploitation_forms": ["forced_labour"] }),
+    );
+    assert!(!referral.is_shown("non_punishment", &labour));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn statistics_count_sex_age_and_form_and_never_the_languages_a_person_speaks() {
+    use confidant_core::form::Coarsen;
+    let referral = parse(REFERRAL);
+    let identification = identification();
+    // Sex is in both forms, and reaches statistics only coarsened.
+    let groups = |form: &FormDefinition, id: &str| match form.field(id).unwrap() {
+        field if field.data_class == Some(DataClass::Thematic) => field.coarsen.clone(),
+        field => field.thematic_copy.clone(),
+    };
+    for form in [&referral, &identification] {
+        let Some(Coarsen::Groups(groups)) = groups(form, "sex") else {
+            panic!("{}: sex has no coarsened copy", form.id);
+        };
+        assert!(
+            groups
+                .iter()
+                .any(|(group, members)| group == "another_or_not_stated"
+                    && members == &["another", "not_stated"])
+        );
+    }
+    for id in ["exploitation_forms", "labour_sector", "control_methods"] {
+        let field = referral.field(id).unwrap();
+        assert_eq!(field.data_class, Some(DataClass::Special), "{id}");
+        assert!(field.thematic_copy.is_some(), "{id}");
+    }
+    for id in [
+        "interpreter_language",
+        "informed_support_language",
+        "main_language",
+    ] {
+        let field = referral.field(id).unwrap();
+        assert_eq!(field.data_class, Some(DataClass::Personal), "{id}");
+        assert!(
+            field.coarsen.is_none() && field.thematic_copy.is_none(),
+            "{id}"
+        );
+    }
+    // When the first interview took place, to measure the time to support.
+    for form in [&referral, &identification] {
+        assert_eq!(
+            form.field("first_interview_at").unwrap().kind,
+            FieldKind::DateTime
+        );
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_reflection_period_shorter_than_the_forms_minimum_is_flagged() {
+    let referral = parse(REFERRAL);
+    let period = |start: &str, end: &str| {
+        from(
+            &referral,
+            json!({ "non_national": "yes", "reflection_start": start, "reflection_end": end }),
+        )
+    };
+    // 2028 is a leap year: 29 days, then 30.
+    assert!(referral.is_shown("reflection_too_short", &period("2028-02-01", "2028-03-01")));
+    assert!(!referral.is_shown("reflection_too_short", &period("2028-02-01", "2028-03-02")));
+    assert!(!referral.is_shown("reflection_too_short", &period("2027-12-15", "2028-03-01")));
+    let open = from(
+        &referral,
+        json!({ "non_national": "yes", "reflection_start": "2028-02-01" }),
+    );
+    assert!(!referral.is_shown("reflection_too_short", &open));
 }

@@ -226,9 +226,12 @@ fn agencies_that_may_have_the_same_answers_share_one_packet() {
         &[police(), shelter(), second_police.clone(), ngo.clone()],
     )
     .unwrap();
-    assert_eq!(packets.len(), 2);
+    // The police get everything; a shelter the safety identifiers of the suspects but not
+    // the investigative detail; an NGO neither.
+    assert_eq!(packets.len(), 3);
     assert_eq!(kids(&packets[0]), [police().kid(), second_police.kid()]);
-    assert_eq!(kids(&packets[1]), [shelter().kid(), ngo.kid()]);
+    assert_eq!(kids(&packets[1]), [shelter().kid()]);
+    assert_eq!(kids(&packets[2]), [ngo.kid()]);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -239,7 +242,9 @@ fn without_consent_to_record_choices_only_the_form_restricts() {
     let child = Answers::from_json(
         &form,
         &json!({ "referral_type": "full", "age_group": "child", "child_informed": "yes",
-                 "narrative": "CANARY-story", "risk_factors": ["self_harm"] }),
+                 "narrative": "CANARY-story", "risk_factors": ["self_harm"],
+                 "cp_notified": "yes",
+                 "cp_no_recipient_reason": "Notified by phone; not in the directory." }),
     )
     .unwrap();
     assert!(recipient_agreed(&form, &child, AgencyKind::Police));
@@ -339,4 +344,140 @@ fn sharing_rules_must_name_fields_that_fit_them() {
     .unwrap_err();
     assert!(error.path.ends_with(".only_to"), "{error}");
     assert_eq!(error.kind, FormErrorKind::InvalidValue);
+}
+
+// Issue 13: a child's referral reaches child protection; consent withdrawn; what each
+// agency needs about the suspects; the account and an anonymous notification.
+
+fn child_protection() -> DirectoryEntry {
+    agency(6, "Child protection", AgencyKind::ChildProtection)
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_childs_referral_needs_child_protection_or_a_recorded_reason() {
+    let form = referral();
+    let child = |extra: Value| {
+        let mut pairs = json!({ "referral_type": "full", "age_group": "adult",
+                                "age_disputed": "yes", "child_informed": "yes" });
+        pairs
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        Answers::from_json(&form, &pairs).unwrap()
+    };
+    let bare = child(json!({}));
+    assert_eq!(
+        plan_referral(&form, &bare, &[shelter()]),
+        Err(NotSendable::ChildProtectionMissing)
+    );
+    assert_eq!(
+        NotSendable::ChildProtectionMissing.as_str(),
+        "child_protection_missing"
+    );
+    // With a child-protection service among the recipients, it goes.
+    assert!(plan_referral(&form, &bare, &[shelter(), child_protection()]).is_ok());
+    // Or with the reason recorded: whether child protection was told, and why none
+    // receives this referral. Half of it is not enough.
+    let notified_only = child(json!({ "cp_notified": "no" }));
+    assert_eq!(
+        plan_referral(&form, &notified_only, &[police()]),
+        Err(NotSendable::ChildProtectionMissing)
+    );
+    let reasoned = child(json!({ "cp_notified": "no",
+        "cp_no_recipient_reason": "No child-protection service is in the directory yet." }));
+    assert!(plan_referral(&form, &reasoned, &[police()]).is_ok());
+    // An adult's referral has no such rule.
+    let adult = consented(&form, &["identity"], &["shelter"]);
+    assert!(plan_referral(&form, &adult, &[shelter()]).is_ok());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn consent_withdrawn_leaves_only_the_anonymous_notification() {
+    use confidant_core::form::{SendAs, consent_gate};
+    let form = referral();
+    let answers = |kind: &str, withdrawal: &str| {
+        Answers::from_json(
+            &form,
+            &json!({ "referral_type": kind, "age_group": "adult", "consent_referral": "given",
+                     "consent_withdrawal": withdrawal, "consent_withdrawn_date": "2026-11-02" }),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        consent_gate(&answers("full", "not_withdrawn")),
+        Ok(SendAs::Full)
+    );
+    assert_eq!(
+        consent_gate(&answers("full", "withdrawn")),
+        Err(NotSendable::ConsentWithdrawn)
+    );
+    assert_eq!(
+        consent_gate(&answers("anonymous", "withdrawn")),
+        Ok(SendAs::Anonymous)
+    );
+    let withdrawn = answers("full", "withdrawn");
+    assert!(form.is_shown("consent_withdrawn_date", &withdrawn));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn safety_identifiers_reach_those_who_protect_and_investigative_detail_only_the_police() {
+    let form = referral();
+    let mut answers = consented(
+        &form,
+        &["identity", "narrative", "health"],
+        &["police", "shelter", "ngo", "child_protection"],
+    );
+    answers.set(
+        "exploiter_safety_identifiers",
+        confidant_core::form::Answer::Text("CANARY-safety".into()),
+    );
+    let ngo = agency(5, "Outreach", AgencyKind::Ngo);
+    let recipients = [police(), shelter(), child_protection(), ngo.clone()];
+    let packets = plan_referral(&form, &answers, &recipients).unwrap();
+    let to = |entry: &DirectoryEntry| {
+        packets
+            .iter()
+            .find(|packet| packet.recipients().iter().any(|r| r.kid() == entry.kid()))
+            .unwrap()
+            .answers()
+    };
+    let text = |answers: &Answers, id: &str| answers.get(id).is_some();
+    assert!(text(to(&police()), "exploiter_safety_identifiers"));
+    assert!(text(to(&police()), "suspected_exploiters"));
+    for protector in [shelter(), child_protection()] {
+        assert!(text(to(&protector), "exploiter_safety_identifiers"));
+        assert!(!text(to(&protector), "suspected_exploiters"));
+    }
+    assert!(!text(to(&ngo), "exploiter_safety_identifiers"));
+    assert!(!text(to(&ngo), "suspected_exploiters"));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn an_anonymous_notification_warns_about_the_account_and_can_leave_it_out() {
+    let form = referral();
+    let notification = |choice: Option<&str>| {
+        let mut pairs = json!({ "referral_type": "anonymous", "age_group": "adult",
+                                "narrative": "CANARY-story" });
+        if let Some(choice) = choice {
+            pairs["narrative_in_notification"] = json!(choice);
+        }
+        Answers::from_json(&form, &pairs).unwrap()
+    };
+    let warned = notification(None);
+    assert!(form.is_shown("narrative_anonymous_warning", &warned));
+    assert!(form.is_shown("narrative_in_notification", &warned));
+    // A full referral is not warned.
+    let full = consented(&form, &["narrative"], &["shelter"]);
+    assert!(!form.is_shown("narrative_anonymous_warning", &full));
+
+    let left_out = notification(Some("leave_out"));
+    let packets = plan_referral(&form, &left_out, &[shelter()]).unwrap();
+    assert_eq!(packets[0].answers().get("narrative"), None);
+    let sent = notification(Some("send"));
+    let packets = plan_referral(&form, &sent, &[shelter()]).unwrap();
+    assert!(packets[0].answers().get("narrative").is_some());
 }

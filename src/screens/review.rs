@@ -61,6 +61,23 @@ fn gate_text(reason: NotSendable, words: &Words) -> &'static str {
         NotSendable::ChildAnonymous => words.gate_child_anonymous,
         NotSendable::NoRecipient => words.gate_no_recipient,
         NotSendable::RecipientNotAgreed => words.gate_recipient_not_agreed,
+        NotSendable::ChildProtectionMissing => words.gate_child_protection_missing,
+        NotSendable::ConsentWithdrawn => words.gate_consent_withdrawn,
+    }
+}
+
+/// The date the person withdrew their consent, when the referral records one: the
+/// review shows it whatever is sent.
+fn consent_withdrawn_on(answers: &Answers) -> Option<String> {
+    use confidant_core::form::Answer;
+    match (
+        answers.get("consent_withdrawal"),
+        answers.get("consent_withdrawn_date"),
+    ) {
+        (Some(Answer::Choice(choice)), Some(Answer::Date(date))) if choice == "withdrawn" => {
+            Some(date.clone())
+        }
+        _ => None,
     }
 }
 
@@ -118,6 +135,17 @@ pub fn review(props: &ReviewProps) -> Html {
                 <button type="button" class="secondary" onclick={onback.clone()}>{ words.back_to_referral }</button>
             </div>
         },
+    };
+    let withdrawn_html = match (
+        props
+            .form
+            .is_shown("consent_withdrawn_date", &props.answers),
+        consent_withdrawn_on(&props.answers),
+    ) {
+        (true, Some(date)) => html! {
+            <p class="notice" id="consent-withdrawn">{ words.consent_withdrawn_on }{ " " }<span dir="ltr">{ date }</span></p>
+        },
+        _ => html! {},
     };
 
     let entries: Vec<(DirectoryEntry, Trust)> = match &*listing {
@@ -252,11 +280,23 @@ pub fn review(props: &ReviewProps) -> Html {
             .find(|(entry, trust)| entry.kid() == kid && usable(trust, &confirmed, kid))
             .map(|(entry, _)| entry.clone())
     });
-    let plan = if recipients.is_empty() {
-        Vec::new()
+    let planned = if recipients.is_empty() {
+        Ok(Vec::new())
     } else {
-        plan_referral(&props.form, &props.answers, &recipients).unwrap_or_default()
+        plan_referral(&props.form, &props.answers, &recipients)
     };
+    // What the chosen agencies themselves rule out (a child's referral without child
+    // protection), said beside them.
+    let plan_gate_html = match &planned {
+        Err(reason) if gate.is_ok() => html! {
+            <div class="error-summary" role="alert" id="recipients-gate">
+                <p>{ gate_text(*reason, words) }</p>
+                <button type="button" class="secondary" onclick={onback.clone()}>{ words.back_to_referral }</button>
+            </div>
+        },
+        _ => html! {},
+    };
+    let plan = planned.unwrap_or_default();
 
     // What will be sent: the answers of the questions shown that at least one packet
     // carries. What goes to no packet at all is listed only under what is left out.
@@ -373,7 +413,9 @@ pub fn review(props: &ReviewProps) -> Html {
             <ScreenHeading title={words.review_and_send} />
             <p>{ words.review_intro }</p>
             { gate_html }
+            { withdrawn_html }
             { agencies_html }
+            { plan_gate_html }
             { packets_html }
             { summary }
             { status }

@@ -51,12 +51,43 @@ impl Condition {
             Self::Includes { field, value } => {
                 matches!(answer(field), Some(Answer::Choices(choices)) if choices.contains(value))
             }
+            Self::DaysBetweenLessThan {
+                from,
+                to,
+                less_than,
+            } => match (answer(from), answer(to)) {
+                (Some(Answer::Date(start)), Some(Answer::Date(end))) => {
+                    match (day_number(start), day_number(end)) {
+                        (Some(start), Some(end)) => ((end - start) as f64) < *less_than,
+                        _ => false,
+                    }
+                }
+                _ => false,
+            },
             Self::Answered(field) => answer(field).is_some(),
             Self::All(conditions) => conditions.iter().all(|c| c.holds(form, answers)),
             Self::Any(conditions) => conditions.iter().any(|c| c.holds(form, answers)),
             Self::Not(condition) => !condition.holds(form, answers),
         }
     }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar, as
+/// H. Hinnant's `days_from_civil`); `None` for anything else.
+fn day_number(date: &str) -> Option<i64> {
+    let mut parts = date.get(..10)?.splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
 }
 
 impl FormDefinition {
@@ -253,6 +284,22 @@ fn parse_at(
             field,
             value: value.to_owned(),
         })
+    } else if object.contains_key("days_from") {
+        exactly(&["days_from", "to", "less_than"])?;
+        let (from, from_kind) = field_of("days_from")?;
+        let (to, to_kind) = field_of("to")?;
+        if *from_kind != FieldKind::Date || *to_kind != FieldKind::Date {
+            return Err(error(
+                Kind::DoesNotFit,
+                path,
+                "`days_from` and `to` need date fields",
+            ));
+        }
+        Ok(Condition::DaysBetweenLessThan {
+            from,
+            to,
+            less_than: number("less_than")?,
+        })
     } else if object.contains_key("less_than") || object.contains_key("greater_than") {
         let member = if object.contains_key("less_than") {
             "less_than"
@@ -278,7 +325,7 @@ fn parse_at(
         Err(error(
             Kind::UnknownValue,
             path,
-            "unknown condition; use field with equals, in, includes, less_than or greater_than; answered; all; any; not",
+            "unknown condition; use field with equals, in, includes, less_than or greater_than; days_from with to and less_than; answered; all; any; not",
         ))
     }
 }

@@ -114,6 +114,9 @@ pub enum OutcomeFact {
     UndeterminedDimensions,
     /// Whether the outcome prompted to presume victim status and refer, as `yes`/`no`.
     ReferralPrompted,
+    /// Every dimension with at least one item answered "yes", whether or not it meets
+    /// the rule, as the option ids (lower case) of a `multiple_choice`.
+    DimensionsWithIndicators,
 }
 
 /// Where a field takes its starting answer from when its form follows another.
@@ -149,6 +152,10 @@ pub enum Coarsen {
     AsIs,
     Month,
     Bands(Vec<f64>),
+    /// Each choice counts as its group: `(group id, the option ids in it)`, every option
+    /// in exactly one group. Fewer, larger categories for answers whose own choices are
+    /// too fine to publish (a sex of "another", in a small region, is nearly a name).
+    Groups(Vec<(String, Vec<String>)>),
 }
 
 /// The checks an answer must pass.
@@ -179,6 +186,14 @@ pub struct Field {
     pub only_to: Option<Vec<AgencyKind>>,
     /// The sharing category of the whole answer (see [`SharingRules`]).
     pub sharing: Option<String>,
+    /// When this holds, the answer is kept out of every packet, as if the question had
+    /// not been shown (the worker's choice to leave the account out of an anonymous
+    /// notification). Unlike `show_if`, it may look at any field of the form: it decides
+    /// only what leaves, never what is asked.
+    pub leave_out_if: Option<Condition>,
+    /// For a personal or special answer, the coarsened copy of it that statistics may
+    /// count: the answer itself never feeds them (`docs/forms.md`, "Data class").
+    pub thematic_copy: Option<Coarsen>,
 }
 
 /// Where a form records what the person agreed may be shared, and with whom.
@@ -226,11 +241,33 @@ pub struct FormDefinition {
 /// A checked condition.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
-    Equals { field: String, value: String },
-    In { field: String, values: Vec<String> },
-    LessThan { field: String, value: f64 },
-    GreaterThan { field: String, value: f64 },
-    Includes { field: String, value: String },
+    Equals {
+        field: String,
+        value: String,
+    },
+    In {
+        field: String,
+        values: Vec<String>,
+    },
+    LessThan {
+        field: String,
+        value: f64,
+    },
+    GreaterThan {
+        field: String,
+        value: f64,
+    },
+    Includes {
+        field: String,
+        value: String,
+    },
+    /// The days from the date `from` to the date `to` are fewer than `less_than` (both
+    /// answered): a period shorter than the minimum a deployment sets in its form.
+    DaysBetweenLessThan {
+        from: String,
+        to: String,
+        less_than: f64,
+    },
     Answered(String),
     All(Vec<Condition>),
     Any(Vec<Condition>),
@@ -270,6 +307,11 @@ pub struct Dimension {
     pub id: String,
     pub label: Text,
     pub items: Vec<Item>,
+    /// The dimension's own rule, when the form's `dimension_rule` does not fit it (the act
+    /// of a child's case is there when any one of its items is).
+    pub rule: Option<Vec<Counts>>,
+    /// The sub-type a positive recruitment dimension names ("through deception").
+    pub sub_type: Option<Text>,
 }
 
 /// A form's checked scoring declaration.
@@ -281,6 +323,13 @@ pub struct Scoring {
     /// Per profile, groups of dimension ids; every group needs a positive dimension.
     pub indicates: BTreeMap<String, Vec<Vec<String>>>,
     pub prompt_referral_if_any: Vec<String>,
+    /// Per profile, dimensions any one "yes" in which prompts a referral (a child: one
+    /// indicator is enough).
+    pub prompt_referral_if_any_in: BTreeMap<String, Vec<String>>,
+    /// Per profile, groups of dimension ids; when each group has a positive dimension, a
+    /// referral is prompted even if the profile's whole rule is not met (exploitation and
+    /// coercion found at a work site, recruitment not yet asked about).
+    pub prompt_referral_if_positive: BTreeMap<String, Vec<Vec<String>>>,
 }
 
 impl FormDefinition {

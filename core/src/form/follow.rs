@@ -48,6 +48,13 @@ impl FormDefinition {
                             .collect();
                         fitted(field, &Answer::Choices(ids))
                     }
+                    OutcomeFact::DimensionsWithIndicators => {
+                        let ids = outcome
+                            .with_indicators()
+                            .map(|dimension| dimension.id.to_ascii_lowercase())
+                            .collect();
+                        fitted(field, &Answer::Choices(ids))
+                    }
                 }),
             };
             if let Some(answer) = answer {

@@ -114,6 +114,10 @@ struct RawField {
     only_to: Option<Vec<String>>,
     #[serde(default)]
     sharing: Option<String>,
+    #[serde(default)]
+    leave_out_if: Option<Value>,
+    #[serde(default)]
+    thematic_copy: Option<RawCoarsen>,
 }
 
 #[derive(Deserialize)]
@@ -122,6 +126,8 @@ struct RawCoarsen {
     rule: String,
     #[serde(default)]
     bounds: Option<Vec<f64>>,
+    #[serde(default)]
+    groups: Option<BTreeMap<String, Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -252,6 +258,8 @@ impl FormDefinition {
 
         let mut sections: Vec<Section> = Vec::new();
         let mut index = HashMap::new();
+        // `leave_out_if` may look at any field, so it is parsed once all are declared.
+        let mut leave_out_ifs: Vec<(String, String, Value)> = Vec::new();
         let mut section_ids = BTreeSet::new();
         for (s, raw_section) in raw.sections.into_iter().enumerate() {
             let path = format!("sections[{s}]");
@@ -288,8 +296,22 @@ impl FormDefinition {
                     "a section needs at least one field",
                 ));
             }
-            for (f, raw_field) in raw_section.fields.into_iter().enumerate() {
+            for (f, mut raw_field) in raw_section.fields.into_iter().enumerate() {
                 let path = format!("{path}.fields[{f}]");
+                if let Some(value) = raw_field.leave_out_if.take() {
+                    if raw_field.kind == "info" {
+                        return Err(error(
+                            Kind::DoesNotFit,
+                            format!("{path}.leave_out_if"),
+                            "an info block takes no answer",
+                        ));
+                    }
+                    leave_out_ifs.push((
+                        raw_field.id.clone(),
+                        format!("{path}.leave_out_if"),
+                        value,
+                    ));
+                }
                 let unique = !index.contains_key(&raw_field.id);
                 if let Some(kind) = Kind::of_id(is_id(&raw_field.id, false), unique) {
                     return Err(error(
@@ -310,6 +332,12 @@ impl FormDefinition {
                 section.fields.push(field);
             }
             sections.push(section);
+        }
+        for (id, path, value) in leave_out_ifs {
+            let condition = condition::parse(&value, &path, &declared(&sections))?;
+            if let Some((s, f)) = index.get(&id) {
+                sections[*s].fields[*f].leave_out_if = Some(condition);
+            }
         }
         let mut review = BTreeMap::new();
         for (language, status) in raw.review {
@@ -513,6 +541,10 @@ fn check_prefill(path: &str, raw: RawPrefill, kind: &FieldKind) -> Result<Prefil
                     matches!(kind, FieldKind::MultipleChoice(_)),
                 ),
                 "referral_prompted" => (OutcomeFact::ReferralPrompted, *kind == FieldKind::YesNo),
+                "dimensions_with_indicators" => (
+                    OutcomeFact::DimensionsWithIndicators,
+                    matches!(kind, FieldKind::MultipleChoice(_)),
+                ),
                 other => {
                     return Err(error(
                         Kind::UnknownValue,
@@ -741,6 +773,21 @@ fn check_field(
             Some(check_coarsen(&format!("{path}.coarsen"), coarsen, &kind)?)
         }
     };
+    let thematic_copy = match (raw.thematic_copy, data_class) {
+        (None, _) => None,
+        (Some(copy), Some(DataClass::Personal | DataClass::Special)) => Some(check_coarsen(
+            &format!("{path}.thematic_copy"),
+            copy,
+            &kind,
+        )?),
+        (Some(_), _) => {
+            return Err(error(
+                Kind::DoesNotFit,
+                format!("{path}.thematic_copy"),
+                "only a personal or special answer has a thematic copy",
+            ));
+        }
+    };
 
     let validation = raw.validation.unwrap_or_default();
     let allowed: &[&str] = match kind {
@@ -849,6 +896,8 @@ fn check_field(
         prefill,
         only_to,
         sharing: raw.sharing,
+        leave_out_if: None,
+        thematic_copy,
     })
 }
 
@@ -865,6 +914,10 @@ fn check_coarsen(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarse
         ),
         "month" => matches!(kind, FieldKind::Date | FieldKind::DateTime),
         "bands" => *kind == FieldKind::Number,
+        "groups" => matches!(
+            kind,
+            FieldKind::SingleChoice(_) | FieldKind::MultipleChoice(_)
+        ),
         other => {
             return Err(error(
                 Kind::UnknownValue,
@@ -878,6 +931,16 @@ fn check_coarsen(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarse
             Kind::DoesNotFit,
             format!("{path}.rule"),
             format!("`{}` does not fit this kind of field", raw.rule),
+        ));
+    }
+    if raw.rule == "groups" {
+        return check_groups(path, raw, kind);
+    }
+    if raw.groups.is_some() {
+        return Err(error(
+            Kind::DoesNotFit,
+            format!("{path}.groups"),
+            "only the groups rule has groups",
         ));
     }
     match (raw.rule.as_str(), raw.bounds) {
@@ -904,4 +967,59 @@ fn check_coarsen(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarse
         ("as_is", None) => Ok(Coarsen::AsIs),
         _ => Ok(Coarsen::Month),
     }
+}
+
+/// Every choice of the field in exactly one group, and groups named by ids.
+fn check_groups(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarsen, FormError> {
+    if raw.bounds.is_some() {
+        return Err(error(
+            Kind::DoesNotFit,
+            format!("{path}.bounds"),
+            "only the bands rule has bounds",
+        ));
+    }
+    let options: Vec<&str> = match kind {
+        FieldKind::SingleChoice(options) | FieldKind::MultipleChoice(options) => {
+            options.iter().map(|option| option.id.as_str()).collect()
+        }
+        _ => Vec::new(),
+    };
+    let groups = raw
+        .groups
+        .filter(|groups| !groups.is_empty())
+        .ok_or_else(|| error(Kind::Missing, format!("{path}.groups"), "groups are needed"))?;
+    let mut placed = BTreeSet::new();
+    for (group, members) in &groups {
+        if !is_id(group, false) || members.is_empty() {
+            return Err(error(
+                Kind::InvalidId,
+                format!("{path}.groups.{group}"),
+                "a group is an id with at least one choice",
+            ));
+        }
+        for member in members {
+            if !options.contains(&member.as_str()) {
+                return Err(error(
+                    Kind::UnknownReference,
+                    format!("{path}.groups.{group}"),
+                    format!("`{member}` is not a choice of this field"),
+                ));
+            }
+            if !placed.insert(member.as_str()) {
+                return Err(error(
+                    Kind::DuplicateId,
+                    format!("{path}.groups.{group}"),
+                    format!("`{member}` is in two groups"),
+                ));
+            }
+        }
+    }
+    if let Some(missing) = options.iter().find(|option| !placed.contains(*option)) {
+        return Err(error(
+            Kind::Missing,
+            format!("{path}.groups"),
+            format!("`{missing}` is in no group"),
+        ));
+    }
+    Ok(Coarsen::Groups(groups.into_iter().collect()))
 }

@@ -50,6 +50,35 @@ pub struct DimensionResult {
     pub present: Counts,
 }
 
+impl DimensionResult {
+    /// Whether its items answered "yes" meet the rule (the dimension is positive).
+    pub fn meets_rule(&self) -> bool {
+        self.status == DimensionStatus::Positive
+    }
+
+    /// How many of its items were answered "yes".
+    pub fn yes_count(&self) -> u32 {
+        self.present.strong + self.present.medium + self.present.weak
+    }
+}
+
+/// Why the outcome prompts to presume victim status and refer. The screen says which,
+/// so that a prompt never stands unexplained beside a pattern that is not complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptReason {
+    /// The indicators are consistent with trafficking.
+    Consistent,
+    /// The dimensions the form names for it are positive together (exploitation and
+    /// coercion at destination, found at a work site), whatever recruitment turns out to be.
+    PositivePattern,
+    /// An item weighted strong in the profile was answered "yes".
+    StrongIndicator,
+    /// One of the form's child items was answered "yes".
+    ChildItem,
+    /// The person is, or may be, a child, and an indicator was answered "yes".
+    ChildIndicator,
+}
+
 /// What the indicators add up to. It lists, and prompts; it never concludes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
@@ -63,8 +92,46 @@ pub struct Outcome {
     pub strong_indicator: bool,
     /// Whether a field of `prompt_referral_if_any` (the child items) was answered "yes".
     pub prompt_item: bool,
+    /// Whether an item of a dimension the profile's `prompt_referral_if_any_in` names was
+    /// answered "yes" (for a child, one indicator is enough).
+    pub any_indicator: bool,
+    /// Whether the profile's `prompt_referral_if_positive` groups are all met.
+    pub positive_pattern: bool,
+    /// When consistent with trafficking: the positive dimensions that name a sub-type
+    /// (deceptive, coercive, abuse of vulnerability), in the form's order.
+    pub sub_types: Vec<String>,
+    /// When undetermined: the open dimensions whose answers could complete the pattern
+    /// (at a work site, the recruitment dimensions: ask about recruitment).
+    pub ask_about: Vec<String>,
     /// Presume victim status and refer.
     pub prompt_referral: bool,
+}
+
+impl Outcome {
+    /// Every dimension with at least one item answered "yes", whether or not it meets
+    /// the rule: a single "yes" is information the receiver of a referral needs.
+    pub fn with_indicators(&self) -> impl Iterator<Item = &DimensionResult> {
+        self.dimensions
+            .iter()
+            .filter(|dimension| dimension.yes_count() > 0)
+    }
+
+    /// Why the referral is prompted, strongest reason first; empty when it is not.
+    pub fn reasons(&self) -> Vec<PromptReason> {
+        [
+            (
+                self.consistent_with_trafficking == DimensionStatus::Positive,
+                PromptReason::Consistent,
+            ),
+            (self.positive_pattern, PromptReason::PositivePattern),
+            (self.strong_indicator, PromptReason::StrongIndicator),
+            (self.prompt_item, PromptReason::ChildItem),
+            (self.any_indicator, PromptReason::ChildIndicator),
+        ]
+        .into_iter()
+        .filter_map(|(holds, reason)| holds.then_some(reason))
+        .collect()
+    }
 }
 
 #[derive(Deserialize)]
@@ -76,6 +143,10 @@ struct RawScoring {
     indicates: BTreeMap<String, Vec<Vec<String>>>,
     #[serde(default)]
     prompt_referral_if_any: Vec<String>,
+    #[serde(default)]
+    prompt_referral_if_any_in: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    prompt_referral_if_positive: BTreeMap<String, Vec<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +162,10 @@ struct RawDimension {
     id: String,
     label: BTreeMap<String, String>,
     items: Vec<RawItem>,
+    #[serde(default)]
+    rule: Option<Vec<Counts>>,
+    #[serde(default)]
+    sub_type: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Deserialize)]
@@ -141,24 +216,7 @@ where
         )?;
         profiles.push((profile.id, when));
     }
-    let rule_fault = if raw.dimension_rule.is_empty() {
-        Some(Kind::Missing)
-    } else if raw
-        .dimension_rule
-        .iter()
-        .any(|rule| *rule == Counts::default())
-    {
-        Some(Kind::InvalidValue)
-    } else {
-        None
-    };
-    if let Some(kind) = rule_fault {
-        return Err(error(
-            kind,
-            "scoring.dimension_rule",
-            "needs at least one minimum, none of them all zero",
-        ));
-    }
+    check_rule("scoring.dimension_rule", &raw.dimension_rule)?;
     let yes_no_field = |path: &str, field: &str| -> Result<(), FormError> {
         match declared.get(field) {
             Some(FieldKind::YesNo) => Ok(()),
@@ -233,10 +291,18 @@ where
                 weights,
             });
         }
+        if let Some(rule) = &dimension.rule {
+            check_rule(&format!("{path}.rule"), rule)?;
+        }
         dimensions.push(Dimension {
             id: dimension.id,
             label: text(&format!("{path}.label"), dimension.label)?,
             items,
+            rule: dimension.rule,
+            sub_type: dimension
+                .sub_type
+                .map(|sub_type| text(&format!("{path}.sub_type"), sub_type))
+                .transpose()?,
         });
     }
     for profile in &profile_ids {
@@ -280,13 +346,72 @@ where
     for (i, field) in raw.prompt_referral_if_any.iter().enumerate() {
         yes_no_field(&format!("scoring.prompt_referral_if_any[{i}]"), field)?;
     }
+    let known = |path: &str, profile: &str, ids: Vec<&String>| {
+        if !profile_ids.contains(profile) {
+            return Err(error(
+                Kind::UnknownReference,
+                path,
+                format!("`{profile}` is not a profile"),
+            ));
+        }
+        match ids.into_iter().find(|id| !dimension_ids.contains(*id)) {
+            Some(unknown) => Err(error(
+                Kind::UnknownReference,
+                format!("{path}.{profile}"),
+                format!("`{unknown}` is not a dimension"),
+            )),
+            None => Ok(()),
+        }
+    };
+    for (profile, ids) in &raw.prompt_referral_if_any_in {
+        known(
+            "scoring.prompt_referral_if_any_in",
+            profile,
+            ids.iter().collect(),
+        )?;
+    }
+    for (profile, groups) in &raw.prompt_referral_if_positive {
+        if groups.is_empty() || groups.iter().any(Vec::is_empty) {
+            return Err(error(
+                Kind::Missing,
+                format!("scoring.prompt_referral_if_positive.{profile}"),
+                "needs non-empty groups of dimensions",
+            ));
+        }
+        known(
+            "scoring.prompt_referral_if_positive",
+            profile,
+            groups.iter().flatten().collect(),
+        )?;
+    }
     Ok(Scoring {
         profiles,
         dimension_rule: raw.dimension_rule,
         dimensions,
         indicates: raw.indicates,
         prompt_referral_if_any: raw.prompt_referral_if_any,
+        prompt_referral_if_any_in: raw.prompt_referral_if_any_in,
+        prompt_referral_if_positive: raw.prompt_referral_if_positive,
     })
+}
+
+/// A rule needs at least one minimum, none of them all zero.
+fn check_rule(path: &str, rule: &[Counts]) -> Result<(), FormError> {
+    let fault = if rule.is_empty() {
+        Some(Kind::Missing)
+    } else if rule.iter().any(|minimum| *minimum == Counts::default()) {
+        Some(Kind::InvalidValue)
+    } else {
+        None
+    };
+    match fault {
+        Some(kind) => Err(error(
+            kind,
+            path,
+            "needs at least one minimum, none of them all zero",
+        )),
+        None => Ok(()),
+    }
 }
 
 impl FormDefinition {
@@ -316,6 +441,10 @@ impl FormDefinition {
                 consistent_with_trafficking: DimensionStatus::Undetermined,
                 strong_indicator: false,
                 prompt_item,
+                any_indicator: false,
+                positive_pattern: false,
+                sub_types: Vec::new(),
+                ask_about: Vec::new(),
                 prompt_referral: prompt_item,
             });
         };
@@ -324,6 +453,14 @@ impl FormDefinition {
         let dimensions: Vec<DimensionResult> = scoring
             .dimensions
             .iter()
+            // A dimension none of whose items counts in this profile says nothing here
+            // (the act of a child's case, for an adult).
+            .filter(|dimension| {
+                dimension
+                    .items
+                    .iter()
+                    .any(|item| item.weights.contains_key(&profile))
+            })
             .map(|dimension| {
                 let mut present = Counts::default();
                 let mut possible = Counts::default();
@@ -342,12 +479,8 @@ impl FormDefinition {
                         Some(YesNo::Unknown | YesNo::NotAsked) | None => possible.add(weight),
                     }
                 }
-                let reaches = |counts: Counts| {
-                    scoring
-                        .dimension_rule
-                        .iter()
-                        .any(|rule| counts.reach(*rule))
-                };
+                let rule = dimension.rule.as_ref().unwrap_or(&scoring.dimension_rule);
+                let reaches = |counts: Counts| rule.iter().any(|minimum| counts.reach(*minimum));
                 let status = if reaches(present) {
                     DimensionStatus::Positive
                 } else if reaches(possible) {
@@ -369,9 +502,8 @@ impl FormDefinition {
                 .find(|result| result.id == id)
                 .map_or(DimensionStatus::Negative, |result| result.status)
         };
-        let mut consistent = DimensionStatus::Positive;
-        for group in &scoring.indicates[&profile] {
-            let group_status = if group
+        let group_status = |group: &[String]| {
+            if group
                 .iter()
                 .any(|id| status_of(id) == DimensionStatus::Positive)
             {
@@ -383,8 +515,12 @@ impl FormDefinition {
                 DimensionStatus::Undetermined
             } else {
                 DimensionStatus::Negative
-            };
-            consistent = match (consistent, group_status) {
+            }
+        };
+        let groups = &scoring.indicates[&profile];
+        let mut consistent = DimensionStatus::Positive;
+        for group in groups {
+            consistent = match (consistent, group_status(group)) {
                 (DimensionStatus::Negative, _) | (_, DimensionStatus::Negative) => {
                     DimensionStatus::Negative
                 }
@@ -394,15 +530,61 @@ impl FormDefinition {
                 _ => DimensionStatus::Positive,
             };
         }
+        let ask_about = if consistent == DimensionStatus::Undetermined {
+            groups
+                .iter()
+                .filter(|group| group_status(group) == DimensionStatus::Undetermined)
+                .flatten()
+                .filter(|id| status_of(id) == DimensionStatus::Undetermined)
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let sub_types = if consistent == DimensionStatus::Positive {
+            scoring
+                .dimensions
+                .iter()
+                .filter(|dimension| {
+                    dimension.sub_type.is_some()
+                        && status_of(&dimension.id) == DimensionStatus::Positive
+                })
+                .map(|dimension| dimension.id.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let any_indicator = scoring
+            .prompt_referral_if_any_in
+            .get(&profile)
+            .is_some_and(|ids| {
+                dimensions
+                    .iter()
+                    .any(|result| result.yes_count() > 0 && ids.contains(&result.id))
+            });
+        let positive_pattern = scoring
+            .prompt_referral_if_positive
+            .get(&profile)
+            .is_some_and(|groups| {
+                groups
+                    .iter()
+                    .all(|group| group_status(group) == DimensionStatus::Positive)
+            });
         Some(Outcome {
             profile: Some(profile),
             dimensions,
             consistent_with_trafficking: consistent,
             strong_indicator,
             prompt_item,
+            any_indicator,
+            positive_pattern,
+            sub_types,
+            ask_about,
             prompt_referral: consistent == DimensionStatus::Positive
+                || positive_pattern
                 || strong_indicator
-                || prompt_item,
+                || prompt_item
+                || any_indicator,
         })
     }
 }

@@ -11,15 +11,18 @@
 //! out, and a packet is sealed to exactly the recipients it was planned for.
 //!
 //! The consent rule reads the referral form's fields by id: `age_group`
-//! (`adult`/`child`/`uncertain`), `referral_type` (`full`/`anonymous`/`onward`),
-//! `consent_referral` and `child_informed`.
+//! (`adult`/`child`/`uncertain`), `age_disputed` and `estimated_age` (a disputed age, or
+//! an age under 18, is a child's until verified, whatever `age_group` says),
+//! `referral_type` (`full`/`anonymous`/`onward`), `consent_referral`, `consent_withdrawal`
+//! (`withdrawn`) and `child_informed`; the child-protection rule reads `cp_notified` and
+//! `cp_no_recipient_reason`.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 use zeroize::Zeroizing;
 
-use super::answers::{Answer, Answers};
+use super::answers::{Answer, Answers, YesNo};
 use super::definition::{Field, FieldKind, FormDefinition, SharingRules, ValueOption};
 use crate::agency::{AgencyKind, DirectoryEntry};
 use crate::keys::PublicKey;
@@ -57,6 +60,11 @@ pub enum NotSendable {
     NoRecipient,
     /// A chosen agency is of a kind the person did not agree to.
     RecipientNotAgreed,
+    /// A child's referral goes to a child-protection service, or records why it cannot
+    /// (whether child protection was notified, and why no such service receives it).
+    ChildProtectionMissing,
+    /// The adult withdrew their consent: a full referral may no longer go.
+    ConsentWithdrawn,
 }
 
 impl NotSendable {
@@ -71,22 +79,38 @@ impl NotSendable {
             Self::ChildAnonymous => "child_anonymous",
             Self::NoRecipient => "no_recipient",
             Self::RecipientNotAgreed => "recipient_not_agreed",
+            Self::ChildProtectionMissing => "child_protection_missing",
+            Self::ConsentWithdrawn => "consent_withdrawn",
         }
     }
 }
 
-/// The consent gate of a referral: a full referral of an adult needs recorded consent;
-/// when the adult declines, only an anonymous notification may go; a child (or a person
-/// whose age is uncertain, who is treated as a child) needs no consent, but the referral
-/// records that the child was informed.
+/// Whether the referral is about a child, or about a person who may be one and is
+/// treated as a child until their age is verified (the domain reference's rule; CoE
+/// Convention art. 10(3); Directive 2011/36/EU art. 13(2)): `age_group` is not `adult`,
+/// or the age is disputed, or the age given is under 18. `None` while the age question
+/// is not answered.
+pub fn treated_as_child(answers: &Answers) -> Option<bool> {
+    let Some(Answer::Choice(age)) = answers.get("age_group") else {
+        return None;
+    };
+    let disputed = matches!(answers.get("age_disputed"), Some(Answer::YesNo(YesNo::Yes)));
+    let under_18 = matches!(answers.get("estimated_age"), Some(Answer::Number(age)) if *age < 18.0);
+    Some(age != "adult" || disputed || under_18)
+}
+
+/// The consent gate of a referral: a full referral of an adult needs recorded consent,
+/// not since withdrawn; when the adult declines or withdraws, only an anonymous
+/// notification may go; a child (or a person who may be one: [`treated_as_child`]) needs
+/// no consent, but the referral records that the child was informed.
 pub fn consent_gate(answers: &Answers) -> Result<SendAs, NotSendable> {
     let choice = |field: &str| match answers.get(field) {
         Some(Answer::Choice(choice)) => Some(choice.as_str()),
         _ => None,
     };
-    let age = choice("age_group").ok_or(NotSendable::AgeMissing)?;
+    let child = treated_as_child(answers).ok_or(NotSendable::AgeMissing)?;
     let kind = choice("referral_type").ok_or(NotSendable::TypeMissing)?;
-    if age != "adult" {
+    if child {
         if kind == "anonymous" {
             return Err(NotSendable::ChildAnonymous);
         }
@@ -99,6 +123,9 @@ pub fn consent_gate(answers: &Answers) -> Result<SendAs, NotSendable> {
         return Ok(SendAs::Anonymous);
     }
     match answers.get("consent_referral") {
+        Some(Answer::Consent(true)) if choice("consent_withdrawal") == Some("withdrawn") => {
+            Err(NotSendable::ConsentWithdrawn)
+        }
         Some(Answer::Consent(true)) => Ok(SendAs::Full),
         Some(Answer::Consent(false)) => Err(NotSendable::ConsentDeclined),
         _ => Err(NotSendable::ConsentMissing),
@@ -316,6 +343,14 @@ pub fn plan_referral(
     if recipients.iter().any(|entry| !allowed.kind(entry.kind)) {
         return Err(NotSendable::RecipientNotAgreed);
     }
+    if treated_as_child(answers) == Some(true)
+        && !recipients
+            .iter()
+            .any(|entry| entry.kind == AgencyKind::ChildProtection)
+        && !child_protection_reason(form, answers)
+    {
+        return Err(NotSendable::ChildProtectionMissing);
+    }
     let shown = form.shown_answers(answers);
 
     // What every receiver is kept from by the person's choices.
@@ -362,6 +397,16 @@ pub fn plan_referral(
         });
     }
     Ok(packets)
+}
+
+/// Whether the referral records why no child-protection service receives it: whether
+/// one was notified (`cp_notified`), and why none is among the recipients.
+fn child_protection_reason(form: &FormDefinition, answers: &Answers) -> bool {
+    let shown = |id: &str| form.is_shown(id, answers);
+    shown("cp_notified")
+        && matches!(answers.get("cp_notified"), Some(Answer::YesNo(_)))
+        && shown("cp_no_recipient_reason")
+        && matches!(answers.get("cp_no_recipient_reason"), Some(Answer::Text(why)) if !why.trim().is_empty())
 }
 
 fn uses_category(form: &FormDefinition, category: &str) -> bool {
@@ -449,12 +494,17 @@ fn filter_answers(
 
 impl FormDefinition {
     /// The answers of the questions shown: what a hidden question was once answered stays
-    /// behind (an anonymous notification thus carries no identity).
+    /// behind (an anonymous notification thus carries no identity), and so does an answer
+    /// whose `leave_out_if` holds (the account the worker chose to leave out of one).
     pub fn shown_answers(&self, answers: &Answers) -> Answers {
         let mut shown = Answers::new();
         for field in self.fields() {
             if let Some(answer) = answers.get(&field.id)
                 && self.is_shown(&field.id, answers)
+                && !field
+                    .leave_out_if
+                    .as_ref()
+                    .is_some_and(|condition| condition.holds(self, answers))
             {
                 shown.set(field.id.clone(), answer.clone());
             }

@@ -186,6 +186,11 @@ fn visit_texts(form: &mut Value, visit: &mut dyn FnMut(String, &mut Map<String, 
                 format!("scoring/dimensions/{dimension_id}"),
                 visit,
             );
+            text(
+                dimension.get_mut("sub_type"),
+                format!("scoring/dimensions/{dimension_id}/sub_type"),
+                visit,
+            );
         }
     }
     if let Some(draft) = form.get_mut("draft") {
