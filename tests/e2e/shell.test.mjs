@@ -1,7 +1,7 @@
 // The release build of the app, served by the real server, in headless Chromium.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, NEUTRAL_PAGE, openApp, serveNeutralPage, startServer } from "./support.mjs";
+import { launchBrowser, launchChromium, NEUTRAL_PAGE, openApp, serveNeutralPage, startServer } from "./support.mjs";
 
 let server;
 let browser;
@@ -63,7 +63,11 @@ test("the quick exit button is on every screen and works", async () => {
 });
 
 test("the page loads under the server's real headers with no violation or error", async () => {
-  const page = await browser.newPage();
+  // A context of its own that lets the service worker register, as a worker's browser
+  // does: its registration goes through Trusted Types too.
+  const chromium = await launchChromium();
+  const context = await chromium.newContext({ serviceWorkers: "allow" });
+  const page = await context.newPage();
   const problems = [];
   page.on("console", (message) => {
     if (message.type() === "error" || message.type() === "warning") {
@@ -108,7 +112,10 @@ test("the page loads under the server's real headers with no violation or error"
 
   assert.deepEqual(await page.evaluate(() => window.__violations ?? []), []);
   assert.deepEqual(problems, []);
-  await page.close();
+  // The service worker registered and took the page over, with no violation either.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  assert.deepEqual(await page.evaluate(() => window.__violations ?? []), []);
+  await chromium.close();
 });
 
 test("a browser without WebAssembly gets an explanation", async () => {
