@@ -756,3 +756,98 @@ fn form_error_kinds_have_stable_names() {
         assert_eq!(kind.as_str(), name);
     }
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_members_for_the_rules_of_issue_13_are_checked_when_parsed() {
+    type Edit = fn(&mut Value);
+    let cases: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
+        (
+            "a choice in no group",
+            |d| {
+                d["sections"][0]["fields"][0]["coarsen"] = json!({ "rule": "groups", "groups": { "grown": ["adult"], "young": ["child"] } })
+            },
+            "sections[0].fields[0].coarsen.groups",
+            FormErrorKind::Missing,
+        ),
+        (
+            "a choice in two groups",
+            |d| {
+                d["sections"][0]["fields"][0]["coarsen"] = json!({ "rule": "groups",
+                    "groups": { "a": ["adult", "child"], "b": ["child", "uncertain"] } })
+            },
+            "sections[0].fields[0].coarsen.groups.b",
+            FormErrorKind::DuplicateId,
+        ),
+        (
+            "groups for a date",
+            |d| {
+                d["sections"][0]["fields"][1]["coarsen"] =
+                    json!({ "rule": "groups", "groups": { "a": ["x"] } })
+            },
+            "sections[0].fields[1].coarsen.rule",
+            FormErrorKind::DoesNotFit,
+        ),
+        (
+            "a thematic copy of a thematic answer",
+            |d| d["sections"][0]["fields"][1]["thematic_copy"] = json!({ "rule": "month" }),
+            "sections[0].fields[1].thematic_copy",
+            FormErrorKind::DoesNotFit,
+        ),
+        (
+            "a day count between a date and a text",
+            |d| {
+                d["sections"][1]["show_if"] =
+                    json!({ "days_from": "seen_on", "to": "name", "less_than": 30 })
+            },
+            "sections[1].show_if",
+            FormErrorKind::DoesNotFit,
+        ),
+        (
+            "leave_out_if on an unknown field",
+            |d| d["sections"][0]["fields"][2]["leave_out_if"] = json!({ "answered": "nowhere" }),
+            "sections[0].fields[2].leave_out_if",
+            FormErrorKind::UnknownReference,
+        ),
+        (
+            "a dimension rule of zeros",
+            |d| d["scoring"]["dimensions"][0]["rule"] = json!([{ "strong": 0 }]),
+            "scoring.dimensions[0].rule",
+            FormErrorKind::InvalidValue,
+        ),
+        (
+            "a prompt on an unknown dimension",
+            |d| d["scoring"]["prompt_referral_if_any_in"] = json!({ "child": ["Z"] }),
+            "scoring.prompt_referral_if_any_in.child",
+            FormErrorKind::UnknownReference,
+        ),
+        (
+            "a prompt for an unknown profile",
+            |d| d["scoring"]["prompt_referral_if_positive"] = json!({ "elder": [["E"]] }),
+            "scoring.prompt_referral_if_positive",
+            FormErrorKind::UnknownReference,
+        ),
+    ];
+    for (what, edit, path, kind) in cases {
+        let mut definition = checklist();
+        edit(&mut definition);
+        let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
+        assert_eq!(
+            (error.path.as_str(), error.kind),
+            (path, kind),
+            "{what}: {error}"
+        );
+    }
+
+    // And the good ones parse: a later field in leave_out_if, groups over every choice.
+    let mut definition = checklist();
+    definition["sections"][0]["fields"][2]["leave_out_if"] =
+        json!({ "field": "r_strong", "equals": "yes" });
+    definition["sections"][0]["fields"][0]["coarsen"] = json!({ "rule": "groups", "groups": { "grown": ["adult"], "young": ["child", "uncertain"] } });
+    let form = parse(&definition);
+    let mut given = Answers::new();
+    given.set("name", Answer::Text("Someone".into()));
+    assert!(form.shown_answers(&given).get("name").is_some());
+    given.set("r_strong", Answer::YesNo(YesNo::Yes));
+    assert!(form.shown_answers(&given).get("name").is_none());
+}
