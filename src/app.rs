@@ -4,24 +4,22 @@
 //! history entries). All side effects of the shell happen here, at the root; the screens
 //! below only render and call back.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::browser::{
-    clock, document, drafts, kept_checklists, navigation, offline, outbox, storage,
-};
+use crate::browser::{clock, document, drafts, kept_checklists, network, offline, outbox, pins};
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::QuickExitButton;
 use crate::forms::{self, FormKey};
 use crate::interface_text;
-use crate::quick_exit::DoubleEscape;
-use crate::state::{DRAFT_LOCK_AFTER_MS, Outgoing, Screen, SharedForm, ShellAction, ShellState};
+use crate::quick_exit;
+use crate::state::{
+    DRAFT_LOCK_AFTER_MS, Listing, Outgoing, Screen, SharedForm, ShellAction, ShellState,
+};
 use crate::use_cases::{self, Backoff};
 use confidant_core::form::{Answer, Answers};
 
@@ -64,11 +62,7 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         use_callback(props.on_exit.clone(), move |(), on_exit| {
             dispatcher.dispatch(ShellAction::Exit);
-            storage::clear_session();
-            match on_exit {
-                Some(on_exit) => on_exit.emit(()),
-                None => navigation::leave_for_neutral_page(),
-            }
+            quick_exit::leave(on_exit.as_ref());
         })
     };
     let open = {
@@ -87,29 +81,31 @@ pub fn app(props: &AppProps) -> Html {
     {
         let quick_exit = quick_exit.clone();
         use_effect_with(quick_exit, |quick_exit| {
-            let quick_exit = quick_exit.clone();
-            let keys = RefCell::new(DoubleEscape::default());
-            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
-                let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
-                    return;
-                };
-                if event.key() != "Escape" {
-                    keys.borrow_mut().other_key();
-                } else if keys.borrow_mut().press(clock::now_millis()) {
-                    quick_exit.emit(());
-                }
-            });
+            let listener = quick_exit::on_double_escape(quick_exit.clone());
             move || drop(listener)
         });
     }
 
-    // The agency directory once, in the background: the service worker keeps the last
-    // answer, so that a referral can be sealed after a reload without network.
-    use_effect_with((), |()| {
-        wasm_bindgen_futures::spawn_local(async {
-            let _ = crate::browser::network::directory().await;
+    {
+        // The agency directory: when the app starts (the service worker keeps the last
+        // answer, so that a referral can be sealed after a reload without network), and
+        // afresh whenever the review or the outbox opens. Each entry's trust is checked
+        // against this device's pins, and agencies never seen are pinned.
+        let dispatcher = state.dispatcher();
+        let wanted = matches!(state.screen, Screen::Review | Screen::Outbox);
+        use_effect_with(wanted, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let listing = match network::directory().await {
+                    Ok(directory) => {
+                        let trust = pins::check(&directory.entries);
+                        Listing::Ready(Rc::new(directory), trust)
+                    }
+                    Err(_) => Listing::Failed,
+                };
+                dispatcher.dispatch(ShellAction::Directory(listing));
+            });
         });
-    });
+    }
 
     {
         // A new build installed while the app runs is used on the next open, never now.
@@ -240,7 +236,7 @@ pub fn app(props: &AppProps) -> Html {
         let lock_after = props.draft_lock_after_ms.unwrap_or(DRAFT_LOCK_AFTER_MS);
         use_effect_with(lock_after, move |lock_after| {
             let lock_after = *lock_after;
-            let interval = gloo::timers::callback::Interval::new(1000, move || {
+            let interval = clock::every(1000, move || {
                 dispatcher.dispatch(ShellAction::DraftTick {
                     now: clock::now_millis(),
                     lock_after,
@@ -317,16 +313,24 @@ pub fn app(props: &AppProps) -> Html {
                         dispatcher.dispatch(ShellAction::Sealed(packets));
                     })
                 };
+                let onconfirm = {
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |entry: confidant_core::agency::DirectoryEntry| {
+                        pins::confirm(&entry);
+                        dispatcher.dispatch(ShellAction::Confirmed(entry.kid().to_owned()));
+                    })
+                };
                 html! {
                     <Review form={form.clone()} answers={state.answers(FormKey::Referral)}
-                        language={language.clone()} onback={open.reform(|()| Screen::Refer)} {onsealed} />
+                        listing={state.directory.clone()}
+                        language={language.clone()} onback={open.reform(|()| Screen::Refer)} {onsealed} {onconfirm} />
                 }
             }
             None => html! {},
         },
         Screen::Outbox => html! {
             <Outbox packets={state.outbox.clone()} unreadable={state.outbox_unreadable.clone()}
-                language={language.clone()} />
+                directory={state.directory.clone()} language={language.clone()} />
         },
         Screen::Inbox => html! {
             <Pending title={words.inbox} intro={words.inbox_intro} coming={words.inbox_coming} />

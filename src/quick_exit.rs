@@ -1,4 +1,6 @@
-//! The quick exit: one tap, or Escape twice, and the app is gone.
+//! The quick exit: one tap, or Escape twice, and the app is gone. This is its one home
+//! in the app: the double press, and the leaving (through `browser::storage` and
+//! `browser::navigation`); the root wires it to the button and the keyboard.
 //!
 //! A worker may need to hide the screen at once, in front of the very person the form is
 //! about, or of whoever controls them. The exit must be reachable from every screen, fast,
@@ -9,6 +11,41 @@
 //! Until the WebAssembly has arrived and started, `www/boot.js` offers the same exit from
 //! the page's plain HTML (the same button place, the same double Escape, the same neutral
 //! page), so there is a way out from the first moment on a slow connection.
+
+use std::cell::RefCell;
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+use yew::Callback;
+
+use crate::browser::{clock, navigation, storage};
+
+/// Leaves: clears the tab's session storage, then replaces the app's history entry with
+/// the neutral page, or calls `instead` (tests, to stay on their page). The caller first
+/// drops the shell's state (`ShellAction::Exit`), so that nothing is in memory either.
+pub fn leave(instead: Option<&Callback<()>>) {
+    storage::clear_session();
+    match instead {
+        Some(instead) => instead.emit(()),
+        None => navigation::leave_for_neutral_page(),
+    }
+}
+
+/// Calls `exit` when Escape is pressed twice within [`DOUBLE_PRESS_WINDOW_MS`], anywhere
+/// in the page; stops listening when the returned handle is dropped.
+pub fn on_double_escape(exit: Callback<()>) -> EventListener {
+    let keys = RefCell::new(DoubleEscape::default());
+    EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+        let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        if event.key() != "Escape" {
+            keys.borrow_mut().other_key();
+        } else if keys.borrow_mut().press(clock::now_millis()) {
+            exit.emit(());
+        }
+    })
+}
 
 /// How close together two presses of Escape must be to count as a quick exit.
 pub const DOUBLE_PRESS_WINDOW_MS: f64 = 800.0;

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use confidant_core::agency::{Directory, Trust};
 use confidant_core::draft::DraftKey;
 use confidant_core::form::{Answer, Answers, FormDefinition};
 use confidant_core::packet::Packet;
@@ -180,6 +181,26 @@ pub struct Unreadable {
     pub text: String,
 }
 
+/// The deployment's agency directory, as far as the app has it: read without trusting it
+/// (`confidant_core::agency`), with each entry's trust on this device.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Listing {
+    #[default]
+    NotLoaded,
+    Failed,
+    Ready(Rc<Directory>, Vec<Trust>),
+}
+
+impl Listing {
+    /// The directory, once read.
+    pub fn directory(&self) -> Option<&Directory> {
+        match self {
+            Self::Ready(directory, _) => Some(directory),
+            Self::NotLoaded | Self::Failed => None,
+        }
+    }
+}
+
 /// Everything the outbox holds, as read from storage: the packets, and the entries that
 /// could not be read (kept as they are, never overwritten).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -235,6 +256,11 @@ pub enum ShellAction {
     },
     /// A new build is installed and will be used on the next open.
     UpdateReady,
+    /// The agency directory was read (or could not be).
+    Directory(Listing),
+    /// The worker confirmed an agency's change with the agency (its key id): it is
+    /// pinned as it now is.
+    Confirmed(String),
     /// The quick exit: forget everything.
     Exit,
 }
@@ -265,6 +291,8 @@ pub struct ShellState {
     pub last_activity: f64,
     /// A new build waits for the next open (the home screen says so).
     pub update_ready: bool,
+    /// The agency directory, for the review and the outbox's list.
+    pub directory: Listing,
 }
 
 impl Default for ShellState {
@@ -282,6 +310,7 @@ impl Default for ShellState {
             draft_key: None,
             last_activity: 0.0,
             update_ready: false,
+            directory: Listing::NotLoaded,
         }
     }
 }
@@ -384,6 +413,21 @@ impl Reducible for ShellState {
                 }
             }
             ShellAction::UpdateReady => state.update_ready = true,
+            ShellAction::Directory(listing) => {
+                // A failed refresh keeps what was read before.
+                if listing != Listing::Failed || state.directory.directory().is_none() {
+                    state.directory = listing;
+                }
+            }
+            ShellAction::Confirmed(kid) => {
+                if let Listing::Ready(directory, trust) = &mut state.directory {
+                    for (entry, trust) in directory.entries.iter().zip(trust.iter_mut()) {
+                        if entry.kid() == kid {
+                            *trust = Trust::Known;
+                        }
+                    }
+                }
+            }
             ShellAction::Exit => {
                 return Rc::new(ShellState {
                     exited: true,
@@ -668,5 +712,38 @@ mod tests {
             state.outbox[0].delivery,
             Delivery::Refused("unknown_recipient".into())
         );
+    }
+
+    #[test]
+    fn the_directory_is_kept_through_a_failed_refresh_and_a_confirmed_change_is_trusted() {
+        use confidant_core::agency::{AgencyKind, Change, DirectoryEntry};
+        use confidant_core::keys::AgencyKeyPair;
+        let key = AgencyKeyPair::generate(&mut getrandom::SysRng)
+            .expect("randomness")
+            .public;
+        let kid = key.kid().to_owned();
+        let directory = Directory {
+            entries: vec![DirectoryEntry {
+                key,
+                name: "Shelter North".into(),
+                kind: AgencyKind::Shelter,
+            }],
+            refused: Vec::new(),
+        };
+        let ready = Listing::Ready(Rc::new(directory), vec![Trust::Changed(vec![Change::Kind])]);
+        let state = reduce(ShellState::default(), ShellAction::Directory(ready.clone()));
+        let state = reduce(state, ShellAction::Directory(Listing::Failed));
+        assert_eq!(state.directory, ready);
+        let state = reduce(state, ShellAction::Confirmed(kid));
+        let Listing::Ready(_, trust) = &state.directory else {
+            panic!("the directory is gone");
+        };
+        assert_eq!(trust, &[Trust::Known]);
+        // Never read, then failing: the failure is what the review shows.
+        let state = reduce(
+            ShellState::default(),
+            ShellAction::Directory(Listing::Failed),
+        );
+        assert_eq!(state.directory, Listing::Failed);
     }
 }

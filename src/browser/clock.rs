@@ -1,4 +1,6 @@
-//! The one place the app reads the clock.
+//! The one place the app reads the clock, and keeps time: the current time, today's
+//! date, pauses and repeated ticks. The shell's state never reads the clock itself: the
+//! root reads it here and passes the time in with the actions that need it.
 
 /// Milliseconds since the epoch, as the browser sees it.
 ///
@@ -27,4 +29,9 @@ pub async fn sleep(millis: i32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Calls `tick` every `millis` milliseconds until the returned handle is dropped.
+pub fn every(millis: u32, tick: impl FnMut() + 'static) -> gloo::timers::callback::Interval {
+    gloo::timers::callback::Interval::new(millis, tick)
 }

@@ -13,8 +13,8 @@ pub fn screen_heading(props: &ScreenHeadingProps) -> Html {
     {
         let heading = heading.clone();
         use_effect_with(props.title.clone(), move |_| {
-            if let Some(heading) = heading.cast::<web_sys::HtmlElement>() {
-                let _ = heading.focus();
+            if let Some(heading) = heading.cast::<web_sys::Element>() {
+                crate::browser::focus::focus(&heading);
             }
         });
     }

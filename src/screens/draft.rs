@@ -24,11 +24,7 @@ pub fn draft(props: &DraftProps) -> Html {
     let Some((draft, sections)) = props.form.draft_contents(&props.answers) else {
         return html! {};
     };
-    let onprint = Callback::from(|_: MouseEvent| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.print();
-        }
-    });
+    let onprint = Callback::from(|_: MouseEvent| crate::browser::print::print());
     let onback = props.onback.reform(|_: MouseEvent| ());
     html! {
         <article class="draft" id="draft">

@@ -3,10 +3,9 @@
 //! the form (the checklist's outcome, the group agreement's draft).
 
 use confidant_core::form::{Answer, Answers, FormDefinition, ReviewStatus, ValidationError};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::browser::{clock, network};
+use crate::browser::{clock, focus, network};
 use crate::components::form_view::{FormView, control_id, error_text};
 use crate::components::screen_heading::ScreenHeading;
 use crate::state::SharedForm;
@@ -107,9 +106,9 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
         let summary = summary.clone();
         use_effect_with(errors.len(), move |count| {
             if *count > 0
-                && let Some(summary) = summary.cast::<web_sys::HtmlElement>()
+                && let Some(summary) = summary.cast::<web_sys::Element>()
             {
-                let _ = summary.focus();
+                focus::focus(&summary);
             }
         });
     }
@@ -187,12 +186,7 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
                             // address would add a history entry the quick exit cannot remove.
                             Callback::from(move |event: MouseEvent| {
                                 event.prevent_default();
-                                if let Some(control) = gloo::utils::document()
-                                    .get_element_by_id(&target)
-                                    .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
-                                {
-                                    let _ = control.focus();
-                                }
+                                focus::focus_id(&target);
                             })
                         };
                         html! { <li><a href={format!("#{target}")} {onclick}>{ format!("{label}: {}", error_text(error.kind, words)) }</a></li> }

@@ -6,17 +6,18 @@
 use confidant_core::agency::{Directory, fingerprint_of_kid};
 use yew::prelude::*;
 
-use crate::browser::network;
 use crate::browser::outbox;
 use crate::components::screen_heading::ScreenHeading;
 use crate::interface_text::{Words, kind_name};
-use crate::state::{Delivery, Outgoing, Unreadable};
+use crate::state::{Delivery, Listing, Outgoing, Unreadable};
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct OutboxProps {
     pub packets: Vec<Outgoing>,
     /// Entries of the stored outbox that could not be read.
     pub unreadable: Vec<Unreadable>,
+    /// The agency directory, to name the recipients (read at the root).
+    pub directory: Listing,
     pub language: AttrValue,
 }
 
@@ -46,18 +47,8 @@ fn day_text(day: u64, language: &str) -> String {
 #[function_component(Outbox)]
 pub fn outbox(props: &OutboxProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
-    let directory = use_state(|| None::<Directory>);
+    let directory = props.directory.directory();
     let save_failed = use_state(|| false);
-    {
-        let directory = directory.clone();
-        use_effect_with((), move |()| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(read) = network::directory().await {
-                    directory.set(Some(read));
-                }
-            });
-        });
-    }
     let saved = {
         let save_failed = save_failed.clone();
         move |result: Result<(), crate::browser::files::FileRefused>| {
@@ -102,7 +93,7 @@ pub fn outbox(props: &OutboxProps) -> Html {
                 let names: Vec<String> = packet
                     .recipients
                     .iter()
-                    .map(|kid| recipient_name(kid, directory.as_ref(), words))
+                    .map(|kid| recipient_name(kid, directory, words))
                     .collect();
                 html! {
                     <li class="outgoing" data-packet={packet.packet_id.clone()} data-delivery={state}>

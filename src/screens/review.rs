@@ -6,20 +6,20 @@
 
 use std::collections::BTreeSet;
 
-use confidant_core::agency::{Change, Directory, DirectoryEntry, Trust};
+use confidant_core::agency::{Change, DirectoryEntry, Trust};
 use confidant_core::form::{
     Answers, NotSendable, PlannedPacket, Reason, SendAs, consent_gate, plan_referral,
     recipient_agreed,
 };
 use yew::prelude::*;
 
+use crate::browser::clock;
 use crate::browser::outbox;
-use crate::browser::{clock, network, pins};
 use crate::components::form_view::answer_text;
 use crate::components::screen_heading::ScreenHeading;
 use crate::interface_text::{Words, kind_name};
 use crate::screens::form_screen::form_language;
-use crate::state::{Outgoing, SharedForm};
+use crate::state::{Listing, Outgoing, SharedForm};
 use crate::use_cases::{self, SealedPacket};
 
 #[derive(Debug, Properties, PartialEq)]
@@ -31,13 +31,10 @@ pub struct ReviewProps {
     pub onback: Callback<()>,
     /// The sealed packets are in the outbox.
     pub onsealed: Callback<Vec<Outgoing>>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-enum Listing {
-    Loading,
-    Failed,
-    Ready(Directory, Vec<Trust>),
+    /// The agency directory, with each entry's trust on this device (read at the root).
+    pub listing: Listing,
+    /// The worker confirmed an agency's change with the agency.
+    pub onconfirm: Callback<DirectoryEntry>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -96,34 +93,18 @@ fn agency_label(entry: &DirectoryEntry, words: &Words) -> String {
 }
 
 /// Whether the worker may send to, or on behalf of, an entry of this trust.
-fn usable(trust: &Trust, confirmed: &BTreeSet<String>, kid: &str) -> bool {
-    !matches!(trust, Trust::Changed(_)) || confirmed.contains(kid)
+fn usable(trust: &Trust) -> bool {
+    !matches!(trust, Trust::Changed(_))
 }
 
 #[function_component(Review)]
 pub fn review(props: &ReviewProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let language = form_language(&props.form, &props.language);
-    let listing = use_state(|| Listing::Loading);
+    let listing = &props.listing;
     let chosen = use_state(BTreeSet::<String>::new);
-    let confirmed = use_state(BTreeSet::<String>::new);
     let sender = use_state(|| None::<String>);
     let sealing = use_state(|| Sealing::Idle);
-    {
-        let listing = listing.clone();
-        use_effect_with((), move |()| {
-            wasm_bindgen_futures::spawn_local(async move {
-                listing.set(match network::directory().await {
-                    Ok(directory) => {
-                        let trust = pins::check(&directory.entries);
-                        Listing::Ready(directory, trust)
-                    }
-                    Err(_) => Listing::Failed,
-                });
-            });
-        });
-    }
-
     let onback = props.onback.reform(|_: MouseEvent| ());
     let gate = consent_gate(&props.answers);
     let gate_html = match gate {
@@ -148,7 +129,7 @@ pub fn review(props: &ReviewProps) -> Html {
         _ => html! {},
     };
 
-    let entries: Vec<(DirectoryEntry, Trust)> = match &*listing {
+    let entries: Vec<(DirectoryEntry, Trust)> = match listing {
         Listing::Ready(directory, trust) => directory
             .entries
             .iter()
@@ -158,18 +139,12 @@ pub fn review(props: &ReviewProps) -> Html {
         _ => Vec::new(),
     };
     let confirm = |entry: &DirectoryEntry| {
-        let confirmed = confirmed.clone();
         let entry = entry.clone();
-        Callback::from(move |_: MouseEvent| {
-            pins::confirm(&entry);
-            let mut set = (*confirmed).clone();
-            set.insert(entry.kid().to_owned());
-            confirmed.set(set);
-        })
+        props.onconfirm.reform(move |_: MouseEvent| entry.clone())
     };
 
-    let agencies_html = match &*listing {
-        Listing::Loading => html! { <p role="status">{ words.directory_loading }</p> },
+    let agencies_html = match listing {
+        Listing::NotLoaded => html! { <p role="status">{ words.directory_loading }</p> },
         Listing::Failed => html! { <p role="alert" class="error">{ words.directory_failed }</p> },
         Listing::Ready(directory, _) => {
             let onsender = {
@@ -206,7 +181,7 @@ pub fn review(props: &ReviewProps) -> Html {
                             { for entries.iter().map(|(entry, trust)| html! {
                                 <option value={entry.kid().to_owned()}
                                     selected={sender.as_deref() == Some(entry.kid())}
-                                    disabled={!usable(trust, &confirmed, entry.kid())}>
+                                    disabled={!usable(trust)}>
                                     { agency_label(entry, words) }
                                 </option>
                             }) }
@@ -218,7 +193,7 @@ pub fn review(props: &ReviewProps) -> Html {
                         <p class="help" id="fingerprint-help">{ words.fingerprint_explained }</p>
                         { for entries.iter().enumerate().map(|(i, (entry, trust))| {
                             let agreed = recipient_agreed(&props.form, &props.answers, entry.kind);
-                            let blocked = !usable(trust, &confirmed, entry.kid());
+                            let blocked = !usable(trust);
                             let checked = chosen.contains(entry.kid()) && !blocked && agreed;
                             let onchange = {
                                 let chosen = chosen.clone();
@@ -269,7 +244,7 @@ pub fn review(props: &ReviewProps) -> Html {
         .iter()
         .filter(|(entry, trust)| {
             chosen.contains(entry.kid())
-                && usable(trust, &confirmed, entry.kid())
+                && usable(trust)
                 && recipient_agreed(&props.form, &props.answers, entry.kind)
         })
         .map(|(entry, _)| entry.clone())
@@ -277,7 +252,7 @@ pub fn review(props: &ReviewProps) -> Html {
     let sender_entry: Option<DirectoryEntry> = sender.as_deref().and_then(|kid| {
         entries
             .iter()
-            .find(|(entry, trust)| entry.kid() == kid && usable(trust, &confirmed, kid))
+            .find(|(entry, trust)| entry.kid() == kid && usable(trust))
             .map(|(entry, _)| entry.clone())
     });
     let planned = if recipients.is_empty() {

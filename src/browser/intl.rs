@@ -1,0 +1,66 @@
+//! The one place the app asks the browser's `Intl`: the names of countries and languages
+//! in the reader's language, in the order that language sorts them. The app carries only
+//! the codes; the browser knows the names.
+//!
+//! Where the browser has no `Intl.DisplayNames` (older engines), the codes are offered as
+//! they are, rather than nothing: a worker can still choose "PH" or "tl".
+
+use wasm_bindgen::JsValue;
+
+/// Which names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    /// ISO 3166-1 alpha-2 regions.
+    Region,
+    /// ISO 639-1 languages.
+    Language,
+}
+
+fn has_display_names() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"Intl".into())
+        .ok()
+        .filter(|intl| !intl.is_undefined())
+        .and_then(|intl| js_sys::Reflect::has(&intl, &"DisplayNames".into()).ok())
+        .unwrap_or(false)
+}
+
+/// `codes` with their names in `language`, sorted by name. A code the browser cannot
+/// name (it answers with the code itself) is left out: an unnamed code helps nobody
+/// choose.
+pub fn names(kind: NameKind, language: &str, codes: &[&str]) -> Vec<(String, String)> {
+    let locales = js_sys::Array::of1(&JsValue::from_str(language));
+    if !has_display_names() {
+        return codes
+            .iter()
+            .map(|code| ((*code).to_owned(), (*code).to_owned()))
+            .collect();
+    }
+    let options = js_sys::Object::new();
+    let type_name = match kind {
+        NameKind::Region => "region",
+        NameKind::Language => "language",
+    };
+    let _ = js_sys::Reflect::set(&options, &"type".into(), &type_name.into());
+    let display = js_sys::Intl::DisplayNames::new(&locales, &options);
+    let mut names: Vec<(String, String)> = codes
+        .iter()
+        .filter_map(|code| {
+            let name = String::from(display.of(code)?);
+            (!name.eq_ignore_ascii_case(code)).then(|| ((*code).to_owned(), name))
+        })
+        .collect();
+    let compare = js_sys::Intl::Collator::new(&locales, &js_sys::Object::new()).compare();
+    names.sort_by(|a, b| {
+        let order = compare
+            .call2(
+                &JsValue::NULL,
+                &JsValue::from_str(&a.1),
+                &JsValue::from_str(&b.1),
+            )
+            .ok()
+            .and_then(|order| order.as_f64())
+            .unwrap_or(0.0);
+        order.partial_cmp(&0.0).unwrap_or(std::cmp::Ordering::Equal)
+    });
+    names
+}
