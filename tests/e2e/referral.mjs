@@ -95,13 +95,20 @@ export async function agreeTo(page, categories, services) {
 }
 
 /**
- * Fills the referral by keyboard (`fillByKeyboard`, with `text` for typed answers), then
- * records the person's sharing choices, and goes on to the review. Returns what
- * `fillByKeyboard` returns.
+ * The answers that keep the keyboard walk on an adult's path: the walk's first choices
+ * would say the age is disputed (Yes) and type an age of 3, and either makes the person
+ * a child until their age is verified, with no consent or sharing choice to record.
+ */
+export const ADULT = { age_disputed: 1, estimated_age: "34" };
+
+/**
+ * Fills the referral by keyboard (`fillByKeyboard`, with `text` for typed answers) as an
+ * adult's, then records the person's sharing choices, and goes on to the review.
+ * Returns what `fillByKeyboard` returns.
  */
 export async function fillReferral(page, { text, categories = ["identity", "health", "narrative"],
   services = SERVICES } = {}) {
-  const answered = await fillByKeyboard(page, text);
+  const answered = await fillByKeyboard(page, text, ADULT);
   await agreeTo(page, categories, services);
   await page.locator("#check-answers").click();
   await page.locator("#seal-and-send").waitFor();

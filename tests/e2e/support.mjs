@@ -131,8 +131,11 @@ export const settle = (page) => page.evaluate(() => new Promise((resolve) =>
  * (Space), the first entry of a list (ArrowDown), a date, a time, a number, and for text
  * `text(n)` (n counts the questions answered). Questions that appear because of an
  * answer come after it, so the walk reaches them too. Returns the answered field ids.
+ *
+ * `choose` picks another path where the first answers would lead elsewhere: by field id,
+ * the index of the choice of a radio group (reached with the arrows), or what to type.
  */
-export async function fillByKeyboard(page, text = (n) => `Answer ${n}`) {
+export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose = {}) {
   const answered = new Set();
   for (let presses = 0; presses < 2000; presses++) {
     await page.keyboard.press("Tab");
@@ -155,7 +158,11 @@ export async function fillByKeyboard(page, text = (n) => `Answer ${n}`) {
       // A needs matrix has one radio group per need.
       if (answered.has(focus.name)) continue;
       answered.add(focus.name);
-      await page.keyboard.press("Space");
+      if (typeof choose[field] === "number" && choose[field] > 0) {
+        for (let i = 0; i < choose[field]; i++) await page.keyboard.press("ArrowDown");
+      } else {
+        await page.keyboard.press("Space");
+      }
     } else if (focus.type === "checkbox") {
       if (answered.has(field)) continue;
       answered.add(field);
@@ -174,7 +181,7 @@ export async function fillByKeyboard(page, text = (n) => `Answer ${n}`) {
       await page.keyboard.type("1030A");
     } else if (focus.type === "number") {
       answered.add(field);
-      await page.keyboard.type("3");
+      await page.keyboard.type(typeof choose[field] === "string" ? choose[field] : "3");
     } else if (focus.tag === "TEXTAREA" || focus.type === "text") {
       answered.add(field);
       await page.keyboard.type(text(answered.size, field));
