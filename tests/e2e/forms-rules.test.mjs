@@ -1,8 +1,9 @@
 // The rules of the built-in forms that protect people, in the release build against the
 // real server (issue 13): the non-punishment reminder raised by forced criminality; the
 // suspects' safety identifiers reaching a shelter while the investigative detail goes to
-// the police only, read by opening each packet with its agency's key; and a child's
-// referral held back until it goes to child protection.
+// the police only, read by opening each packet with its agency's key; a child's
+// referral held back until it goes to child protection; and withdrawn consent, dated at
+// the review.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { fillByKeyboard, launchChromium, openApp } from "./support.mjs";
@@ -143,4 +144,19 @@ test("the gate's message is in the interface's language", () => withServer(agenc
   const gate = page.locator("#recipients-gate");
   await gate.waitFor();
   assert.match(await gate.innerText(), /service de protection de l'enfance/);
+}));
+
+test("consent withdrawn: the review shows its date, and a full referral no longer goes", () => withServer(agencies, async ({ server, page }) => {
+  await openApp(page, server.url);
+  await openReferral(page);
+  await fillReferral(page);
+  await page.locator("#send-as").waitFor();
+  await page.locator("#back-to-referral").click();
+  await page.locator("#field-consent_withdrawal-1").check();
+  await page.locator("#field-consent_withdrawn_date").fill("2026-02-01");
+  await page.locator("#check-answers").click();
+  await page.locator("#seal-and-send").waitFor();
+  assert.match(await page.locator("#consent-withdrawn").innerText(), /Consent withdrawn on 2026-02-01/);
+  assert.match(await page.locator("#gate").innerText(), /withdrawn their consent/);
+  assert.equal(await page.locator("#seal-and-send").isDisabled(), true);
 }));
