@@ -11,7 +11,9 @@ use gloo::events::EventListener;
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::browser::{clock, document, drafts, kept_checklists, network, offline, outbox, pins};
+use crate::browser::{
+    clock, document, drafts, kept_checklists, navigation, network, offline, outbox, pins,
+};
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::QuickExitButton;
 use crate::forms::{self, FormKey};
@@ -104,6 +106,27 @@ pub fn app(props: &AppProps) -> Html {
                 };
                 dispatcher.dispatch(ShellAction::Directory(listing));
             });
+        });
+    }
+
+    {
+        // Leaving with answers that would be lost asks first: a person's answers are
+        // unsaved unless they are the referral's with its sealed draft open, or a group
+        // checklist's kept in the browser. The quick exit never asks.
+        let unsaved = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
+        let lost = state.answers.iter().any(|(form, answers)| {
+            !answers.is_empty()
+                && match form {
+                    FormKey::Referral => state.draft_key.is_none(),
+                    FormKey::Identification => true,
+                    FormKey::GroupFramework | FormKey::GroupAgreement => !state.kept.contains(form),
+                }
+        });
+        unsaved.borrow().set(lost);
+        let cell = unsaved.borrow().clone();
+        use_effect_with((), move |()| {
+            let listener = navigation::ask_before_leaving(cell);
+            move || drop(listener)
         });
     }
 

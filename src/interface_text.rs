@@ -108,6 +108,8 @@ pub struct Words {
     pub delivery_refused: &'static str,
     pub save_as_file: &'static str,
     pub sealed_at: &'static str,
+    /// The packet's short reference (`XXXX-XXXX`), for the phone.
+    pub reference: &'static str,
     pub to: &'static str,
     pub tries: &'static str,
     pub draft_heading: &'static str,

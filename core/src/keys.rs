@@ -196,18 +196,24 @@ pub fn fingerprint(key: &PublicKey) -> String {
     ))
 }
 
+/// Five bytes (40 bits) as eight characters of Crockford's base32.
+pub(crate) fn crockford_40_bits(chunk: &[u8; 5]) -> [char; 8] {
+    let bits = chunk
+        .iter()
+        .fold(0u64, |bits, byte| (bits << 8) | u64::from(*byte));
+    core::array::from_fn(|i| {
+        let index = usize::try_from((bits >> ((7 - i) * 5)) & 0x1f).unwrap_or(0);
+        char::from(FINGERPRINT_ALPHABET[index])
+    })
+}
+
 /// The fingerprint of the key whose RFC 7638 thumbprint (SHA-256) is `digest`.
 pub(crate) fn fingerprint_of_thumbprint(digest: &[u8; 32]) -> String {
     let mut characters = Vec::with_capacity(32);
     // 20 bytes = 160 bits = 32 five-bit characters; take them 5 bytes (8 characters) at a time.
-    for chunk in digest[..20].chunks(5) {
-        let mut bits: u64 = 0;
-        for byte in chunk {
-            bits = (bits << 8) | u64::from(*byte);
-        }
-        for shift in (0..8).rev() {
-            let index = usize::try_from((bits >> (shift * 5)) & 0x1f).expect("5 bits fit usize");
-            characters.push(char::from(FINGERPRINT_ALPHABET[index]));
+    for chunk in digest[..20].chunks_exact(5) {
+        if let Ok(chunk) = <&[u8; 5]>::try_from(chunk) {
+            characters.extend(crockford_40_bits(chunk));
         }
     }
     let groups: Vec<String> = characters

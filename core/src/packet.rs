@@ -96,6 +96,24 @@ pub struct FormRef {
     pub version: String,
 }
 
+/// The short reference of a packet, for people to name it over the phone: the first 40
+/// bits of its random id in Crockford's base32 (digits and capitals without I, L, O and
+/// U, which are read alike), as two groups of four, such as `7K3M-9QXD`. The sender sees
+/// it in the outbox and the receiver when opening (`confidant open` prints it). Two
+/// packets share a reference about once in a million million; the packet id stays the
+/// exact name. `None` for something that is not a packet id.
+pub fn reference_code(packet_id: &str) -> Option<String> {
+    let id = b64::decode_array::<PACKET_ID_LEN>(packet_id)?.ok()?;
+    let first: &[u8; 5] = id[..5].try_into().ok()?;
+    let characters = crate::keys::crockford_40_bits(first);
+    let (a, b) = characters.split_at(4);
+    Some(format!(
+        "{}-{}",
+        a.iter().collect::<String>(),
+        b.iter().collect::<String>()
+    ))
+}
+
 /// A creation time coarsened to the start of its day (00:00 UTC), as packets record it.
 ///
 /// The packet's metadata is authenticated but not encrypted: a store, its backups and

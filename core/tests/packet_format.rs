@@ -273,3 +273,35 @@ fn not_a_json_object_is_refused() {
         "missing `protected`"
     );
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_packets_reference_is_short_stable_and_unambiguous() {
+    use confidant_core::packet::reference_code;
+    // The first 40 bits of the id: 16 zero bytes give the first character eight times.
+    assert_eq!(
+        reference_code("AAAAAAAAAAAAAAAAAAAAAA").as_deref(),
+        Some("0000-0000")
+    );
+    // 0xff…: every five bits set, the alphabet's last character.
+    assert_eq!(
+        reference_code("_____________________w").as_deref(),
+        Some("ZZZZ-ZZZZ")
+    );
+    let packet = Packet::parse(&example()["packet"].to_string()).unwrap();
+    let id = packet.meta().packet_id();
+    let code = reference_code(id).unwrap();
+    assert_eq!(
+        reference_code(id).unwrap(),
+        code,
+        "the same packet, the same reference"
+    );
+    assert_eq!(code.len(), 9);
+    assert!(
+        code.chars().all(|c| c == '-'
+            || (c.is_ascii_alphanumeric() && !"ILOU".contains(c) && !c.is_ascii_lowercase())),
+        "{code}"
+    );
+    assert_eq!(reference_code("not an id"), None);
+    assert_eq!(reference_code("AAAA"), None);
+}

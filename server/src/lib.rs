@@ -104,6 +104,13 @@ pub fn say(line: &str) {
     println!("{line}");
 }
 
+/// Prints one line of information on standard error, where it stays apart from a
+/// command's output (an opened payload, for one).
+#[allow(clippy::print_stderr)]
+pub fn note(line: &str) {
+    eprintln!("{line}");
+}
+
 /// Prints one error line, prefixed so that it is recognisable in a script's output.
 #[allow(clippy::print_stderr)]
 pub fn complain(line: &str) {

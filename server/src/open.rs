@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use confidant_core::keys::KeyFile;
-use confidant_core::packet::{MAX_PACKET_LEN, Packet};
+use confidant_core::packet::{MAX_PACKET_LEN, Packet, reference_code};
 use zeroize::Zeroizing;
 
 use crate::args::Arguments;
@@ -62,6 +62,11 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     }
     .map_err(CliError::Open)?;
 
+    // The packet's short reference, as the sender's outbox shows it, for reading over the
+    // phone; on standard error, so that standard output is the payload alone.
+    if let Some(reference) = reference_code(opened.meta().packet_id()) {
+        crate::note(&format!("reference {reference}"));
+    }
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(opened.payload_json().as_bytes())

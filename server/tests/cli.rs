@@ -168,11 +168,15 @@ fn a_packet_sealed_to_two_agencies_and_a_passphrase_opens_for_each() {
         ));
         assert_eq!(opened.trim_end(), PAYLOAD);
     }
-    let opened = success(&confidant(
-        &["open", "--passphrase-file", arg(&shared)],
-        &packet,
-    ));
+    let output = confidant(&["open", "--passphrase-file", arg(&shared)], &packet);
+    let opened = success(&output);
     assert_eq!(opened.trim_end(), PAYLOAD);
+    // The packet's short reference, as the sender's outbox shows it, on standard error.
+    let reference = confidant_core::packet::reference_code(parsed.meta().packet_id()).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim_end(),
+        format!("reference {reference}")
+    );
 }
 
 #[test]

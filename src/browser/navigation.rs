@@ -29,6 +29,7 @@ pub fn neutral_page() -> String {
 /// goes to whatever was open before the app, never to the app. The entry's own address is
 /// first reset to the bare origin path, in case anything was appended to it.
 pub fn leave_for_neutral_page() {
+    LEAVING.with(|leaving| leaving.set(true));
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -36,4 +37,30 @@ pub fn leave_for_neutral_page() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
     }
     let _ = window.location().replace(&neutral_page());
+}
+
+thread_local! {
+    /// Set by the quick exit, which must never be held up by a question.
+    static LEAVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Asks before the page is left while `unsaved` says there are answers that would be lost
+/// (Back, a reload, closing the tab: the browser shows its own question). Never on the
+/// quick exit. Stops asking when the returned handle is dropped.
+pub fn ask_before_leaving(
+    unsaved: std::rc::Rc<std::cell::Cell<bool>>,
+) -> gloo::events::EventListener {
+    let options = gloo::events::EventListenerOptions::enable_prevent_default();
+    gloo::events::EventListener::new_with_options(
+        &gloo::utils::window(),
+        "beforeunload",
+        options,
+        move |event| {
+            if unsaved.get() && !LEAVING.with(std::cell::Cell::get) {
+                event.prevent_default();
+                // Older engines ask only when a return value is set.
+                let _ = js_sys::Reflect::set(event, &"returnValue".into(), &"".into());
+            }
+        },
+    )
 }

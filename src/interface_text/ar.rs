@@ -95,6 +95,7 @@ pub const WORDS: Words = Words {
     delivery_refused: "رفضها الخادم: احفظها ملفًا وسلّمها يدويًا",
     save_as_file: "الحفظ كملف",
     sealed_at: "خُتم في",
+    reference: "المرجع الذي يُذكر عبر الهاتف",
     to: "إلى",
     tries: "المحاولات",
     draft_heading: "المسودة",

@@ -95,6 +95,7 @@ pub const WORDS: Words = Words {
     delivery_refused: "Refused by the server: save it as a file and deliver it by hand",
     save_as_file: "Save as a file",
     sealed_at: "Sealed on",
+    reference: "Reference to give on the phone",
     to: "To",
     tries: "Tries",
     draft_heading: "Draft",

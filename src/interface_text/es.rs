@@ -95,6 +95,7 @@ pub const WORDS: Words = Words {
     delivery_refused: "Rechazada por el servidor: guárdela como archivo y entréguela en mano",
     save_as_file: "Guardar como archivo",
     sealed_at: "Sellado el",
+    reference: "Referencia para dar por teléfono",
     to: "Para",
     tries: "Intentos",
     draft_heading: "Borrador",

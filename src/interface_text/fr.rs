@@ -95,6 +95,7 @@ pub const WORDS: Words = Words {
     delivery_refused: "Refusée par le serveur : enregistrez-la comme fichier et remettez-la en main propre",
     save_as_file: "Enregistrer comme fichier",
     sealed_at: "Scellé le",
+    reference: "Référence à donner au téléphone",
     to: "À",
     tries: "Tentatives",
     draft_heading: "Brouillon",

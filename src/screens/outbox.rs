@@ -4,6 +4,7 @@
 //! day.
 
 use confidant_core::agency::{Directory, fingerprint_of_kid};
+use confidant_core::packet::reference_code;
 use yew::prelude::*;
 
 use crate::browser::outbox;
@@ -99,6 +100,10 @@ pub fn outbox(props: &OutboxProps) -> Html {
                     <li class="outgoing" data-packet={packet.packet_id.clone()} data-delivery={state}>
                         <p><strong>{ words.to }{ ": " }</strong>{ names.join(", ") }</p>
                         <p>{ words.sealed_at }{ " " }{ day_text(packet.day, &props.language) }</p>
+                        if let Some(reference) = reference_code(&packet.packet_id) {
+                            <p class="reference">{ words.reference }{ ": " }
+                                <code dir="ltr">{ reference }</code></p>
+                        }
                         <p class="delivery" role="status">{ status }
                             if packet.attempts > 0 {
                                 { format!(" · {}: {}", words.tries, packet.attempts) }

@@ -156,3 +156,29 @@ test("before the WebAssembly arrives, the loading page has a quick exit that wor
     await context.close();
   }
 });
+
+test("phone: the header is one short row and every answer is a target of at least 44 x 44 px", async () => {
+  const context = await browser.newContext(DEVICES[0]);
+  const page = await context.newPage();
+  const problems = [];
+  for (const language of LANGUAGES) {
+    await openApp(page, server.url);
+    await page.selectOption("#language", language);
+    for (const form of FORMS) {
+      await openForm(page, form);
+      const header = await page.evaluate(() => document.querySelector(".shell-header").getBoundingClientRect().height);
+      if (header > 64) problems.push(`${form.id} ${language}: the header is ${header} px tall`);
+      const small = await page.evaluate(() => [...document.querySelectorAll(".form-section")]
+        .flatMap((section) => {
+          section.style.contentVisibility = "visible";
+          return [...section.querySelectorAll(".option")];
+        })
+        .map((option) => option.getBoundingClientRect())
+        .filter((box) => box.height > 0 && (box.height < 44 || box.width < 44)).length);
+      if (small > 0) problems.push(`${form.id} ${language}: ${small} answers smaller than 44 x 44 px`);
+      await page.locator(".brand-link").click();
+    }
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});

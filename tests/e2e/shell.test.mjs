@@ -184,3 +184,34 @@ test("the server refuses to frame the app for sites not on its list", async () =
     await framed.stop();
   }
 });
+
+test("leaving with answers that would be lost asks first, and the quick exit never does", async () => {
+  const chromium = await launchChromium();
+  const context = await chromium.newContext();
+  await serveNeutralPage(context);
+  const page = await context.newPage();
+  const dialogs = [];
+  page.on("dialog", async (dialog) => {
+    dialogs.push(dialog.type());
+    await dialog.dismiss();
+  });
+  try {
+    await openApp(page, server.url);
+    // Nothing answered: a reload goes ahead without a question.
+    await page.reload();
+    await page.waitForSelector('html[data-confidant="started"]');
+    assert.deepEqual(dialogs, []);
+    await page.getByRole("button", { name: /Identify/ }).click();
+    await page.getByLabel("Uncertain").check();
+    // An answer that no draft keeps: the browser asks, and staying keeps it.
+    await page.reload({ timeout: 5_000 }).catch(() => {});
+    assert.deepEqual(dialogs, ["beforeunload"]);
+    assert.ok(await page.getByLabel("Uncertain").isChecked(), "the answer was lost");
+    // The quick exit leaves at once.
+    await page.locator("#quick-exit").click();
+    await page.waitForURL(`${NEUTRAL_PAGE}**`);
+    assert.deepEqual(dialogs, ["beforeunload"]);
+  } finally {
+    await chromium.close();
+  }
+});
