@@ -477,8 +477,9 @@ async fn a_referral_starts_from_the_checklist() {
     assert!(uncertain.checked(), "the age group was not carried over");
     // A person whose age is uncertain is treated as a child: the child section shows.
     wait_for(&app, "#section-child").await;
-    // The deceptive-recruitment dimension is among those the checklist found.
-    let dr: web_sys::HtmlInputElement = wait_for(&app, "#field-identification_dimensions-0")
+    // The deceptive-recruitment dimension (after the act, option 1) is among those the
+    // checklist found.
+    let dr: web_sys::HtmlInputElement = wait_for(&app, "#field-identification_dimensions-1")
         .await
         .dyn_into()
         .unwrap();
