@@ -184,10 +184,63 @@ CREATE TABLE IF NOT EXISTS deliveries (
     kid TEXT NOT NULL,
     packet_id TEXT NOT NULL REFERENCES packets(id) ON DELETE CASCADE,
     acknowledged INTEGER,
+    size INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (kid, packet_id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS deliveries_by_packet ON deliveries(packet_id);
 ";
+
+/// The bytes each agency has waiting, kept by triggers as deliveries come, are
+/// acknowledged and go, so that the quota check on every upload reads one row. (Summing
+/// the packets instead read every waiting packet's row, body and all, on every upload:
+/// ingest fell to a fifth with a thousand packets waiting.)
+const WAITING: &str = "
+CREATE TABLE IF NOT EXISTS waiting (
+    kid TEXT PRIMARY KEY,
+    bytes INTEGER NOT NULL
+) STRICT;
+CREATE TRIGGER IF NOT EXISTS waiting_on_delivery AFTER INSERT ON deliveries
+WHEN NEW.acknowledged IS NULL BEGIN
+    INSERT INTO waiting (kid, bytes) VALUES (NEW.kid, NEW.size)
+    ON CONFLICT (kid) DO UPDATE SET bytes = bytes + NEW.size;
+END;
+CREATE TRIGGER IF NOT EXISTS waiting_on_acknowledgment AFTER UPDATE OF acknowledged ON deliveries
+WHEN OLD.acknowledged IS NULL AND NEW.acknowledged IS NOT NULL BEGIN
+    UPDATE waiting SET bytes = bytes - OLD.size WHERE kid = OLD.kid;
+END;
+CREATE TRIGGER IF NOT EXISTS waiting_on_removal AFTER DELETE ON deliveries
+WHEN OLD.acknowledged IS NULL BEGIN
+    UPDATE waiting SET bytes = bytes - OLD.size WHERE kid = OLD.kid;
+END;
+";
+
+/// Brings a store made before deliveries carried their size up to date: the sizes are
+/// copied from the packets and the waiting bytes counted once, in one transaction.
+fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+    let has_size = connection
+        .prepare("SELECT 1 FROM pragma_table_info('deliveries') WHERE name = 'size'")?
+        .exists([])?;
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if !has_size {
+        transaction.execute_batch(
+            "ALTER TABLE deliveries ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+             UPDATE deliveries SET size = (SELECT size FROM packets WHERE id = packet_id);",
+        )?;
+    }
+    let counted: bool = transaction
+        .prepare("SELECT 1 FROM sqlite_master WHERE name = 'waiting'")?
+        .exists([])?;
+    transaction.execute_batch(WAITING)?;
+    if !has_size || !counted {
+        transaction.execute_batch(
+            "DELETE FROM waiting;
+             INSERT INTO waiting (kid, bytes)
+             SELECT kid, SUM(size) FROM deliveries WHERE acknowledged IS NULL GROUP BY kid;",
+        )?;
+    }
+    transaction.commit()?;
+    Ok(())
+}
 
 impl SqliteStore {
     /// Opens (or creates) the store in `data`, a folder only its owner may read.
@@ -202,8 +255,9 @@ impl SqliteStore {
             )?;
         }
         let path = data.join(DATABASE_FILE);
-        let connection = open_connection(&path)?;
+        let mut connection = open_connection(&path)?;
         connection.execute_batch(SCHEMA)?;
+        migrate(&mut connection)?;
         let writer = open_connection(&path)?;
         let (uploads, queue) = mpsc::channel();
         std::thread::Builder::new()
@@ -408,13 +462,14 @@ impl Store for SqliteStore {
 /// See [`Store::waiting_bytes`]; inside a transaction, it counts the transaction's own
 /// inserts too.
 fn waiting_bytes(connection: &Connection, kid: &str) -> Result<u64, StoreError> {
-    let sum: i64 = connection.query_row(
-        "SELECT COALESCE(SUM(p.size), 0) FROM deliveries d JOIN packets p ON p.id = d.packet_id
-         WHERE d.kid = ?1 AND d.acknowledged IS NULL",
-        params![kid],
-        |row| row.get(0),
-    )?;
-    Ok(u64::try_from(sum).unwrap_or(0))
+    let bytes: Option<i64> = connection
+        .query_row(
+            "SELECT bytes FROM waiting WHERE kid = ?1",
+            params![kid],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(u64::try_from(bytes.unwrap_or(0)).unwrap_or(0))
 }
 
 /// Copies everything in the write-ahead log into the database file and empties the log.
@@ -529,8 +584,8 @@ fn store_batch(connection: &mut Connection, batch: &[Upload]) -> Result<Vec<Stor
         )?;
         for kid in &upload.recipients {
             transaction.execute(
-                "INSERT INTO deliveries (kid, packet_id) VALUES (?1, ?2)",
-                params![kid, upload.packet_id],
+                "INSERT INTO deliveries (kid, packet_id, size) VALUES (?1, ?2, ?3)",
+                params![kid, upload.packet_id, upload.body.len() as i64],
             )?;
         }
         outcomes.push(Stored::New(Receipt {

@@ -534,3 +534,81 @@ fn packet_id_of(store: &confidant::store::SqliteStore, kid: &str) -> String {
     use confidant::store::Store;
     store.inbox(kid).unwrap()[0].packet_id.clone()
 }
+
+#[test]
+fn the_bytes_waiting_follow_deliveries_and_an_older_store_is_counted_once() {
+    use confidant::store::{SqliteStore, Store};
+    let scratch = Scratch::new("waiting");
+    let data = scratch.path("data");
+    let police = register_agency(&scratch, &data, "Police");
+    let shelter = register_agency(&scratch, &data, "Shelter");
+    let (police_kid, shelter_kid) = (
+        police.keys.public.kid().to_owned(),
+        shelter.keys.public.kid().to_owned(),
+    );
+    fn put(
+        store: &SqliteStore,
+        canary: &str,
+        to: &[&confidant_core::keys::PublicKey],
+    ) -> (String, u64) {
+        let packet = sealed_packet(to, canary, 100);
+        let recipients: Vec<String> = to.iter().map(|key| key.kid().to_owned()).collect();
+        store
+            .put_packet(
+                &packet_id(&packet),
+                &recipients,
+                packet.as_bytes(),
+                1_000,
+                u64::MAX,
+            )
+            .unwrap();
+        (packet_id(&packet), packet.len() as u64)
+    }
+    let store = SqliteStore::open(&data).unwrap();
+    let (both, both_size) = put(
+        &store,
+        "canary-both",
+        &[&police.keys.public, &shelter.keys.public],
+    );
+    let (_, police_size) = put(&store, "canary-police", &[&police.keys.public]);
+    assert_eq!(
+        store.waiting_bytes(&police_kid).unwrap(),
+        both_size + police_size
+    );
+    assert_eq!(store.waiting_bytes(&shelter_kid).unwrap(), both_size);
+    // Acknowledged: no longer waiting, for that agency only.
+    assert!(store.acknowledge(&police_kid, &both, 2_000).unwrap());
+    assert_eq!(store.waiting_bytes(&police_kid).unwrap(), police_size);
+    assert_eq!(store.waiting_bytes(&shelter_kid).unwrap(), both_size);
+    // Expired unacknowledged: gone from the count.
+    store.expire(0, 1_001).unwrap();
+    assert_eq!(store.waiting_bytes(&police_kid).unwrap(), 0);
+    assert_eq!(store.waiting_bytes(&shelter_kid).unwrap(), 0);
+    drop(store);
+
+    // A store written before deliveries carried their size: opened, it is counted once.
+    let connection = rusqlite::Connection::open(data.join("confidant.sqlite3")).unwrap();
+    connection
+        .execute_batch(
+            "DROP TRIGGER waiting_on_delivery; DROP TRIGGER waiting_on_acknowledgment;
+             DROP TRIGGER waiting_on_removal; DROP TABLE waiting;
+             ALTER TABLE deliveries DROP COLUMN size;",
+        )
+        .unwrap();
+    drop(connection);
+    let store = SqliteStore::open(&data).unwrap();
+    let (_, size) = put(&store, "canary-after", &[&shelter.keys.public]);
+    assert_eq!(store.waiting_bytes(&shelter_kid).unwrap(), size);
+    drop(store);
+    let connection = rusqlite::Connection::open(data.join("confidant.sqlite3")).unwrap();
+    connection
+        .execute_batch(
+            "DROP TRIGGER waiting_on_delivery; DROP TRIGGER waiting_on_acknowledgment;
+             DROP TRIGGER waiting_on_removal; DROP TABLE waiting;
+             ALTER TABLE deliveries DROP COLUMN size;",
+        )
+        .unwrap();
+    drop(connection);
+    let store = SqliteStore::open(&data).unwrap();
+    assert_eq!(store.waiting_bytes(&shelter_kid).unwrap(), size);
+}
