@@ -86,8 +86,14 @@ for (const form of FORMS) {
       // From 320 px wide, nothing needs scrolling sideways.
       const viewport = page.viewportSize();
       await page.setViewportSize({ width: 320, height: 640 });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      assert.ok(overflow <= 0, `${overflow} px too wide at 320 px`);
+      const [overflow, widest] = await page.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        const beyond = [...document.querySelectorAll("body *")]
+          .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+          .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}${e.className ? `.${e.className}` : ""}`);
+        return [document.documentElement.scrollWidth - width, beyond.slice(0, 5)];
+      });
+      assert.ok(overflow <= 0, `${overflow} px too wide at 320 px: ${widest.join(", ")}`);
       await page.setViewportSize(viewport);
 
       // The check finds nothing missing (the referral's check leads on to its review).

@@ -203,6 +203,8 @@ test("leaving with answers that would be lost asks first, and the quick exit nev
     assert.deepEqual(dialogs, []);
     await page.getByRole("button", { name: /Identify/ }).click();
     await page.getByLabel("Uncertain").check();
+    // The answer has reached the shell once the next frame is painted.
+    await page.evaluate(() => new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0))));
     // An answer that no draft keeps: the browser asks, and staying keeps it.
     await page.reload({ timeout: 5_000 }).catch(() => {});
     assert.deepEqual(dialogs, ["beforeunload"]);
