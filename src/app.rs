@@ -17,7 +17,6 @@ use crate::browser::{
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::QuickExitButton;
 use crate::forms::{self, FormKey};
-use crate::interface_text;
 use crate::quick_exit;
 use crate::state::{
     DRAFT_LOCK_AFTER_MS, Listing, Outgoing, Screen, SharedForm, ShellAction, ShellState,
@@ -29,7 +28,7 @@ use crate::screens::draft::Draft;
 use crate::screens::groups::{GroupForm, Groups};
 use crate::screens::outbox::Outbox;
 use crate::screens::review::Review;
-use crate::screens::{home::Home, identify::Identify, pending::Pending, refer::Refer};
+use crate::screens::{home::Home, identify::Identify, inbox::Inbox, refer::Refer};
 
 #[derive(Debug, Default, Properties, PartialEq)]
 pub struct AppProps {
@@ -291,7 +290,6 @@ pub fn app(props: &AppProps) -> Html {
     };
     let onload = |form: FormKey| loaded.reform(move |definition| (form, definition));
 
-    let words = interface_text::for_language(&state.language);
     let language: AttrValue = state.language.clone().into();
     let body = match state.screen {
         Screen::Home => html! {
@@ -356,7 +354,7 @@ pub fn app(props: &AppProps) -> Html {
                 directory={state.directory.clone()} language={language.clone()} />
         },
         Screen::Inbox => html! {
-            <Pending title={words.inbox} intro={words.inbox_intro} coming={words.inbox_coming} />
+            <Inbox directory={state.directory.clone()} language={language.clone()} />
         },
         Screen::GroupChecklists => {
             let onopen = open.reform(Screen::Group);

@@ -5,7 +5,7 @@ pub mod form_screen;
 pub mod groups;
 pub mod home;
 pub mod identify;
+pub mod inbox;
 pub mod outbox;
-pub mod pending;
 pub mod refer;
 pub mod review;

@@ -27,6 +27,8 @@
 //! 9. `follow`: pre-filling one form from another, and draft documents (scoring and
 //!    below).
 //! 10. `sending`: who receives what of a referral (answers, definition).
+//! 11. `received`: a referral as its receiver reads it from an opened packet's payload
+//!     (sending and below).
 //!
 //! Parsing sits above evaluation because a definition holds conditions and a scoring
 //! declaration: their types must exist before anything can build them, while building
@@ -38,6 +40,7 @@ mod definition;
 mod error;
 mod follow;
 mod parse;
+mod received;
 mod scoring;
 mod sending;
 mod translation;
@@ -50,17 +53,18 @@ pub use definition::{
 };
 pub use error::{FormError, FormErrorKind};
 pub use follow::DraftSection;
+pub use received::{ReceivedError, ReceivedReferral};
 pub use scoring::{DimensionResult, DimensionStatus, Outcome, PromptReason};
 pub use sending::{
     LeftOut, NotSendable, PlannedPacket, REFERRAL_FORMAT, REFERRAL_FORMAT_VERSION, Reason, SendAs,
-    consent_gate, plan_referral, recipient_agreed, treated_as_child,
+    Withheld, consent_gate, plan_referral, recipient_agreed, treated_as_child,
 };
 pub use validation::{ValidationError, ValidationKind};
 
 #[cfg(test)]
 mod layering {
     /// The modules of `form`, lowest first, as the module doc lists them.
-    const LAYERS: [(&str, &str); 10] = [
+    const LAYERS: [(&str, &str); 11] = [
         ("error", include_str!("form/error.rs")),
         ("definition", include_str!("form/definition.rs")),
         ("translation", include_str!("form/translation.rs")),
@@ -71,6 +75,7 @@ mod layering {
         ("validation", include_str!("form/validation.rs")),
         ("follow", include_str!("form/follow.rs")),
         ("sending", include_str!("form/sending.rs")),
+        ("received", include_str!("form/received.rs")),
     ];
 
     /// The first segment of every path after `super::` in `source`'s code (comments

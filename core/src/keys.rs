@@ -444,7 +444,8 @@ pub struct KeyFile;
 
 const KEY_FILE_FORMAT: &str = "confidant-agency-key";
 const KEY_FILE_VERSION: u32 = 1;
-const KEY_FILE_SALT_LEN: usize = 16;
+/// The length of a key file's Argon2id salt.
+pub const KEY_FILE_SALT_LEN: usize = 16;
 const KEY_FILE_CIPHERTEXT_LEN: usize = X25519_LEN + primitives::GCM_TAG_LEN;
 /// A key file is a few hundred bytes; anything much larger is not one.
 pub const MAX_KEY_FILE_LEN: usize = 64 * 1024;
@@ -506,28 +507,31 @@ impl KeyFile {
     pub fn open(text: &str, passphrase: &Passphrase) -> Result<AgencyKeyPair, KeyFileError> {
         let parsed = ParsedKeyFile::parse(text)?;
         let key = parsed.params.derive_key(passphrase, &parsed.salt)?;
-        let mut secret = Zeroizing::new([0u8; X25519_LEN]);
-        secret.copy_from_slice(&parsed.ciphertext[..X25519_LEN]);
-        let tag: [u8; primitives::GCM_TAG_LEN] = parsed.ciphertext[X25519_LEN..]
+        parsed.unwrap(&key)
+    }
+
+    /// The Argon2id parameters and salt a key file's passphrase is stretched with, read
+    /// and checked without the passphrase: the slow derivation can then run elsewhere (the
+    /// web app runs it in a worker), and its result open the file with
+    /// [`KeyFile::open_with_key`].
+    pub fn kdf(text: &str) -> Result<(KdfParams, [u8; KEY_FILE_SALT_LEN]), KeyFileError> {
+        let parsed = ParsedKeyFile::parse(text)?;
+        let salt = parsed
+            .salt
+            .as_slice()
             .try_into()
-            .expect("length checked at parse");
-        primitives::aes256_gcm_open(
-            &key,
-            &parsed.iv,
-            parsed.public.kid().as_bytes(),
-            secret.as_mut(),
-            &tag,
-        )
-        .map_err(|_| KeyFileError::CouldNotOpen)?;
-        let secret =
-            AgencySecretKey::from_secret_bytes(&secret).map_err(|_| KeyFileError::KeyMismatch)?;
-        if secret.public != parsed.public {
-            return Err(KeyFileError::KeyMismatch);
-        }
-        Ok(AgencyKeyPair {
-            public: parsed.public,
-            secret,
-        })
+            .map_err(|_| KeyFileError::from(FormatError::Missing("kdf.salt")))?;
+        Ok((parsed.params, salt))
+    }
+
+    /// Opens a key file with the key its passphrase gives under [`KeyFile::kdf`]'s
+    /// parameters and salt. A wrong key and a tampered file both give
+    /// [`KeyFileError::CouldNotOpen`].
+    pub fn open_with_key(
+        text: &str,
+        key: &primitives::SymmetricKey,
+    ) -> Result<AgencyKeyPair, KeyFileError> {
+        ParsedKeyFile::parse(text)?.unwrap(key)
     }
 
     /// The public key recorded in a key file, without the passphrase.
@@ -545,6 +549,32 @@ struct ParsedKeyFile {
 }
 
 impl ParsedKeyFile {
+    /// Decrypts the secret key with the key derived from the passphrase.
+    fn unwrap(&self, key: &primitives::SymmetricKey) -> Result<AgencyKeyPair, KeyFileError> {
+        let mut secret = Zeroizing::new([0u8; X25519_LEN]);
+        secret.copy_from_slice(&self.ciphertext[..X25519_LEN]);
+        let tag: [u8; primitives::GCM_TAG_LEN] = self.ciphertext[X25519_LEN..]
+            .try_into()
+            .expect("length checked at parse");
+        primitives::aes256_gcm_open(
+            key,
+            &self.iv,
+            self.public.kid().as_bytes(),
+            secret.as_mut(),
+            &tag,
+        )
+        .map_err(|_| KeyFileError::CouldNotOpen)?;
+        let secret =
+            AgencySecretKey::from_secret_bytes(&secret).map_err(|_| KeyFileError::KeyMismatch)?;
+        if secret.public != self.public {
+            return Err(KeyFileError::KeyMismatch);
+        }
+        Ok(AgencyKeyPair {
+            public: self.public.clone(),
+            secret,
+        })
+    }
+
     fn parse(text: &str) -> Result<Self, KeyFileError> {
         if text.len() > MAX_KEY_FILE_LEN {
             return Err(KeyFileError::TooLarge);

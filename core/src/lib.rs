@@ -15,6 +15,7 @@
 //! - [`primitives`]: the cryptographic building blocks both formats use, public for the
 //!   known-answer tests.
 
+pub mod acknowledgment;
 pub mod agency;
 pub mod draft;
 pub mod form;

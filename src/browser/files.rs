@@ -1,5 +1,7 @@
-//! Handing a sealed packet to the worker as a file, for delivery by hand (a USB stick, an
-//! encrypted mail). Only sealed packets are ever saved this way.
+//! Files of the device: a sealed packet handed to the worker as a file, for delivery by
+//! hand (a USB stick, an encrypted mail), and the agency key file the worker chooses to
+//! unlock the inbox. Only sealed packets are ever saved this way, and a key file is only
+//! read.
 
 use wasm_bindgen::JsCast;
 
@@ -28,4 +30,25 @@ pub fn save(name: &str, text: &str, media_type: &str) -> Result<(), FileRefused>
     link.click();
     let _ = web_sys::Url::revoke_object_url(&address);
     Ok(())
+}
+
+/// Why a chosen file could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileUnreadable {
+    /// Larger than the caller accepts; nothing of it was read.
+    TooLarge,
+    /// The browser could not read it, or it is not text.
+    NotText,
+}
+
+/// Reads the file the worker chose, as text, if it is at most `max_len` bytes. The file
+/// stays on the device: it is read into the page's memory only.
+pub async fn read_text(file: &web_sys::File, max_len: usize) -> Result<String, FileUnreadable> {
+    if file.size() > max_len as f64 {
+        return Err(FileUnreadable::TooLarge);
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|_| FileUnreadable::NotText)?;
+    text.as_string().ok_or(FileUnreadable::NotText)
 }

@@ -2,7 +2,8 @@
 //!
 //! Only the app's own origin is ever asked (the Content-Security-Policy allows nothing
 //! else), and nothing sent from here is plaintext personal data: it fetches form
-//! definitions and the agency directory, and the only bodies it posts are sealed packets.
+//! definitions, the agency directory and, with an agency's credential, its inbox of sealed
+//! packets; the only bodies it posts are sealed packets.
 
 use std::fmt;
 
@@ -88,4 +89,85 @@ pub async fn upload(packet: &str) -> Upload {
             Upload::Refused(kind)
         }
     }
+}
+
+/// A packet waiting in the agency's inbox, as the server lists it: only what the server
+/// knows of a sealed packet.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct Waiting {
+    pub packet_id: String,
+    pub size: u64,
+    /// When the server received it, in seconds since the epoch.
+    pub received: u64,
+    /// When the agency acknowledged it, if it has.
+    pub acknowledged: Option<u64>,
+}
+
+#[derive(serde::Deserialize)]
+struct InboxList {
+    packets: Vec<Waiting>,
+}
+
+/// GETs an inbox path with the agency's credential. The credential goes in a header,
+/// never in the address.
+async fn inbox_get(
+    path: &str,
+    credential: &str,
+) -> Result<gloo::net::http::Response, NetworkError> {
+    let response = gloo::net::http::Request::get(path)
+        .header("Authorization", &format!("Bearer {credential}"))
+        .send()
+        .await
+        .map_err(|_| NetworkError::Unreachable)?;
+    if !response.ok() {
+        return Err(NetworkError::Status(response.status()));
+    }
+    Ok(response)
+}
+
+/// The packets waiting for the agency whose credential this is.
+pub async fn inbox(credential: &str) -> Result<Vec<Waiting>, NetworkError> {
+    let response = inbox_get("/api/v1/inbox", credential).await?;
+    let text = response
+        .text()
+        .await
+        .map_err(|_| NetworkError::Unreachable)?;
+    serde_json::from_str::<InboxList>(&text)
+        .map(|list| list.packets)
+        .map_err(|_| NetworkError::Unreadable)
+}
+
+/// Packet ids are URL-safe base64: an id of any other spelling is never put in a path.
+fn is_packet_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// One sealed packet of the agency's inbox, as text.
+pub async fn inbox_packet(credential: &str, packet_id: &str) -> Result<String, NetworkError> {
+    if !is_packet_id(packet_id) {
+        return Err(NetworkError::Unreadable);
+    }
+    let response = inbox_get(&format!("/api/v1/inbox/{packet_id}"), credential).await?;
+    response.text().await.map_err(|_| NetworkError::Unreachable)
+}
+
+/// Tells the server the agency has the packet (kept or printed): its deletion clock
+/// starts (`docs/server.md`).
+pub async fn acknowledge(credential: &str, packet_id: &str) -> Result<(), NetworkError> {
+    if !is_packet_id(packet_id) {
+        return Err(NetworkError::Unreadable);
+    }
+    let response = gloo::net::http::Request::post(&format!("/api/v1/inbox/{packet_id}/ack"))
+        .header("Authorization", &format!("Bearer {credential}"))
+        .send()
+        .await
+        .map_err(|_| NetworkError::Unreachable)?;
+    if !response.ok() {
+        return Err(NetworkError::Status(response.status()));
+    }
+    Ok(())
 }

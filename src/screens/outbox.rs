@@ -23,7 +23,7 @@ pub struct OutboxProps {
 }
 
 /// How a recipient is named: as the directory lists its key, or by its fingerprint.
-fn recipient_name(kid: &str, directory: Option<&Directory>, words: &Words) -> String {
+pub(crate) fn recipient_name(kid: &str, directory: Option<&Directory>, words: &Words) -> String {
     match directory.and_then(|directory| directory.get(kid)) {
         Some(entry) => format!("{} ({})", entry.name, kind_name(entry.kind, words)),
         None => format!(
@@ -35,7 +35,7 @@ fn recipient_name(kid: &str, directory: Option<&Directory>, words: &Words) -> St
 }
 
 /// The day a packet was sealed, in the reader's locale.
-fn day_text(day: u64, language: &str) -> String {
+pub(crate) fn day_text(day: u64, language: &str) -> String {
     let date = js_sys::Date::new(&((day as f64) * 1000.0).into());
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());

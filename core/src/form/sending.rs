@@ -233,14 +233,14 @@ pub struct PlannedPacket {
 
 /// A rule that keeps something from a packet's receivers, as the payload records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Withheld {
+pub enum Withheld {
+    /// The answer to `field`, which only agencies of `kinds` may receive.
     OnlyTo {
         field: String,
         kinds: Vec<AgencyKind>,
     },
-    NotAgreed {
-        category: String,
-    },
+    /// Every answer of a sharing `category` the person did not agree to share.
+    NotAgreed { category: String },
 }
 
 impl PlannedPacket {

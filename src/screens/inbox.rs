@@ -1,0 +1,985 @@
+//! The receiving agency's inbox: unlocked with the agency's key file, its passphrase and
+//! the inbox credential; each waiting packet fetched, opened and read in the page; a
+//! referral shown read-only from the definition it carries, and printed on purpose.
+//!
+//! Nothing of it is ever stored. The key, the credential and every opened referral live
+//! in this screen's memory only, and are dropped (the key wiped) when the inbox locks:
+//! by the button, after the chosen idle time, on leaving the screen, or by the quick
+//! exit, which leaves the page altogether.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use confidant_core::acknowledgment::{AckState, Acknowledgment, DeclineReason, MAX_NOTE_CHARS};
+use confidant_core::agency::Directory;
+use confidant_core::draft::Derivation;
+use confidant_core::form::{FieldKind, ReceivedError, ReceivedReferral, Withheld};
+use confidant_core::keys::{AgencyKeyPair, KeyFile, KeyFileError, MAX_KEY_FILE_LEN};
+use confidant_core::packet::{Packet, Recipient, reference_code};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+use zeroize::Zeroizing;
+
+use crate::browser::network::{self, NetworkError, Upload, Waiting};
+use crate::browser::{clock, derive, files, print};
+use crate::components::form_view::answer_text;
+use crate::components::screen_heading::ScreenHeading;
+use crate::forms::FormKey;
+use crate::interface_text::{Words, kind_name};
+use crate::screens::outbox::{day_text, recipient_name};
+use crate::state::Listing;
+
+/// The idle times the worker may choose, in minutes; the first is the default.
+const LOCK_AFTER_MINUTES: [u32; 4] = [10, 5, 15, 30];
+
+/// What the unlocked inbox holds: the agency's key and its credential, in memory only.
+/// Dropping it wipes the key (and the credential's copy here).
+struct Unlocked {
+    pair: AgencyKeyPair,
+    credential: Zeroizing<String>,
+}
+
+/// Why the inbox did not unlock. None of them changes anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UnlockProblem {
+    NoFile,
+    NotKeyFile,
+    WrongPassphrase,
+    CredentialRefused,
+    Unreachable,
+}
+
+/// What a waiting packet turned out to be.
+#[derive(Clone, Debug, PartialEq)]
+enum Opened {
+    Opening,
+    Read(Rc<ReceivedReferral>),
+    /// Another agency's answer to one of this agency's referrals.
+    Answer(Rc<Acknowledgment>),
+    Unfetched,
+    Damaged,
+    NotForThisKey,
+    Tampered,
+    NotAReferral,
+    BadForm,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    waiting: Waiting,
+    opened: Opened,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sort {
+    Received,
+    Urgency,
+    Sealed,
+}
+
+#[derive(Clone, Default)]
+struct InboxState {
+    /// The unlocked key and credential; work started under one unlock finds, by pointer,
+    /// whether its inbox is still the open one.
+    unlocked: Option<Rc<Unlocked>>,
+    unlocking: bool,
+    problem: Option<UnlockProblem>,
+    locked_idle: bool,
+    entries: Vec<Entry>,
+    reading: Option<String>,
+    sort: Option<Sort>,
+    print_asked: bool,
+}
+
+fn same_unlock(one: Option<&Rc<Unlocked>>, other: Option<&Rc<Unlocked>>) -> bool {
+    match (one, other) {
+        (Some(one), Some(other)) => Rc::ptr_eq(one, other),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+impl PartialEq for InboxState {
+    fn eq(&self, other: &Self) -> bool {
+        same_unlock(self.unlocked.as_ref(), other.unlocked.as_ref())
+            && self.unlocking == other.unlocking
+            && self.problem == other.problem
+            && self.locked_idle == other.locked_idle
+            && self.entries == other.entries
+            && self.reading == other.reading
+            && self.sort == other.sort
+            && self.print_asked == other.print_asked
+    }
+}
+
+enum Action {
+    Unlocking,
+    Problem(UnlockProblem),
+    Unlocked(Rc<Unlocked>, Vec<Waiting>),
+    Opened(Rc<Unlocked>, String, Opened),
+    Read(Option<String>),
+    Sort(Sort),
+    AskPrint(bool),
+    Lock { idle: bool },
+}
+
+impl Reducible for InboxState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = (*self).clone();
+        match action {
+            Action::Unlocking => {
+                state.unlocking = true;
+                state.problem = None;
+                state.locked_idle = false;
+            }
+            Action::Problem(problem) => {
+                state.unlocking = false;
+                state.problem = Some(problem);
+            }
+            Action::Unlocked(unlocked, waiting) => {
+                state.unlocking = false;
+                state.unlocked = Some(unlocked);
+                state.entries = waiting
+                    .into_iter()
+                    .map(|waiting| Entry {
+                        waiting,
+                        opened: Opened::Opening,
+                    })
+                    .collect();
+            }
+            Action::Opened(unlock, id, opened) => {
+                if !same_unlock(state.unlocked.as_ref(), Some(&unlock)) {
+                    return self;
+                }
+                if let Some(entry) = state.entries.iter_mut().find(|e| e.waiting.packet_id == id) {
+                    entry.opened = opened;
+                }
+            }
+            Action::Read(id) => {
+                state.reading = id;
+                state.print_asked = false;
+            }
+            Action::Sort(sort) => state.sort = Some(sort),
+            Action::AskPrint(asked) => state.print_asked = asked,
+            Action::Lock { idle } => {
+                // Everything opened goes with the key.
+                state = InboxState {
+                    locked_idle: idle,
+                    sort: state.sort,
+                    ..InboxState::default()
+                };
+            }
+        }
+        Rc::new(state)
+    }
+}
+
+/// Lists the inbox with `credential`, then unlocks `key_file` with `passphrase` (the
+/// derivation in the worker): the credential is checked first, since it costs nothing.
+async fn unlock(
+    key_file: web_sys::File,
+    passphrase: Zeroizing<String>,
+    credential: Zeroizing<String>,
+) -> Result<(Unlocked, Vec<Waiting>), UnlockProblem> {
+    let text = Zeroizing::new(
+        files::read_text(&key_file, MAX_KEY_FILE_LEN)
+            .await
+            .map_err(|_| UnlockProblem::NotKeyFile)?,
+    );
+    let (params, salt) = KeyFile::kdf(&text).map_err(|_| UnlockProblem::NotKeyFile)?;
+    if credential.trim().is_empty() {
+        return Err(UnlockProblem::CredentialRefused);
+    }
+    let waiting = network::inbox(credential.trim())
+        .await
+        .map_err(|error| match error {
+            NetworkError::Status(401 | 403) => UnlockProblem::CredentialRefused,
+            _ => UnlockProblem::Unreachable,
+        })?;
+    if passphrase.is_empty() {
+        return Err(UnlockProblem::WrongPassphrase);
+    }
+    let key = derive::derive(&passphrase, Derivation { params, salt })
+        .await
+        .map_err(|_| UnlockProblem::NotKeyFile)?;
+    let pair = KeyFile::open_with_key(&text, &key).map_err(|error| match error {
+        KeyFileError::CouldNotOpen => UnlockProblem::WrongPassphrase,
+        _ => UnlockProblem::NotKeyFile,
+    })?;
+    let credential = Zeroizing::new(credential.trim().to_owned());
+    Ok((Unlocked { pair, credential }, waiting))
+}
+
+/// Fetches and opens one packet: every way it can fail is told apart, so that one bad
+/// packet says what is wrong with it and the rest of the inbox reads on.
+async fn open_one(unlocked: &Unlocked, packet_id: &str) -> Opened {
+    let Ok(text) = network::inbox_packet(&unlocked.credential, packet_id).await else {
+        return Opened::Unfetched;
+    };
+    let text = Zeroizing::new(text);
+    let Ok(packet) = Packet::parse(&text) else {
+        return Opened::Damaged;
+    };
+    let kid = unlocked.pair.public.kid();
+    if !packet
+        .recipients()
+        .iter()
+        .any(|recipient| recipient.kid() == kid)
+    {
+        return Opened::NotForThisKey;
+    }
+    let Ok(opened) = packet.open_with_key(&unlocked.pair.secret) else {
+        return Opened::Tampered;
+    };
+    // The server lists the packet under the id its sealed label says, or it swapped them.
+    if opened.meta().packet_id() != packet_id {
+        return Opened::Tampered;
+    }
+    let meta = opened.meta();
+    if meta.form_id() == confidant_core::acknowledgment::ACKNOWLEDGMENT_FORM_ID {
+        return match Acknowledgment::read(
+            opened.payload_json(),
+            meta.form_id(),
+            meta.form_version(),
+        ) {
+            Ok(answer) => Opened::Answer(Rc::new(answer)),
+            Err(_) => Opened::NotAReferral,
+        };
+    }
+    match ReceivedReferral::read(opened.payload_json(), meta.form_id(), meta.form_version()) {
+        Ok(referral) => Opened::Read(Rc::new(referral)),
+        Err(ReceivedError::NotAReferral(_) | ReceivedError::UnsupportedVersion(_)) => {
+            Opened::NotAReferral
+        }
+        Err(_) => Opened::BadForm,
+    }
+}
+
+/// Where the chosen answer of `field` stands among its choices (the first most urgent);
+/// unanswered last.
+fn choice_rank(referral: &ReceivedReferral, field: &str) -> usize {
+    let chosen = match referral.answers.get(field) {
+        Some(confidant_core::form::Answer::Choice(id)) => id,
+        _ => return usize::MAX,
+    };
+    match referral.form.field(field).map(|field| &field.kind) {
+        Some(FieldKind::SingleChoice(options)) => options
+            .iter()
+            .position(|option| &option.id == chosen)
+            .unwrap_or(usize::MAX),
+        _ => usize::MAX,
+    }
+}
+
+fn sorted(entries: &[Entry], sort: Sort) -> Vec<&Entry> {
+    let mut sorted: Vec<&Entry> = entries.iter().collect();
+    let referral = |entry: &Entry| match &entry.opened {
+        Opened::Read(referral) => Some(referral.clone()),
+        _ => None,
+    };
+    match sort {
+        Sort::Received => sorted.sort_by_key(|entry| std::cmp::Reverse(entry.waiting.received)),
+        Sort::Sealed => sorted.sort_by_key(|entry| {
+            std::cmp::Reverse(referral(entry).map_or(0, |r| r.sealed_at_unix_seconds))
+        }),
+        Sort::Urgency => sorted.sort_by_key(|entry| {
+            (
+                referral(entry).map_or(usize::MAX, |r| choice_rank(&r, "urgency")),
+                std::cmp::Reverse(entry.waiting.received),
+            )
+        }),
+    }
+    sorted
+}
+
+fn problem_text(problem: UnlockProblem, words: &Words) -> &'static str {
+    match problem {
+        UnlockProblem::NoFile => words.unlock_no_file,
+        UnlockProblem::NotKeyFile => words.unlock_not_key_file,
+        UnlockProblem::WrongPassphrase => words.unlock_wrong_passphrase,
+        UnlockProblem::CredentialRefused => words.unlock_credential_refused,
+        UnlockProblem::Unreachable => words.unlock_unreachable,
+    }
+}
+
+fn opened_problem(opened: &Opened, words: &Words) -> Option<&'static str> {
+    Some(match opened {
+        Opened::Opening | Opened::Read(_) | Opened::Answer(_) => return None,
+        Opened::Unfetched => words.packet_unfetched,
+        Opened::Damaged => words.packet_damaged,
+        Opened::NotForThisKey => words.packet_not_for_key,
+        Opened::Tampered => words.packet_tampered,
+        Opened::NotAReferral => words.packet_not_referral,
+        Opened::BadForm => words.packet_bad_form,
+    })
+}
+
+/// How the sender is named: as the directory lists the key inside the packet, or as a
+/// key not in the directory, with its fingerprint.
+fn sender_name(
+    referral: &ReceivedReferral,
+    directory: Option<&Directory>,
+    words: &Words,
+) -> String {
+    recipient_name(referral.sender.kid(), directory, words)
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct InboxProps {
+    /// The agency directory, to name senders (read at the root).
+    pub directory: Listing,
+    pub language: AttrValue,
+}
+
+/// The inbox screen: the unlock form, then the list of waiting packets, or one referral.
+#[function_component(Inbox)]
+pub fn inbox(props: &InboxProps) -> Html {
+    let words = crate::interface_text::for_language(&props.language);
+    let state = use_reducer(InboxState::default);
+    let key_file = use_node_ref();
+    let passphrase = use_node_ref();
+    let credential = use_node_ref();
+    let idle_minutes = use_mut_ref(|| LOCK_AFTER_MINUTES[0]);
+    let last_activity = use_mut_ref(|| Rc::new(Cell::new(clock::now_millis())));
+
+    // Any key or touch is activity; the inbox locks after the chosen time without any.
+    {
+        let last_activity = last_activity.borrow().clone();
+        let unlocked = state.unlocked.is_some();
+        let dispatcher = state.dispatcher();
+        let idle_minutes = idle_minutes.clone();
+        use_effect_with(unlocked, move |unlocked| {
+            let listeners = unlocked.then(|| {
+                last_activity.set(clock::now_millis());
+                let document = gloo::utils::document();
+                let touched = |name: &'static str| {
+                    let last_activity = last_activity.clone();
+                    gloo::events::EventListener::new(&document, name, move |_| {
+                        last_activity.set(clock::now_millis());
+                    })
+                };
+                let listeners = [touched("keydown"), touched("pointerdown")];
+                let ticker = clock::every(5_000, move || {
+                    let limit = f64::from(*idle_minutes.borrow()) * 60_000.0;
+                    if clock::now_millis() - last_activity.get() > limit {
+                        dispatcher.dispatch(Action::Lock { idle: true });
+                    }
+                });
+                (listeners, ticker)
+            });
+            move || drop(listeners)
+        });
+    }
+
+    let onunlock = {
+        let state = state.clone();
+        let (key_file, passphrase, credential) =
+            (key_file.clone(), passphrase.clone(), credential.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if state.unlocking {
+                return;
+            }
+            let file = key_file
+                .cast::<web_sys::HtmlInputElement>()
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0));
+            let take = |node: &NodeRef| {
+                node.cast::<web_sys::HtmlInputElement>().map_or_else(
+                    || Zeroizing::new(String::new()),
+                    |input| {
+                        let value = Zeroizing::new(input.value());
+                        // The secret leaves the form at once.
+                        input.set_value("");
+                        value
+                    },
+                )
+            };
+            let (secret, token) = (take(&passphrase), take(&credential));
+            let Some(file) = file else {
+                state.dispatch(Action::Problem(UnlockProblem::NoFile));
+                return;
+            };
+            state.dispatch(Action::Unlocking);
+            let dispatcher = state.dispatcher();
+            wasm_bindgen_futures::spawn_local(async move {
+                match unlock(file, secret, token).await {
+                    Err(problem) => dispatcher.dispatch(Action::Problem(problem)),
+                    Ok((unlocked, waiting)) => {
+                        let unlocked = Rc::new(unlocked);
+                        let ids: Vec<String> =
+                            waiting.iter().map(|w| w.packet_id.clone()).collect();
+                        dispatcher.dispatch(Action::Unlocked(unlocked.clone(), waiting));
+                        open_all(dispatcher, unlocked, ids).await;
+                    }
+                }
+            });
+        })
+    };
+
+    let onlock = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Lock { idle: false }))
+    };
+
+    let body = match (&state.unlocked, &state.reading) {
+        (None, _) => unlock_form(
+            &state,
+            words,
+            &onunlock,
+            [&key_file, &passphrase, &credential],
+            &idle_minutes,
+        ),
+        (Some(_), Some(id)) => match state
+            .entries
+            .iter()
+            .find(|entry| &entry.waiting.packet_id == id)
+            .map(|entry| &entry.opened)
+        {
+            Some(Opened::Read(referral)) => reading_view(
+                &state,
+                referral,
+                id,
+                &props.directory,
+                &props.language,
+                words,
+            ),
+            _ => html! {},
+        },
+        (Some(_), None) => list_view(&state, &props.directory, &props.language, words),
+    };
+
+    html! {
+        <section class="inbox" aria-labelledby="screen-title">
+            <ScreenHeading title={words.inbox} />
+            if state.unlocked.is_some() {
+                <p class="no-print">
+                    <button type="button" class="secondary" id="lock-inbox" onclick={onlock}>
+                        { words.lock_inbox }
+                    </button>
+                </p>
+            }
+            { body }
+        </section>
+    }
+}
+
+/// Opens the listed packets one after the other, giving the page a turn between them.
+async fn open_all(
+    dispatcher: UseReducerDispatcher<InboxState>,
+    unlocked: Rc<Unlocked>,
+    ids: Vec<String>,
+) {
+    for id in ids {
+        clock::sleep(0).await;
+        if Rc::strong_count(&unlocked) == 1 {
+            // Locked meanwhile: nothing more is opened, and the key goes now.
+            return;
+        }
+        let opened = open_one(&unlocked, &id).await;
+        dispatcher.dispatch(Action::Opened(unlocked.clone(), id, opened));
+    }
+}
+
+fn unlock_form(
+    state: &InboxState,
+    words: &'static Words,
+    onunlock: &Callback<SubmitEvent>,
+    [key_file, passphrase, credential]: [&NodeRef; 3],
+    idle_minutes: &Rc<std::cell::RefCell<u32>>,
+) -> Html {
+    let chosen = *idle_minutes.borrow();
+    let onlockafter = {
+        let idle_minutes = idle_minutes.clone();
+        Callback::from(move |event: Event| {
+            if let Some(minutes) = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .and_then(|select| select.value().parse().ok())
+            {
+                *idle_minutes.borrow_mut() = minutes;
+            }
+        })
+    };
+    html! {
+        <form class="unlock" id="unlock-form" onsubmit={onunlock.clone()} novalidate=true>
+            if state.locked_idle {
+                <p class="notice" id="inbox-locked" role="status">{ words.inbox_locked_idle }</p>
+            }
+            <p>{ words.inbox_unlock_intro }</p>
+            <div class="field">
+                <label for="key-file">{ words.key_file }</label>
+                <input type="file" id="key-file" ref={key_file.clone()} accept=".key,application/json" />
+            </div>
+            <div class="field">
+                <label for="key-passphrase">{ words.key_passphrase }</label>
+                <input type="password" id="key-passphrase" ref={passphrase.clone()}
+                    autocomplete="off" spellcheck="false" />
+            </div>
+            <div class="field">
+                <label for="inbox-credential">{ words.inbox_credential }</label>
+                <input type="password" id="inbox-credential" ref={credential.clone()}
+                    autocomplete="off" spellcheck="false" />
+            </div>
+            <div class="field">
+                <label for="lock-after">{ words.lock_after }</label>
+                <select id="lock-after" onchange={onlockafter}>
+                    { for LOCK_AFTER_MINUTES.iter().map(|minutes| html! {
+                        <option value={minutes.to_string()} selected={*minutes == chosen}>{ minutes }</option>
+                    }) }
+                </select>
+            </div>
+            if let Some(problem) = state.problem {
+                <p class="error" id="unlock-problem" role="alert">{ problem_text(problem, words) }</p>
+            }
+            if state.unlocking {
+                <p class="notice" id="unlocking" role="status">
+                    <progress aria-label={words.unlocking}></progress>{ " " }{ words.unlocking }
+                </p>
+            }
+            <button type="submit" class="primary" id="unlock" disabled={state.unlocking}>{ words.unlock }</button>
+        </form>
+    }
+}
+
+/// The waiting packets, each with what it says once opened, or what is wrong with it.
+fn list_view(
+    state: &UseReducerHandle<InboxState>,
+    listing: &Listing,
+    language: &str,
+    words: &'static Words,
+) -> Html {
+    if state.entries.is_empty() {
+        return html! { <p id="inbox-empty">{ words.inbox_empty }</p> };
+    }
+    let directory = listing.directory();
+    let sort = state.sort.unwrap_or(Sort::Received);
+    let onsort = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: Event| {
+            let value = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|select| select.value());
+            dispatcher.dispatch(Action::Sort(match value.as_deref() {
+                Some("urgency") => Sort::Urgency,
+                Some("sealed") => Sort::Sealed,
+                _ => Sort::Received,
+            }));
+        })
+    };
+    let option = |value: &'static str, this: Sort, text: &'static str| {
+        html! { <option {value} selected={sort == this}>{ text }</option> }
+    };
+    html! {
+        <>
+            <div class="field inbox-sort no-print">
+                <label for="inbox-sort">{ words.sort_by }</label>
+                <select id="inbox-sort" onchange={onsort}>
+                    { option("received", Sort::Received, words.sort_received) }
+                    { option("urgency", Sort::Urgency, words.sort_urgency) }
+                    { option("sealed", Sort::Sealed, words.sort_sealed) }
+                </select>
+            </div>
+            <ul class="inbox-list" id="inbox-list">
+                { for sorted(&state.entries, sort).into_iter().map(|entry| {
+                    list_item(state, entry, directory, language, words)
+                }) }
+            </ul>
+        </>
+    }
+}
+
+fn list_item(
+    state: &UseReducerHandle<InboxState>,
+    entry: &Entry,
+    directory: Option<&Directory>,
+    language: &str,
+    words: &'static Words,
+) -> Html {
+    let id = entry.waiting.packet_id.clone();
+    let reference = reference_code(&id).unwrap_or_default();
+    let received = day_text(entry.waiting.received, language);
+    let size = format!("{} kB", entry.waiting.size.div_ceil(1000));
+    let facts = html! {
+        <p class="inbox-facts">
+            { format!("{}: {received} · {size} · {reference}", words.received_on) }
+            if entry.waiting.acknowledged.is_some() {
+                { format!(" · {}", words.acknowledged) }
+            }
+        </p>
+    };
+    let item_id = format!("packet-{id}");
+    match &entry.opened {
+        Opened::Read(referral) => {
+            let (shown, _) = referral.reading_language(language);
+            let kind = |field: &str| referral.choice_label(field, shown);
+            let onread = {
+                let dispatcher = state.dispatcher();
+                let id = id.clone();
+                Callback::from(move |_: MouseEvent| {
+                    dispatcher.dispatch(Action::Read(Some(id.clone())))
+                })
+            };
+            html! {
+                <li class="inbox-entry" id={item_id} data-opened="read">
+                    <h2>{ referral.form.title.get(shown) }</h2>
+                    <p class="inbox-kind" dir="auto">
+                        { [kind("referral_type"), kind("urgency")].into_iter().flatten().collect::<Vec<_>>().join(" · ") }
+                    </p>
+                    <p>{ format!("{}: {}", words.sent_by, sender_name(referral, directory, words)) }</p>
+                    <p>{ format!("{}: {}", words.sealed_on, day_text(referral.sealed_at_unix_seconds, language)) }</p>
+                    { facts }
+                    <button type="button" class="primary" id={format!("read-{id}")} onclick={onread}>{ words.read_referral }</button>
+                </li>
+            }
+        }
+        Opened::Answer(answer) => html! {
+            <li class="inbox-entry" id={item_id} data-opened="answer">
+                <h2>{ format!("{} {}", words.answer_to, reference_code(&answer.referral).unwrap_or_default()) }</h2>
+                <p class="inbox-kind">
+                    { state_name(answer.state, words) }
+                    if let Some(reason) = answer.reason {
+                        { format!(" · {}", reason_name(reason, words)) }
+                    }
+                </p>
+                if !answer.note.is_empty() {
+                    <p dir="auto" class="answer-note">{ answer.note.clone() }</p>
+                }
+                <p>{ format!("{}: {}", words.sent_by, recipient_name(answer.from.kid(), directory, words)) }</p>
+                { facts }
+            </li>
+        },
+        Opened::Opening => html! {
+            <li class="inbox-entry" id={item_id} data-opened="opening">
+                <p role="status">{ words.packet_opening }</p>
+                { facts }
+            </li>
+        },
+        problem => html! {
+            <li class="inbox-entry inbox-problem" id={item_id} data-opened="problem">
+                <p class="error">{ opened_problem(problem, words).unwrap_or_default() }</p>
+                { facts }
+            </li>
+        },
+    }
+}
+
+/// One referral, read-only, from the definition it carries: what was withheld from this
+/// agency and why, and a paper copy on purpose.
+fn reading_view(
+    state: &UseReducerHandle<InboxState>,
+    referral: &ReceivedReferral,
+    packet_id: &str,
+    listing: &Listing,
+    language: &str,
+    words: &'static Words,
+) -> Html {
+    let (shown, own_language) = referral.reading_language(language);
+    let shown = shown.to_owned();
+    let form = &referral.form;
+    let builtin = FormKey::ALL.iter().any(|key| key.id() == form.id);
+    let onback = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Read(None)))
+    };
+    let onprint = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::AskPrint(true)))
+    };
+    let onprintnow = Callback::from(|_: MouseEvent| print::print());
+    let withheld = |withheld: &Withheld| {
+        let why = match withheld {
+            Withheld::OnlyTo { kinds, .. } => format!(
+                "{} {}",
+                words.reason_only_to,
+                kinds
+                    .iter()
+                    .map(|kind| kind_name(*kind, words))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Withheld::NotAgreed { .. } => words.reason_not_agreed.to_owned(),
+        };
+        html! { <li><span dir="auto">{ format!("{} ({why})", referral.withheld_label(withheld, &shown)) }</span></li> }
+    };
+    html! {
+        <article class="received" id="received" lang={shown.clone()}>
+            <h2 id="received-title">{ form.title.get(&shown) }</h2>
+            <dl class="received-label">
+                <dt>{ words.reference }</dt>
+                <dd id="received-reference">{ reference_code(packet_id).unwrap_or_default() }</dd>
+                <dt>{ words.packet_label }</dt>
+                <dd id="received-packet"><code>{ packet_id }</code></dd>
+                <dt>{ words.sent_by }</dt>
+                <dd id="received-sender">{ sender_name(referral, listing.directory(), words) }</dd>
+                <dt>{ words.sender_key }</dt>
+                <dd id="received-fingerprint"><code>{ referral.sender.fingerprint() }</code></dd>
+                <dt>{ words.sealed_on }</dt>
+                <dd>{ day_text(referral.sealed_at_unix_seconds, language) }</dd>
+            </dl>
+            if !builtin {
+                <p class="notice" id="received-foreign-form">{ words.form_not_builtin }</p>
+            }
+            if !own_language {
+                <p class="notice" id="received-language">{ words.in_senders_language }</p>
+            }
+            if !referral.withheld.is_empty() {
+                <div class="received-withheld" id="received-withheld">
+                    <p>{ words.not_sent_to_you }</p>
+                    <ul>{ for referral.withheld.iter().map(withheld) }</ul>
+                </div>
+            }
+            { for form.sections.iter().filter_map(|section| {
+                let answered: Vec<_> = section
+                    .fields
+                    .iter()
+                    .filter_map(|field| referral.answers.get(&field.id).map(|answer| (field, answer)))
+                    .collect();
+                (!answered.is_empty()).then(|| html! {
+                    <section class="received-section" id={format!("received-{}", section.id)}>
+                        <h3>{ section.title.get(&shown) }</h3>
+                        <dl>
+                            { for answered.into_iter().map(|(field, answer)| html! {
+                                <>
+                                    <dt>{ field.label.get(&shown) }</dt>
+                                    <dd dir="auto">{ answer_text(field, answer, &shown, words) }</dd>
+                                </>
+                            }) }
+                        </dl>
+                    </section>
+                })
+            }) }
+            if let Some(unlocked) = &state.unlocked {
+                <AnswerPanel unlocked={UnlockedRef(unlocked.clone())} packet_id={AttrValue::from(packet_id.to_owned())}
+                    sender={SenderKey(referral.sender.clone())} language={AttrValue::from(language.to_owned())} />
+            }
+            <div class="actions no-print">
+                if state.print_asked {
+                    <p class="notice" id="print-warning" role="alert">{ words.print_warning }</p>
+                    <button type="button" class="primary" id="print-now" onclick={onprintnow}>{ words.print_now }</button>
+                } else {
+                    <button type="button" class="primary" id="print-referral" onclick={onprint}>{ words.print_referral }</button>
+                }
+                { " " }
+                <button type="button" class="secondary" id="back-to-inbox" onclick={onback}>{ words.back_to_inbox }</button>
+            </div>
+        </article>
+    }
+}
+
+fn state_name(state: AckState, words: &Words) -> &'static str {
+    match state {
+        AckState::Received => words.ack_received,
+        AckState::Accepted => words.ack_accepted,
+        AckState::Declined => words.ack_declined,
+        AckState::ReferredOnward => words.ack_referred_onward,
+    }
+}
+
+fn reason_name(reason: DeclineReason, words: &Words) -> &'static str {
+    match reason {
+        DeclineReason::NoCapacity => words.reason_no_capacity,
+        DeclineReason::NotEligible => words.reason_not_eligible,
+        DeclineReason::OutsideArea => words.reason_outside_area,
+        DeclineReason::PersonDeclined => words.reason_person_declined,
+        DeclineReason::Duplicate => words.reason_duplicate,
+        DeclineReason::Other => words.reason_other,
+    }
+}
+
+/// The unlocked inbox, compared by identity.
+#[derive(Clone)]
+struct UnlockedRef(Rc<Unlocked>);
+
+impl PartialEq for UnlockedRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct SenderKey(confidant_core::keys::PublicKey);
+
+#[derive(Properties, PartialEq)]
+struct AnswerProps {
+    unlocked: UnlockedRef,
+    /// The referral answered.
+    packet_id: AttrValue,
+    /// The key the referral says it was sealed with: the answer is sealed to it.
+    sender: SenderKey,
+    language: AttrValue,
+}
+
+/// What became of the answer or of marking the packet kept.
+#[derive(Clone, Debug, PartialEq)]
+enum Sent {
+    Not,
+    Sending,
+    Answered,
+    AnswerRefused(String),
+    AnswerFailed,
+    ReasonNeeded,
+    Kept,
+    KeepFailed,
+}
+
+/// The receiver's answer to the referral, sealed to the sender's key and sent like any
+/// packet; and marking the packet kept, which starts the server's deletion clock.
+#[function_component(AnswerPanel)]
+fn answer_panel(props: &AnswerProps) -> Html {
+    let words = crate::interface_text::for_language(&props.language);
+    let chosen = use_state(|| AckState::Received);
+    // What a submit reads: the latest choice, whichever render made the handler.
+    let latest = use_mut_ref(|| AckState::Received);
+    let reason = use_node_ref();
+    let note = use_node_ref();
+    let sent = use_state(|| Sent::Not);
+    let onsend = {
+        let (latest, reason, note, sent) =
+            (latest.clone(), reason.clone(), note.clone(), sent.clone());
+        let (unlocked, packet_id, sender) = (
+            props.unlocked.0.clone(),
+            props.packet_id.to_string(),
+            props.sender.0.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *sent == Sent::Sending {
+                return;
+            }
+            let state = *latest.borrow();
+            let reason = (state == AckState::Declined).then(|| {
+                reason
+                    .cast::<web_sys::HtmlSelectElement>()
+                    // The first choice is the empty "—".
+                    .and_then(|select| {
+                        usize::try_from(select.selected_index())
+                            .ok()?
+                            .checked_sub(1)
+                    })
+                    .and_then(|index| DeclineReason::ALL.get(index).copied())
+            });
+            let reason = match reason {
+                Some(None) => {
+                    sent.set(Sent::ReasonNeeded);
+                    return;
+                }
+                Some(Some(reason)) => Some(reason),
+                None => None,
+            };
+            let note = note
+                .cast::<web_sys::HtmlTextAreaElement>()
+                .map(|area| area.value())
+                .unwrap_or_default();
+            let now = (clock::now_millis() / 1000.0) as u64;
+            let answer = Acknowledgment {
+                referral: packet_id.clone(),
+                state,
+                reason,
+                note,
+                from: unlocked.pair.public.clone(),
+                at_unix_seconds: now,
+            };
+            sent.set(Sent::Sending);
+            let (sent, sender) = (sent.clone(), sender.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok(payload) = answer.to_payload() else {
+                    sent.set(Sent::AnswerFailed);
+                    return;
+                };
+                let sealed = crate::sealing::seal(
+                    &payload,
+                    &Acknowledgment::form_ref(),
+                    now,
+                    &[Recipient::Agency(sender)],
+                )
+                .await
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+                let Some(packet) = sealed else {
+                    sent.set(Sent::AnswerFailed);
+                    return;
+                };
+                sent.set(match network::upload(&packet).await {
+                    Upload::Stored => Sent::Answered,
+                    Upload::Refused(kind) => Sent::AnswerRefused(kind),
+                    Upload::Retry(_) => Sent::AnswerFailed,
+                });
+            });
+        })
+    };
+    let onkeep = {
+        let sent = sent.clone();
+        let (unlocked, packet_id) = (props.unlocked.0.clone(), props.packet_id.to_string());
+        Callback::from(move |_: MouseEvent| {
+            let (sent, unlocked, packet_id) = (sent.clone(), unlocked.clone(), packet_id.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                sent.set(
+                    match network::acknowledge(&unlocked.credential, &packet_id).await {
+                        Ok(()) => Sent::Kept,
+                        Err(_) => Sent::KeepFailed,
+                    },
+                );
+            });
+        })
+    };
+    let choice = |state: AckState, n: usize| {
+        let onchange = {
+            let (chosen, latest) = (chosen.clone(), latest.clone());
+            Callback::from(move |_: Event| {
+                *latest.borrow_mut() = state;
+                chosen.set(state);
+            })
+        };
+        let id = format!("answer-state-{n}");
+        html! {
+            <div class="choice">
+                <input type="radio" name="answer-state" id={id.clone()} checked={*chosen == state} {onchange} />
+                <label for={id}>{ state_name(state, words) }</label>
+            </div>
+        }
+    };
+    let message = match &*sent {
+        Sent::Not | Sent::Sending => None,
+        Sent::Answered => Some(("notice", words.answer_sent.to_owned())),
+        Sent::AnswerRefused(kind) => Some(("error", format!("{} {kind}", words.answer_refused))),
+        Sent::AnswerFailed => Some(("error", words.answer_not_sent.to_owned())),
+        Sent::ReasonNeeded => Some(("error", words.answer_reason_needed.to_owned())),
+        Sent::Kept => Some(("notice", words.kept_explained.to_owned())),
+        Sent::KeepFailed => Some(("error", words.keep_failed.to_owned())),
+    };
+    html! {
+        <form class="answer no-print" id="answer-form" onsubmit={onsend} novalidate=true>
+            <fieldset>
+                <legend>{ words.answer_heading }</legend>
+                { for AckState::ALL.iter().enumerate().map(|(n, state)| choice(*state, n)) }
+            </fieldset>
+            if *chosen == AckState::Declined {
+                <div class="field">
+                    <label for="answer-reason">{ words.decline_reason }</label>
+                    <select id="answer-reason" ref={reason}>
+                        // Each option says whether it is chosen: left unsaid, the page
+                        // showed the last one chosen.
+                        <option value="" selected=true>{ "—" }</option>
+                        { for DeclineReason::ALL.iter().map(|reason| html! {
+                            <option selected=false>{ reason_name(*reason, words) }</option>
+                        }) }
+                    </select>
+                </div>
+            }
+            <div class="field">
+                <label for="answer-note">{ words.ack_note }</label>
+                <textarea id="answer-note" rows="3" maxlength={MAX_NOTE_CHARS.to_string()} ref={note} />
+            </div>
+            if let Some((class, text)) = message {
+                <p class={class} id="answer-result" role="status">{ text }</p>
+            }
+            <button type="submit" class="primary" id="send-answer" disabled={*sent == Sent::Sending}>{ words.send_answer }</button>
+            { " " }
+            <button type="button" class="secondary" id="keep-packet" onclick={onkeep}>{ words.keep_packet }</button>
+        </form>
+    }
+}

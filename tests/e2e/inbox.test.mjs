@@ -1,0 +1,322 @@
+// The receiving end in the browser, against the real `confidant serve`: a referral sent
+// with a canary in every text answer is read by the receiving agency in a browser context
+// of its own, unlocked with the key file `confidant keygen` made. The canaries show on
+// its screen and nowhere else: not in any request, any storage, the server's files, nor
+// the page once the inbox locks (by the button, or after the idle time). A wrong
+// passphrase, another agency's key file, a refused credential, a tampered packet, a
+// payload that is no referral and a form the app has never seen: each says what it is,
+// and the rest of the inbox still reads.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { after, before, test } from "node:test";
+import { ARTIFACTS, launchChromium, openApp } from "./support.mjs";
+import {
+  BIN, confidantAgency, everyFile, everythingStored, fillReferral, inbox, openPacket,
+  openReferral, scratch, sealFor, withServer as withServerIn,
+} from "./referral.mjs";
+
+let keys;
+let browser;
+before(async () => {
+  keys = scratch("confidant-inbox-");
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  keys?.remove();
+});
+
+const withServer = (register, body) => withServerIn(browser, register, body);
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** The WCAG 2.1 A and AA violations axe finds on the page, and how far it overflows. */
+async function audit(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) {
+    await page.addScriptTag({ path: AXE });
+  }
+  const violations = await page.evaluate(async () => (await window.axe.run(document, {
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+  })).violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.help} (${v.nodes[0]?.target})`));
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const beyond = [...document.querySelectorAll("body *")]
+      .filter((e) => { const box = e.getBoundingClientRect(); return box.right > width + 0.5 || box.left < -0.5; })
+      .concat([...document.querySelectorAll("body *")].filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === "visible"))
+      .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}.${e.className}`);
+    const extra = document.documentElement.scrollWidth - width;
+    return extra > 0 ? `${extra} px: ${beyond.slice(0, 5).join(", ")}` : 0;
+  });
+  return { violations, overflow };
+}
+
+/** The passphrase of an agency's key file, as its holder types it. */
+const passphraseOf = (agency) => readFileSync(agency.passphrase, "utf8").replace(/\n$/, "");
+
+/** Opens the inbox screen and unlocks it with `keyFile`, `passphrase` and `credential`. */
+async function unlock(page, { keyFile, passphrase, credential }) {
+  if (!(await page.locator("#unlock-form").count())) {
+    await page.locator("#open-inbox").click();
+  }
+  // Ten minutes without activity, unless the worker chooses otherwise.
+  assert.equal(await page.locator("#lock-after").inputValue(), "10");
+  await page.locator("#key-file").setInputFiles(keyFile);
+  await page.locator("#key-passphrase").fill(passphrase);
+  await page.locator("#inbox-credential").fill(credential);
+  await page.locator("#unlock").click();
+}
+
+/** Sends a referral from the police to the shelter with a canary in every text answer. */
+async function sendReferral(page, url) {
+  const canaries = [];
+  await openApp(page, url);
+  await openReferral(page);
+  await fillReferral(page, { text: (n) => {
+    const canary = `CANARY-${n}-beef`;
+    canaries.push(canary);
+    return canary;
+  } });
+  await sealFor(page, "Police unit", ["Shelter North"]);
+  await page.locator('#outbox li[data-delivery="delivered"]').waitFor({ timeout: 30_000 });
+  return canaries;
+}
+
+/** Uploads a sealed packet as any sender could. */
+async function upload(url, packet) {
+  const response = await fetch(`${url}api/v1/packets`, {
+    method: "POST", headers: { "content-type": "application/jose+json" }, body: packet,
+  });
+  assert.ok(response.ok, `upload refused: ${response.status} ${await response.text()}`);
+}
+
+/** Seals `payload` for `agency` with `confidant seal`, labelled as form `form`. */
+function seal(agency, payload, form) {
+  const jwk = keys.write(`${agency.jwk.kid}.jwk`, JSON.stringify(agency.jwk));
+  return execFileSync(BIN, ["seal", "--to", jwk, "--form", form], { input: JSON.stringify(payload), encoding: "utf8" });
+}
+
+const register = async (data) => ({
+  police: confidantAgency(keys.dir, data, "Police unit", "police"),
+  shelter: confidantAgency(keys.dir, data, "Shelter North", "shelter"),
+});
+
+test("the shelter unlocks its inbox in the browser and reads the referral; the canaries are nowhere else, and gone once it locks", () => withServer(register,
+  async ({ data, server, context, page, agencies: { police, shelter } }) => {
+    const canaries = await sendReferral(page, server.url);
+    const [packet] = await inbox(server.url, shelter);
+    // What the shelter may read: every canary but the police-only one.
+    const sent = JSON.stringify(openPacket(shelter, packet).answers);
+    const forShelter = canaries.filter((canary) => sent.includes(canary));
+    assert.ok(forShelter.length >= 15 && forShelter.length === canaries.length - 1,
+      `${forShelter.length} of ${canaries.length} canaries were sent to the shelter`);
+
+    // The receiving agency: a browser of its own, with nothing of the sender's.
+    const receiver = await browser.newContext();
+    try {
+      const reader = await receiver.newPage();
+      await reader.clock.install();
+      const traffic = [];
+      reader.on("request", (request) => traffic.push(request.url(), request.postData() ?? ""));
+      await openApp(reader, server.url);
+      await unlock(reader, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
+      await reader.locator('[data-opened="read"]').waitFor({ timeout: 60_000 });
+      // The list says what the packet is and who sent it, from the directory.
+      const entry = await reader.locator(".inbox-entry").innerText();
+      assert.match(entry, /Referral/i);
+      assert.match(entry, /Police unit/);
+      // The credential and passphrase left the form as soon as they were used.
+      assert.equal(await reader.locator("#key-passphrase").count(), 0);
+
+      await reader.locator('[data-opened="read"] button').click();
+      const shown = await reader.locator("#received").innerText();
+      for (const canary of forShelter) {
+        assert.ok(shown.includes(canary), `${canary} is not shown to the shelter`);
+      }
+      // The police-only answer is said to be withheld, with the reason.
+      assert.match(await reader.locator("#received-withheld").innerText(), /Suspected exploiters[^\n]*police/);
+      // The sender's key as the directory lists it: the fingerprint of the police's key.
+      const directory = await (await fetch(`${server.url}api/v1/directory`)).json();
+      const sender = directory.agencies.find((agency) => agency.kid === police.jwk.kid);
+      assert.ok(sender, "the police are not in the directory");
+      assert.equal(await reader.locator("#received-fingerprint").innerText(), sender.fingerprint);
+      // Printing says first what a paper copy means.
+      await reader.locator("#print-referral").click();
+      assert.match(await reader.locator("#print-warning").innerText(), /outside Confidant/);
+      await reader.screenshot({ path: `${ARTIFACTS}/inbox-referral.png`, fullPage: true });
+
+      const stored = await everythingStored(reader);
+      const serverFiles = Buffer.concat(everyFile(data)).toString("latin1");
+      for (const canary of canaries) {
+        assert.ok(!traffic.some((item) => item.includes(canary)), `${canary} went over the network`);
+        assert.ok(!stored.includes(canary), `${canary} is in the receiver's browser storage`);
+        assert.ok(!serverFiles.includes(canary), `${canary} is in the server's data folder`);
+      }
+      // The credential travels in a header only: never in an address or a body.
+      assert.ok(!traffic.some((item) => item.includes(shelter.credential)), "the credential is in an address or a body");
+
+      // Locking forgets everything that was open.
+      await reader.locator("#lock-inbox").click();
+      await reader.locator("#unlock-form").waitFor();
+      let page = await reader.content();
+      assert.ok(!canaries.some((canary) => page.includes(canary)), "a canary stayed in the page after locking");
+
+      // Unlocked again, then left alone past the idle time: it locks by itself.
+      await unlock(reader, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
+      await reader.locator('[data-opened="read"] button').click();
+      await reader.locator("#received").waitFor();
+      await reader.clock.runFor("10:30");
+      await reader.locator("#inbox-locked").waitFor({ timeout: 15_000 });
+      page = await reader.content();
+      assert.ok(!canaries.some((canary) => page.includes(canary)), "a canary stayed in the page after the idle lock");
+    } finally {
+      await receiver.close();
+    }
+  }));
+
+test("a wrong passphrase, a file that is no key, a refused credential and another agency's key each say what is wrong", () => withServer(register,
+  async ({ server, page, agencies: { police, shelter } }) => {
+    await sendReferral(page, server.url);
+    await page.locator(".brand-link").click();
+    const problem = () => page.locator("#unlock-problem").innerText();
+
+    await unlock(page, { keyFile: shelter.key, passphrase: "not the passphrase", credential: shelter.credential });
+    assert.match(await problem(), /does not open this key file/);
+    await unlock(page, { keyFile: keys.write("notes.key", "{\"hello\": 1}"), passphrase: passphraseOf(shelter), credential: shelter.credential });
+    assert.match(await problem(), /not a Confidant agency key file/);
+    await unlock(page, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: "cfd1_not-a-credential" });
+    assert.match(await problem(), /did not accept this inbox credential/);
+    // The police's key file with the shelter's credential: it unlocks, and every packet
+    // says it is not for this key.
+    await unlock(page, { keyFile: police.key, passphrase: passphraseOf(police), credential: shelter.credential });
+    await page.locator('[data-opened="problem"]').waitFor({ timeout: 60_000 });
+    assert.match(await page.locator("#inbox-list").innerText(), /not addressed to the key you unlocked/);
+  }));
+
+test("a tampered packet, a payload that is no referral and a form the app has never seen each say so, and the referral beside them still reads", () => withServer(register,
+  async ({ server, page, agencies: { shelter } }) => {
+    const canaries = await sendReferral(page, server.url);
+    const [packet] = await inbox(server.url, shelter);
+    const payload = openPacket(shelter, packet);
+
+    // Tampered: the sealed label changed (a new packet id), so the tag no longer holds.
+    const tampered = JSON.parse(packet);
+    const label = JSON.parse(Buffer.from(tampered.aad, "base64url").toString());
+    label.packet_id = "AAAAAAAAAAAAAAAAAAAAAA";
+    tampered.aad = Buffer.from(JSON.stringify(label)).toString("base64url");
+    await upload(server.url, JSON.stringify(tampered));
+    // Something other than a referral, sealed properly.
+    await upload(server.url, seal(shelter, { format: "confidant-acknowledgment", format_version: 1, state: "received" }, "acknowledgment@1"));
+    // A form the app has never seen: the referral's definition under another id.
+    const foreign = structuredClone(payload);
+    foreign.definition.id = "intake-note";
+    foreign.form.id = "intake-note";
+    foreign.answers = { narrative: "FOREIGN-CANARY" };
+    foreign.withheld = [];
+    await upload(server.url, seal(shelter, foreign, `intake-note@${foreign.form.version}`));
+
+    await page.locator(".brand-link").click();
+    await unlock(page, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
+    await page.locator("#inbox-list").waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-opened="opening"]'), null, { timeout: 60_000 });
+    const list = await page.locator("#inbox-list").innerText();
+    assert.match(list, /changed after it was sealed/);
+    assert.match(list, /something other than a referral/);
+    assert.equal(await page.locator('[data-opened="read"]').count(), 2);
+
+    // The referral reads as before; the unknown form reads from its own definition.
+    for (const i of [0, 1]) {
+      await page.locator('[data-opened="read"] button').nth(i).click();
+      const shown = await page.locator("#received").innerText();
+      if (shown.includes("FOREIGN-CANARY")) {
+        assert.equal(await page.locator("#received-foreign-form").count(), 1);
+      } else {
+        assert.ok(canaries.some((canary) => shown.includes(canary)));
+        assert.equal(await page.locator("#received-foreign-form").count(), 0);
+      }
+      await page.locator("#back-to-inbox").click();
+    }
+  }));
+
+test("the shelter declines with a reason, sealed to the sender's key; the police read it in their own inbox and with confidant open", () => withServer(register,
+  async ({ server, page, agencies: { police, shelter } }) => {
+    await sendReferral(page, server.url);
+    const [{ packet_id: referral }] = (await (await fetch(`${server.url}api/v1/inbox`,
+      { headers: { authorization: `Bearer ${shelter.credential}` } })).json()).packets;
+    await page.locator(".brand-link").click();
+    await unlock(page, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
+    await page.locator('[data-opened="read"] button').click();
+
+    // Declining needs a reason; then it is sealed and sent.
+    await page.getByLabel("Declined").check();
+    await page.locator("#send-answer").click();
+    assert.match(await page.locator("#answer-result").innerText(), /Choose why/);
+    await page.locator("#answer-reason").selectOption({ label: "No capacity: the service is full" });
+    await page.locator("#answer-note").fill("No bed until Monday: NOTE-CANARY");
+    await page.locator("#send-answer").click();
+    await page.locator("#answer-result", { hasText: /sealed to the sender/ }).waitFor();
+    // Kept: the server's deletion clock starts, and the inbox says so.
+    await page.locator("#keep-packet").click();
+    await page.locator("#answer-result", { hasText: /Marked as kept/ }).waitFor();
+    const listed = (await (await fetch(`${server.url}api/v1/inbox`,
+      { headers: { authorization: `Bearer ${shelter.credential}` } })).json()).packets;
+    assert.ok(listed[0].acknowledged, "the referral was not marked acknowledged");
+
+    // The server holds one more packet, addressed to the police, and no plaintext of it.
+    const [answer] = await inbox(server.url, police);
+    assert.ok(answer, "nothing reached the police's inbox");
+    assert.ok(!answer.includes("NOTE-CANARY") && !answer.includes("declined"));
+    const read = openPacket(police, answer);
+    assert.equal(read.format, "confidant-acknowledgment");
+    assert.equal(read.referral, referral);
+    assert.equal(read.state, "declined");
+    assert.equal(read.reason, "no_capacity");
+    assert.equal(read.from.kid, shelter.jwk.kid);
+
+    // The police, in a browser of their own, see the answer once their inbox is unlocked.
+    const sender = await browser.newContext();
+    try {
+      const theirs = await sender.newPage();
+      await openApp(theirs, server.url);
+      await unlock(theirs, { keyFile: police.key, passphrase: passphraseOf(police), credential: police.credential });
+      const entry = theirs.locator('[data-opened="answer"]');
+      await entry.waitFor({ timeout: 60_000 });
+      const text = await entry.innerText();
+      assert.match(text, /Declined/);
+      assert.match(text, /No capacity/);
+      assert.match(text, /NOTE-CANARY/);
+      assert.match(text, /Shelter North/);
+    } finally {
+      await sender.close();
+    }
+  }));
+
+test("the inbox, the list and an opened referral: no WCAG 2.1 A/AA violation in English and Arabic, at 320 px and at desktop width", () => withServer(register,
+  async ({ server, page: sender, agencies: { shelter } }) => {
+    await sendReferral(sender, server.url);
+    // Injecting axe needs an inline script, which the app's policy rightly refuses.
+    const audited = await browser.newContext({ bypassCSP: true });
+    const page = await audited.newPage();
+    await openApp(page, server.url);
+    for (const [language, width] of [["en", 1280], ["ar", 320], ["en", 320], ["ar", 1280]]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.selectOption("#language", language);
+      await page.locator("#open-inbox").click();
+      const screens = [["unlock form", async () => {}], ["list", async () => {
+        await unlock(page, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
+        await page.locator('[data-opened="read"]').waitFor({ timeout: 60_000 });
+      }], ["referral", async () => {
+        await page.locator('[data-opened="read"] button').click();
+        await page.locator("#received").waitFor();
+      }]];
+      for (const [name, reach] of screens) {
+        await reach();
+        const { violations, overflow } = await audit(page);
+        assert.deepEqual(violations, [], `${name} in ${language} at ${width} px`);
+        assert.equal(overflow, 0, `${name} in ${language} is too wide at ${width} px`);
+      }
+      await page.locator("#lock-inbox").click();
+      await page.locator(".brand-link").click();
+    }
+    await audited.close();
+  }));
