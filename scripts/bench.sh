@@ -12,7 +12,9 @@
 # - the time from a tap on a checklist answer to the next paint, against a static copy
 #   of the same page (bench/interaction.mjs);
 # - the time from "Seal and send" to the sealed referral in the outbox, against a button
-#   that keeps and shows the same text (bench/send.mjs).
+#   that keeps and shows the same text (bench/send.mjs);
+# - the time from "Unlock the inbox" to 300 referrals opened and listed, and the longest
+#   the page stops answering meanwhile, against the same work natively (bench/inbox.mjs).
 #
 # `scripts/bench.sh --quick` runs every bench once, briefly, to show that they all still
 # run (scripts/test.sh does so); its figures mean little.
@@ -42,6 +44,10 @@ echo
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/interaction.mjs
 echo
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/send.mjs
+echo
+cargo build --profile native --locked -p confidant-bench --bin inbox-open
+CONFIDANT_BIN="$PWD/target/native/confidant" CONFIDANT_INBOX_OPEN="$PWD/target/native/inbox-open" \
+  node bench/inbox.mjs
 
 echo
 cargo run --quiet --profile native --locked -p confidant-bench --bin packet-speed

@@ -65,6 +65,8 @@ pub struct Words {
     pub sender_key: &'static str,
     pub acknowledged: &'static str,
     pub packet_label: &'static str,
+    pub show_more: &'static str,
+    pub inbox_opened: &'static str,
     pub answer_heading: &'static str,
     pub ack_received: &'static str,
     pub ack_accepted: &'static str,

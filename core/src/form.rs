@@ -53,7 +53,7 @@ pub use definition::{
 };
 pub use error::{FormError, FormErrorKind};
 pub use follow::DraftSection;
-pub use received::{ReceivedError, ReceivedReferral};
+pub use received::{Definitions, ReceivedError, ReceivedReferral};
 pub use scoring::{DimensionResult, DimensionStatus, Outcome, PromptReason};
 pub use sending::{
     LeftOut, NotSendable, PlannedPacket, REFERRAL_FORMAT, REFERRAL_FORMAT_VERSION, Reason, SendAs,

@@ -210,3 +210,26 @@ fn a_key_file_opens_with_a_key_derived_elsewhere_and_not_with_another() {
     ));
     assert!(KeyFile::kdf("{\"format\":\"something else\"}").is_err());
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn an_inbox_reads_each_definition_once_and_never_mixes_two_up() {
+    let sender = agency(1, "Police unit", AgencyKind::Police).key;
+    let (form, french) = shelter_payload(&sender);
+    let mut english: Value = serde_json::from_str(&french).unwrap();
+    english.as_object_mut().unwrap().remove("translation");
+    english["language"] = json!("en");
+    let english = english.to_string();
+    let mut cache = confidant_core::form::Definitions::default();
+    for payload in [&french, &english, &french] {
+        let cached =
+            ReceivedReferral::read_with(payload, "referral", &form.version, &mut cache).unwrap();
+        assert_eq!(
+            cached,
+            ReceivedReferral::read(payload, "referral", &form.version).unwrap()
+        );
+    }
+    let read =
+        ReceivedReferral::read_with(&english, "referral", &form.version, &mut cache).unwrap();
+    assert_eq!(read.form.languages, ["en"]);
+}

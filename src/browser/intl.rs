@@ -1,6 +1,6 @@
 //! The one place the app asks the browser's `Intl`: the names of countries and languages
-//! in the reader's language, in the order that language sorts them. The app carries only
-//! the codes; the browser knows the names.
+//! in the reader's language, in the order that language sorts them, and dates as the
+//! reader writes them. The app carries only the codes; the browser knows the names.
 //!
 //! Where the browser has no `Intl.DisplayNames` (older engines), the codes are offered as
 //! they are, rather than nothing: a worker can still choose "PH" or "tl".
@@ -63,4 +63,38 @@ pub fn names(kind: NameKind, language: &str, codes: &[&str]) -> Vec<(String, Str
         order.partial_cmp(&0.0).unwrap_or(std::cmp::Ordering::Equal)
     });
     names
+}
+
+thread_local! {
+    /// One date format per language: making one is the slow part of formatting a date,
+    /// and a full inbox shows hundreds.
+    static DAY_FORMATS: std::cell::RefCell<Vec<(String, js_sys::Intl::DateTimeFormat)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The day of `unix_seconds` (a UTC day, as packets are dated), written out in
+/// `language`.
+pub fn day(unix_seconds: u64, language: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(unix_seconds as f64 * 1000.0));
+    DAY_FORMATS.with(|formats| {
+        let mut formats = formats.borrow_mut();
+        let format = match formats.iter().position(|(known, _)| known == language) {
+            Some(at) => formats[at].1.clone(),
+            None => {
+                let options = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+                let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+                let locales = js_sys::Array::of1(&language.into());
+                let format = js_sys::Intl::DateTimeFormat::new(&locales, &options);
+                formats.push((language.to_owned(), format.clone()));
+                format
+            }
+        };
+        format
+            .format()
+            .call1(&JsValue::UNDEFINED, &date)
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_default()
+    })
 }

@@ -52,6 +52,8 @@ pub const WORDS: Words = Words {
     sender_key: "بصمة مفتاح المرسل",
     acknowledged: "تم الإقرار",
     packet_label: "الحزمة",
+    show_more: "عرض المزيد",
+    inbox_opened: "فُتحت {opened} من {total} حزمة",
     answer_heading: "الرد على المرسل",
     ack_received: "مستلمة: نحن ندرسها",
     ack_accepted: "مقبولة: نتولى الحالة",

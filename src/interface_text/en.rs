@@ -52,6 +52,8 @@ pub const WORDS: Words = Words {
     sender_key: "Sender’s key fingerprint",
     acknowledged: "acknowledged",
     packet_label: "Packet",
+    show_more: "Show more",
+    inbox_opened: "{opened} of {total} packets opened",
     answer_heading: "Answer the sender",
     ack_received: "Received: we are looking at it",
     ack_accepted: "Accepted: we take the case on",

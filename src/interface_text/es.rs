@@ -52,6 +52,8 @@ pub const WORDS: Words = Words {
     sender_key: "Huella de la clave del remitente",
     acknowledged: "acuse enviado",
     packet_label: "Paquete",
+    show_more: "Mostrar más",
+    inbox_opened: "{opened} de {total} paquetes abiertos",
     answer_heading: "Responder al remitente",
     ack_received: "Recibida: la estamos examinando",
     ack_accepted: "Aceptada: nos hacemos cargo del caso",

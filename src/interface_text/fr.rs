@@ -52,6 +52,8 @@ pub const WORDS: Words = Words {
     sender_key: "Empreinte de la clé de l’expéditeur",
     acknowledged: "accusé de réception envoyé",
     packet_label: "Paquet",
+    show_more: "Afficher plus",
+    inbox_opened: "{opened} paquets ouverts sur {total}",
     answer_heading: "Répondre à l’expéditeur",
     ack_received: "Reçue : nous l’examinons",
     ack_accepted: "Acceptée : nous prenons le cas en charge",

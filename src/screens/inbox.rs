@@ -13,7 +13,7 @@ use std::rc::Rc;
 use confidant_core::acknowledgment::{AckState, Acknowledgment, DeclineReason, MAX_NOTE_CHARS};
 use confidant_core::agency::Directory;
 use confidant_core::draft::Derivation;
-use confidant_core::form::{FieldKind, ReceivedError, ReceivedReferral, Withheld};
+use confidant_core::form::{Definitions, FieldKind, ReceivedError, ReceivedReferral, Withheld};
 use confidant_core::keys::{AgencyKeyPair, KeyFile, KeyFileError, MAX_KEY_FILE_LEN};
 use confidant_core::packet::{Packet, Recipient, reference_code};
 use wasm_bindgen::JsCast;
@@ -21,16 +21,21 @@ use yew::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::browser::network::{self, NetworkError, Upload, Waiting};
-use crate::browser::{clock, derive, files, print};
+use crate::browser::{clock, derive, files, intl, print};
 use crate::components::form_view::answer_text;
 use crate::components::screen_heading::ScreenHeading;
 use crate::forms::FormKey;
 use crate::interface_text::{Words, kind_name};
-use crate::screens::outbox::{day_text, recipient_name};
+use crate::screens::outbox::recipient_name;
 use crate::state::Listing;
 
 /// The idle times the worker may choose, in minutes; the first is the default.
 const LOCK_AFTER_MINUTES: [u32; 4] = [10, 5, 15, 30];
+
+/// How long to wait when the server says too many requests (it asks for 60 s, the
+/// length of its window; half of it is usually enough), and how many times.
+const LIMITED_PAUSE_MS: i32 = 30_000;
+const RETRIES_WHEN_LIMITED: u32 = 6;
 
 /// What the unlocked inbox holds: the agency's key and its credential, in memory only.
 /// Dropping it wipes the key (and the credential's copy here).
@@ -49,19 +54,35 @@ enum UnlockProblem {
     Unreachable,
 }
 
-/// What a waiting packet turned out to be.
-#[derive(Clone, Debug, PartialEq)]
+/// What a waiting packet turned out to be. Compared by identity where it holds what was
+/// read, so that the list renders again only the packets that changed.
+#[derive(Clone, Debug)]
 enum Opened {
     Opening,
     Read(Rc<ReceivedReferral>),
     /// Another agency's answer to one of this agency's referrals.
     Answer(Rc<Acknowledgment>),
+    /// The server asked to slow down (its limit of requests per client); tried again.
+    Limited,
     Unfetched,
     Damaged,
     NotForThisKey,
     Tampered,
     NotAReferral,
     BadForm,
+}
+
+impl PartialEq for Opened {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Read(one), Self::Read(other)) => Rc::ptr_eq(one, other),
+            (Self::Answer(one), Self::Answer(other)) => Rc::ptr_eq(one, other),
+            _ => {
+                std::mem::discriminant(self) == std::mem::discriminant(other)
+                    && !matches!(self, Self::Read(_) | Self::Answer(_))
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,7 +110,13 @@ struct InboxState {
     reading: Option<String>,
     sort: Option<Sort>,
     print_asked: bool,
+    /// How many of the sorted packets the list shows: a page at a time, so that a full
+    /// inbox never renders at once.
+    pages: usize,
 }
+
+/// The packets the list shows per page.
+const PAGE: usize = 20;
 
 fn same_unlock(one: Option<&Rc<Unlocked>>, other: Option<&Rc<Unlocked>>) -> bool {
     match (one, other) {
@@ -109,6 +136,7 @@ impl PartialEq for InboxState {
             && self.reading == other.reading
             && self.sort == other.sort
             && self.print_asked == other.print_asked
+            && self.pages == other.pages
     }
 }
 
@@ -116,11 +144,15 @@ enum Action {
     Unlocking,
     Problem(UnlockProblem),
     Unlocked(Rc<Unlocked>, Vec<Waiting>),
-    Opened(Rc<Unlocked>, String, Opened),
+    /// Packets opened since the last report, by id.
+    Opened(Rc<Unlocked>, Vec<(String, Opened)>),
     Read(Option<String>),
     Sort(Sort),
     AskPrint(bool),
-    Lock { idle: bool },
+    MorePages,
+    Lock {
+        idle: bool,
+    },
 }
 
 impl Reducible for InboxState {
@@ -140,6 +172,7 @@ impl Reducible for InboxState {
             }
             Action::Unlocked(unlocked, waiting) => {
                 state.unlocking = false;
+                state.pages = 1;
                 state.unlocked = Some(unlocked);
                 state.entries = waiting
                     .into_iter()
@@ -149,12 +182,16 @@ impl Reducible for InboxState {
                     })
                     .collect();
             }
-            Action::Opened(unlock, id, opened) => {
+            Action::Opened(unlock, opened) => {
                 if !same_unlock(state.unlocked.as_ref(), Some(&unlock)) {
                     return self;
                 }
-                if let Some(entry) = state.entries.iter_mut().find(|e| e.waiting.packet_id == id) {
-                    entry.opened = opened;
+                for (id, opened) in opened {
+                    if let Some(entry) =
+                        state.entries.iter_mut().find(|e| e.waiting.packet_id == id)
+                    {
+                        entry.opened = opened;
+                    }
                 }
             }
             Action::Read(id) => {
@@ -163,6 +200,7 @@ impl Reducible for InboxState {
             }
             Action::Sort(sort) => state.sort = Some(sort),
             Action::AskPrint(asked) => state.print_asked = asked,
+            Action::MorePages => state.pages += 1,
             Action::Lock { idle } => {
                 // Everything opened goes with the key.
                 state = InboxState {
@@ -214,11 +252,14 @@ async fn unlock(
 
 /// Fetches and opens one packet: every way it can fail is told apart, so that one bad
 /// packet says what is wrong with it and the rest of the inbox reads on.
-async fn open_one(unlocked: &Unlocked, packet_id: &str) -> Opened {
-    let Ok(text) = network::inbox_packet(&unlocked.credential, packet_id).await else {
-        return Opened::Unfetched;
+async fn open_one(unlocked: &Unlocked, packet_id: &str, definitions: &mut Definitions) -> Opened {
+    let text = match network::inbox_packet(&unlocked.credential, packet_id).await {
+        Ok(text) => text,
+        Err(NetworkError::Status(429)) => return Opened::Limited,
+        Err(_) => return Opened::Unfetched,
     };
     let text = Zeroizing::new(text);
+    clock::sleep(0).await;
     let Ok(packet) = Packet::parse(&text) else {
         return Opened::Damaged;
     };
@@ -230,9 +271,12 @@ async fn open_one(unlocked: &Unlocked, packet_id: &str) -> Opened {
     {
         return Opened::NotForThisKey;
     }
+    // Each step is a task of its own, so that the page answers between them.
+    clock::sleep(0).await;
     let Ok(opened) = packet.open_with_key(&unlocked.pair.secret) else {
         return Opened::Tampered;
     };
+    clock::sleep(0).await;
     // The server lists the packet under the id its sealed label says, or it swapped them.
     if opened.meta().packet_id() != packet_id {
         return Opened::Tampered;
@@ -248,7 +292,12 @@ async fn open_one(unlocked: &Unlocked, packet_id: &str) -> Opened {
             Err(_) => Opened::NotAReferral,
         };
     }
-    match ReceivedReferral::read(opened.payload_json(), meta.form_id(), meta.form_version()) {
+    match ReceivedReferral::read_with(
+        opened.payload_json(),
+        meta.form_id(),
+        meta.form_version(),
+        definitions,
+    ) {
         Ok(referral) => Opened::Read(Rc::new(referral)),
         Err(ReceivedError::NotAReferral(_) | ReceivedError::UnsupportedVersion(_)) => {
             Opened::NotAReferral
@@ -306,7 +355,7 @@ fn problem_text(problem: UnlockProblem, words: &Words) -> &'static str {
 
 fn opened_problem(opened: &Opened, words: &Words) -> Option<&'static str> {
     Some(match opened {
-        Opened::Opening | Opened::Read(_) | Opened::Answer(_) => return None,
+        Opened::Opening | Opened::Limited | Opened::Read(_) | Opened::Answer(_) => return None,
         Opened::Unfetched => words.packet_unfetched,
         Opened::Damaged => words.packet_damaged,
         Opened::NotForThisKey => words.packet_not_for_key,
@@ -419,6 +468,14 @@ pub fn inbox(props: &InboxProps) -> Html {
         })
     };
 
+    // One callback for the whole life of the screen, so that a packet's entry that did
+    // not change compares equal and is not rendered again.
+    let onread = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |id: String, ()| {
+            dispatcher.dispatch(Action::Read(Some(id)))
+        })
+    };
     let onlock = {
         let dispatcher = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Lock { idle: false }))
@@ -448,7 +505,7 @@ pub fn inbox(props: &InboxProps) -> Html {
             ),
             _ => html! {},
         },
-        (Some(_), None) => list_view(&state, &props.directory, &props.language, words),
+        (Some(_), None) => list_view(&state, &props.directory, &props.language, words, &onread),
     };
 
     html! {
@@ -466,21 +523,52 @@ pub fn inbox(props: &InboxProps) -> Html {
     }
 }
 
-/// Opens the listed packets one after the other, giving the page a turn between them.
+/// How often the list shows what was opened since: each report renders the whole list,
+/// so packets are reported together, a few times a second.
+const REPORT_EVERY_MS: f64 = 100.0;
+
+/// Opens the listed packets one after the other, giving the page a turn between them,
+/// and reports them to the list in batches.
 async fn open_all(
     dispatcher: UseReducerDispatcher<InboxState>,
     unlocked: Rc<Unlocked>,
     ids: Vec<String>,
 ) {
+    let mut definitions = Definitions::default();
+    let mut opened_since = Vec::new();
+    let mut reported_at = clock::now_millis();
     for id in ids {
         clock::sleep(0).await;
         if Rc::strong_count(&unlocked) == 1 {
             // Locked meanwhile: nothing more is opened, and the key goes now.
             return;
         }
-        let opened = open_one(&unlocked, &id).await;
-        dispatcher.dispatch(Action::Opened(unlocked.clone(), id, opened));
+        let mut opened = open_one(&unlocked, &id, &mut definitions).await;
+        // Past the server's limit of requests per minute: wait as it asks, and go on.
+        for _ in 0..RETRIES_WHEN_LIMITED {
+            if opened != Opened::Limited || Rc::strong_count(&unlocked) == 1 {
+                break;
+            }
+            dispatcher.dispatch(Action::Opened(
+                unlocked.clone(),
+                std::mem::take(&mut opened_since),
+            ));
+            clock::sleep(LIMITED_PAUSE_MS).await;
+            opened = open_one(&unlocked, &id, &mut definitions).await;
+        }
+        if opened == Opened::Limited {
+            opened = Opened::Unfetched;
+        }
+        opened_since.push((id, opened));
+        if clock::now_millis() - reported_at >= REPORT_EVERY_MS {
+            dispatcher.dispatch(Action::Opened(
+                unlocked.clone(),
+                std::mem::take(&mut opened_since),
+            ));
+            reported_at = clock::now_millis();
+        }
     }
+    dispatcher.dispatch(Action::Opened(unlocked, opened_since));
 }
 
 fn unlock_form(
@@ -550,11 +638,11 @@ fn list_view(
     listing: &Listing,
     language: &str,
     words: &'static Words,
+    onread: &Callback<String>,
 ) -> Html {
     if state.entries.is_empty() {
         return html! { <p id="inbox-empty">{ words.inbox_empty }</p> };
     }
-    let directory = listing.directory();
     let sort = state.sort.unwrap_or(Sort::Received);
     let onsort = {
         let dispatcher = state.dispatcher();
@@ -570,6 +658,15 @@ fn list_view(
             }));
         })
     };
+    let opened = state
+        .entries
+        .iter()
+        .filter(|entry| !matches!(entry.opened, Opened::Opening | Opened::Limited))
+        .count();
+    let onmore = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::MorePages))
+    };
     let option = |value: &'static str, this: Sort, text: &'static str| {
         html! { <option {value} selected={sort == this}>{ text }</option> }
     };
@@ -583,25 +680,44 @@ fn list_view(
                     { option("sealed", Sort::Sealed, words.sort_sealed) }
                 </select>
             </div>
+            <p id="inbox-progress" role="status" data-done={(opened == state.entries.len()).to_string()}>
+                { words.inbox_opened.replace("{opened}", &opened.to_string()).replace("{total}", &state.entries.len().to_string()) }
+            </p>
             <ul class="inbox-list" id="inbox-list">
-                { for sorted(&state.entries, sort).into_iter().map(|entry| {
-                    list_item(state, entry, directory, language, words)
+                { for sorted(&state.entries, sort).into_iter().take(state.pages * PAGE).map(|entry| {
+                    html! {
+                        <InboxItem key={entry.waiting.packet_id.clone()} entry={entry.clone()}
+                            listing={listing.clone()} language={AttrValue::from(language.to_owned())}
+                            onread={onread.clone()} />
+                    }
                 }) }
             </ul>
+            if state.entries.len() > state.pages * PAGE {
+                <button type="button" class="secondary no-print" id="inbox-more" onclick={onmore}>
+                    { words.show_more }
+                </button>
+            }
         </>
     }
 }
 
-fn list_item(
-    state: &UseReducerHandle<InboxState>,
-    entry: &Entry,
-    directory: Option<&Directory>,
-    language: &str,
-    words: &'static Words,
-) -> Html {
+#[derive(Properties, PartialEq)]
+struct ItemProps {
+    entry: Entry,
+    listing: Listing,
+    language: AttrValue,
+    onread: Callback<String>,
+}
+
+/// One waiting packet in the list: rendered again only when it changes.
+#[function_component(InboxItem)]
+fn inbox_item(props: &ItemProps) -> Html {
+    let words = crate::interface_text::for_language(&props.language);
+    let (entry, language) = (&props.entry, props.language.as_str());
+    let directory = props.listing.directory();
     let id = entry.waiting.packet_id.clone();
     let reference = reference_code(&id).unwrap_or_default();
-    let received = day_text(entry.waiting.received, language);
+    let received = intl::day(entry.waiting.received, language);
     let size = format!("{} kB", entry.waiting.size.div_ceil(1000));
     let facts = html! {
         <p class="inbox-facts">
@@ -617,11 +733,8 @@ fn list_item(
             let (shown, _) = referral.reading_language(language);
             let kind = |field: &str| referral.choice_label(field, shown);
             let onread = {
-                let dispatcher = state.dispatcher();
                 let id = id.clone();
-                Callback::from(move |_: MouseEvent| {
-                    dispatcher.dispatch(Action::Read(Some(id.clone())))
-                })
+                props.onread.reform(move |_: MouseEvent| id.clone())
             };
             html! {
                 <li class="inbox-entry" id={item_id} data-opened="read">
@@ -630,7 +743,7 @@ fn list_item(
                         { [kind("referral_type"), kind("urgency")].into_iter().flatten().collect::<Vec<_>>().join(" · ") }
                     </p>
                     <p>{ format!("{}: {}", words.sent_by, sender_name(referral, directory, words)) }</p>
-                    <p>{ format!("{}: {}", words.sealed_on, day_text(referral.sealed_at_unix_seconds, language)) }</p>
+                    <p>{ format!("{}: {}", words.sealed_on, intl::day(referral.sealed_at_unix_seconds, language)) }</p>
                     { facts }
                     <button type="button" class="primary" id={format!("read-{id}")} onclick={onread}>{ words.read_referral }</button>
                 </li>
@@ -652,7 +765,7 @@ fn list_item(
                 { facts }
             </li>
         },
-        Opened::Opening => html! {
+        Opened::Opening | Opened::Limited => html! {
             <li class="inbox-entry" id={item_id} data-opened="opening">
                 <p role="status">{ words.packet_opening }</p>
                 { facts }
@@ -718,7 +831,7 @@ fn reading_view(
                 <dt>{ words.sender_key }</dt>
                 <dd id="received-fingerprint"><code>{ referral.sender.fingerprint() }</code></dd>
                 <dt>{ words.sealed_on }</dt>
-                <dd>{ day_text(referral.sealed_at_unix_seconds, language) }</dd>
+                <dd>{ intl::day(referral.sealed_at_unix_seconds, language) }</dd>
             </dl>
             if !builtin {
                 <p class="notice" id="received-foreign-form">{ words.form_not_builtin }</p>

@@ -7,7 +7,7 @@ use confidant_core::agency::{Directory, fingerprint_of_kid};
 use confidant_core::packet::reference_code;
 use yew::prelude::*;
 
-use crate::browser::outbox;
+use crate::browser::{intl, outbox};
 use crate::components::screen_heading::ScreenHeading;
 use crate::interface_text::{Words, kind_name};
 use crate::state::{Delivery, Listing, Outgoing, Unreadable};
@@ -32,15 +32,6 @@ pub(crate) fn recipient_name(kid: &str, directory: Option<&Directory>, words: &W
             fingerprint_of_kid(kid).unwrap_or_default()
         ),
     }
-}
-
-/// The day a packet was sealed, in the reader's locale.
-pub(crate) fn day_text(day: u64, language: &str) -> String {
-    let date = js_sys::Date::new(&((day as f64) * 1000.0).into());
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
-    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-    date.to_locale_date_string(language, &options).into()
 }
 
 /// The sealed referrals of this browser, newest first, with where each stands and the
@@ -99,7 +90,7 @@ pub fn outbox(props: &OutboxProps) -> Html {
                 html! {
                     <li class="outgoing" data-packet={packet.packet_id.clone()} data-delivery={state}>
                         <p><strong>{ words.to }{ ": " }</strong>{ names.join(", ") }</p>
-                        <p>{ words.sealed_at }{ " " }{ day_text(packet.day, &props.language) }</p>
+                        <p>{ words.sealed_at }{ " " }{ intl::day(packet.day, &props.language) }</p>
                         if let Some(reference) = reference_code(&packet.packet_id) {
                             <p class="reference">{ words.reference }{ ": " }
                                 <code dir="ltr">{ reference }</code></p>

@@ -12,6 +12,7 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::answers::{Answers, AnswersError};
 use super::definition::{FieldKind, FormDefinition};
@@ -87,9 +88,9 @@ struct RawPayload {
     format_version: u32,
     form: RawFormRef,
     language: String,
-    definition: Value,
+    definition: Box<RawValue>,
     #[serde(default)]
-    translation: Option<Value>,
+    translation: Option<Box<RawValue>>,
     answers: Value,
     #[serde(default)]
     withheld: Vec<RawWithheld>,
@@ -114,6 +115,41 @@ struct RawWithheld {
     only_to: Vec<String>,
     #[serde(default)]
     category: Option<String>,
+}
+
+/// Definitions already parsed from payloads, by their exact text: a hostile payload can
+/// only fill it with what it would cost to parse anyway, and it keeps a few at most.
+#[derive(Debug, Default)]
+pub struct Definitions(Vec<(String, Option<String>, FormDefinition)>);
+
+impl Definitions {
+    const KEPT: usize = 8;
+
+    fn form(
+        &mut self,
+        definition: &str,
+        translation: Option<&str>,
+    ) -> Result<FormDefinition, ReceivedError> {
+        if let Some((_, _, form)) = self
+            .0
+            .iter()
+            .find(|(text, kept, _)| text == definition && kept.as_deref() == translation)
+        {
+            return Ok(form.clone());
+        }
+        let translations: Vec<&str> = translation.into_iter().collect();
+        let form = FormDefinition::parse_translated(definition, &translations)
+            .map_err(ReceivedError::Form)?;
+        if self.0.len() == Self::KEPT {
+            self.0.remove(0);
+        }
+        self.0.push((
+            definition.to_owned(),
+            translation.map(str::to_owned),
+            form.clone(),
+        ));
+        Ok(form)
+    }
 }
 
 /// A referral read from an opened packet.
@@ -141,6 +177,23 @@ impl ReceivedReferral {
         form_id: &str,
         form_version: &str,
     ) -> Result<Self, ReceivedError> {
+        Self::read_with(
+            payload_json,
+            form_id,
+            form_version,
+            &mut Definitions::default(),
+        )
+    }
+
+    /// Reads as [`ReceivedReferral::read`] does, parsing each definition (with its
+    /// translation) only once among the payloads read with the same `cache`: an inbox
+    /// of referrals of the same form parses its definition once.
+    pub fn read_with(
+        payload_json: &str,
+        form_id: &str,
+        form_version: &str,
+        cache: &mut Definitions,
+    ) -> Result<Self, ReceivedError> {
         PAYLOAD_BUDGET
             .check(payload_json)
             .map_err(|problem| ReceivedError::Malformed(problem.to_owned()))?;
@@ -158,11 +211,9 @@ impl ReceivedReferral {
         if raw.form.id != form_id || raw.form.version != form_version {
             return Err(ReceivedError::FormMismatch);
         }
-        let definition = raw.definition.to_string();
-        let translation = raw.translation.as_ref().map(Value::to_string);
-        let translations: Vec<&str> = translation.iter().map(String::as_str).collect();
-        let form = FormDefinition::parse_translated(&definition, &translations)
-            .map_err(ReceivedError::Form)?;
+        let definition = raw.definition.get();
+        let translation = raw.translation.as_deref().map(RawValue::get);
+        let form = cache.form(definition, translation)?;
         if form.id != form_id || form.version != form_version {
             return Err(ReceivedError::FormMismatch);
         }
