@@ -144,7 +144,7 @@ async fn home_leads_to_every_screen_and_back() {
     for (entry, heading, marker) in [
         ("Identify", "Identification checklist", "#section-context"),
         ("Refer", "Referral form", "#section-metadata"),
-        ("Inbox", "Inbox", "#screen-coming"),
+        ("Inbox", "Inbox", "#unlock-form"),
         (
             "Group checklists",
             "Group checklists",
