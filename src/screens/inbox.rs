@@ -802,7 +802,20 @@ fn reading_view(
         let dispatcher = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::AskPrint(true)))
     };
-    let onprintnow = Callback::from(|_: MouseEvent| print::print());
+    // A printed copy is kept outside the app: the server may start its deletion clock.
+    let onprintnow = {
+        let unlocked = state.unlocked.clone();
+        let packet_id = packet_id.to_owned();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(unlocked) = unlocked.clone() {
+                let packet_id = packet_id.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = network::acknowledge(&unlocked.credential, &packet_id).await;
+                });
+            }
+            print::print();
+        })
+    };
     let withheld = |withheld: &Withheld| {
         let why = match withheld {
             Withheld::OnlyTo { kinds, .. } => format!(

@@ -2,16 +2,16 @@
 // with a canary in every text answer is read by the receiving agency in a browser context
 // of its own, unlocked with the key file `confidant keygen` made. The canaries show on
 // its screen and nowhere else: not in any request, any storage, the server's files, nor
-// the page once the inbox locks (by the button, or after the idle time). A wrong
-// passphrase, another agency's key file, a refused credential, a tampered packet, a
-// payload that is no referral and a form the app has never seen: each says what it is,
-// and the rest of the inbox still reads.
+// the page once the inbox locks (by the button, or after the idle time), nor after a
+// quick exit. A wrong passphrase, another agency's key file, a refused credential, a
+// tampered packet, a payload that is no referral and a form the app has never seen: each
+// says what it is, and the rest of the inbox still reads.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { ARTIFACTS, launchChromium, openApp } from "./support.mjs";
+import { ARTIFACTS, NEUTRAL_PAGE, launchChromium, openApp, serveNeutralPage } from "./support.mjs";
 import {
   BIN, confidantAgency, everyFile, everythingStored, fillReferral, inbox, openPacket,
   openReferral, scratch, sealFor, withServer as withServerIn,
@@ -113,6 +113,7 @@ test("the shelter unlocks its inbox in the browser and reads the referral; the c
 
     // The receiving agency: a browser of its own, with nothing of the sender's.
     const receiver = await browser.newContext();
+    await serveNeutralPage(receiver);
     try {
       const reader = await receiver.newPage();
       await reader.clock.install();
@@ -169,6 +170,20 @@ test("the shelter unlocks its inbox in the browser and reads the referral; the c
       await reader.locator("#inbox-locked").waitFor({ timeout: 15_000 });
       page = await reader.content();
       assert.ok(!canaries.some((canary) => page.includes(canary)), "a canary stayed in the page after the idle lock");
+
+      // Unlocked and reading once more, the quick exit leaves at once, and opening the app
+      // again finds the inbox locked.
+      await reader.clock.resume();
+      await unlock(reader, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
+      await reader.locator('[data-opened="read"] button').click();
+      await reader.locator("#received").waitFor();
+      await reader.locator("#quick-exit").click();
+      await reader.waitForURL(`${NEUTRAL_PAGE}**`);
+      await openApp(reader, server.url);
+      await reader.locator("#open-inbox").click();
+      await reader.locator("#unlock-form").waitFor();
+      page = await reader.content();
+      assert.ok(!canaries.some((canary) => page.includes(canary)), "a canary is back after the quick exit");
     } finally {
       await receiver.close();
     }
