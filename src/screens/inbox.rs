@@ -25,7 +25,7 @@ use crate::browser::{clock, derive, files, intl, print};
 use crate::components::form_view::answer_text;
 use crate::components::screen_heading::ScreenHeading;
 use crate::forms::FormKey;
-use crate::interface_text::{Words, kind_name};
+use crate::interface_text::{Words, only_for};
 use crate::screens::outbox::recipient_name;
 use crate::state::Listing;
 
@@ -818,15 +818,7 @@ fn reading_view(
     };
     let withheld = |withheld: &Withheld| {
         let why = match withheld {
-            Withheld::OnlyTo { kinds, .. } => format!(
-                "{} {}",
-                words.reason_only_to,
-                kinds
-                    .iter()
-                    .map(|kind| kind_name(*kind, words))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Withheld::OnlyTo { kinds, .. } => only_for(kinds, words),
             Withheld::NotAgreed { .. } => words.reason_not_agreed.to_owned(),
         };
         html! { <li><span dir="auto">{ format!("{} ({why})", referral.withheld_label(withheld, &shown)) }</span></li> }
@@ -1062,10 +1054,11 @@ fn answer_panel(props: &AnswerProps) -> Html {
         };
         let id = format!("answer-state-{n}");
         html! {
-            <div class="choice">
-                <input type="radio" name="answer-state" id={id.clone()} checked={*chosen == state} {onchange} />
-                <label for={id}>{ state_name(state, words) }</label>
-            </div>
+            // The answers' own control, so that each is a phone-sized target.
+            <label class="option" for={id.clone()}>
+                <input type="radio" name="answer-state" id={id} checked={*chosen == state} {onchange} />
+                { state_name(state, words) }
+            </label>
         }
     };
     let message = match &*sent {
@@ -1081,7 +1074,9 @@ fn answer_panel(props: &AnswerProps) -> Html {
         <form class="answer no-print" id="answer-form" onsubmit={onsend} novalidate=true>
             <fieldset>
                 <legend>{ words.answer_heading }</legend>
-                { for AckState::ALL.iter().enumerate().map(|(n, state)| choice(*state, n)) }
+                <div class="options">
+                    { for AckState::ALL.iter().enumerate().map(|(n, state)| choice(*state, n)) }
+                </div>
             </fieldset>
             if *chosen == AckState::Declined {
                 <div class="field">
