@@ -298,6 +298,12 @@ pub fn kind_name(kind: confidant_core::agency::AgencyKind, words: &Words) -> &'s
     }
 }
 
+/// Why an answer is kept from an agency by the form's `only_to`: "only for: police, …".
+pub fn only_for(kinds: &[confidant_core::agency::AgencyKind], words: &Words) -> String {
+    let kinds: Vec<&str> = kinds.iter().map(|kind| kind_name(*kind, words)).collect();
+    format!("{} {}", words.reason_only_to, kinds.join(", "))
+}
+
 /// Whether a language tag is written right to left.
 pub fn is_right_to_left(tag: &str) -> bool {
     LANGUAGES

@@ -13,7 +13,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::json_object::{JsonBudget, JsonObject};
+use crate::json_object::{JsonBudget, JsonObject, payload_format};
 use crate::keys::PublicKey;
 use crate::packet::FormRef;
 use crate::untrusted_text::{parse_error, shown};
@@ -162,12 +162,6 @@ struct RawAck {
     at: u64,
 }
 
-#[derive(Deserialize)]
-struct RawLabel {
-    format: String,
-    format_version: u32,
-}
-
 impl Acknowledgment {
     /// The form an acknowledgment packet is labelled with.
     pub fn form_ref() -> FormRef {
@@ -225,13 +219,13 @@ impl Acknowledgment {
         BUDGET
             .check(payload_json)
             .map_err(|problem| AckError::Malformed(problem.to_owned()))?;
-        let JsonObject(label): JsonObject<RawLabel> = serde_json::from_str(payload_json)
+        let (format, format_version) = payload_format(payload_json)
             .map_err(|error| AckError::Malformed(parse_error(&error)))?;
-        if label.format != ACKNOWLEDGMENT_FORMAT {
-            return Err(AckError::NotAnAcknowledgment(shown(&label.format)));
+        if format != ACKNOWLEDGMENT_FORMAT {
+            return Err(AckError::NotAnAcknowledgment(shown(&format)));
         }
-        if label.format_version != ACKNOWLEDGMENT_FORMAT_VERSION {
-            return Err(AckError::UnsupportedVersion(label.format_version));
+        if format_version != ACKNOWLEDGMENT_FORMAT_VERSION {
+            return Err(AckError::UnsupportedVersion(format_version));
         }
         if form_id != ACKNOWLEDGMENT_FORM_ID || form_version != ACKNOWLEDGMENT_FORM_VERSION {
             return Err(AckError::FormMismatch);

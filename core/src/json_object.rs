@@ -13,6 +13,18 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
+/// What a Confidant payload says it is (`format`, `format_version`), read before its
+/// shape is held to that format's, so that a payload of another kind is named as such.
+pub(crate) fn payload_format(text: &str) -> Result<(String, u32), serde_json::Error> {
+    #[derive(Deserialize)]
+    struct Label {
+        format: String,
+        format_version: u32,
+    }
+    let JsonObject(label): JsonObject<Label> = serde_json::from_str(text)?;
+    Ok((label.format, label.format_version))
+}
+
 /// A `T` that was written as a JSON object.
 pub(crate) struct JsonObject<T>(pub(crate) T);
 

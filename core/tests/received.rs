@@ -6,7 +6,7 @@
 
 mod common;
 
-use confidant_core::agency::{AgencyKind, DirectoryEntry};
+use confidant_core::agency::AgencyKind;
 use confidant_core::form::{
     Answers, FormDefinition, ReceivedError, ReceivedReferral, Withheld, plan_referral,
 };
@@ -20,16 +20,6 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const DEFINITION: &str = include_str!("../../forms/referral.json");
 const FRENCH: &str = include_str!("../../forms/referral.fr.json");
-
-fn agency(seed: u64, name: &str, kind: AgencyKind) -> DirectoryEntry {
-    DirectoryEntry {
-        key: AgencyKeyPair::generate(&mut common::seeded_rng(seed))
-            .unwrap()
-            .public,
-        name: name.to_owned(),
-        kind,
-    }
-}
 
 /// The payload a shelter receives of a French worker's referral, with a canary in each
 /// text, sent by `sender`.
@@ -46,7 +36,7 @@ fn shelter_payload(sender: &PublicKey) -> (FormDefinition, String) {
         }),
     )
     .unwrap();
-    let shelter = agency(2, "Shelter North", AgencyKind::Shelter);
+    let shelter = common::agency(2, "Shelter North", AgencyKind::Shelter);
     let packets = plan_referral(&form, &answers, &[shelter]).unwrap();
     let payload = packets[0]
         .payload(&form, DEFINITION, Some(FRENCH), "fr", sender, 1_764_460_934)
@@ -57,7 +47,7 @@ fn shelter_payload(sender: &PublicKey) -> (FormDefinition, String) {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_shelter_reads_the_referral_with_what_was_withheld_and_who_sent_it() {
-    let sender = agency(1, "Police unit", AgencyKind::Police).key;
+    let sender = common::agency(1, "Police unit", AgencyKind::Police).key;
     let (form, payload) = shelter_payload(&sender);
     let read = ReceivedReferral::read(&payload, "referral", &form.version).unwrap();
     assert_eq!(read.sender, sender);
@@ -91,7 +81,7 @@ fn a_shelter_reads_the_referral_with_what_was_withheld_and_who_sent_it() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn the_reader_gets_their_own_language_when_the_packet_carries_it_else_the_senders() {
-    let sender = agency(1, "Police unit", AgencyKind::Police).key;
+    let sender = common::agency(1, "Police unit", AgencyKind::Police).key;
     let (form, payload) = shelter_payload(&sender);
     let read = ReceivedReferral::read(&payload, "referral", &form.version).unwrap();
     assert_eq!(read.reading_language("en"), ("en", true));
@@ -103,7 +93,7 @@ fn the_reader_gets_their_own_language_when_the_packet_carries_it_else_the_sender
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_payload_unlike_its_label_or_not_a_referral_is_refused_with_its_own_error() {
-    let sender = agency(1, "Police unit", AgencyKind::Police).key;
+    let sender = common::agency(1, "Police unit", AgencyKind::Police).key;
     let (form, payload) = shelter_payload(&sender);
     // The authenticated label says another form, or another version.
     assert_eq!(
@@ -214,7 +204,7 @@ fn a_key_file_opens_with_a_key_derived_elsewhere_and_not_with_another() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn an_inbox_reads_each_definition_once_and_never_mixes_two_up() {
-    let sender = agency(1, "Police unit", AgencyKind::Police).key;
+    let sender = common::agency(1, "Police unit", AgencyKind::Police).key;
     let (form, french) = shelter_payload(&sender);
     let mut english: Value = serde_json::from_str(&french).unwrap();
     english.as_object_mut().unwrap().remove("translation");

@@ -10,7 +10,7 @@ use confidant_core::form::{
     Answers, FormDefinition, FormErrorKind, NotSendable, PlannedPacket, Reason, plan_referral,
     recipient_agreed,
 };
-use confidant_core::keys::{AgencyKeyPair, PublicKey};
+use confidant_core::keys::PublicKey;
 use confidant_core::packet::Recipient;
 use serde_json::{Value, json};
 
@@ -24,22 +24,12 @@ fn referral() -> FormDefinition {
     FormDefinition::parse(DEFINITION).unwrap()
 }
 
-fn agency(seed: u64, name: &str, kind: AgencyKind) -> DirectoryEntry {
-    DirectoryEntry {
-        key: AgencyKeyPair::generate(&mut common::seeded_rng(seed))
-            .unwrap()
-            .public,
-        name: name.to_owned(),
-        kind,
-    }
-}
-
 fn police() -> DirectoryEntry {
-    agency(1, "Police unit", AgencyKind::Police)
+    common::agency(1, "Police unit", AgencyKind::Police)
 }
 
 fn shelter() -> DirectoryEntry {
-    agency(2, "Shelter North", AgencyKind::Shelter)
+    common::agency(2, "Shelter North", AgencyKind::Shelter)
 }
 
 /// An adult's full referral with consent, sharing `categories` with `kinds` of service,
@@ -100,7 +90,7 @@ fn the_police_and_a_shelter_get_a_packet_each_and_the_shelter_no_suspects() {
         .collect();
     assert_eq!(sealed_to, [shelter.kid()]);
 
-    let sender = agency(3, "Outreach team", AgencyKind::Ngo).key;
+    let sender = common::agency(3, "Outreach team", AgencyKind::Ngo).key;
     let to_shelter = payload_of(&form, for_shelter, &sender);
     let to_police = payload_of(&form, for_police, &sender);
     assert_eq!(to_shelter["answers"].get("suspected_exploiters"), None);
@@ -134,7 +124,7 @@ fn health_answers_go_to_nobody_when_the_person_did_not_agree() {
     let form = referral();
     let answers = consented(&form, &["identity", "narrative"], &["police", "shelter"]);
     let packets = plan_referral(&form, &answers, &[police(), shelter()]).unwrap();
-    let sender = agency(3, "Outreach team", AgencyKind::Ngo).key;
+    let sender = common::agency(3, "Outreach team", AgencyKind::Ngo).key;
     for packet in &packets {
         let payload = payload_of(&form, packet, &sender);
         // The health choices are taken out of the answers that hold them; the rest stays.
@@ -218,8 +208,8 @@ fn agencies_that_may_have_the_same_answers_share_one_packet() {
         &["identity", "narrative", "health"],
         &["police", "shelter", "ngo"],
     );
-    let second_police = agency(4, "Border police", AgencyKind::Police);
-    let ngo = agency(5, "Outreach", AgencyKind::Ngo);
+    let second_police = common::agency(4, "Border police", AgencyKind::Police);
+    let ngo = common::agency(5, "Outreach", AgencyKind::Ngo);
     let packets = plan_referral(
         &form,
         &answers,
@@ -350,7 +340,7 @@ fn sharing_rules_must_name_fields_that_fit_them() {
 // agency needs about the suspects; the account and an anonymous notification.
 
 fn child_protection() -> DirectoryEntry {
-    agency(6, "Child protection", AgencyKind::ChildProtection)
+    common::agency(6, "Child protection", AgencyKind::ChildProtection)
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -434,7 +424,7 @@ fn safety_identifiers_reach_those_who_protect_and_investigative_detail_only_the_
         "exploiter_safety_identifiers",
         confidant_core::form::Answer::Text("CANARY-safety".into()),
     );
-    let ngo = agency(5, "Outreach", AgencyKind::Ngo);
+    let ngo = common::agency(5, "Outreach", AgencyKind::Ngo);
     let recipients = [police(), shelter(), child_protection(), ngo.clone()];
     let packets = plan_referral(&form, &answers, &recipients).unwrap();
     let to = |entry: &DirectoryEntry| {

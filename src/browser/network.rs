@@ -108,13 +108,13 @@ struct InboxList {
     packets: Vec<Waiting>,
 }
 
-/// GETs an inbox path with the agency's credential. The credential goes in a header,
+/// Sends an inbox request with the agency's credential. The credential goes in a header,
 /// never in the address.
-async fn inbox_get(
-    path: &str,
+async fn with_credential(
+    request: gloo::net::http::RequestBuilder,
     credential: &str,
 ) -> Result<gloo::net::http::Response, NetworkError> {
-    let response = gloo::net::http::Request::get(path)
+    let response = request
         .header("Authorization", &format!("Bearer {credential}"))
         .send()
         .await
@@ -127,7 +127,8 @@ async fn inbox_get(
 
 /// The packets waiting for the agency whose credential this is.
 pub async fn inbox(credential: &str) -> Result<Vec<Waiting>, NetworkError> {
-    let response = inbox_get("/api/v1/inbox", credential).await?;
+    let response =
+        with_credential(gloo::net::http::Request::get("/api/v1/inbox"), credential).await?;
     let text = response
         .text()
         .await
@@ -151,7 +152,8 @@ pub async fn inbox_packet(credential: &str, packet_id: &str) -> Result<String, N
     if !is_packet_id(packet_id) {
         return Err(NetworkError::Unreadable);
     }
-    let response = inbox_get(&format!("/api/v1/inbox/{packet_id}"), credential).await?;
+    let request = gloo::net::http::Request::get(&format!("/api/v1/inbox/{packet_id}"));
+    let response = with_credential(request, credential).await?;
     response.text().await.map_err(|_| NetworkError::Unreachable)
 }
 
@@ -161,13 +163,6 @@ pub async fn acknowledge(credential: &str, packet_id: &str) -> Result<(), Networ
     if !is_packet_id(packet_id) {
         return Err(NetworkError::Unreadable);
     }
-    let response = gloo::net::http::Request::post(&format!("/api/v1/inbox/{packet_id}/ack"))
-        .header("Authorization", &format!("Bearer {credential}"))
-        .send()
-        .await
-        .map_err(|_| NetworkError::Unreachable)?;
-    if !response.ok() {
-        return Err(NetworkError::Status(response.status()));
-    }
-    Ok(())
+    let request = gloo::net::http::Request::post(&format!("/api/v1/inbox/{packet_id}/ack"));
+    with_credential(request, credential).await.map(drop)
 }

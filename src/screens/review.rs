@@ -17,7 +17,7 @@ use crate::browser::clock;
 use crate::browser::outbox;
 use crate::components::form_view::answer_text;
 use crate::components::screen_heading::ScreenHeading;
-use crate::interface_text::{Words, kind_name};
+use crate::interface_text::{Words, kind_name, only_for};
 use crate::screens::form_screen::form_language;
 use crate::state::{Listing, Outgoing, SharedForm};
 use crate::use_cases::{self, SealedPacket};
@@ -431,15 +431,7 @@ fn packets_html(plan: &[PlannedPacket], form: &SharedForm, language: &str, words
             )
     };
     let reason = |reason: &Reason| match reason {
-        Reason::OnlyTo(kinds) => format!(
-            "{} {}",
-            words.reason_only_to,
-            kinds
-                .iter()
-                .map(|kind| kind_name(*kind, words))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Reason::OnlyTo(kinds) => only_for(kinds, words),
         Reason::NotAgreed(_) => words.reason_not_agreed.to_owned(),
     };
     html! {

@@ -19,7 +19,7 @@ use super::definition::{FieldKind, FormDefinition};
 use super::error::FormError;
 use super::sending::{REFERRAL_FORMAT, REFERRAL_FORMAT_VERSION, Withheld};
 use crate::agency::AgencyKind;
-use crate::json_object::{JsonBudget, JsonObject};
+use crate::json_object::{JsonBudget, JsonObject, payload_format};
 use crate::keys::PublicKey;
 use crate::untrusted_text::{parse_error, shown};
 
@@ -72,19 +72,12 @@ impl fmt::Display for ReceivedError {
 
 impl std::error::Error for ReceivedError {}
 
-/// The members every Confidant payload starts with, whatever it is.
-#[derive(Deserialize)]
-struct RawLabel {
-    format: String,
-    format_version: u32,
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPayload {
-    #[allow(dead_code, reason = "checked through RawLabel")]
+    #[allow(dead_code, reason = "checked through payload_format")]
     format: String,
-    #[allow(dead_code, reason = "checked through RawLabel")]
+    #[allow(dead_code, reason = "checked through payload_format")]
     format_version: u32,
     form: RawFormRef,
     language: String,
@@ -198,13 +191,13 @@ impl ReceivedReferral {
             .check(payload_json)
             .map_err(|problem| ReceivedError::Malformed(problem.to_owned()))?;
         // What the payload says it is, before its shape is held to a referral's.
-        let JsonObject(label): JsonObject<RawLabel> = serde_json::from_str(payload_json)
+        let (format, format_version) = payload_format(payload_json)
             .map_err(|error| ReceivedError::Malformed(parse_error(&error)))?;
-        if label.format != REFERRAL_FORMAT {
-            return Err(ReceivedError::NotAReferral(shown(&label.format)));
+        if format != REFERRAL_FORMAT {
+            return Err(ReceivedError::NotAReferral(shown(&format)));
         }
-        if label.format_version != REFERRAL_FORMAT_VERSION {
-            return Err(ReceivedError::UnsupportedVersion(label.format_version));
+        if format_version != REFERRAL_FORMAT_VERSION {
+            return Err(ReceivedError::UnsupportedVersion(format_version));
         }
         let JsonObject(raw): JsonObject<RawPayload> = serde_json::from_str(payload_json)
             .map_err(|error| ReceivedError::Malformed(parse_error(&error)))?;

@@ -4,11 +4,23 @@
 
 use chacha20::ChaCha20Rng;
 use chacha20::rand_core::SeedableRng;
+use confidant_core::agency::{AgencyKind, DirectoryEntry};
 use confidant_core::keys::{AgencyKeyPair, Passphrase};
 
 /// A reproducible RNG; never use a seeded RNG outside tests.
 pub fn seeded_rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
+}
+
+/// A directory entry with a key made from `seed`.
+pub fn agency(seed: u64, name: &str, kind: AgencyKind) -> DirectoryEntry {
+    DirectoryEntry {
+        key: AgencyKeyPair::generate(&mut seeded_rng(seed))
+            .unwrap()
+            .public,
+        name: name.to_owned(),
+        kind,
+    }
 }
 
 /// The agency key pair of the committed example packet (`vectors/example-packet.json`).
