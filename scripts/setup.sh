@@ -9,7 +9,10 @@ RUST_TOOLCHAIN=1.95.0          # must match rust-toolchain.toml
 TRUNK_TOOLCHAIN=1.96.1         # Trunk 0.22.1 needs it to compile
 TRUNK_VERSION=0.22.1
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
-APT_PACKAGES=(chromium chromium-driver brotli)
+GECKODRIVER_VERSION=0.37.1     # drives Debian's firefox-esr for the tests
+# The three engines the tests run in (Chromium, Firefox, WebKitGTK's MiniBrowser, with
+# their WebDriver servers; WebKitGTK needs a display, so Xvfb), and brotli for the bench.
+APT_PACKAGES=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth brotli)
 
 cd "$(dirname "$0")/.."
 say() { printf 'setup: %s\n' "$*"; }
@@ -49,7 +52,13 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
     --no-default-features --features rustls --force
 fi
 
-# Debian packages: the browser and its driver (same version), and brotli for the bench.
+# geckodriver: not packaged by Debian, built from crates.io (about 3 minutes).
+if [ "$(geckodriver --version 2>/dev/null | head -n1)" != "geckodriver $GECKODRIVER_VERSION" ]; then
+  say "installing geckodriver $GECKODRIVER_VERSION (about 3 minutes)"
+  cargo "+$RUST_TOOLCHAIN" install geckodriver --version "$GECKODRIVER_VERSION" --locked --force
+fi
+
+# Debian packages (APT_PACKAGES above).
 # Debian's own python3 splits venv's pip bootstrap (ensurepip) into python3-venv; the
 # python3 found first here may be another build that has it, and then needs nothing.
 if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then

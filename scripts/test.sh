@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test Confidant has, in order, and stops at the first failure:
 # formatting, lints (host and wasm32), native tests, the same core tests and the app's
-# component tests in headless Chromium, the release build, end-to-end tests that
+# component tests in headless Chromium, Firefox and WebKit, the release build, end-to-end tests that
 # drive Chromium against the release build served by `confidant serve`, every bench once
 # (so that none rots, and the download stays within its budget), and interop tests with
 # Python's jwcrypto.
@@ -30,8 +30,18 @@ cargo clippy --workspace --exclude confidant --all-targets --locked \
 step "tests (host)"
 cargo test --workspace --locked
 
+# wasm-bindgen-test-runner takes the first WebDriver it finds: each run names its own.
 step "tests (wasm32: headless Chromium, and Node for the jose interop)"
-cargo test --locked --target wasm32-unknown-unknown -p confidant-core -p confidant-web
+CHROMEDRIVER="$(command -v chromedriver)" \
+  cargo test --locked --target wasm32-unknown-unknown -p confidant-core -p confidant-web
+
+step "tests (wasm32: headless Firefox ESR)"
+GECKODRIVER="$(command -v geckodriver)" \
+  cargo test --locked --target wasm32-unknown-unknown -p confidant-core -p confidant-web
+
+step "tests (wasm32: WebKitGTK's MiniBrowser, on a virtual display)"
+SAFARIDRIVER="$PWD/scripts/webkit-driver.sh" xvfb-run -a \
+  cargo test --locked --target wasm32-unknown-unknown -p confidant-core -p confidant-web
 
 step "release build of the app (Trunk)"
 trunk build --release --locked

@@ -1,0 +1,331 @@
+// The journeys that must hold in every engine a caseworker may carry: Chromium, Firefox
+// (ESR) and WebKit (WebKitGTK, the engine of every browser on an iPhone). Each runs the
+// release build behind the real `confidant serve`, through a recording proxy, driven
+// over WebDriver. Canaries typed into the forms must appear in no request, in no storage
+// of the app's origin, and in the packet only for its recipients.
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import { ARTIFACTS, startServer } from "../e2e/support.mjs";
+import { confidantAgency, inbox, openPacket, scratch } from "../e2e/referral.mjs";
+import { createRequire } from "node:module";
+import { startProxy } from "./proxy.mjs";
+import { enginesToRun, KEY, startBrowser } from "./webdriver.mjs";
+
+const HOME_HEADING = "What do you need to do?";
+/** axe-core's source. It is run in the page as WebDriver's own script: neither a script
+ * element nor eval, both of which the app's policy rightly refuses. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's WCAG 2.1 A and AA violations on the page, described. */
+async function axeViolations(browser) {
+  const loaded = await browser.command("POST", "/execute/sync", { script: `${AXE_SOURCE}\n;return typeof window.axe;`, args: [] });
+  assert.equal(loaded, "object", "axe-core did not load");
+  return browser.evaluateAsync(() => window.axe.run(document, {
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+  }).then((results) => results.violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.help} (${v.nodes[0]?.target})`)));
+}
+
+/**
+ * Answers every question the form shows, in the page: the first choice of each radio
+ * group and set of checkboxes, the first entry of a list, a date, a time, a number, and
+ * `${prefix} n` for text. Questions that appear because of an answer are answered on the
+ * next round. `choose` overrides by field id: the index of a radio, or what to type.
+ * Returns the answered field ids.
+ */
+function fillInPage(prefix, choose) {
+  const frame = () => new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
+  const setValue = (element, value) => {
+    const prototype = element instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype
+      : element instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+    Object.getOwnPropertyDescriptor(prototype, "value").set.call(element, value);
+    element.dispatchEvent(new Event("input", { bubbles: true }));
+    element.dispatchEvent(new Event("change", { bubbles: true }));
+  };
+  return (async () => {
+    const answered = new Set();
+    const done = new Set();
+    let typed = 0;
+    for (let round = 0; round < 40; round++) {
+      let more = false;
+      const controls = [...document.querySelectorAll("input[id^='field-'], select[id^='field-'], textarea[id^='field-']")]
+        .filter((element) => element.getClientRects().length > 0 && !element.disabled);
+      for (const element of controls) {
+        const field = element.id.replace(/^field-/, "").replace(/(-\d+)+$/, "");
+        const type = element.type;
+        // A radio group is answered once per name (a needs matrix has one per row).
+        const key = type === "radio" ? `${field} ${element.name}` : field;
+        if (done.has(key) || !document.contains(element)) continue;
+        done.add(key);
+        answered.add(field);
+        more = true;
+        if (type === "radio" || type === "checkbox") {
+          const chosen = typeof choose[field] === "number" ? document.getElementById(`field-${field}-${choose[field]}`) : null;
+          const target = chosen && chosen.name === element.name ? chosen : element;
+          if (!target.checked) target.click();
+        } else if (element instanceof HTMLSelectElement) {
+          const option = [...element.options].find((candidate) => candidate.value !== "");
+          if (option) setValue(element, option.value);
+        } else if (type === "date") {
+          setValue(element, "2026-11-29");
+        } else if (type === "time") {
+          setValue(element, "10:30");
+        } else if (type === "datetime-local") {
+          setValue(element, "2026-11-29T10:30");
+        } else if (type === "number") {
+          setValue(element, String(choose[field] ?? 3));
+        } else {
+          typed += 1;
+          setValue(element, String(choose[field] ?? `${prefix} ${typed}`));
+        }
+        await frame();
+      }
+      if (!more) break;
+    }
+    return [...answered];
+  })();
+}
+
+/** The adult's path through the referral (see tests/e2e/referral.mjs, ADULT). */
+const ADULT = { age_disputed: 1, estimated_age: "34" };
+const SHARING = ["identity", "health", "narrative", "none"];
+
+/** Everything the app's origin keeps: both storages, cookies, IndexedDB names, caches. */
+function everythingStored() {
+  return (async () => {
+    const everything = [];
+    for (const storage of [localStorage, sessionStorage]) {
+      for (let i = 0; i < storage.length; i++) everything.push(storage.key(i), storage.getItem(storage.key(i)));
+    }
+    everything.push(document.cookie);
+    if (indexedDB.databases) {
+      for (const { name } of await indexedDB.databases()) everything.push(`indexedDB:${name}`);
+    }
+    if (self.caches) {
+      for (const key of await caches.keys()) {
+        const cache = await caches.open(key);
+        for (const request of await cache.keys()) everything.push(request.url, await (await cache.match(request)).text());
+      }
+    }
+    return everything.join("\n");
+  })();
+}
+
+for (const engine of enginesToRun()) {
+  describe(engine, () => {
+    let keys;
+    let data;
+    let server;
+    let proxy;
+    let browser;
+    let police;
+    let shelter;
+
+    before(async () => {
+      keys = scratch("confidant-engines-keys-");
+      data = scratch("confidant-engines-data-");
+      police = confidantAgency(keys.dir, data.dir, "Police unit", "police");
+      shelter = confidantAgency(keys.dir, data.dir, "Shelter North", "shelter");
+      server = await startServer({ data: data.dir });
+      proxy = await startProxy(server.url);
+      browser = await startBrowser(engine);
+    });
+
+    after(async () => {
+      await browser?.close();
+      await proxy?.close();
+      await server?.stop();
+      keys?.remove();
+      data?.remove();
+    });
+
+    /** A test whose failure leaves the screen and the page's text in the artifacts. */
+    function journey(name, body) {
+      test(name, async () => {
+        try {
+          await body();
+        } catch (error) {
+          const folder = `${ARTIFACTS}/engines`;
+          mkdirSync(folder, { recursive: true });
+          const file = `${folder}/${engine}-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`;
+          await browser.screenshot().then((png) => writeFileSync(`${file}.png`, png)).catch(() => {});
+          await browser.evaluate(() => document.body.innerText)
+            .then((text) => writeFileSync(`${file}.txt`, text)).catch(() => {});
+          throw error;
+        }
+      });
+    }
+
+    async function openApp() {
+      await browser.goto(proxy.url);
+      await browser.waitFor((heading) => document.documentElement.dataset.confidant === "started"
+        && document.querySelector("h1, h2")?.textContent.includes(heading), [HOME_HEADING], { what: "the home screen" });
+    }
+
+    async function openReferral() {
+      await browser.click("#open-refer");
+      await browser.waitForSelector("#section-metadata");
+    }
+
+    /** Fills the referral as an adult's, shares everything, and goes on to the review. */
+    async function fillReferral(prefix) {
+      const answered = await browser.evaluateAsync(fillInPage, prefix, ADULT);
+      // One change per painted frame: the form reads each answer into its state before
+      // the next.
+      await browser.evaluateAsync(async (sharing) => {
+        const frame = () => new Promise((resolve) =>
+          requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
+        for (const [i, option] of sharing.entries()) {
+          const box = document.getElementById(`field-sharing_consent-${i}`);
+          if (box && box.checked !== (option !== "none")) {
+            box.click();
+            await frame();
+          }
+        }
+        for (let i = 0; ; i++) {
+          const box = document.getElementById(`field-named_recipients-${i}`);
+          if (!box) break;
+          if (!box.checked) {
+            box.click();
+            await frame();
+          }
+        }
+      }, SHARING);
+      await browser.click("#check-answers");
+      await browser.waitForSelector("#seal-and-send");
+      return answered;
+    }
+
+    /** On the review: the police unit sends to the shelter. */
+    async function sealForShelter() {
+      await browser.waitForSelector("#recipient-0");
+      await browser.evaluateAsync(async () => {
+        const frame = () => new Promise((resolve) =>
+          requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
+        const sender = document.getElementById("sender");
+        const option = [...sender.options].find((candidate) => candidate.textContent.startsWith("Police unit"));
+        sender.value = option.value;
+        sender.dispatchEvent(new Event("change", { bubbles: true }));
+        await frame();
+        const box = [...document.querySelectorAll("input[type=checkbox]")]
+          .find((candidate) => candidate.labels?.[0]?.textContent.startsWith("Shelter North ("));
+        if (!box.checked) box.click();
+      });
+      await browser.click("#seal-and-send");
+    }
+
+    journey("the app opens", async () => {
+      await openApp();
+      assert.equal(await browser.evaluate(() => document.documentElement.dataset.confidant), "started");
+    });
+
+    journey("the quick exit leaves by its button and by Escape twice", async () => {
+      for (const leave of [() => browser.click("#quick-exit"), () => browser.press(KEY.Escape, KEY.Escape)]) {
+        const before = proxy.neutralVisits;
+        await openApp();
+        await openReferral();
+        await leave();
+        await browser.waitFor(() => document.title === "Weather", [], { what: "the neutral page" });
+        assert.equal(await browser.currentUrl(), proxy.neutralPage);
+        assert.equal(proxy.neutralVisits, before + 1);
+      }
+    });
+
+    journey("the identification checklist, filled in, gives its outcome", async () => {
+      await openApp();
+      await browser.click("#open-identify");
+      await browser.waitForSelector("#section-context");
+      const answered = await browser.evaluateAsync(fillInPage, "CANARY-identify", {});
+      assert.ok(answered.length > 40, `only ${answered.length} answered`);
+      const outcome = await browser.waitFor(() => document.getElementById("outcome-summary")?.textContent, [],
+        { what: "the outcome" });
+      assert.ok(outcome.length > 0);
+      // Every indicator answered yes: a strong one prompts a referral.
+      await browser.waitForSelector("#prompt-referral");
+    });
+
+    journey("a referral is sealed, delivered, and opens with `confidant open`; its canaries go nowhere else", async () => {
+      const canary = `CANARY-${engine}-referral`;
+      const before = (await inbox(server.url, shelter)).length;
+      proxy.traffic.length = 0;
+      await openApp();
+      await openReferral();
+      await fillReferral(canary);
+      await sealForShelter();
+      await browser.waitForSelector('#outbox li[data-delivery="delivered"]', { timeout: 60_000 });
+      const packets = await inbox(server.url, shelter);
+      assert.equal(packets.length, before + 1);
+      const payload = openPacket(shelter, packets.at(-1));
+      assert.ok(JSON.stringify(payload.answers).includes(canary), "the canary is not in the packet");
+      assert.equal(payload.form.id, "referral");
+      // Nowhere else: the page's traffic, the origin's storage, the address, the server.
+      assert.ok(!proxy.traffic.some((request) => request.includes(canary)), `${canary} went over the network`);
+      assert.ok(!(await browser.evaluateAsync(everythingStored)).includes(canary), `${canary} is in browser storage`);
+      assert.ok(!(await browser.currentUrl()).includes("CANARY"));
+      for (const file of ["confidant.sqlite", "confidant.sqlite-wal"]) {
+        let stored = "";
+        try { stored = readFileSync(`${data.dir}/${file}`, "latin1"); } catch { /* not written */ }
+        assert.ok(!stored.includes(canary), `${canary} is in the server's ${file}`);
+      }
+    });
+
+    journey("a draft is kept sealed, survives a reload and reopens with its passphrase", async () => {
+      await openApp();
+      await openReferral();
+      await browser.type("#field-subject_names", `CANARY-${engine}-draft`);
+      await browser.type("#draft-passphrase", "read it to nobody");
+      await browser.type("#draft-passphrase-again", "read it to nobody");
+      await browser.click("#keep-draft");
+      await browser.waitForSelector("#draft-kept", { timeout: 120_000 });
+      await browser.waitFor(() => (localStorage.getItem("confidant.draft.referral") ?? "").length > 0);
+      assert.ok(!(await browser.evaluateAsync(everythingStored)).includes("CANARY"));
+      await browser.refresh();
+      await openApp();
+      await openReferral();
+      assert.equal(await browser.evaluate(() => document.getElementById("field-subject_names").value), "");
+      await browser.type("#draft-passphrase", "read it to nobody");
+      await browser.click("#open-draft");
+      await browser.waitForSelector("#draft-kept", { timeout: 120_000 });
+      assert.equal(await browser.evaluate(() => document.getElementById("field-subject_names").value),
+        `CANARY-${engine}-draft`);
+      // Done with it: the draft is thrown away, as a worker would once sent.
+      await browser.evaluate(() => localStorage.removeItem("confidant.draft.referral"));
+    });
+
+    journey("axe-core finds no WCAG 2.1 A or AA violation on the home screen or the referral", async () => {
+      await openApp();
+      assert.deepEqual(await axeViolations(browser), []);
+      await openReferral();
+      await browser.evaluateAsync(fillInPage, "Answer", ADULT);
+      // Render the sections left unrendered off screen (content-visibility), so that axe
+      // checks every one.
+      await browser.evaluate(() => {
+        for (const section of document.querySelectorAll(".form-section")) section.style.contentVisibility = "visible";
+      });
+      assert.deepEqual(await axeViolations(browser), []);
+    });
+
+    journey("the outbox keeps a packet through an outage and a reload, and delivers it once", async () => {
+      const before = (await inbox(server.url, shelter)).length;
+      await openApp();
+      await openReferral();
+      await fillReferral(`CANARY-${engine}-outage`);
+      await browser.waitForSelector("#recipient-0");
+      proxy.down = true;
+      try {
+        await sealForShelter();
+        await browser.waitForSelector('#outbox li[data-delivery="waiting"]');
+        await browser.refresh();
+        await openApp();
+      } finally {
+        proxy.down = false;
+      }
+      await browser.click("#open-outbox");
+      await browser.waitForSelector('#outbox li[data-delivery="delivered"]', { timeout: 90_000 });
+      assert.equal((await inbox(server.url, shelter)).length, before + 1);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      assert.equal((await inbox(server.url, shelter)).length, before + 1);
+    });
+  });
+}
