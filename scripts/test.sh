@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test Confidant has, in order, and stops at the first failure:
-# formatting, lints (host and wasm32), native tests, the same core tests and the app's
-# component tests in headless Chromium, Firefox and WebKit, the release build, end-to-end tests that
-# drive Chromium against the release build served by `confidant serve`, every bench once
-# (so that none rots, and the download stays within its budget), and interop tests with
-# Python's jwcrypto.
+# Runs every test Confidant has, in order, and stops at the first failure: formatting,
+# lints (host and wasm32), native tests, the same core tests and the app's component
+# tests in headless Chromium, Firefox and WebKit, the release build and its WebAssembly
+# features, end-to-end tests that drive Chromium (Playwright), then the key journeys in
+# Chromium, Firefox and WebKit (WebDriver), all against `confidant serve`, every bench
+# once (so that none rots, and the download stays within its budget), and interop tests
+# with Python's jwcrypto.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,12 +47,19 @@ SAFARIDRIVER="$PWD/scripts/webkit-driver.sh" xvfb-run -a \
 step "release build of the app (Trunk)"
 trunk build --release --locked
 
+step "the modules use no WebAssembly feature beyond the supported browsers' (docs/browsers.md)"
+node scripts/check-wasm-features.mjs dist
+
 step "the server binary"
 cargo build --locked -p confidant
 
 step "end to end (Playwright driving Chromium against confidant serve)"
 CONFIDANT_BIN="$PWD/target/debug/confidant" CONFIDANT_DIST="$PWD/dist" \
   node --test --test-concurrency=1 tests/e2e/
+
+step "end to end in three engines (WebDriver: Chromium, Firefox ESR, WebKitGTK)"
+CONFIDANT_BIN="$PWD/target/debug/confidant" CONFIDANT_DIST="$PWD/dist" \
+  xvfb-run -a node --test --test-concurrency=1 tests/engines/
 
 step "benches, once each (they must run; the download budget of bench/budget.json holds)"
 scripts/bench.sh --quick

@@ -213,6 +213,9 @@ pub struct Words {
     pub outbox_unreadable: &'static str,
     pub unknown_agency: &'static str,
     pub passphrase_weak: &'static str,
+    /// Shown by the draft panel where no Web Worker could start: the key is derived on
+    /// the page's thread, and a new passphrase is held to the plain rule.
+    pub workers_unavailable: &'static str,
     pub update_ready: &'static str,
     /// `{n}` stands for the number of packets.
     pub outbox_waiting: &'static str,

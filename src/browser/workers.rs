@@ -6,7 +6,7 @@
 //! `src/bin/strength_worker.rs`). The page's policy requires Trusted Types, so a worker's
 //! URL goes through a policy that allows exactly these two loaders and nothing else.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,6 +19,14 @@ pub const STRENGTH: &str = "/strength-worker-loader.js";
 thread_local! {
     /// The Trusted Types policy for the workers' URLs (the page's policy requires one).
     static POLICY: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    /// Whether a worker failed to start in this page (blocked, or no Worker at all).
+    static FAILED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a worker could not start in this page: the callers have fallen back to the
+/// page's thread, and the page says so ([`crate::components::draft_panel`]).
+pub fn unavailable() -> bool {
+    FAILED.with(Cell::get)
 }
 
 /// A loader's URL, as a TrustedScriptURL where the browser has Trusted Types.
@@ -76,6 +84,14 @@ fn next_message(worker: &web_sys::Worker) -> wasm_bindgen_futures::JsFuture {
 /// Starts the worker of `loader` and waits until it says it is ready (messages posted
 /// before its handler exists would be lost); `None` when no worker could start.
 pub async fn start(loader: &'static str) -> Option<web_sys::Worker> {
+    let started = try_start(loader).await;
+    if started.is_none() {
+        FAILED.with(|failed| failed.set(true));
+    }
+    started
+}
+
+async fn try_start(loader: &'static str) -> Option<web_sys::Worker> {
     let url = worker_url(loader)?;
     let constructor = js_sys::Reflect::get(&js_sys::global(), &"Worker".into())
         .ok()?

@@ -8,7 +8,7 @@ use confidant_core::keys::KdfParams;
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::browser::{derive, drafts};
+use crate::browser::{derive, drafts, workers};
 use crate::state::{SharedDraftKey, SharedForm};
 
 /// The shortest passphrase a draft takes.
@@ -66,6 +66,13 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
             html! { <p role="alert" class="error" id="draft-problem">{ *text }</p> }
         }
     };
+    // Where no worker could start, the panel says what that changes (the page pauses; a
+    // new passphrase is held to the plain rule), rather than fall back silently.
+    let fallback = if workers::unavailable() {
+        html! { <p class="notice" id="workers-unavailable">{ words.workers_unavailable }</p> }
+    } else {
+        html! {}
+    };
 
     if props.open {
         let onlock = props.onlock.reform(|_: MouseEvent| ());
@@ -73,6 +80,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
             <section class="draft-panel" aria-labelledby="draft-heading">
                 <h2 id="draft-heading">{ words.draft_heading }</h2>
                 <p id="draft-kept">{ words.draft_kept }</p>
+                { fallback }
                 <button type="button" class="secondary" id="lock-draft" onclick={onlock}>{ words.lock_now }</button>
             </section>
         };
@@ -130,6 +138,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                     <input type="password" id="draft-passphrase" ref={first} autocomplete="off" spellcheck="false" />
                 </div>
                 { status }
+                { fallback }
                 <div class="actions">
                     <button type="button" class="primary" id="open-draft" onclick={onopen}
                         disabled={*step == Step::Deriving}>{ words.resume }</button>
@@ -194,6 +203,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                 <input type="password" id="draft-passphrase-again" ref={second} autocomplete="off" spellcheck="false" />
             </div>
             { status }
+            { fallback }
             <button type="button" class="secondary" id="keep-draft" onclick={onkeep}
                 disabled={*step == Step::Deriving}>{ words.keep_draft }</button>
         </section>

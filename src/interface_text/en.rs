@@ -199,6 +199,7 @@ pub const WORDS: Words = Words {
     outbox_unreadable: "An entry of the outbox could not be read. It is kept as it is: save it as a file and have it checked.",
     unknown_agency: "an agency not in the directory",
     passphrase_weak: "This passphrase is too easy to guess. Use four or more ordinary words that do not belong together, such as a short odd sentence of your own.",
+    workers_unavailable: "This browser did not let the app start a background task. Your draft is still sealed, but keeping or opening it makes the page pause for a few seconds, and a new passphrase must have at least four words and 20 characters.",
     update_ready: "A new version of Confidant is ready. It will be used the next time you open Confidant; nothing you are doing now is interrupted.",
     outbox_waiting: "{n} sealed referrals are waiting in the outbox. Keep Confidant open, or open it again, to send them.",
     outcome_sub_type: "Sub-type, after the recruitment dimension present",

@@ -199,6 +199,7 @@ pub const WORDS: Words = Words {
     outbox_unreadable: "No se pudo leer una entrada de la bandeja de salida. Se conserva tal cual: guárdela como archivo y haga que la revisen.",
     unknown_agency: "un organismo que no está en el directorio",
     passphrase_weak: "Esta frase de contraseña es demasiado fácil de adivinar. Use cuatro o más palabras corrientes que no tengan relación entre sí, por ejemplo una frase corta y extraña inventada por usted.",
+    workers_unavailable: "Este navegador no permitió que la aplicación iniciara una tarea en segundo plano. Su borrador sigue sellado, pero guardarlo o abrirlo detiene la página unos segundos, y una nueva frase de contraseña debe tener al menos cuatro palabras y 20 caracteres.",
     update_ready: "Hay una nueva versión de Confidant lista. Se usará la próxima vez que abra Confidant; nada de lo que está haciendo ahora se interrumpe.",
     outbox_waiting: "{n} derivaciones selladas esperan en la bandeja de salida. Mantenga Confidant abierto, o vuelva a abrirlo, para enviarlas.",
     outcome_sub_type: "Subtipo, según la dimensión de captación presente",

@@ -199,6 +199,7 @@ pub const WORDS: Words = Words {
     outbox_unreadable: "Une entrée de la boîte d'envoi n'a pas pu être lue. Elle est conservée telle quelle : enregistrez-la dans un fichier et faites-la vérifier.",
     unknown_agency: "un organisme absent de l'annuaire",
     passphrase_weak: "Cette phrase secrète est trop facile à deviner. Utilisez au moins quatre mots ordinaires sans rapport entre eux, par exemple une courte phrase insolite de votre invention.",
+    workers_unavailable: "Ce navigateur n'a pas laissé l'application lancer une tâche de fond. Votre brouillon reste scellé, mais le garder ou l'ouvrir fige la page quelques secondes, et une nouvelle phrase secrète doit compter au moins quatre mots et 20 caractères.",
     update_ready: "Une nouvelle version de Confidant est prête. Elle sera utilisée la prochaine fois que vous ouvrirez Confidant ; rien de ce que vous faites maintenant n'est interrompu.",
     outbox_waiting: "{n} orientations scellées attendent dans la boîte d'envoi. Gardez Confidant ouvert, ou rouvrez-le, pour les envoyer.",
     outcome_sub_type: "Sous-type, d'après la dimension de recrutement présente",

@@ -164,6 +164,8 @@ for (const engine of enginesToRun()) {
     }
 
     async function openReferral() {
+      // A draft left by an earlier journey would ask for its passphrase first.
+      await browser.evaluate(() => localStorage.removeItem("confidant.draft.referral"));
       await browser.click("#open-refer");
       await browser.waitForSelector("#section-metadata");
     }
@@ -282,15 +284,14 @@ for (const engine of enginesToRun()) {
       assert.ok(!(await browser.evaluateAsync(everythingStored)).includes("CANARY"));
       await browser.refresh();
       await openApp();
-      await openReferral();
+      await browser.click("#open-refer");
+      await browser.waitForSelector("#open-draft");
       assert.equal(await browser.evaluate(() => document.getElementById("field-subject_names").value), "");
       await browser.type("#draft-passphrase", "read it to nobody");
       await browser.click("#open-draft");
       await browser.waitForSelector("#draft-kept", { timeout: 120_000 });
       assert.equal(await browser.evaluate(() => document.getElementById("field-subject_names").value),
         `CANARY-${engine}-draft`);
-      // Done with it: the draft is thrown away, as a worker would once sent.
-      await browser.evaluate(() => localStorage.removeItem("confidant.draft.referral"));
     });
 
     journey("axe-core finds no WCAG 2.1 A or AA violation on the home screen or the referral", async () => {
@@ -327,5 +328,67 @@ for (const engine of enginesToRun()) {
       await new Promise((resolve) => setTimeout(resolve, 2500));
       assert.equal((await inbox(server.url, shelter)).length, before + 1);
     });
+
+    /** Runs `body` with `feature` taken away from the page (proxy.mjs, BREAKS). */
+    async function without(feature, body) {
+      proxy.breaking = feature;
+      try {
+        await body();
+      } finally {
+        proxy.breaking = null;
+      }
+    }
+
+    journey("without WebAssembly the page says the app cannot start, and its quick exit still leaves", () => without("webassembly", async () => {
+      await browser.goto(proxy.url);
+      await browser.waitForSelector("#boot-failed");
+      assert.equal(await browser.evaluate(() => typeof window.WebAssembly), "undefined");
+      await browser.click("#boot-quick-exit");
+      await browser.waitFor(() => document.title === "Weather", [], { what: "the neutral page" });
+    }));
+
+    journey("with workers blocked a draft is still kept sealed, and the page says what that changes", () => without("workers", async () => {
+      await openApp();
+      await openReferral();
+      await browser.type("#field-subject_names", `CANARY-${engine}-no-worker`);
+      // The plain rule, without zxcvbn's worker: four words and 20 characters.
+      await browser.type("#draft-passphrase", "quiet harbour lamps glow at dusk");
+      await browser.type("#draft-passphrase-again", "quiet harbour lamps glow at dusk");
+      await browser.click("#keep-draft");
+      await browser.waitForSelector("#draft-kept", { timeout: 120_000 });
+      await browser.waitForSelector("#workers-unavailable");
+      await browser.waitFor(() => (localStorage.getItem("confidant.draft.referral") ?? "").length > 0);
+      assert.ok(!(await browser.evaluateAsync(everythingStored)).includes("CANARY"));
+    }));
+
+    journey("without Trusted Types the app works, and the policy still refuses an injected script", () => without("trusted-types", async () => {
+      await openApp();
+      assert.equal(await browser.evaluate(() => typeof window.trustedTypes), "undefined");
+      await openReferral();
+      await browser.type("#draft-passphrase", "read it to nobody");
+      await browser.type("#draft-passphrase-again", "read it to nobody");
+      await browser.click("#keep-draft");
+      await browser.waitForSelector("#draft-kept", { timeout: 120_000 });
+      // The workers started from plain URLs: nothing fell back.
+      assert.equal(await browser.evaluate(() => document.getElementById("workers-unavailable")), null);
+      const ran = await browser.evaluateAsync(() => new Promise((resolve) => {
+        const script = document.createElement("script");
+        script.textContent = "window.injected = true;";
+        document.body.append(script);
+        setTimeout(() => resolve(window.injected === true), 200);
+      }));
+      assert.equal(ran, false, "an inline script ran");
+    }));
+
+    journey("without Intl.DisplayNames the lists offer the codes, and a referral still reaches its review", () => without("intl-display-names", async () => {
+      await openApp();
+      await openReferral();
+      // The nationality is asked once the referral's type is chosen.
+      await browser.evaluateAsync(fillInPage, `CANARY-${engine}-no-intl`, ADULT);
+      const philippines = await browser.evaluate(() =>
+        [...document.querySelectorAll("#field-nationality option")].find((option) => option.value === "PH")?.textContent);
+      assert.equal(philippines, "PH");
+      await fillReferral(`CANARY-${engine}-no-intl`);
+    }));
   });
 }

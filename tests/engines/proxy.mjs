@@ -7,19 +7,42 @@ import { createServer, request } from "node:http";
 export const NEUTRAL_PATH = "/neutral-weather";
 
 /**
+ * What a test can take away from the page before anything of the app runs, as an engine
+ * or a browser setting would: each is a script served from the app's origin (so the
+ * page's policy allows it) and put first in the page's head.
+ */
+export const BREAKS = {
+  // An engine without Trusted Types neither has the API nor enforces the policy's
+  // `require-trusted-types-for` (the proxy drops it from the header too).
+  "trusted-types": "delete window.trustedTypes; delete Window.prototype.trustedTypes;",
+  // Workers blocked, as by an enterprise policy or a privacy extension.
+  workers: "window.Worker = function Worker() { throw new DOMException('Workers are blocked', 'SecurityError'); };",
+  // An engine without Intl.DisplayNames (the names of countries and languages).
+  "intl-display-names": "delete Intl.DisplayNames;",
+  // WebAssembly switched off (as in hardened browser settings).
+  webassembly: "delete window.WebAssembly;",
+};
+
+/**
  * Listens on a free loopback port in front of `target` (the server's URL). `traffic` holds
  * every request as text (method, URL, headers and body); `down = true` drops every
  * request to the API as a network failure, `up()` undoes it.
  */
 export async function startProxy(target) {
   const upstream = new URL(target);
-  const proxy = { traffic: [], down: false, neutralVisits: 0 };
+  const proxy = { traffic: [], down: false, neutralVisits: 0, breaking: null };
   const server = createServer((incoming, outgoing) => {
     const chunks = [];
     incoming.on("data", (chunk) => chunks.push(chunk));
     incoming.on("end", () => {
       const body = Buffer.concat(chunks);
       proxy.traffic.push(`${incoming.method} ${incoming.url}\n${JSON.stringify(incoming.headers)}\n${body.toString("latin1")}`);
+      if (incoming.url.startsWith("/__break/")) {
+        const name = incoming.url.slice("/__break/".length).replace(/\.js$/, "");
+        outgoing.writeHead(BREAKS[name] ? 200 : 404, { "content-type": "text/javascript" });
+        outgoing.end(BREAKS[name] ?? "");
+        return;
+      }
       if (incoming.url.startsWith(NEUTRAL_PATH)) {
         proxy.neutralVisits += 1;
         outgoing.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -46,10 +69,17 @@ export async function startProxy(target) {
         answer.on("data", (chunk) => parts.push(chunk));
         answer.on("end", () => {
           // The quick exit's destination, as a deployment sets it, made local.
-          const page = Buffer.concat(parts).toString("utf8").replace(
+          let page = Buffer.concat(parts).toString("utf8").replace(
             /(<meta name="confidant-quick-exit" content=")[^"]*(")/,
             `$1${proxy.url}${NEUTRAL_PATH.slice(1)}$2`);
           const answerHeaders = { ...answer.headers };
+          if (proxy.breaking) {
+            page = page.replace("<head>", `<head><script src="/__break/${proxy.breaking}.js"></script>`);
+            if (proxy.breaking === "trusted-types") {
+              answerHeaders["content-security-policy"] = answerHeaders["content-security-policy"]
+                .replace(/;\s*require-trusted-types-for 'script'/, "");
+            }
+          }
           delete answerHeaders["content-length"];
           delete answerHeaders.etag;
           outgoing.writeHead(answer.statusCode, answerHeaders);
