@@ -49,7 +49,8 @@ mod validation;
 pub use answers::{Answer, Answers, AnswersError, NeedLevel, YesNo};
 pub use definition::{
     AGENCY_KINDS, Coarsen, Condition, DataClass, Draft, Field, FieldKind, FormDefinition,
-    OutcomeFact, Prefill, ReviewStatus, Scoring, Section, SharingRules, Text, ValueOption, Weight,
+    OutcomeFact, Prefill, ReviewStatus, Scoring, Section, SharingRules, Text, TextInput,
+    ValueOption, Weight,
 };
 pub use error::{FormError, FormErrorKind};
 pub use follow::DraftSection;

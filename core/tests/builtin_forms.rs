@@ -4,7 +4,7 @@
 
 use confidant_core::form::{
     Answer, Answers, DataClass, DimensionStatus, FieldKind, FormDefinition, FormError,
-    FormErrorKind, Outcome, YesNo,
+    FormErrorKind, Outcome, TextInput, YesNo,
 };
 use serde_json::{Map, Value, json};
 
@@ -962,4 +962,15 @@ fn a_reflection_period_shorter_than_the_forms_minimum_is_flagged() {
         json!({ "non_national": "yes", "reflection_start": "2028-02-01" }),
     );
     assert!(!referral.is_shown("reflection_too_short", &open));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_referral_shows_a_phone_keyboard_for_the_number_and_an_email_one_for_the_address() {
+    let form = parse(REFERRAL);
+    let input = |id: &str| form.field(id).unwrap().input;
+    assert_eq!(input("referrer_phone"), Some(TextInput::Tel));
+    assert_eq!(input("referrer_email"), Some(TextInput::Email));
+    // Free text where a worker may write a name, a number or a way to reach someone.
+    assert_eq!(input("safe_contact"), None);
 }

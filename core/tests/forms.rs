@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use confidant_core::form::{
-    Answer, Answers, DimensionStatus, FormDefinition, FormErrorKind, ValidationKind, YesNo,
+    Answer, Answers, DimensionStatus, FormDefinition, FormErrorKind, TextInput, ValidationKind,
+    YesNo,
 };
 use serde_json::{Value, json};
 
@@ -850,4 +851,42 @@ fn the_members_for_the_rules_of_issue_13_are_checked_when_parsed() {
     assert!(form.shown_answers(&given).get("name").is_some());
     given.set("r_strong", Answer::YesNo(YesNo::Yes));
     assert!(form.shown_answers(&given).get("name").is_none());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_text_field_may_ask_a_phone_for_its_number_or_email_keyboard_and_no_other_field_may() {
+    for (hint, expected) in [("tel", TextInput::Tel), ("email", TextInput::Email)] {
+        let mut definition = checklist();
+        definition["sections"][0]["fields"][2]["input"] = json!(hint);
+        let form = parse(&definition);
+        assert_eq!(form.field("name").unwrap().input, Some(expected));
+        assert_eq!(expected.input_mode(), hint);
+    }
+    assert_eq!(parse(&checklist()).field("name").unwrap().input, None);
+    type Edit = fn(&mut Value);
+    let cases: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
+        (
+            "a keyboard that does not exist",
+            |d| d["sections"][0]["fields"][2]["input"] = json!("numeric"),
+            "sections[0].fields[2].input",
+            FormErrorKind::UnknownValue,
+        ),
+        (
+            "a keyboard for a date",
+            |d| d["sections"][0]["fields"][1]["input"] = json!("tel"),
+            "sections[0].fields[1].input",
+            FormErrorKind::DoesNotFit,
+        ),
+    ];
+    for (what, edit, path, kind) in cases {
+        let mut definition = checklist();
+        edit(&mut definition);
+        let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
+        assert_eq!(
+            (error.path.as_str(), error.kind),
+            (path, kind),
+            "{what}: {error}"
+        );
+    }
 }

@@ -2,7 +2,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use confidant_core::form::{
-    Answer, Answers, Field, FieldKind, NeedLevel, ValidationError, ValidationKind, YesNo,
+    Answer, Answers, Field, FieldKind, NeedLevel, TextInput, ValidationError, ValidationKind,
+    YesNo,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -465,6 +466,8 @@ fn field_view(props: &FieldViewProps) -> Html {
                 (_, Some(Answer::Text(text) | Answer::Code(text))) => ("text", text.clone()),
                 _ => ("text", String::new()),
             };
+            // A phone shows digits for a phone number and `@` for an email address.
+            let input_mode = field.input.map(TextInput::input_mode);
             let kind = kind.clone();
             let oninput = Callback::from(move |event: InputEvent| {
                 let text = event.target_unchecked_into::<HtmlInputElement>().value();
@@ -485,7 +488,7 @@ fn field_view(props: &FieldViewProps) -> Html {
                 error,
                 html! {
                     <input type={input_type} id={format!("field-{id}")} {value} {oninput}
-                        spellcheck="false" autocomplete="off" dir="auto"
+                        inputmode={input_mode} spellcheck="false" autocomplete="off" dir="auto"
                         aria-describedby={described_by} aria-invalid={invalid} />
                 },
             )

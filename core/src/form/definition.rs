@@ -94,6 +94,25 @@ impl FieldKind {
     }
 }
 
+/// The keyboard a phone shows for a one-line `text` field: digits and `+` for a phone
+/// number, `@` at hand for an email address. Only a hint: the answer is still text, and
+/// nothing checks its shape (a worker may need to write "via the shelter, 0700…").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextInput {
+    Tel,
+    Email,
+}
+
+impl TextInput {
+    /// The HTML `inputmode` of this hint.
+    pub fn input_mode(self) -> &'static str {
+        match self {
+            Self::Tel => "tel",
+            Self::Email => "email",
+        }
+    }
+}
+
 /// Who the answer of a field is about, and so where it may go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DataClass {
@@ -181,6 +200,8 @@ pub struct Field {
     pub coarsen: Option<Coarsen>,
     pub show_if: Option<Condition>,
     pub validation: Validation,
+    /// For a `text` field, the keyboard to show ([`TextInput`]).
+    pub input: Option<TextInput>,
     pub prefill: Option<Prefill>,
     /// The agency kinds that alone may receive this answer (`None`: any recipient).
     pub only_to: Option<Vec<AgencyKind>>,

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::condition::{self, Declared};
 use super::definition::{
     Coarsen, DataClass, Draft, Field, FieldKind, FormDefinition, OutcomeFact, Prefill,
-    ReviewStatus, Section, SharingRules, Text, Validation, ValueOption,
+    ReviewStatus, Section, SharingRules, Text, TextInput, Validation, ValueOption,
 };
 use super::error::{FormError, FormErrorKind as Kind, error};
 use super::{scoring, translation};
@@ -108,6 +108,8 @@ struct RawField {
     show_if: Option<Value>,
     #[serde(default)]
     validation: Option<RawValidation>,
+    #[serde(default)]
+    input: Option<String>,
     #[serde(default)]
     prefill: Option<RawPrefill>,
     #[serde(default)]
@@ -838,6 +840,25 @@ fn check_field(
         .prefill
         .map(|prefill| check_prefill(&format!("{path}.prefill"), prefill, &kind))
         .transpose()?;
+    let input = match (raw.input.as_deref(), &kind) {
+        (None, _) => None,
+        (Some("tel"), FieldKind::Text) => Some(TextInput::Tel),
+        (Some("email"), FieldKind::Text) => Some(TextInput::Email),
+        (Some(_), FieldKind::Text) => {
+            return Err(error(
+                Kind::UnknownValue,
+                format!("{path}.input"),
+                "must be `tel` or `email`",
+            ));
+        }
+        (Some(_), _) => {
+            return Err(error(
+                Kind::DoesNotFit,
+                format!("{path}.input"),
+                "only a `text` field takes a keyboard hint",
+            ));
+        }
+    };
     let only_to = match raw.only_to {
         None => None,
         Some(kinds) => {
@@ -893,6 +914,7 @@ fn check_field(
             integer: validation.integer,
             not_in_future: validation.not_in_future,
         },
+        input,
         prefill,
         only_to,
         sharing: raw.sharing,
