@@ -861,7 +861,7 @@ fn a_text_field_may_ask_a_phone_for_its_number_or_email_keyboard_and_no_other_fi
         definition["sections"][0]["fields"][2]["input"] = json!(hint);
         let form = parse(&definition);
         assert_eq!(form.field("name").unwrap().input, Some(expected));
-        assert_eq!(expected.input_mode(), hint);
+        assert_eq!(expected.input_type(), hint);
     }
     assert_eq!(parse(&checklist()).field("name").unwrap().input, None);
     type Edit = fn(&mut Value);

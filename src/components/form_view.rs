@@ -467,7 +467,7 @@ fn field_view(props: &FieldViewProps) -> Html {
                 _ => ("text", String::new()),
             };
             // A phone shows digits for a phone number and `@` for an email address.
-            let input_mode = field.input.map(TextInput::input_mode);
+            let input_type = field.input.map_or(input_type, TextInput::input_type);
             let kind = kind.clone();
             let oninput = Callback::from(move |event: InputEvent| {
                 let text = event.target_unchecked_into::<HtmlInputElement>().value();
@@ -488,7 +488,7 @@ fn field_view(props: &FieldViewProps) -> Html {
                 error,
                 html! {
                     <input type={input_type} id={format!("field-{id}")} {value} {oninput}
-                        inputmode={input_mode} spellcheck="false" autocomplete="off" dir="auto"
+                        spellcheck="false" autocomplete="off" dir="auto"
                         aria-describedby={described_by} aria-invalid={invalid} />
                 },
             )

@@ -104,8 +104,8 @@ pub enum TextInput {
 }
 
 impl TextInput {
-    /// The HTML `inputmode` of this hint.
-    pub fn input_mode(self) -> &'static str {
+    /// The HTML `type` of the input that shows this keyboard.
+    pub fn input_type(self) -> &'static str {
         match self {
             Self::Tel => "tel",
             Self::Email => "email",
