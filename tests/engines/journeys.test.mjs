@@ -253,6 +253,9 @@ for (const engine of enginesToRun()) {
       proxy.traffic.length = 0;
       await openApp();
       await openReferral();
+      // A phone shows its number keyboard for the phone number, `@` for the address.
+      assert.deepEqual(await browser.evaluate(() => ["referrer_phone", "referrer_email"]
+        .map((id) => document.getElementById(`field-${id}`).type)), ["tel", "email"]);
       await fillReferral(canary);
       await sealForShelter();
       await browser.waitForSelector('#outbox li[data-delivery="delivered"]', { timeout: 60_000 });
