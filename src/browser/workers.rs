@@ -19,12 +19,12 @@ pub const STRENGTH: &str = "/strength-worker-loader.js";
 thread_local! {
     /// The Trusted Types policy for the workers' URLs (the page's policy requires one).
     static POLICY: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-    /// Whether a worker failed to start in this page (blocked, or no Worker at all).
+    /// Whether this browser refused a worker in this page (blocked, or no Worker at all).
     static FAILED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether a worker could not start in this page: the callers have fallen back to the
-/// page's thread, and the page says so ([`crate::components::draft_panel`]).
+/// Whether this browser refused to start a worker in this page: the callers fall back to
+/// the page's thread, and the page says so ([`crate::components::draft_panel`]).
 pub fn unavailable() -> bool {
     FAILED.with(Cell::get)
 }
@@ -81,27 +81,29 @@ fn next_message(worker: &web_sys::Worker) -> wasm_bindgen_futures::JsFuture {
     wasm_bindgen_futures::JsFuture::from(promise)
 }
 
+/// A worker of `url`, unless this browser has no workers or refuses to start one: then
+/// the page notes it ([`unavailable`]). A worker that fails later (its file did not
+/// load, offline) is not the browser's refusal, and is not noted.
+fn construct(url: &JsValue) -> Option<web_sys::Worker> {
+    let constructor = js_sys::Reflect::get(&js_sys::global(), &"Worker".into())
+        .ok()
+        .and_then(|constructor| constructor.dyn_into::<js_sys::Function>().ok());
+    let worker = constructor
+        .and_then(|constructor| {
+            js_sys::Reflect::construct(&constructor, &js_sys::Array::of1(url)).ok()
+        })
+        .and_then(|worker| worker.dyn_into::<web_sys::Worker>().ok());
+    if worker.is_none() {
+        FAILED.with(|failed| failed.set(true));
+    }
+    worker
+}
+
 /// Starts the worker of `loader` and waits until it says it is ready (messages posted
 /// before its handler exists would be lost); `None` when no worker could start.
 pub async fn start(loader: &'static str) -> Option<web_sys::Worker> {
-    let started = try_start(loader).await;
-    if started.is_none() {
-        FAILED.with(|failed| failed.set(true));
-    }
-    started
-}
-
-async fn try_start(loader: &'static str) -> Option<web_sys::Worker> {
     let url = worker_url(loader)?;
-    let constructor = js_sys::Reflect::get(&js_sys::global(), &"Worker".into())
-        .ok()?
-        .dyn_into::<js_sys::Function>()
-        .ok()?;
-    let worker: web_sys::Worker =
-        js_sys::Reflect::construct(&constructor, &js_sys::Array::of1(&url))
-            .ok()?
-            .dyn_into()
-            .ok()?;
+    let worker = construct(&url)?;
     let ready = next_message(&worker).await.ok();
     if ready.and_then(|message| message.as_string()).as_deref() != Some("ready") {
         worker.terminate();

@@ -2,8 +2,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use confidant_core::form::{
-    Answer, Answers, Field, FieldKind, NeedLevel, TextInput, ValidationError, ValidationKind,
-    YesNo,
+    Answer, Answers, Field, FieldKind, NeedLevel, TextInput, ValidationError, ValidationKind, YesNo,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};

@@ -182,7 +182,7 @@ export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose =
     } else if (focus.type === "number") {
       answered.add(field);
       await page.keyboard.type(typeof choose[field] === "string" ? choose[field] : "3");
-    } else if (focus.tag === "TEXTAREA" || focus.type === "text") {
+    } else if (focus.tag === "TEXTAREA" || ["text", "tel", "email"].includes(focus.type)) {
       answered.add(field);
       await page.keyboard.type(text(answered.size, field));
     }

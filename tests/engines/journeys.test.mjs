@@ -194,7 +194,18 @@ for (const engine of enginesToRun()) {
           }
         }
       }, SHARING);
-      await browser.click("#check-answers");
+      // WebKit now and then loses a click on a page still laying out its sections: the
+      // check is asked again until the review or the error summary shows.
+      for (let attempt = 1; ; attempt++) {
+        await browser.click("#check-answers");
+        try {
+          await browser.waitFor(() => document.querySelector("#seal-and-send, .error-summary"), [],
+            { timeout: 15_000, what: "the review or the error summary" });
+          break;
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
       await browser.waitForSelector("#seal-and-send");
       return answered;
     }

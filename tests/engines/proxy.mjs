@@ -43,6 +43,13 @@ export async function startProxy(target) {
         outgoing.end(BREAKS[name] ?? "");
         return;
       }
+      // No service worker: it would answer the page from its own cache, out of the
+      // proxy's reach (the offline app is tested in Chromium, tests/e2e/offline.test.mjs).
+      if (incoming.url.startsWith("/service-worker.js")) {
+        outgoing.writeHead(404);
+        outgoing.end();
+        return;
+      }
       if (incoming.url.startsWith(NEUTRAL_PATH)) {
         proxy.neutralVisits += 1;
         outgoing.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -76,7 +83,7 @@ export async function startProxy(target) {
           if (proxy.breaking) {
             page = page.replace("<head>", `<head><script src="/__break/${proxy.breaking}.js"></script>`);
             if (proxy.breaking === "trusted-types") {
-              answerHeaders["content-security-policy"] = answerHeaders["content-security-policy"]
+              answerHeaders["content-security-policy"] = (answerHeaders["content-security-policy"] ?? "")
                 .replace(/;\s*require-trusted-types-for 'script'/, "");
             }
           }
