@@ -159,6 +159,11 @@ for (const engine of enginesToRun()) {
 
     async function openApp() {
       await browser.goto(proxy.url);
+      await homeShown();
+    }
+
+    /** Waits for the app's home screen (after a navigation or a reload). */
+    async function homeShown() {
       await browser.waitFor((heading) => document.documentElement.dataset.confidant === "started"
         && document.querySelector("h1, h2")?.textContent.includes(heading), [HOME_HEADING], { what: "the home screen" });
     }
@@ -297,7 +302,7 @@ for (const engine of enginesToRun()) {
       await browser.waitFor(() => (localStorage.getItem("confidant.draft.referral") ?? "").length > 0);
       assert.ok(!(await browser.evaluateAsync(everythingStored)).includes("CANARY"));
       await browser.refresh();
-      await openApp();
+      await homeShown();
       await browser.click("#open-refer");
       await browser.waitForSelector("#open-draft");
       assert.equal(await browser.evaluate(() => document.getElementById("field-subject_names").value), "");
@@ -331,8 +336,10 @@ for (const engine of enginesToRun()) {
       try {
         await sealForShelter();
         await browser.waitForSelector('#outbox li[data-delivery="waiting"]');
+        // Reloaded where it stands (WebKit times out a second navigation to the page it
+        // is still reloading).
         await browser.refresh();
-        await openApp();
+        await homeShown();
       } finally {
         proxy.down = false;
       }
