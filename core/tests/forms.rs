@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use confidant_core::form::{
-    Answer, Answers, DimensionStatus, FormDefinition, FormErrorKind, TextInput, ValidationKind,
-    YesNo,
+    Answer, Answers, DimensionStatus, FormDefinition, FormError, FormErrorKind, TextInput,
+    ValidationKind, YesNo,
 };
 use serde_json::{Value, json};
 
@@ -68,6 +68,27 @@ fn checklist() -> Value {
     })
 }
 
+/// A change to the test checklist's definition.
+type Edit = fn(&mut Value);
+
+/// Applies each case's edit to the test checklist and checks that parsing refuses it at
+/// the case's path with its kind of error; the errors, for further checks.
+fn assert_each_refused(cases: Vec<(&str, Edit, &str, FormErrorKind)>) -> Vec<FormError> {
+    let mut errors = Vec::new();
+    for (what, edit, path, kind) in cases {
+        let mut definition = checklist();
+        edit(&mut definition);
+        let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
+        assert_eq!(
+            (error.path.as_str(), error.kind),
+            (path, kind),
+            "{what}: {error}"
+        );
+        errors.push(error);
+    }
+    errors
+}
+
 fn parse(definition: &Value) -> FormDefinition {
     FormDefinition::parse(&definition.to_string()).unwrap()
 }
@@ -102,7 +123,6 @@ fn a_good_definition_parses_into_checked_types() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn bad_definitions_are_refused_with_the_path_of_the_problem() {
-    type Edit = fn(&mut Value);
     let cases: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
         (
             "duplicate field",
@@ -229,15 +249,7 @@ fn bad_definitions_are_refused_with_the_path_of_the_problem() {
             FormErrorKind::Malformed,
         ),
     ];
-    for (what, edit, path, kind) in cases {
-        let mut definition = checklist();
-        edit(&mut definition);
-        let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
-        assert_eq!(
-            (error.path.as_str(), error.kind),
-            (path, kind),
-            "{what}: {error}"
-        );
+    for error in assert_each_refused(cases) {
         assert!(!error.message.is_empty());
     }
 }
@@ -588,7 +600,6 @@ fn a_referral_starts_from_the_checklist_answers_and_outcome() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_prefill_must_fit_its_field() {
-    type Edit = fn(&mut Value);
     let cases: Vec<(Edit, &str, FormErrorKind)> = vec![
         (
             |d| d["sections"][0]["fields"][5]["prefill"]["outcome"] = json!("positive_dimensions"),
@@ -673,7 +684,6 @@ fn an_organisational_form_composes_its_draft_in_the_draft_order() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn only_organisational_forms_have_drafts_and_organisational_fields_are_not_coarsened() {
-    type Edit = fn(&mut Value);
     let cases: Vec<(Edit, &str, FormErrorKind)> = vec![
         (
             |d| d["sections"][1]["fields"][1]["data_class"] = json!("personal"),
@@ -761,7 +771,6 @@ fn form_error_kinds_have_stable_names() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn the_members_for_the_rules_of_issue_13_are_checked_when_parsed() {
-    type Edit = fn(&mut Value);
     let cases: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
         (
             "a choice in no group",
@@ -829,16 +838,7 @@ fn the_members_for_the_rules_of_issue_13_are_checked_when_parsed() {
             FormErrorKind::UnknownReference,
         ),
     ];
-    for (what, edit, path, kind) in cases {
-        let mut definition = checklist();
-        edit(&mut definition);
-        let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
-        assert_eq!(
-            (error.path.as_str(), error.kind),
-            (path, kind),
-            "{what}: {error}"
-        );
-    }
+    assert_each_refused(cases);
 
     // And the good ones parse: a later field in leave_out_if, groups over every choice.
     let mut definition = checklist();
@@ -864,7 +864,6 @@ fn a_text_field_may_ask_a_phone_for_its_number_or_email_keyboard_and_no_other_fi
         assert_eq!(expected.input_type(), hint);
     }
     assert_eq!(parse(&checklist()).field("name").unwrap().input, None);
-    type Edit = fn(&mut Value);
     let cases: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
         (
             "a keyboard that does not exist",
@@ -879,14 +878,5 @@ fn a_text_field_may_ask_a_phone_for_its_number_or_email_keyboard_and_no_other_fi
             FormErrorKind::DoesNotFit,
         ),
     ];
-    for (what, edit, path, kind) in cases {
-        let mut definition = checklist();
-        edit(&mut definition);
-        let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
-        assert_eq!(
-            (error.path.as_str(), error.kind),
-            (path, kind),
-            "{what}: {error}"
-        );
-    }
+    assert_each_refused(cases);
 }
