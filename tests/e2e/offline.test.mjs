@@ -26,6 +26,30 @@ after(async () => {
   keys?.remove();
 });
 
+/**
+ * Resolves once no version of the service worker waits any more: the browser has let go
+ * of the last page of the old build and activated the new one. Closing a tab releases its
+ * page a moment after the close returns, and a tab opened within that moment is still
+ * served by the old build (as for a worker who reopens the app at once).
+ */
+async function activated(context) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const worker of context.serviceWorkers()) {
+      const settled = await Promise.race([
+        worker.evaluate(() => self.registration.waiting === null
+          && self.registration.active?.state === "activated").catch(() => false),
+        new Promise((resolve) => setTimeout(() => resolve(false), 1_000)),
+      ]);
+      if (settled) {
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the new build's service worker never activated after the last page closed");
+}
+
 /** Resolves once the service worker controls the page. */
 async function controlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 60_000 });
@@ -183,6 +207,7 @@ test("a new build deployed in the middle of a referral leaves it alone and is us
 
     // The next open runs the new build.
     await page.close();
+    await activated(context);
     page = await context.newPage();
     await openApp(page, server.url);
     assert.equal(await page.locator('meta[name="build-marker"]').getAttribute("content"), "second");
