@@ -290,22 +290,54 @@ pub fn app(props: &AppProps) -> Html {
     };
     let onload = |form: FormKey| loaded.reform(move |definition| (form, definition));
 
+    // What "New person" would lose: the checklist's answers, and the referral's unless its
+    // sealed draft is open.
+    let person_begun = [FormKey::Identification, FormKey::Referral]
+        .iter()
+        .any(|form| !state.answers(*form).is_empty());
+    let person_unsaved = !state.answers(FormKey::Identification).is_empty()
+        || (!state.answers(FormKey::Referral).is_empty() && state.draft_key.is_none());
+    let new_person = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(ShellAction::NewPerson))
+    };
+
     let language: AttrValue = state.language.clone().into();
     let body = match state.screen {
         Screen::Home => html! {
             <Home onopen={open.clone()} language={language.clone()} update_ready={state.update_ready}
-                waiting={state.outbox.iter().filter(|packet| packet.delivery == crate::state::Delivery::Waiting).count()} />
+                waiting={state.outbox.iter().filter(|packet| packet.delivery == crate::state::Delivery::Waiting).count()}
+                person_begun={person_begun} person_unsaved={person_unsaved}
+                onnewperson={new_person.clone()} />
         },
         Screen::Identify => {
-            let onrefer = open.reform(|()| Screen::Refer);
-            html! { <Identify answers={state.answers(FormKey::Identification)}
+            let dispatcher = state.dispatcher();
+            let onrefer = Callback::from(move |()| dispatcher.dispatch(ShellAction::StartReferral));
+            let dispatcher = state.dispatcher();
+            let onmark = Callback::from(move |()| {
+                dispatcher.dispatch(ShellAction::MarkNotAsked {
+                    form: FormKey::Identification,
+                    at: clock::now_millis(),
+                });
+            });
+            let dispatcher = state.dispatcher();
+            let onundo = Callback::from(move |()| {
+                dispatcher.dispatch(ShellAction::UndoNotAsked(FormKey::Identification));
+            });
+            let marked = state
+                .marked
+                .as_ref()
+                .filter(|(form, _)| *form == FormKey::Identification)
+                .map(|(_, fields)| fields.len());
+            html! { <Identify key={state.person.to_string()} answers={state.answers(FormKey::Identification)}
             onanswer={onanswer(FormKey::Identification)} language={language.clone()}
             source={source(FormKey::Identification)}
             translation={translation(FormKey::Identification)}
-            onload={onload(FormKey::Identification)} {onrefer} /> }
+            onload={onload(FormKey::Identification)} {onrefer} {onmark} {marked} {onundo}
+            unsaved={person_unsaved} onnewperson={new_person.clone()} /> }
         }
         Screen::Refer => html! {
-            <Refer answers={state.answers(FormKey::Referral)} onanswer={onanswer(FormKey::Referral)}
+            <Refer key={state.person.to_string()} answers={state.answers(FormKey::Referral)} onanswer={onanswer(FormKey::Referral)}
                 onreview={open.reform(|()| Screen::Review)}
                 draft_open={state.draft_key.is_some()}
                 ondraftkey={{

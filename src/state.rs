@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use confidant_core::agency::{Directory, Trust};
 use confidant_core::draft::DraftKey;
-use confidant_core::form::{Answer, Answers, FormDefinition};
+use confidant_core::form::{Answer, Answers, FormDefinition, YesNo};
 use confidant_core::packet::Packet;
 use yew::Reducible;
 
@@ -224,9 +224,25 @@ pub enum ShellAction {
         answer: Option<Answer>,
         at: f64,
     },
-    /// A form's definition was loaded. The referral then starts from the checklist's
-    /// answers, once.
+    /// A form's definition was loaded. A referral asked for with
+    /// [`ShellAction::StartReferral`] then starts from the checklist's answers, once.
     Loaded(FormKey, SharedForm),
+    /// "Start a referral from these answers": the referral opens and starts from the
+    /// checklist's answers. Opening the referral any other way starts it empty.
+    StartReferral,
+    /// "Mark the remaining questions Not asked": every yes/no question of the form shown
+    /// and not yet answered is answered Not asked, at `at`, in one move that
+    /// [`ShellAction::UndoNotAsked`] takes back.
+    MarkNotAsked {
+        form: FormKey,
+        at: f64,
+    },
+    /// Takes back the last marking of the form, leaving any of its questions answered
+    /// since.
+    UndoNotAsked(FormKey),
+    /// "New person": the checklist's and the referral's answers leave memory (a sealed
+    /// draft stays sealed in storage, locked), and the checklist opens empty.
+    NewPerson,
     /// Answers kept in this browser for a group checklist, read back: they fill only what
     /// is not answered, and the form counts as kept.
     Restore(FormKey, Answers),
@@ -280,6 +296,15 @@ pub struct ShellState {
     pub kept: BTreeSet<FormKey>,
     /// Whether the referral was started from the checklist's answers.
     pub prefilled: bool,
+    /// The worker asked for the referral to start from the checklist's answers, and its
+    /// definition has not been loaded since.
+    pub carry_forward: bool,
+    /// The questions the last "Not asked" marking answered, and their form, until it is
+    /// taken back or the person's answers leave memory.
+    pub marked: Option<(FormKey, Vec<String>)>,
+    /// Counts the people worked with in this session: the screens about a person start
+    /// afresh (no error list, no open question) when it changes.
+    pub person: u32,
     /// The sealed packets of this browser (ciphertext only): those waiting or refused, as
     /// kept in storage, and those delivered in this session.
     pub outbox: Vec<Outgoing>,
@@ -305,6 +330,9 @@ impl Default for ShellState {
             loaded: BTreeMap::new(),
             kept: BTreeSet::new(),
             prefilled: false,
+            carry_forward: false,
+            marked: None,
+            person: 0,
             outbox: Vec::new(),
             outbox_unreadable: Vec::new(),
             draft_key: None,
@@ -349,18 +377,51 @@ impl Reducible for ShellState {
                 }
             }
             ShellAction::Loaded(form, definition) => {
-                if form == FormKey::Referral
-                    && !state.prefilled
-                    && let Some(checklist) = state.loaded.get(&FormKey::Identification)
-                {
-                    let started =
-                        definition.prefill_from(checklist, &state.answers(FormKey::Identification));
-                    if !started.is_empty() && !state.answers(FormKey::Identification).is_empty() {
-                        state.answers.entry(form).or_default().fill_from(started);
-                        state.prefilled = true;
+                state.loaded.insert(form, definition);
+                if form == FormKey::Referral {
+                    carry_forward(&mut state);
+                }
+            }
+            ShellAction::StartReferral => {
+                state.screen = Screen::Refer;
+                state.carry_forward = true;
+                carry_forward(&mut state);
+            }
+            ShellAction::MarkNotAsked { form, at } => {
+                let Some(definition) = state.loaded.get(&form) else {
+                    return self;
+                };
+                let fields = definition.unanswered_yes_no(&state.answers(form));
+                if fields.is_empty() {
+                    return self;
+                }
+                let answers = state.answers.entry(form).or_default();
+                for field in &fields {
+                    answers.set(field.clone(), Answer::YesNo(YesNo::NotAsked));
+                }
+                if form == FormKey::Referral {
+                    state.last_activity = at;
+                }
+                state.marked = Some((form, fields));
+            }
+            ShellAction::UndoNotAsked(form) => {
+                let Some((marked_form, fields)) = state.marked.take() else {
+                    return self;
+                };
+                if marked_form != form {
+                    state.marked = Some((marked_form, fields));
+                    return self;
+                }
+                let answers = state.answers.entry(form).or_default();
+                for field in fields {
+                    if answers.get(&field) == Some(&Answer::YesNo(YesNo::NotAsked)) {
+                        answers.remove(&field);
                     }
                 }
-                state.loaded.insert(form, definition);
+            }
+            ShellAction::NewPerson => {
+                forget_person(&mut state);
+                state.screen = Screen::Identify;
             }
             ShellAction::Restore(form, kept) => {
                 state.answers.entry(form).or_default().fill_from(kept);
@@ -388,9 +449,9 @@ impl Reducible for ShellState {
                         state.outbox.push(packet);
                     }
                 }
-                state.answers.remove(&FormKey::Referral);
-                state.prefilled = false;
-                state.draft_key = None;
+                // The person's answers go with the referral: the next person starts
+                // clean, and nothing of this one is carried into their referral.
+                forget_person(&mut state);
                 state.screen = Screen::Outbox;
             }
             ShellAction::DraftKey { key, answers, at } => {
@@ -437,6 +498,43 @@ impl Reducible for ShellState {
         }
         Rc::new(state)
     }
+}
+
+/// The referral asked for with "Start a referral" starts from the checklist's answers,
+/// once both definitions are loaded.
+fn carry_forward(state: &mut ShellState) {
+    if !state.carry_forward {
+        return;
+    }
+    let (Some(checklist), Some(referral)) = (
+        state.loaded.get(&FormKey::Identification),
+        state.loaded.get(&FormKey::Referral),
+    ) else {
+        return;
+    };
+    state.carry_forward = false;
+    let given = state.answers(FormKey::Identification);
+    let started = referral.prefill_from(checklist, &given);
+    if !started.is_empty() && !given.is_empty() {
+        state
+            .answers
+            .entry(FormKey::Referral)
+            .or_default()
+            .fill_from(started);
+        state.prefilled = true;
+    }
+}
+
+/// Everything in memory about the person: the checklist's and the referral's answers and
+/// the open draft's key (the sealed draft stays in storage, locked).
+fn forget_person(state: &mut ShellState) {
+    state.answers.remove(&FormKey::Identification);
+    state.answers.remove(&FormKey::Referral);
+    state.prefilled = false;
+    state.carry_forward = false;
+    state.marked = None;
+    state.draft_key = None;
+    state.person = state.person.wrapping_add(1);
 }
 
 /// The outbox after reading storage: what is stored, with this session's counts of tries
@@ -499,7 +597,6 @@ fn record_try(outbox: &mut [Outgoing], tried: Tried) {
 mod tests {
     use super::*;
     use confidant_core::draft::Derivation;
-    use confidant_core::form::YesNo;
 
     fn reduce(state: ShellState, action: ShellAction) -> ShellState {
         (*Rc::new(state).reduce(action)).clone()
@@ -650,6 +747,187 @@ mod tests {
         assert_eq!(state.screen, Screen::Outbox);
         let ids: Vec<&str> = state.outbox.iter().map(|p| p.packet_id.as_str()).collect();
         assert_eq!(ids, ["to-police", "to-shelter"]);
+    }
+
+    /// A built-in form, as the app loads it.
+    fn built_in(form: FormKey) -> SharedForm {
+        let text = match form {
+            FormKey::Identification => include_str!("../forms/identification.json"),
+            FormKey::Referral => include_str!("../forms/referral.json"),
+            FormKey::GroupFramework => include_str!("../forms/group-framework.json"),
+            FormKey::GroupAgreement => include_str!("../forms/group-agreement.json"),
+        };
+        let definition = FormDefinition::parse(text).expect("a built-in form parses");
+        SharedForm::new(definition, text.to_owned(), None)
+    }
+
+    fn choose(form: FormKey, field: &str, answer: Answer) -> ShellAction {
+        ShellAction::Answer {
+            form,
+            field: field.into(),
+            answer: Some(answer),
+            at: 1.0,
+        }
+    }
+
+    /// A checklist half answered for an adult, with both definitions loaded.
+    fn checklist_begun() -> ShellState {
+        let mut state = ShellState::default();
+        for action in [
+            ShellAction::Loaded(FormKey::Identification, built_in(FormKey::Identification)),
+            choose(
+                FormKey::Identification,
+                "age_group",
+                Answer::Choice("adult".into()),
+            ),
+            choose(FormKey::Identification, "dr_job", Answer::YesNo(YesNo::Yes)),
+        ] {
+            state = reduce(state, action);
+        }
+        state
+    }
+
+    #[test]
+    fn only_start_a_referral_carries_the_checklist_into_the_referral() {
+        // Opened from home, the referral starts empty, however far the checklist went.
+        let state = reduce(checklist_begun(), ShellAction::Open(Screen::Refer));
+        let state = reduce(
+            state,
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral)),
+        );
+        assert!(state.answers(FormKey::Referral).is_empty());
+        assert!(!state.prefilled);
+        // "Start a referral" with the referral already loaded: it starts at once.
+        let state = reduce(state, ShellAction::StartReferral);
+        assert_eq!(state.screen, Screen::Refer);
+        assert_eq!(
+            state.answers(FormKey::Referral).get("age_group"),
+            Some(&Answer::Choice("adult".into()))
+        );
+        assert!(state.prefilled && !state.carry_forward);
+        // Before the referral is loaded: it starts once it is, once.
+        let state = reduce(checklist_begun(), ShellAction::StartReferral);
+        assert!(state.carry_forward);
+        let state = reduce(
+            state,
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral)),
+        );
+        assert!(state.prefilled && !state.carry_forward);
+        assert!(state.answers(FormKey::Referral).get("age_group").is_some());
+    }
+
+    #[test]
+    fn marking_the_rest_not_asked_is_one_move_and_undone_in_one() {
+        let state = checklist_begun();
+        let definition = built_in(FormKey::Identification);
+        let remaining = definition.unanswered_yes_no(&state.answers(FormKey::Identification));
+        assert!(
+            remaining.len() > 10,
+            "only {} questions left",
+            remaining.len()
+        );
+        let state = reduce(
+            state,
+            ShellAction::MarkNotAsked {
+                form: FormKey::Identification,
+                at: 2.0,
+            },
+        );
+        let answers = state.answers(FormKey::Identification);
+        for field in &remaining {
+            assert_eq!(
+                answers.get(field),
+                Some(&Answer::YesNo(YesNo::NotAsked)),
+                "{field}"
+            );
+        }
+        // What was answered before is untouched.
+        assert_eq!(answers.get("dr_job"), Some(&Answer::YesNo(YesNo::Yes)));
+        // One question is answered again after the marking; the undo leaves it.
+        let changed = remaining[0].clone();
+        let state = reduce(
+            state,
+            choose(FormKey::Identification, &changed, Answer::YesNo(YesNo::No)),
+        );
+        // Another form's undo takes back nothing.
+        let same = reduce(state.clone(), ShellAction::UndoNotAsked(FormKey::Referral));
+        assert_eq!(same, state);
+        let state = reduce(state, ShellAction::UndoNotAsked(FormKey::Identification));
+        let answers = state.answers(FormKey::Identification);
+        assert_eq!(answers.get(&changed), Some(&Answer::YesNo(YesNo::No)));
+        for field in &remaining[1..] {
+            assert_eq!(answers.get(field), None, "{field}");
+        }
+        assert_eq!(answers.get("dr_job"), Some(&Answer::YesNo(YesNo::Yes)));
+        assert!(state.marked.is_none());
+        // Nothing left to mark: nothing changes, and no undo is offered.
+        let marked = reduce(
+            state,
+            ShellAction::MarkNotAsked {
+                form: FormKey::Identification,
+                at: 3.0,
+            },
+        );
+        let again = Rc::new(marked.clone());
+        assert!(Rc::ptr_eq(
+            &again,
+            &again.clone().reduce(ShellAction::MarkNotAsked {
+                form: FormKey::Identification,
+                at: 4.0,
+            })
+        ));
+    }
+
+    #[test]
+    fn a_new_person_and_a_sent_referral_leave_nothing_of_the_last_person() {
+        let begun = || {
+            let state = reduce(checklist_begun(), ShellAction::StartReferral);
+            let state = reduce(
+                state,
+                ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral)),
+            );
+            let state = reduce(
+                state,
+                ShellAction::DraftKey {
+                    key: draft_key(),
+                    answers: None,
+                    at: 2.0,
+                },
+            );
+            reduce(
+                state,
+                ShellAction::MarkNotAsked {
+                    form: FormKey::Identification,
+                    at: 3.0,
+                },
+            )
+        };
+        let state = begun();
+        assert!(!state.answers(FormKey::Referral).is_empty());
+        let state = reduce(state, ShellAction::NewPerson);
+        assert_eq!(state.screen, Screen::Identify);
+        for form in [FormKey::Identification, FormKey::Referral] {
+            assert!(state.answers(form).is_empty(), "{form:?}");
+        }
+        assert!(state.draft_key.is_none() && state.marked.is_none());
+        assert!(!state.prefilled && !state.carry_forward);
+        // The definitions stay: they are the deployment's, not the person's.
+        assert_eq!(state.loaded.len(), 2);
+        // Opening the referral now starts it empty.
+        let state = reduce(
+            state,
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral)),
+        );
+        assert!(state.answers(FormKey::Referral).is_empty());
+
+        let state = reduce(
+            begun(),
+            ShellAction::Sealed(vec![outgoing("sent", Delivery::Waiting)]),
+        );
+        for form in [FormKey::Identification, FormKey::Referral] {
+            assert!(state.answers(form).is_empty(), "{form:?}");
+        }
+        assert!(state.marked.is_none() && state.draft_key.is_none());
     }
 
     #[test]

@@ -266,6 +266,46 @@ fn the_child_module_shows_for_a_child_or_an_uncertain_age() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_remaining_questions_are_the_shown_unanswered_yes_no_ones() {
+    let form = parse(&checklist());
+    let questions = [
+        "r_strong",
+        "r_medium_a",
+        "r_medium_b",
+        "e_strong",
+        "e_medium",
+        "c_strong",
+        "c_weak",
+    ];
+    // Only yes/no questions: the age (a choice), the date and the name are never marked.
+    assert_eq!(form.unanswered_yes_no(&answers(&[])), questions);
+    // An answered question is left as it is, whatever its answer.
+    let some = answers(&[
+        ("age_group", "adult"),
+        ("r_strong", "yes"),
+        ("e_medium", "unknown"),
+    ]);
+    assert_eq!(
+        form.unanswered_yes_no(&some),
+        ["r_medium_a", "r_medium_b", "e_strong", "c_strong", "c_weak"]
+    );
+    // A hidden question is not marked: the child module only once the age says child.
+    assert!(
+        !form
+            .unanswered_yes_no(&some)
+            .contains(&"child_alone".to_owned())
+    );
+    let child = answers(&[("age_group", "child")]);
+    assert_eq!(
+        form.unanswered_yes_no(&child).last().map(String::as_str),
+        Some("child_alone")
+    );
+    let everything: Vec<(&str, &str)> = questions.iter().map(|id| (*id, "no")).collect();
+    assert!(form.unanswered_yes_no(&answers(&everything)).is_empty());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn validation_names_fields_and_kinds_and_never_values() {
     let form = parse(&checklist());
     let mut given = answers(&[

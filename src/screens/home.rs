@@ -1,5 +1,6 @@
 use yew::prelude::*;
 
+use crate::components::new_person::NewPerson;
 use crate::components::screen_heading::ScreenHeading;
 use crate::state::Screen;
 
@@ -13,6 +14,13 @@ pub struct HomeProps {
     /// Sealed packets in the outbox not yet delivered.
     #[prop_or_default]
     pub waiting: usize,
+    /// Answers about a person are in memory ("New person" is offered).
+    #[prop_or_default]
+    pub person_begun: bool,
+    /// Some of them are neither sealed nor saved.
+    #[prop_or_default]
+    pub person_unsaved: bool,
+    pub onnewperson: Callback<()>,
 }
 
 /// The four things a worker comes to Confidant for.
@@ -48,6 +56,10 @@ pub fn home(props: &HomeProps) -> Html {
                 { entry(Screen::Outbox, "open-outbox", words.outbox, words.outbox_about) }
                 { entry(Screen::GroupChecklists, "open-groups", words.groups, words.groups_about) }
             </ul>
+            if props.person_begun {
+                <NewPerson language={props.language.clone()} unsaved={props.person_unsaved}
+                    onstart={props.onnewperson.clone()} />
+            }
         </>
     }
 }

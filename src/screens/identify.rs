@@ -1,6 +1,7 @@
 use confidant_core::form::{Answer, Answers};
 use yew::prelude::*;
 
+use crate::components::new_person::NewPerson;
 use crate::components::outcome_panel::OutcomePanel;
 use crate::screens::form_screen::FormScreen;
 use crate::state::SharedForm;
@@ -21,6 +22,18 @@ pub struct IdentifyProps {
     pub onload: Callback<SharedForm>,
     /// The worker wants to refer the person.
     pub onrefer: Callback<()>,
+    /// "Mark the remaining questions Not asked".
+    pub onmark: Callback<()>,
+    /// How many questions the last marking answered, while it can be taken back.
+    #[prop_or_default]
+    pub marked: Option<usize>,
+    /// Take the marking back.
+    pub onundo: Callback<()>,
+    /// Answers about the person that are neither sealed nor saved are in memory.
+    #[prop_or_default]
+    pub unsaved: bool,
+    /// "New person".
+    pub onnewperson: Callback<()>,
 }
 
 /// The identification checklist: the questions, the worker's answers (held by the shell,
@@ -33,11 +46,32 @@ pub fn identify(props: &IdentifyProps) -> Html {
         let answers = props.answers.clone();
         let interface_language = props.language.clone();
         let onrefer = props.onrefer.clone();
+        let onmark = props.onmark.clone();
+        let onundo = props.onundo.clone();
+        let marked = props.marked;
+        let unsaved = props.unsaved;
+        let onnewperson = props.onnewperson.clone();
         Callback::from(move |(form, language): (SharedForm, AttrValue)| {
             let outcome = form.outcome(&answers);
             let onclick = onrefer.reform(|_: MouseEvent| ());
+            let remaining = !form.unanswered_yes_no(&answers).is_empty();
             html! {
                 <>
+                    <div class="actions">
+                        if remaining {
+                            <button type="button" id="mark-not-asked" onclick={onmark.reform(|_: MouseEvent| ())}>
+                                { words.mark_not_asked }
+                            </button>
+                        }
+                        if let Some(count) = marked {
+                            <p role="status" id="marked-not-asked">
+                                { words.marked_not_asked.replace("{n}", &count.to_string()) }
+                            </p>
+                            <button type="button" id="undo-not-asked" onclick={onundo.reform(|_: MouseEvent| ())}>
+                                { words.undo }
+                            </button>
+                        }
+                    </div>
                     if let Some(outcome) = outcome {
                         <OutcomePanel form={form.clone()} {outcome} {language}
                             interface_language={interface_language.clone()} />
@@ -47,6 +81,8 @@ pub fn identify(props: &IdentifyProps) -> Html {
                             { words.start_referral }
                         </button>
                     </div>
+                    <NewPerson language={interface_language.clone()} {unsaved}
+                        onstart={onnewperson.clone()} />
                 </>
             }
         })

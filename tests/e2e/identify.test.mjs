@@ -3,7 +3,7 @@
 // (tests/e2e/forms.test.mjs fills every form in every language and runs axe-core.)
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchChromium, openApp, startServer } from "./support.mjs";
+import { launchChromium, openApp, settle, startServer } from "./support.mjs";
 
 let server;
 let browser;
@@ -63,5 +63,100 @@ test("the checklist is answered with the keyboard alone", async () => {
   // Nothing the worker did changed the address or the history.
   assert.equal(page.url(), server.url);
   assert.equal(await page.evaluate(() => history.length), historyAtStart);
+  await context.close();
+});
+
+/** The value of every control of the page's forms: what a screen shows as answered. */
+const shownAnswers = (page) => page.evaluate(() =>
+  [...document.querySelectorAll(".form input, .form select, .form textarea")]
+    .filter((control) => (control.type === "radio" || control.type === "checkbox") ? control.checked : control.value !== "")
+    .map((control) => control.id));
+
+/** Opens the checklist from home and answers the age (adult) and one indicator (Yes). */
+async function beginChecklist(page) {
+  await page.locator("#open-identify").click();
+  await page.locator("#section-context").waitFor();
+  await page.locator("#field-age_group-0").check();
+  await settle(page);
+  await page.locator("#field-dr_job-0").check();
+  await settle(page);
+}
+
+test("the remaining questions are marked Not asked in one tap, and one tap takes it back", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await openApp(page, server.url);
+  await beginChecklist(page);
+  const before = await shownAnswers(page);
+  assert.deepEqual(before, ["field-age_group-0", "field-dr_job-0"]);
+
+  // As a person does, scroll down to the button and tap it once the page is still: the
+  // sections skipped on the way (content-visibility) take their real height only once
+  // they are near the screen, and a tap in the middle of that lands elsewhere.
+  for (let i = 0; i < 3; i++) {
+    await page.locator("#mark-not-asked").scrollIntoViewIfNeeded();
+    await settle(page);
+  }
+  await page.locator("#mark-not-asked").tap();
+  await page.locator("#marked-not-asked").waitFor();
+  const marked = await shownAnswers(page);
+  // Every other yes/no question shown is now Not asked (its fourth choice); the child
+  // module stays hidden for an adult, and the choices and dates stay unanswered.
+  const notAsked = marked.filter((id) => id.endsWith("-3"));
+  assert.equal(notAsked.length, marked.length - 2);
+  assert.ok(notAsked.length > 40, `only ${notAsked.length} questions marked`);
+  assert.ok(marked.includes("field-dr_job-0") && marked.includes("field-age_group-0"));
+  assert.ok(!marked.some((id) => /^field-c\d+-/.test(id)), "a hidden child question was marked");
+  assert.match(await page.locator("#marked-not-asked").innerText(), new RegExp(`^${notAsked.length} questions`));
+  // Nothing is left to mark.
+  assert.equal(await page.locator("#mark-not-asked").count(), 0);
+
+  // One question answered again after the marking keeps its answer through the undo.
+  await page.locator("#field-cr_violence-1").check();
+  await settle(page);
+  await page.locator("#undo-not-asked").scrollIntoViewIfNeeded();
+  await settle(page);
+  await page.locator("#undo-not-asked").tap();
+  await page.locator("#marked-not-asked").waitFor({ state: "detached" });
+  assert.deepEqual(await shownAnswers(page), ["field-age_group-0", "field-dr_job-0", "field-cr_violence-1"]);
+  assert.equal(await page.locator("#mark-not-asked").count(), 1);
+  await context.close();
+});
+
+test("\"New person\" leaves nothing of the last one, and asks first when answers would be lost", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await openApp(page, server.url);
+  await beginChecklist(page);
+  await page.locator("#start-referral").click();
+  await page.locator("#section-metadata").waitFor();
+  // Carried forward by "Start a referral".
+  assert.equal(await page.locator("#field-age_group-0").isChecked(), true);
+  await page.locator("#field-subject_names").fill("CANARY-previous-person");
+
+  // From home: the question comes first, and "No" keeps everything.
+  await page.locator(".brand-link").click();
+  await page.locator("#new-person").click();
+  await page.locator("#new-person-start").waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "new-person-cancel");
+  await page.locator("#new-person-cancel").click();
+  await page.locator("#open-refer").click();
+  assert.equal(await page.locator("#field-subject_names").inputValue(), "CANARY-previous-person");
+
+  await page.locator(".brand-link").click();
+  await page.locator("#new-person").click();
+  await page.locator("#new-person-start").click();
+  // The checklist opens empty, with no error list or outcome of the last person.
+  await page.getByRole("heading", { name: "Identification checklist" }).waitFor();
+  await page.locator("#section-context").waitFor();
+  assert.deepEqual(await shownAnswers(page), []);
+  assert.equal(await page.locator(".error-summary").count(), 0);
+  // The referral opened from home starts empty too, and the page holds no trace.
+  await page.locator(".brand-link").click();
+  assert.equal(await page.locator("#new-person").count(), 0, "New person offered with nobody begun");
+  await page.locator("#open-refer").click();
+  await page.locator("#section-metadata").waitFor();
+  assert.deepEqual(await shownAnswers(page), []);
+  assert.ok(!(await page.content()).includes("CANARY"));
   await context.close();
 });

@@ -91,6 +91,18 @@ fn day_number(date: &str) -> Option<i64> {
 }
 
 impl FormDefinition {
+    /// The yes/no questions shown and not yet answered, in order: what "mark the
+    /// remaining questions Not asked" answers. A question that appears only because of
+    /// such an answer is not among them; the worker sees it and answers it.
+    pub fn unanswered_yes_no(&self, answers: &Answers) -> Vec<String> {
+        self.fields()
+            .filter(|field| matches!(field.kind, FieldKind::YesNo))
+            .filter(|field| answers.get(&field.id).is_none())
+            .filter(|field| self.is_shown(&field.id, answers))
+            .map(|field| field.id.clone())
+            .collect()
+    }
+
     /// Whether the field `id` is shown, given the answers so far (its section's and its
     /// own condition).
     pub fn is_shown(&self, id: &str, answers: &Answers) -> bool {
