@@ -113,8 +113,8 @@ pub fn app(props: &AppProps) -> Html {
         // unsaved unless they are the referral's with its sealed draft open, or a group
         // checklist's kept in the browser. The quick exit never asks.
         let unsaved = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
-        let lost = state.answers.iter().any(|(form, answers)| {
-            !answers.is_empty()
+        let lost = state.answers.keys().any(|form| {
+            state.given(*form)
                 && match form {
                     FormKey::Referral => state.draft_key.is_none(),
                     FormKey::Identification => true,
@@ -167,7 +167,7 @@ pub fn app(props: &AppProps) -> Html {
             {
                 dispatcher.dispatch(ShellAction::Restore(form, kept));
             }
-            dispatcher.dispatch(ShellAction::Loaded(form, definition));
+            dispatcher.dispatch(ShellAction::Loaded(form, definition, clock::today()));
         })
     };
     let keep = {
@@ -292,11 +292,9 @@ pub fn app(props: &AppProps) -> Html {
 
     // What "New person" would lose: the checklist's answers, and the referral's unless its
     // sealed draft is open.
-    let person_begun = [FormKey::Identification, FormKey::Referral]
-        .iter()
-        .any(|form| !state.answers(*form).is_empty());
-    let person_unsaved = !state.answers(FormKey::Identification).is_empty()
-        || (!state.answers(FormKey::Referral).is_empty() && state.draft_key.is_none());
+    let person_begun = state.given(FormKey::Identification) || state.given(FormKey::Referral);
+    let person_unsaved = state.given(FormKey::Identification)
+        || (state.given(FormKey::Referral) && state.draft_key.is_none());
     let new_person = {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(ShellAction::NewPerson))

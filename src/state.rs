@@ -224,9 +224,10 @@ pub enum ShellAction {
         answer: Option<Answer>,
         at: f64,
     },
-    /// A form's definition was loaded. A referral asked for with
-    /// [`ShellAction::StartReferral`] then starts from the checklist's answers, once.
-    Loaded(FormKey, SharedForm),
+    /// A form's definition was loaded, on the day given (`YYYY-MM-DD`, the reader's).
+    /// Its dates about today start as that day, and a referral asked for with
+    /// [`ShellAction::StartReferral`] starts from the checklist's answers, once.
+    Loaded(FormKey, SharedForm, String),
     /// "Start a referral from these answers": the referral opens and starts from the
     /// checklist's answers. Opening the referral any other way starts it empty.
     StartReferral,
@@ -302,6 +303,9 @@ pub struct ShellState {
     /// The questions the last "Not asked" marking answered, and their form, until it is
     /// taken back or the person's answers leave memory.
     pub marked: Option<(FormKey, Vec<String>)>,
+    /// Each loaded form's starting answers (its dates about today), which the worker has
+    /// not given: answers equal to them are not the worker's to lose.
+    pub defaults: BTreeMap<FormKey, Answers>,
     /// Counts the people worked with in this session: the screens about a person start
     /// afresh (no error list, no open question) when it changes.
     pub person: u32,
@@ -332,6 +336,7 @@ impl Default for ShellState {
             prefilled: false,
             carry_forward: false,
             marked: None,
+            defaults: BTreeMap::new(),
             person: 0,
             outbox: Vec::new(),
             outbox_unreadable: Vec::new(),
@@ -347,6 +352,17 @@ impl ShellState {
     /// The answers given to a form so far.
     pub fn answers(&self, form: FormKey) -> Answers {
         self.answers.get(&form).cloned().unwrap_or_default()
+    }
+
+    /// Whether the worker has answered anything of a form: an answer other than the one
+    /// the form started with.
+    pub fn given(&self, form: FormKey) -> bool {
+        let defaults = self.defaults.get(&form);
+        self.answers.get(&form).is_some_and(|answers| {
+            answers
+                .iter()
+                .any(|(field, answer)| defaults.and_then(|d| d.get(field)) != Some(answer))
+        })
     }
 }
 
@@ -376,11 +392,14 @@ impl Reducible for ShellState {
                     None => answers.remove(&field),
                 }
             }
-            ShellAction::Loaded(form, definition) => {
+            ShellAction::Loaded(form, definition, today) => {
+                let defaults = definition.defaults(&today);
                 state.loaded.insert(form, definition);
+                state.defaults.insert(form, defaults.clone());
                 if form == FormKey::Referral {
                     carry_forward(&mut state);
                 }
+                state.answers.entry(form).or_default().fill_from(defaults);
             }
             ShellAction::StartReferral => {
                 state.screen = Screen::Refer;
@@ -515,12 +534,23 @@ fn carry_forward(state: &mut ShellState) {
     state.carry_forward = false;
     let given = state.answers(FormKey::Identification);
     let started = referral.prefill_from(checklist, &given);
-    if !started.is_empty() && !given.is_empty() {
-        state
-            .answers
-            .entry(FormKey::Referral)
-            .or_default()
-            .fill_from(started);
+    if !started.is_empty() && state.given(FormKey::Identification) {
+        // A starting answer replaces one the referral only started with (today's date,
+        // where the checklist gives the day of identification).
+        let defaults = state
+            .defaults
+            .get(&FormKey::Referral)
+            .cloned()
+            .unwrap_or_default();
+        let answers = state.answers.entry(FormKey::Referral).or_default();
+        for (field, answer) in started.iter() {
+            if answers
+                .get(field)
+                .is_none_or(|current| defaults.get(field) == Some(current))
+            {
+                answers.set(field, answer.clone());
+            }
+        }
         state.prefilled = true;
     }
 }
@@ -749,6 +779,9 @@ mod tests {
         assert_eq!(ids, ["to-police", "to-shelter"]);
     }
 
+    /// The day the tests' forms are filled in.
+    const TODAY: &str = "2026-12-01";
+
     /// A built-in form, as the app loads it.
     fn built_in(form: FormKey) -> SharedForm {
         let text = match form {
@@ -774,7 +807,11 @@ mod tests {
     fn checklist_begun() -> ShellState {
         let mut state = ShellState::default();
         for action in [
-            ShellAction::Loaded(FormKey::Identification, built_in(FormKey::Identification)),
+            ShellAction::Loaded(
+                FormKey::Identification,
+                built_in(FormKey::Identification),
+                TODAY.into(),
+            ),
             choose(
                 FormKey::Identification,
                 "age_group",
@@ -793,9 +830,10 @@ mod tests {
         let state = reduce(checklist_begun(), ShellAction::Open(Screen::Refer));
         let state = reduce(
             state,
-            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral)),
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral), TODAY.into()),
         );
-        assert!(state.answers(FormKey::Referral).is_empty());
+        assert!(!state.given(FormKey::Referral));
+        assert_eq!(state.answers(FormKey::Referral).get("age_group"), None);
         assert!(!state.prefilled);
         // "Start a referral" with the referral already loaded: it starts at once.
         let state = reduce(state, ShellAction::StartReferral);
@@ -810,10 +848,67 @@ mod tests {
         assert!(state.carry_forward);
         let state = reduce(
             state,
-            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral)),
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral), TODAY.into()),
         );
         assert!(state.prefilled && !state.carry_forward);
         assert!(state.answers(FormKey::Referral).get("age_group").is_some());
+    }
+
+    #[test]
+    fn dates_about_today_start_as_today_and_are_not_the_workers_to_lose() {
+        let state = reduce(
+            ShellState::default(),
+            ShellAction::Loaded(
+                FormKey::Identification,
+                built_in(FormKey::Identification),
+                TODAY.into(),
+            ),
+        );
+        let today = Some(Answer::Date(TODAY.into()));
+        assert_eq!(
+            state.answers(FormKey::Identification).get("id_date"),
+            today.as_ref()
+        );
+        // Opened and left alone, the checklist holds nothing the worker gave.
+        assert!(!state.given(FormKey::Identification));
+        // The checklist's own day of identification reaches the referral over the
+        // referral's starting day, which a later load never puts back.
+        let state = reduce(
+            state,
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral), TODAY.into()),
+        );
+        assert!(!state.given(FormKey::Referral));
+        let state = reduce(
+            state,
+            choose(
+                FormKey::Identification,
+                "id_date",
+                Answer::Date("2026-11-20".into()),
+            ),
+        );
+        assert!(state.given(FormKey::Identification));
+        let state = reduce(state, ShellAction::StartReferral);
+        let state = reduce(
+            state,
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral), TODAY.into()),
+        );
+        let referral = state.answers(FormKey::Referral);
+        assert_eq!(
+            referral.get("identification_date"),
+            Some(&Answer::Date("2026-11-20".into()))
+        );
+        assert_eq!(referral.get("consent_date"), today.as_ref());
+        assert!(state.given(FormKey::Referral));
+        // A date changed by the worker is theirs, whatever day it names.
+        let state = reduce(
+            state,
+            ShellAction::Loaded(
+                FormKey::GroupAgreement,
+                built_in(FormKey::GroupAgreement),
+                TODAY.into(),
+            ),
+        );
+        assert!(!state.given(FormKey::GroupAgreement));
     }
 
     #[test]
@@ -884,7 +979,7 @@ mod tests {
             let state = reduce(checklist_begun(), ShellAction::StartReferral);
             let state = reduce(
                 state,
-                ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral)),
+                ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral), TODAY.into()),
             );
             let state = reduce(
                 state,
@@ -913,12 +1008,13 @@ mod tests {
         assert!(!state.prefilled && !state.carry_forward);
         // The definitions stay: they are the deployment's, not the person's.
         assert_eq!(state.loaded.len(), 2);
-        // Opening the referral now starts it empty.
+        // Opening the referral now starts it afresh: nothing but its dates about today.
         let state = reduce(
             state,
-            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral)),
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral), TODAY.into()),
         );
-        assert!(state.answers(FormKey::Referral).is_empty());
+        assert!(!state.given(FormKey::Referral));
+        assert_eq!(state.answers(FormKey::Referral).get("age_group"), None);
 
         let state = reduce(
             begun(),

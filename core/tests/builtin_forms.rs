@@ -974,3 +974,43 @@ fn the_referral_shows_a_phone_keyboard_for_the_number_and_an_email_one_for_the_a
     // Free text where a worker may write a name, a number or a way to reach someone.
     assert_eq!(input("safe_contact"), None);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_dates_about_today_start_as_today_and_the_identification_date_follows_the_checklist() {
+    let today = "2026-12-01";
+    let identification = identification();
+    assert_eq!(
+        identification.defaults(today).to_json(),
+        json!({ "id_date": today })
+    );
+    let referral = parse(REFERRAL);
+    assert_eq!(
+        referral.defaults(today).to_json(),
+        json!({
+            "identification_date": today,
+            "informed_support_date": today,
+            "consent_date": today,
+        })
+    );
+    // A date of the past is never assumed to be today: birth, exploitation, decisions
+    // taken elsewhere, periods, withdrawal.
+    for id in [
+        "date_of_birth",
+        "exploitation_start",
+        "consent_withdrawn_date",
+        "rg_decision_date",
+        "reflection_start",
+        "cp_date",
+    ] {
+        assert_eq!(referral.field(id).unwrap().default, None, "{id}");
+    }
+    // The checklist's date of identification, when given, is the referral's.
+    let checklist = from(&identification, json!({ "id_date": "2026-11-20" }));
+    assert_eq!(
+        referral
+            .prefill_from(&identification, &checklist)
+            .get("identification_date"),
+        Some(&Answer::Date("2026-11-20".into()))
+    );
+}

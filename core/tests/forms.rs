@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use confidant_core::form::{
-    Answer, Answers, DimensionStatus, FormDefinition, FormError, FormErrorKind, TextInput,
-    ValidationKind, YesNo,
+    Answer, Answers, DimensionStatus, FieldDefault, FormDefinition, FormError, FormErrorKind,
+    TextInput, ValidationKind, YesNo,
 };
 use serde_json::{Value, json};
 
@@ -915,6 +915,52 @@ fn a_text_field_may_ask_a_phone_for_its_number_or_email_keyboard_and_no_other_fi
             "a keyboard for a date",
             |d| d["sections"][0]["fields"][1]["input"] = json!("tel"),
             "sections[0].fields[1].input",
+            FormErrorKind::DoesNotFit,
+        ),
+    ];
+    assert_each_refused(cases);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_date_about_today_starts_as_today_and_no_other_field_starts_with_an_answer() {
+    let mut definition = checklist();
+    definition["sections"][0]["fields"][1]["default"] = json!("today");
+    let form = parse(&definition);
+    assert_eq!(
+        form.field("seen_on").unwrap().default,
+        Some(FieldDefault::Today)
+    );
+    let defaults = form.defaults("2026-12-01");
+    assert_eq!(
+        defaults.get("seen_on"),
+        Some(&Answer::Date("2026-12-01".into()))
+    );
+    assert_eq!(defaults.to_json(), json!({ "seen_on": "2026-12-01" }));
+    // It is an answer like any other: it passes the field's own check (not in future).
+    assert!(
+        form.validate(&defaults, "2026-12-01")
+            .iter()
+            .all(|error| !error.path.ends_with("seen_on"))
+    );
+    assert!(parse(&checklist()).defaults("2026-12-01").is_empty());
+    let cases: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
+        (
+            "a start other than today",
+            |d| d["sections"][0]["fields"][1]["default"] = json!("yesterday"),
+            "sections[0].fields[1].default",
+            FormErrorKind::UnknownValue,
+        ),
+        (
+            "a start for a text",
+            |d| d["sections"][0]["fields"][2]["default"] = json!("today"),
+            "sections[0].fields[2].default",
+            FormErrorKind::DoesNotFit,
+        ),
+        (
+            "a start for a yes/no question",
+            |d| d["sections"][1]["fields"][0]["default"] = json!("today"),
+            "sections[1].fields[0].default",
             FormErrorKind::DoesNotFit,
         ),
     ];

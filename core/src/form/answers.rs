@@ -135,6 +135,13 @@ impl Answers {
         }
     }
 
+    /// Every answer, by field id, in the order of the ids.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Answer)> {
+        self.0
+            .iter()
+            .map(|(field, answer)| (field.as_str(), answer))
+    }
+
     /// Whether nothing is answered.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
+use super::answers::{Answer, Answers};
 use crate::agency::AgencyKind;
 
 /// The kinds of agency a directory lists (`docs/server.md`), for `only_to`.
@@ -113,6 +114,14 @@ impl TextInput {
     }
 }
 
+/// A field's starting answer, given when the form opens and changed like any other
+/// answer. Only a question about the day the form is filled in has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldDefault {
+    /// Today, by the reader's clock: a `date` field only.
+    Today,
+}
+
 /// Who the answer of a field is about, and so where it may go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DataClass {
@@ -202,6 +211,8 @@ pub struct Field {
     pub validation: Validation,
     /// For a `text` field, the keyboard to show ([`TextInput`]).
     pub input: Option<TextInput>,
+    /// For a `date` field about today, its starting answer ([`FieldDefault`]).
+    pub default: Option<FieldDefault>,
     pub prefill: Option<Prefill>,
     /// The agency kinds that alone may receive this answer (`None`: any recipient).
     pub only_to: Option<Vec<AgencyKind>>,
@@ -385,6 +396,18 @@ impl FormDefinition {
     /// Every field, in order.
     pub fn fields(&self) -> impl Iterator<Item = &Field> {
         self.sections.iter().flat_map(|section| &section.fields)
+    }
+
+    /// The starting answers of the fields that have one, for a form filled in on `today`
+    /// (`YYYY-MM-DD`, the reader's day).
+    pub fn defaults(&self, today: &str) -> Answers {
+        let mut answers = Answers::new();
+        for field in self.fields() {
+            if let Some(FieldDefault::Today) = field.default {
+                answers.set(field.id.clone(), Answer::Date(today.to_owned()));
+            }
+        }
+        answers
     }
 
     /// Whether every answer this form takes is about organisations rather than a person,

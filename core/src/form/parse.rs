@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::condition::{self, Declared};
 use super::definition::{
-    Coarsen, DataClass, Draft, Field, FieldKind, FormDefinition, OutcomeFact, Prefill,
-    ReviewStatus, Section, SharingRules, Text, TextInput, Validation, ValueOption,
+    Coarsen, DataClass, Draft, Field, FieldDefault, FieldKind, FormDefinition, OutcomeFact,
+    Prefill, ReviewStatus, Section, SharingRules, Text, TextInput, Validation, ValueOption,
 };
 use super::error::{FormError, FormErrorKind as Kind, error};
 use super::{scoring, translation};
@@ -110,6 +110,8 @@ struct RawField {
     validation: Option<RawValidation>,
     #[serde(default)]
     input: Option<String>,
+    #[serde(default)]
+    default: Option<String>,
     #[serde(default)]
     prefill: Option<RawPrefill>,
     #[serde(default)]
@@ -859,6 +861,24 @@ fn check_field(
             ));
         }
     };
+    let default = match (raw.default.as_deref(), &kind) {
+        (None, _) => None,
+        (Some("today"), FieldKind::Date) => Some(FieldDefault::Today),
+        (Some(_), FieldKind::Date) => {
+            return Err(error(
+                Kind::UnknownValue,
+                format!("{path}.default"),
+                "must be `today`",
+            ));
+        }
+        (Some(_), _) => {
+            return Err(error(
+                Kind::DoesNotFit,
+                format!("{path}.default"),
+                "only a `date` field starts with an answer",
+            ));
+        }
+    };
     let only_to = match raw.only_to {
         None => None,
         Some(kinds) => {
@@ -915,6 +935,7 @@ fn check_field(
             not_in_future: validation.not_in_future,
         },
         input,
+        default,
         prefill,
         only_to,
         sharing: raw.sharing,
