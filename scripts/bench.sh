@@ -9,8 +9,9 @@
 #   same packets with the same durability (bench/packet-speed/src/ingest.rs);
 # - what Project Fluent would add to the download, against the same minimal Yew app
 #   (bench/fluent-size.mjs);
-# - the time from a tap on a checklist answer to the next paint, against a static copy
-#   of the same page (bench/interaction.mjs);
+# - the time from a tap on a checklist answer to the next paint, and from a tap on
+#   "Next" to the next section painted, against a static copy of the same page
+#   (bench/interaction.mjs);
 # - the time from "Seal and send" to the sealed referral in the outbox, against a button
 #   that keeps and shows the same text (bench/send.mjs);
 # - the time from "Unlock the inbox" to 300 referrals opened and listed, and the longest

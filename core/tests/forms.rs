@@ -266,6 +266,60 @@ fn the_child_module_shows_for_a_child_or_an_uncertain_age() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_section_is_checked_alone_as_the_whole_form_checks_it() {
+    let form = parse(&checklist());
+    let given = answers(&[
+        ("age_group", "child"),
+        ("seen_on", "2999-01-01"),
+        ("r_strong", "yes"),
+    ]);
+    let whole = form.validate(&given, "2026-12-01");
+    let mut by_section = Vec::new();
+    for section in &form.sections {
+        let found = form.validate_section(&section.id, &given, "2026-12-01");
+        // Only its own questions.
+        let prefix = format!("{}.", section.id);
+        assert!(
+            found.iter().all(|error| error.path.starts_with(&prefix)),
+            "{found:?}"
+        );
+        by_section.extend(found);
+    }
+    // Section by section, the same errors as the whole form, in the same order.
+    assert_eq!(by_section, whole);
+    // The context: a date in the future, nothing else (the name is not required).
+    let context = form.validate_section("context", &given, "2026-12-01");
+    assert_eq!(context.len(), 1);
+    assert_eq!(context[0].path, "context.seen_on");
+    assert_eq!(context[0].kind, ValidationKind::InFuture);
+    // Recruitment: the two questions left, not the one answered.
+    let recruitment: Vec<String> = form
+        .validate_section("recruitment", &given, "2026-12-01")
+        .into_iter()
+        .map(|error| error.path)
+        .collect();
+    assert_eq!(
+        recruitment,
+        ["recruitment.r_medium_a", "recruitment.r_medium_b"]
+    );
+    // A hidden section asks nothing; an unknown one has nothing to check.
+    let adult = answers(&[("age_group", "adult")]);
+    assert!(
+        form.validate_section("child", &adult, "2026-12-01")
+            .is_empty()
+    );
+    assert_eq!(
+        form.validate_section("child", &given, "2026-12-01").len(),
+        1
+    );
+    assert!(
+        form.validate_section("no_such_section", &given, "2026-12-01")
+            .is_empty()
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn the_remaining_questions_are_the_shown_unanswered_yes_no_ones() {
     let form = parse(&checklist());
     let questions = [

@@ -23,6 +23,10 @@ pub struct FormViewProps {
     pub errors: Vec<ValidationError>,
     /// A field's new answer, or `None` when it was cleared.
     pub onanswer: Callback<(String, Option<Answer>)>,
+    /// The one section to show (by id); the others stay in the page, hidden. `None`
+    /// shows every section.
+    #[prop_or_default]
+    pub current: Option<AttrValue>,
 }
 
 /// A whole form: one `fieldset` per shown section, one labelled control per shown field,
@@ -63,8 +67,12 @@ pub fn form_view(props: &FormViewProps) -> Html {
                             .map(|error| error.kind),
                     })
                     .collect::<Vec<_>>();
+                let hidden = props
+                    .current
+                    .as_ref()
+                    .is_some_and(|current| current.as_str() != section.id);
                 html! { <SectionView key={section.id.as_str()} form={props.form.clone()} {index} {fields}
-                    language={props.language.clone()} onanswer={props.onanswer.clone()} /> }
+                    {hidden} language={props.language.clone()} onanswer={props.onanswer.clone()} /> }
             }) }
         </div>
     }
@@ -87,6 +95,8 @@ struct SectionViewProps {
     /// The section's index in `form`.
     index: usize,
     fields: Vec<ShownField>,
+    /// Another section is the one shown.
+    hidden: bool,
     language: AttrValue,
     onanswer: Callback<(String, Option<Answer>)>,
 }
@@ -97,7 +107,7 @@ fn section_view(props: &SectionViewProps) -> Html {
         return html! {};
     };
     html! {
-        <fieldset class="form-section" id={format!("section-{}", section.id)}>
+        <fieldset class="form-section" id={format!("section-{}", section.id)} hidden={props.hidden}>
             <legend>{ section.title.get(&props.language) }</legend>
             if let Some(help) = &section.help {
                 <p class="help">{ help.get(&props.language) }</p>

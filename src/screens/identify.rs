@@ -59,7 +59,7 @@ pub fn identify(props: &IdentifyProps) -> Html {
                 <>
                     <div class="actions">
                         if remaining {
-                            <button type="button" id="mark-not-asked" onclick={onmark.reform(|_: MouseEvent| ())}>
+                            <button type="button" class="secondary" id="mark-not-asked" onclick={onmark.reform(|_: MouseEvent| ())}>
                                 { words.mark_not_asked }
                             </button>
                         }
@@ -67,7 +67,7 @@ pub fn identify(props: &IdentifyProps) -> Html {
                             <p role="status" id="marked-not-asked">
                                 { words.marked_not_asked.replace("{n}", &count.to_string()) }
                             </p>
-                            <button type="button" id="undo-not-asked" onclick={onundo.reform(|_: MouseEvent| ())}>
+                            <button type="button" class="secondary" id="undo-not-asked" onclick={onundo.reform(|_: MouseEvent| ())}>
                                 { words.undo }
                             </button>
                         }

@@ -6,7 +6,7 @@
 // the review.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { fillByKeyboard, launchChromium, openApp } from "./support.mjs";
+import { fillByKeyboard, launchChromium, openApp, shown } from "./support.mjs";
 import {
   confidantAgency, fillReferral, inbox, openPacket, openReferral, scratch, sealFor,
   withServer as withServerIn,
@@ -38,25 +38,25 @@ test("the non-punishment reminder appears when the person was made to take part 
   await openApp(page, server.url);
   await page.locator("#open-identify").click();
   await page.locator("#section-context").waitFor();
-  await page.locator("#field-age_group-0").check();
+  await (await shown(page, "#field-age_group-0")).check();
   const reminder = page.locator(".info", { hasText: REMINDER });
   assert.equal(await reminder.count(), 0);
 
   // "Was the person made to take part in crime?" Yes.
-  await page.locator("#field-cd_crime-0").check();
+  await (await shown(page, "#field-cd_crime-0")).check();
   await reminder.waitFor();
   assert.match(await reminder.innerText(), /not to be prosecuted or punished/);
   // No: it goes again.
-  await page.locator("#field-cd_crime-1").check();
+  await (await shown(page, "#field-cd_crime-1")).check();
   await reminder.waitFor({ state: "detached" });
-  await page.locator("#field-cd_crime-0").check();
+  await (await shown(page, "#field-cd_crime-0")).check();
   await reminder.waitFor();
 
   // The referral started from this checklist carries it to every reader.
   await page.locator("#start-referral").click();
   await page.locator("#section-metadata").waitFor();
-  assert.equal(await page.locator("#field-compelled_offences-0").isChecked(), true);
-  await page.locator("#section-status .info", { hasText: REMINDER }).waitFor();
+  assert.equal(await (await shown(page, "#field-compelled_offences-0")).isChecked(), true);
+  await page.locator("#section-status .info", { hasText: REMINDER }).waitFor({ state: "attached" });
 }));
 
 test("the suspects' safety identifiers reach a shelter and the investigative detail only the police", () => withServer(agencies, async ({ server, page, agencies: { police, shelter } }) => {
@@ -105,10 +105,10 @@ test("a child's referral is held back until it goes to child protection, and the
   // The keyboard's first answers: an adult by the age question, but with the age
   // disputed, so a child until it is verified.
   await fillByKeyboard(page);
-  await page.locator("#section-child").waitFor();
-  assert.equal(await page.locator("#field-consent_referral-0").count(), 0);
+  await page.locator("#section-child").waitFor({ state: "attached" });
+  assert.equal(await (await shown(page, "#field-consent_referral-0")).count(), 0);
   // No reason recorded for leaving child protection out.
-  await page.locator("#field-cp_no_recipient_reason").fill("");
+  await (await shown(page, "#field-cp_no_recipient_reason")).fill("");
   await page.locator("#check-answers").click();
   await page.locator("#seal-and-send").waitFor();
   await page.locator("#recipient-0").waitFor();
@@ -137,7 +137,7 @@ test("the gate's message is in the interface's language", () => withServer(agenc
   await page.locator("#open-refer").click();
   await page.locator("#section-metadata").waitFor();
   await fillByKeyboard(page);
-  await page.locator("#field-cp_no_recipient_reason").fill("");
+  await (await shown(page, "#field-cp_no_recipient_reason")).fill("");
   await page.locator("#check-answers").click();
   await page.locator("#recipient-0").waitFor();
   await page.getByLabel(/^Shelter North \(/).check();
@@ -152,8 +152,8 @@ test("consent withdrawn: the review shows its date, and a full referral no longe
   await fillReferral(page);
   await page.locator("#send-as").waitFor();
   await page.locator("#back-to-referral").click();
-  await page.locator("#field-consent_withdrawal-1").check();
-  await page.locator("#field-consent_withdrawn_date").fill("2026-02-01");
+  await (await shown(page, "#field-consent_withdrawal-1")).check();
+  await (await shown(page, "#field-consent_withdrawn_date")).fill("2026-02-01");
   await page.locator("#check-answers").click();
   await page.locator("#seal-and-send").waitFor();
   assert.match(await page.locator("#consent-withdrawn").innerText(), /Consent withdrawn on 2026-02-01/);

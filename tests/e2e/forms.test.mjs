@@ -1,7 +1,8 @@
 // Every built-in form in every language, in the release build: filled in through the
-// interface with the keyboard alone (Tab, Space, arrows and typing, never a click), until
-// checking the answers finds nothing missing; then axe-core finds no WCAG 2.1 A or AA
-// violation, and a screenshot of each is saved. The group agreement's draft document is
+// interface with the keyboard alone (Tab, Space, arrows and typing, never a click),
+// section by section, until checking the answers finds nothing missing. axe-core finds no
+// WCAG 2.1 A or AA violation on each section as it is shown, answered, and on the whole
+// form at the end, and a screenshot of each is saved. The group agreement's draft document is
 // also printed to PDF.
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -64,21 +65,30 @@ for (const form of FORMS) {
         language === "en" ? 0 : 1);
       assert.equal(await page.evaluate(() => document.activeElement?.id), "screen-title");
 
-      const answered = (await fillByKeyboard(page)).size;
-      assert.ok(answered >= 10, `only ${answered} questions answered`);
-
-      // The app leaves off-screen sections unrendered (content-visibility); render them
-      // all, so that axe checks every one and the screenshot shows them.
-      await page.addStyleTag({ content: ".form-section { content-visibility: visible !important; }" });
-      await page.evaluate(() => window.scrollTo(0, 0));
       await page.addScriptTag({ path: AXE });
-      const violations = await page.evaluate(async () => {
+      const axe = () => page.evaluate(async () => {
         const results = await window.axe.run(document, {
           runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
         });
         return results.violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.help} (${v.nodes[0]?.target})`);
       });
-      assert.deepEqual(violations, []);
+      let sections = 0;
+      const answered = (await fillByKeyboard(page, undefined, {}, {
+        onSection: async () => {
+          sections += 1;
+          const where = await page.locator("#section-progress").innerText();
+          assert.deepEqual(await axe(), [], `on ${where}`);
+        },
+      })).size;
+      assert.ok(answered >= 10, `only ${answered} questions answered`);
+      // Every section shown was visited and checked, the last one included.
+      assert.equal(sections, await page.locator(".pager-section").count());
+
+      // The whole form, every section shown at once as on paper (the print style does
+      // the same), for axe and for the screenshot.
+      await page.addStyleTag({ content: ".form-section { content-visibility: visible !important; display: block !important; }" });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      assert.deepEqual(await axe(), []);
 
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: `${ARTIFACTS}/${form.id}-${language}.png`, fullPage: true });

@@ -3,7 +3,7 @@
 // (tests/e2e/forms.test.mjs fills every form in every language and runs axe-core.)
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchChromium, openApp, settle, startServer } from "./support.mjs";
+import { launchChromium, openApp, settle, shown, startServer } from "./support.mjs";
 
 let server;
 let browser;
@@ -48,9 +48,40 @@ test("the checklist is answered with the keyboard alone", async () => {
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
   assert.equal(await page.evaluate(() => document.activeElement.id), "field-age_group-2");
-  await page.locator("#section-child").waitFor();
+  await page.locator("#section-child").waitFor({ state: "attached" });
+  assert.match(await page.locator("#section-progress").innerText(), /^Section 1 of 11: /);
 
-  // A strong indicator, by keyboard: the prompt to refer appears.
+  // "Next" checks the section first: what it still needs is listed, and only that (the
+  // date of identification starts as today). The summary takes the focus, and its link
+  // to a radio group focuses the group's first choice.
+  await tabTo(page, "section-next", 80);
+  await page.keyboard.press("Enter");
+  await page.locator(".error-summary").waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.className), "error-summary");
+  const missing = await page.locator(".error-summary li").allInnerTexts();
+  assert.equal(missing.length, 2, missing.join("; "));
+  assert.match(missing[0], /^Sex/);
+  assert.match(await page.locator("#section-progress").innerText(), /^Section 1 of 11: /);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.activeElement?.id === "field-sex-0", null, { timeout: 5_000 });
+  await page.keyboard.press("Space");
+  await tabTo(page, "field-age_disputed-0", 40);
+  await page.keyboard.press("Space");
+  await settle(page);
+  await page.locator(".error-summary").waitFor({ state: "detached" });
+
+  // Now "Next" goes on to the next section and says where the worker is; a strong
+  // indicator two sections on brings the prompt to refer.
+  await tabTo(page, "section-next", 80);
+  await page.keyboard.press("Enter");
+  await page.locator("#section-act").waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === "section-progress", null, { timeout: 5_000 });
+  assert.match(await page.locator("#section-progress").innerText(), /^Section 2 of 11: /);
+  // The list of sections jumps past one not yet answered.
+  await page.locator(".pager-list summary").click();
+  await page.locator("#goto-dr").click();
+  await page.locator("#section-dr").waitFor();
   await tabTo(page, "field-dr_job-0", 80);
   await page.keyboard.press("Space");
   await page.locator("#prompt-referral").waitFor();
@@ -84,7 +115,7 @@ async function beginChecklist(page) {
   await page.locator("#section-context").waitFor();
   await page.locator("#field-age_group-0").check();
   await settle(page);
-  await page.locator("#field-dr_job-0").check();
+  await (await shown(page, "#field-dr_job-0")).check();
   await settle(page);
 }
 
@@ -120,7 +151,7 @@ test("the remaining questions are marked Not asked in one tap, and one tap takes
   assert.equal(await page.locator("#mark-not-asked").count(), 0);
 
   // One question answered again after the marking keeps its answer through the undo.
-  await page.locator("#field-cr_violence-1").check();
+  await (await shown(page, "#field-cr_violence-1")).check();
   await settle(page);
   await page.locator("#undo-not-asked").scrollIntoViewIfNeeded();
   await settle(page);
@@ -139,8 +170,8 @@ test("\"New person\" leaves nothing of the last one, and asks first when answers
   await page.locator("#start-referral").click();
   await page.locator("#section-metadata").waitFor();
   // Carried forward by "Start a referral".
-  assert.equal(await page.locator("#field-age_group-0").isChecked(), true);
-  await page.locator("#field-subject_names").fill("CANARY-previous-person");
+  assert.equal(await (await shown(page, "#field-age_group-0")).isChecked(), true);
+  await (await shown(page, "#field-subject_names")).fill("CANARY-previous-person");
 
   // From home: the question comes first, and "No" keeps everything.
   await page.locator(".brand-link").click();
@@ -149,7 +180,7 @@ test("\"New person\" leaves nothing of the last one, and asks first when answers
   assert.equal(await page.evaluate(() => document.activeElement?.id), "new-person-cancel");
   await page.locator("#new-person-cancel").click();
   await page.locator("#open-refer").click();
-  assert.equal(await page.locator("#field-subject_names").inputValue(), "CANARY-previous-person");
+  assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "CANARY-previous-person");
 
   await page.locator(".brand-link").click();
   await page.locator("#new-person").click();

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { DIST, launchChromium, openApp, startServer } from "./support.mjs";
+import { DIST, launchChromium, openApp, shown, startServer } from "./support.mjs";
 import {
   confidantAgency, everythingStored, fillReferral, inbox, openReferral, scratch, sealFor,
 } from "./referral.mjs";
@@ -191,7 +191,7 @@ test("a new build deployed in the middle of a referral leaves it alone and is us
     await openApp(page, server.url);
     await controlled(page);
     await openReferral(page);
-    await page.locator("#field-subject_names").fill("CANARY-mid-referral");
+    await (await shown(page, "#field-subject_names")).fill("CANARY-mid-referral");
 
     // The new build is deployed; the worker notices it, installs it, and waits.
     await server.stop();
@@ -199,11 +199,11 @@ test("a new build deployed in the middle of a referral leaves it alone and is us
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     await page.waitForSelector('html[data-confidant-update="ready"]', { timeout: 60_000 });
     assert.equal(await page.locator('meta[name="build-marker"]').getAttribute("content"), "first");
-    assert.equal(await page.locator("#field-subject_names").inputValue(), "CANARY-mid-referral");
+    assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "CANARY-mid-referral");
     await page.locator(".brand-link").click();
     await page.locator("#update-ready").waitFor();
     await page.locator("#open-refer").click();
-    assert.equal(await page.locator("#field-subject_names").inputValue(), "CANARY-mid-referral");
+    assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "CANARY-mid-referral");
 
     // The next open runs the new build.
     await page.close();

@@ -19,8 +19,8 @@ const DEVICES = [
   { name: "phone", viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true },
   { name: "desktop", viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false },
 ];
-/** Scroll positions tried on each form, as fractions of the scrollable height. */
-const POSITIONS = 16;
+/** Scroll positions tried on each section of each form, as fractions of its scrollable height. */
+const POSITIONS = 8;
 
 let server;
 let browser;
@@ -63,6 +63,23 @@ async function scrollTo(page, fraction) {
     requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
+/**
+ * Each section of the paged form in turn, through its list of sections: `visit(id)` runs
+ * with that section shown. Returns the scrollable heights of the sections.
+ */
+async function eachSection(page, visit = async () => {}) {
+  const entries = await page.evaluate(() => [...document.querySelectorAll(".pager-section")].map((entry) => entry.id));
+  const heights = [];
+  for (const entry of entries) {
+    await page.evaluate((entry) => document.getElementById(entry).click(), entry);
+    await page.evaluate(() => new Promise((resolve) =>
+      requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    heights.push(await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight));
+    await visit(entry);
+  }
+  return heights;
+}
+
 async function openForm(page, form) {
   for (const id of form.open) {
     await page.locator(`#${id}`).click();
@@ -86,14 +103,15 @@ for (const device of DEVICES) {
       await page.selectOption("#language", language);
       for (const form of FORMS) {
         await openForm(page, form);
-        const scrollable = await page.evaluate(() =>
-          document.documentElement.scrollHeight - window.innerHeight);
-        assert.ok(scrollable > device.viewport.height, `${form.id} in ${language} hardly scrolls`);
-        for (let i = 0; i <= POSITIONS; i++) {
-          await scrollTo(page, i / POSITIONS);
-          const covered = await coveredAt(page, "#quick-exit");
-          if (covered) problems.push(`${form.id} ${language} at ${i}/${POSITIONS}: ${covered}`);
-        }
+        const heights = await eachSection(page, async (entry) => {
+          for (let i = 0; i <= POSITIONS; i++) {
+            await scrollTo(page, i / POSITIONS);
+            const covered = await coveredAt(page, "#quick-exit");
+            if (covered) problems.push(`${form.id} ${language} ${entry} at ${i}/${POSITIONS}: ${covered}`);
+          }
+        });
+        const scrolled = heights.reduce((sum, height) => sum + height, 0);
+        assert.ok(scrolled > device.viewport.height, `${form.id} in ${language} hardly scrolls`);
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.locator(".brand-link").click();
       }
@@ -113,6 +131,10 @@ for (const device of DEVICES) {
       await openApp(page, server.url);
       await page.selectOption("#language", language);
       await openForm(page, form);
+      // The longest section: the most to scroll through.
+      const heights = await eachSection(page);
+      const longest = heights.indexOf(Math.max(...heights));
+      await page.evaluate((n) => document.querySelectorAll(".pager-section")[n].click(), longest);
       await scrollTo(page, 0.37);
       assert.ok(await page.evaluate(() => window.scrollY) > 0, "the page did not scroll");
       const before = await page.evaluate(() =>

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as jose from "jose";
-import { fillByKeyboard, serveNeutralPage, startServer } from "./support.mjs";
+import { fillByKeyboard, serveNeutralPage, shown, startServer } from "./support.mjs";
 
 export const BIN = process.env.CONFIDANT_BIN ?? "target/debug/confidant";
 
@@ -89,7 +89,7 @@ const SERVICES = ["police", "ngo", "shelter", "child_protection", "labour_inspec
 export async function agreeTo(page, categories, services) {
   for (const [field, options, wanted] of [["sharing_consent", SHARING, categories], ["named_recipients", SERVICES, services]]) {
     for (const [i, option] of options.entries()) {
-      await page.locator(`#field-${field}-${i}`).setChecked(wanted.includes(option));
+      await (await shown(page, `#field-${field}-${i}`)).setChecked(wanted.includes(option));
     }
   }
 }

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as jose from "jose";
-import { NEUTRAL_PAGE, launchChromium, openApp, startServer } from "./support.mjs";
+import { NEUTRAL_PAGE, launchChromium, openApp, shown, startServer } from "./support.mjs";
 import {
   BIN, confidantAgency, everyFile, everythingStored, fillReferral, inbox, joseAgency, openPacket,
   openReferral, optionValue, scratch, sealFor, withServer as withServerIn,
@@ -62,7 +62,7 @@ test("a referral with a canary in every answer leaves the page only sealed, and 
     // The answers are gone from the page once sealed.
     await page.locator(".brand-link").click();
     await openReferral(page);
-    assert.equal(await page.locator("#field-subject_names").inputValue(), "");
+    assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "");
 
     // Nowhere a canary: the traffic, every kind of browser storage, the server's files.
     const stored = await everythingStored(page);
@@ -195,11 +195,11 @@ test("the quick exit in the middle of a referral leaves its answers nowhere", ()
     await openApp(page, server.url);
     await openReferral(page);
     const historyAtStart = await page.evaluate(() => history.length);
-    await page.locator("#field-referral_type-0").focus();
+    await (await shown(page, "#field-referral_type-0")).focus();
     await page.keyboard.press("Space");
-    await page.locator("#field-referring_organisation").focus();
+    await (await shown(page, "#field-referring_organisation")).focus();
     await page.keyboard.type("CANARY-exit-org");
-    await page.locator("#field-subject_names").focus();
+    await (await shown(page, "#field-subject_names")).focus();
     await page.keyboard.type("CANARY-exit-name");
     assert.equal(await page.evaluate(() => history.length), historyAtStart);
 
@@ -215,8 +215,8 @@ test("the quick exit in the middle of a referral leaves its answers nowhere", ()
     const stored = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));
     assert.ok(!stored.includes("CANARY"), stored);
     await openReferral(page);
-    assert.equal(await page.locator("#field-subject_names").inputValue(), "");
-    assert.equal(await page.locator("#field-referring_organisation").inputValue(), "");
+    assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "");
+    assert.equal(await (await shown(page, "#field-referring_organisation")).inputValue(), "");
 }, { neutralPage: true }));
 
 test("a draft survives a reload sealed, and opens only with its passphrase", () => withServer(() => ({}), async ({ server, page }) => {
@@ -225,9 +225,9 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     page.on("worker", (worker) => workers.push(new URL(worker.url()).pathname));
     await openApp(page, server.url);
     await openReferral(page);
-    await page.locator("#field-referral_type-0").focus();
+    await (await shown(page, "#field-referral_type-0")).focus();
     await page.keyboard.press("Space");
-    await page.locator("#field-subject_names").focus();
+    await (await shown(page, "#field-subject_names")).focus();
     await page.keyboard.type("CANARY-draft-name");
     // A passphrase that zxcvbn (in its own worker) finds easy to guess is refused.
     await page.locator("#draft-passphrase").fill("password password");
@@ -242,7 +242,7 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     // The strength worker started when the passphrase was first typed, and the key was
     // derived in the other, each off the page's thread.
     assert.deepEqual([...new Set(workers)], ["/strength-worker-loader.js", "/derive-worker-loader.js"]);
-    await page.locator("#field-referring_organisation").focus();
+    await (await shown(page, "#field-referring_organisation")).focus();
     await page.keyboard.type("CANARY-draft-org");
     // Saved after each change, sealed.
     await page.waitForFunction(() => (localStorage.getItem("confidant.draft.referral") ?? "").length > 0);
@@ -252,7 +252,7 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     await page.reload();
     await page.waitForSelector('html[data-confidant="started"]');
     await openReferral(page);
-    assert.equal(await page.locator("#field-subject_names").inputValue(), "");
+    assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "");
     const sealed = await page.evaluate(() => localStorage.getItem("confidant.draft.referral"));
     await page.locator("#draft-passphrase").fill("read it to everybody");
     await page.locator("#open-draft").click();
@@ -262,6 +262,6 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     await page.locator("#draft-passphrase").fill("read it to nobody");
     await page.locator("#open-draft").click();
     await page.locator("#draft-kept").waitFor({ timeout: 30_000 });
-    assert.equal(await page.locator("#field-subject_names").inputValue(), "CANARY-draft-name");
-    assert.equal(await page.locator("#field-referring_organisation").inputValue(), "CANARY-draft-org");
+    assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "CANARY-draft-name");
+    assert.equal(await (await shown(page, "#field-referring_organisation")).inputValue(), "CANARY-draft-org");
 }));

@@ -126,25 +126,57 @@ export const settle = (page) => page.evaluate(() => new Promise((resolve) =>
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)))));
 
 /**
- * Answers every question the form shows, from the focus down to the form's check button,
- * by keyboard: the first choice of each radio group and of each set of checkboxes
+ * The control `selector` of a paged form, on screen: the section that holds it is shown
+ * first, through the list of sections, as a worker would jump to it.
+ */
+export async function shown(page, selector) {
+  const section = await page.evaluate((selector) => {
+    const holder = document.querySelector(selector)?.closest(".form-section");
+    return holder?.hidden ? holder.id.replace(/^section-/, "") : null;
+  }, selector);
+  if (section !== null) {
+    await page.evaluate(() => { document.querySelector(".pager-list").open = true; });
+    await page.locator(`#goto-${section}`).click();
+    await page.locator(`#section-${section}`).waitFor();
+  }
+  return page.locator(selector);
+}
+
+/**
+ * Answers every question the form shows, section by section ("Next" by keyboard), from
+ * the focus down to the form's check button, by keyboard: the first choice of each radio group and of each set of checkboxes
  * (Space), the first entry of a list (ArrowDown), a date, a time, a number, and for text
  * `text(n)` (n counts the questions answered). Questions that appear because of an
  * answer come after it, so the walk reaches them too. Returns the answered field ids.
  *
  * `choose` picks another path where the first answers would lead elsewhere: by field id,
  * the index of the choice of a radio group (reached with the arrows), or what to type.
+ * `onSection` runs on each section once it is answered, before "Next".
  */
-export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose = {}) {
+export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose = {}, { onSection } = {}) {
   const answered = new Set();
-  for (let presses = 0; presses < 2000; presses++) {
+  for (let presses = 0; presses < 3000; presses++) {
     await page.keyboard.press("Tab");
     const focus = await page.evaluate(() => {
       const element = document.activeElement;
       return { id: element?.id ?? "", tag: element?.tagName ?? "", type: element?.type ?? "",
         name: element?.name ?? "" };
     });
-    if (focus.id === "check-answers") return answered;
+    if (focus.id === "check-answers") {
+      await onSection?.();
+      return answered;
+    }
+    if (focus.id === "section-next") {
+      await onSection?.();
+      const before = await page.locator("#section-progress").innerText();
+      await page.keyboard.press("Enter");
+      await settle(page);
+      if ((await page.locator("#section-progress").innerText()) === before) {
+        const missing = await page.locator(".error-summary li").allInnerTexts();
+        throw new Error(`"Next" stayed on ${before}: ${missing.join("; ")}`);
+      }
+      continue;
+    }
     const field = focus.id.replace(/^field-/, "").replace(/(-\d+)+$/, "");
     if (!focus.id.startsWith("field-")) continue;
     // Tab moves between the parts of a date (month, day, year) within its input.

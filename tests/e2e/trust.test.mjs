@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as jose from "jose";
-import { NEUTRAL_PAGE, launchChromium, openApp, startServer } from "./support.mjs";
+import { NEUTRAL_PAGE, launchChromium, openApp, shown, startServer } from "./support.mjs";
 import {
   confidantAgency, everythingStored, fillReferral, inbox, openPacket, openReferral,
   scratch, sealFor, withServer as withServerIn,
@@ -123,8 +123,8 @@ test("a referral to the police and a shelter is two packets: suspects for the po
   // identity and the account, with the police and shelters.
   await fillReferral(page, { categories: ["identity", "narrative"], services: ["police", "shelter"] });
   await page.locator("#back-to-referral").click();
-  await page.locator("#field-risk_factors-5").check(); // self-harm
-  await page.locator("#field-needs-2-1").check(); // medical care: urgent
+  await (await shown(page, "#field-risk_factors-5")).check(); // self-harm
+  await (await shown(page, "#field-needs-2-1")).check(); // medical care: urgent
   await page.locator("#check-answers").click();
   await page.locator("#recipient-2").waitFor();
   // Agencies of a kind the person did not agree to cannot be chosen.

@@ -47,7 +47,7 @@ function fillInPage(prefix, choose) {
     const answered = new Set();
     const done = new Set();
     let typed = 0;
-    for (let round = 0; round < 40; round++) {
+    for (let round = 0; round < 200; round++) {
       let more = false;
       const controls = [...document.querySelectorAll("input[id^='field-'], select[id^='field-'], textarea[id^='field-']")]
         .filter((element) => element.getClientRects().length > 0 && !element.disabled);
@@ -81,7 +81,13 @@ function fillInPage(prefix, choose) {
         }
         await frame();
       }
-      if (!more) break;
+      if (!more) {
+        // The section is answered: on to the next, until the last.
+        const next = document.getElementById("section-next");
+        if (!next) break;
+        next.click();
+        await frame();
+      }
     }
     return [...answered];
   })();
@@ -166,6 +172,17 @@ for (const engine of enginesToRun()) {
     async function homeShown() {
       await browser.waitFor((heading) => document.documentElement.dataset.confidant === "started"
         && document.querySelector("h1, h2")?.textContent.includes(heading), [HOME_HEADING], { what: "the home screen" });
+    }
+
+    /** Shows the section of the paged form that holds `selector`, from its list of sections. */
+    async function showSection(selector) {
+      await browser.evaluateAsync(async (selector) => {
+        const holder = document.querySelector(selector)?.closest(".form-section");
+        if (holder?.hidden) {
+          document.getElementById(`goto-${holder.id.replace(/^section-/, "")}`).click();
+          await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
+        }
+      }, selector);
     }
 
     async function openReferral() {
@@ -294,6 +311,7 @@ for (const engine of enginesToRun()) {
     journey("a draft is kept sealed, survives a reload and reopens with its passphrase", async () => {
       await openApp();
       await openReferral();
+      await showSection("#field-subject_names");
       await browser.type("#field-subject_names", `CANARY-${engine}-draft`);
       await browser.type("#draft-passphrase", "read it to nobody");
       await browser.type("#draft-passphrase-again", "read it to nobody");
@@ -371,6 +389,7 @@ for (const engine of enginesToRun()) {
     journey("with workers blocked a draft is still kept sealed, and the page says what that changes", () => without("workers", async () => {
       await openApp();
       await openReferral();
+      await showSection("#field-subject_names");
       await browser.type("#field-subject_names", `CANARY-${engine}-no-worker`);
       // The plain rule, without zxcvbn's worker: four words and 20 characters.
       await browser.type("#draft-passphrase", "quiet harbour lamps glow at dusk");

@@ -41,8 +41,29 @@ impl FormDefinition {
     /// Checks the answers of every shown field. `today` (`YYYY-MM-DD`) is the caller's
     /// date, for `not_in_future`.
     pub fn validate(&self, answers: &Answers, today: &str) -> Vec<ValidationError> {
+        self.validate_sections(answers, today, |_| true)
+    }
+
+    /// Checks the answers of the shown fields of one section (by id), as "Next" does
+    /// before it leaves the section: the same errors [`FormDefinition::validate`] finds
+    /// there, and none of any other section.
+    pub fn validate_section(
+        &self,
+        section: &str,
+        answers: &Answers,
+        today: &str,
+    ) -> Vec<ValidationError> {
+        self.validate_sections(answers, today, |id| id == section)
+    }
+
+    fn validate_sections(
+        &self,
+        answers: &Answers,
+        today: &str,
+        checked: impl Fn(&str) -> bool,
+    ) -> Vec<ValidationError> {
         let mut errors = Vec::new();
-        for section in &self.sections {
+        for section in self.sections.iter().filter(|section| checked(&section.id)) {
             for field in &section.fields {
                 if !self.is_shown(&field.id, answers) {
                     continue;
