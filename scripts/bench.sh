@@ -12,6 +12,8 @@
 # - the time from a tap on a checklist answer to the next paint, and from a tap on
 #   "Next" to the next section painted, against a static copy of the same page
 #   (bench/interaction.mjs);
+# - the taps and keystrokes of the standard case on a phone, against those counted on
+#   the one-page referral before the pages (bench/effort.mjs);
 # - the time from "Seal and send" to the sealed referral in the outbox, against a button
 #   that keeps and shows the same text (bench/send.mjs);
 # - the time from "Unlock the inbox" to 300 referrals opened and listed, and the longest
@@ -43,6 +45,8 @@ CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hel
 node bench/fluent-size.mjs bench/hello/dist target/hello-fluent
 echo
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/interaction.mjs
+echo
+CONFIDANT_BIN="$PWD/target/native/confidant" node bench/effort.mjs
 echo
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/send.mjs
 echo

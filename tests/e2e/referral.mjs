@@ -169,12 +169,13 @@ export function everythingStored(page) {
  * Runs `body` with a fresh data folder whose agencies `register(data)` adds, the real
  * server on it, and a page in a browser context of its own; all of it is stopped and
  * removed afterwards, whatever happens. `body` may replace `run.server` (a restart).
+ * `context` gives the browser context's options (a phone's screen and touch).
  */
-export async function withServer(browser, register, body, { neutralPage = false } = {}) {
+export async function withServer(browser, register, body, { neutralPage = false, context = {} } = {}) {
   const data = mkdtempSync(join(tmpdir(), "confidant-send-data-"));
   const run = { data, agencies: await register(data) };
   run.server = await startServer({ data });
-  run.context = await browser.newContext();
+  run.context = await browser.newContext(context);
   if (neutralPage) {
     await serveNeutralPage(run.context);
   }
