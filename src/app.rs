@@ -374,7 +374,11 @@ pub fn app(props: &AppProps) -> Html {
                 html! {
                     <Review form={form.clone()} answers={state.answers(FormKey::Referral)}
                         listing={state.directory.clone()}
-                        language={language.clone()} onback={open.reform(|()| Screen::Refer)} {onsealed} {onconfirm} />
+                        language={language.clone()} onback={open.reform(|()| Screen::Refer)} {onsealed} {onconfirm}
+                        sender={state.sender.clone()} onsender={{
+                            let dispatcher = state.dispatcher();
+                            Callback::from(move |kid| dispatcher.dispatch(ShellAction::Sender(kid)))
+                        }} />
                 }
             }
             None => html! {},

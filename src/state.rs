@@ -278,6 +278,9 @@ pub enum ShellAction {
     /// The worker confirmed an agency's change with the agency (its key id): it is
     /// pinned as it now is.
     Confirmed(String),
+    /// The worker chose the agency they send on behalf of (its key id), remembered for
+    /// the next referral of this session, in memory only.
+    Sender(Option<String>),
     /// The quick exit: forget everything.
     Exit,
 }
@@ -306,6 +309,10 @@ pub struct ShellState {
     /// Each loaded form's starting answers (its dates about today), which the worker has
     /// not given: answers equal to them are not the worker's to lose.
     pub defaults: BTreeMap<FormKey, Answers>,
+    /// The agency the worker last sent on behalf of (its key id): the next review starts
+    /// with it. In memory only, never in storage: it says which agency this device works
+    /// for.
+    pub sender: Option<String>,
     /// Counts the people worked with in this session: the screens about a person start
     /// afresh (no error list, no open question) when it changes.
     pub person: u32,
@@ -338,6 +345,7 @@ impl Default for ShellState {
             marked: None,
             defaults: BTreeMap::new(),
             person: 0,
+            sender: None,
             outbox: Vec::new(),
             outbox_unreadable: Vec::new(),
             draft_key: None,
@@ -508,6 +516,7 @@ impl Reducible for ShellState {
                     }
                 }
             }
+            ShellAction::Sender(kid) => state.sender = kid,
             ShellAction::Exit => {
                 return Rc::new(ShellState {
                     exited: true,
@@ -695,6 +704,7 @@ mod tests {
             },
             ShellAction::Sealed(vec![outgoing("a", Delivery::Waiting)]),
             ShellAction::Language("ar".into()),
+            ShellAction::Sender(Some("outreach-kid".into())),
             ShellAction::Open(Screen::Review),
         ] {
             state = reduce(state, action);
@@ -704,6 +714,7 @@ mod tests {
         assert!(state.exited);
         assert!(state.answers.is_empty() && state.outbox.is_empty());
         assert!(state.draft_key.is_none() && state.loaded.is_empty());
+        assert!(state.sender.is_none());
         assert_eq!(state.screen, Screen::Home);
         // Once exited, nothing is taken in any more (a late answer, a late delivery).
         let after = reduce(
@@ -1016,10 +1027,15 @@ mod tests {
         assert!(!state.given(FormKey::Referral));
         assert_eq!(state.answers(FormKey::Referral).get("age_group"), None);
 
+        // The agency the worker sends for is theirs, not the person's: it stays.
+        let state = reduce(begun(), ShellAction::Sender(Some("outreach-kid".into())));
         let state = reduce(
-            begun(),
+            state,
             ShellAction::Sealed(vec![outgoing("sent", Delivery::Waiting)]),
         );
+        assert_eq!(state.sender.as_deref(), Some("outreach-kid"));
+        let state = reduce(state, ShellAction::NewPerson);
+        assert_eq!(state.sender.as_deref(), Some("outreach-kid"));
         for form in [FormKey::Identification, FormKey::Referral] {
             assert!(state.answers(form).is_empty(), "{form:?}");
         }

@@ -35,6 +35,12 @@ pub struct ReviewProps {
     pub listing: Listing,
     /// The worker confirmed an agency's change with the agency.
     pub onconfirm: Callback<DirectoryEntry>,
+    /// The agency the worker last sent on behalf of in this session (its key id).
+    #[prop_or_default]
+    pub sender: Option<String>,
+    /// The worker chose the agency they send on behalf of.
+    #[prop_or_default]
+    pub onsender: Callback<Option<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -103,7 +109,7 @@ pub fn review(props: &ReviewProps) -> Html {
     let language = form_language(&props.form, &props.language);
     let listing = &props.listing;
     let chosen = use_state(BTreeSet::<String>::new);
-    let sender = use_state(|| None::<String>);
+    let sender = use_state(|| props.sender.clone());
     let sealing = use_state(|| Sealing::Idle);
     let onback = props.onback.reform(|_: MouseEvent| ());
     let gate = consent_gate(&props.answers);
@@ -149,11 +155,14 @@ pub fn review(props: &ReviewProps) -> Html {
         Listing::Ready(directory, _) => {
             let onsender = {
                 let sender = sender.clone();
+                let remember = props.onsender.clone();
                 Callback::from(move |event: Event| {
                     let kid = event
                         .target_unchecked_into::<web_sys::HtmlSelectElement>()
                         .value();
-                    sender.set((!kid.is_empty()).then_some(kid));
+                    let kid = (!kid.is_empty()).then_some(kid);
+                    remember.emit(kid.clone());
+                    sender.set(kid);
                 })
             };
             let refused_html = if directory.refused.is_empty() {

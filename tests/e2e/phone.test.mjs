@@ -23,7 +23,7 @@ after(async () => {
   keys?.remove();
 });
 
-test("phone: a referral through the pages by touch reaches the shelter, its taps and keystrokes counted", () => withServer(browser, async (data) => ({
+test("phone: a referral through the pages by touch reaches the shelter, its taps and keystrokes counted, and the next one sends for the same agency", () => withServer(browser, async (data) => ({
   outreach: confidantAgency(keys.dir, data, "Outreach team", "ngo"),
   shelter: confidantAgency(keys.dir, data, "Shelter North", "shelter"),
 }), async ({ server, page, agencies: { shelter } }) => {
@@ -44,4 +44,15 @@ test("phone: a referral through the pages by touch reaches the shelter, its taps
   assert.ok(total.taps <= CEILING.taps, `${total.taps} taps, more than the ${CEILING.taps} of the standard case`);
   assert.ok(total.keystrokes <= CEILING.keystrokes,
     `${total.keystrokes} keystrokes, more than the ${CEILING.keystrokes} of the standard case`);
+
+  // The next person's referral: the review already sends on behalf of the same agency.
+  await page.locator(".brand-link").tap();
+  await page.locator("#open-refer").tap();
+  await page.locator("#section-metadata").waitFor();
+  await answerThroughPages(page);
+  await page.locator("#recipient-0").waitFor();
+  assert.match(await page.locator("#sender").evaluate((select) => select.selectedOptions[0].textContent), /^Outreach team/);
+  assert.equal((await sealByTouch(page, "Outreach team", "Shelter North")).taps, review.taps - 2);
+  await page.locator('#outbox li[data-delivery="delivered"]').nth(1).waitFor({ timeout: 30_000 });
+  assert.equal((await inbox(server.url, shelter)).length, 2);
 }, { context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } }));
