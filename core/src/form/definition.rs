@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
-use super::answers::{Answer, Answers};
 use crate::agency::AgencyKind;
 
 /// The kinds of agency a directory lists (`docs/server.md`), for `only_to`.
@@ -396,18 +395,6 @@ impl FormDefinition {
     /// Every field, in order.
     pub fn fields(&self) -> impl Iterator<Item = &Field> {
         self.sections.iter().flat_map(|section| &section.fields)
-    }
-
-    /// The starting answers of the fields that have one, for a form filled in on `today`
-    /// (`YYYY-MM-DD`, the reader's day).
-    pub fn defaults(&self, today: &str) -> Answers {
-        let mut answers = Answers::new();
-        for field in self.fields() {
-            if let Some(FieldDefault::Today) = field.default {
-                answers.set(field.id.clone(), Answer::Date(today.to_owned()));
-            }
-        }
-        answers
     }
 
     /// Whether every answer this form takes is about organisations rather than a person,

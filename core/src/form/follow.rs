@@ -1,14 +1,28 @@
-//! What one form hands to the next, and what a form composes into a document: the
-//! referral starts from the identification checklist's answers and outcome, and the
-//! group agreement becomes a printable draft.
+//! Where a form's answers start, what one form hands to the next, and what a form
+//! composes into a document: dates about today start as today, the referral starts from
+//! the identification checklist's answers and outcome, and the group agreement becomes a
+//! printable draft.
 
 use super::answers::{Answer, Answers, YesNo};
 use super::definition::{
-    Draft, Field, FieldKind, FormDefinition, OutcomeFact, Prefill, Section, ValueOption,
+    Draft, Field, FieldDefault, FieldKind, FormDefinition, OutcomeFact, Prefill, Section,
+    ValueOption,
 };
 use super::scoring::DimensionStatus;
 
 impl FormDefinition {
+    /// The starting answers of the fields that have one, for a form filled in on `today`
+    /// (`YYYY-MM-DD`, the reader's day).
+    pub fn defaults(&self, today: &str) -> Answers {
+        let mut answers = Answers::new();
+        for field in self.fields() {
+            if let Some(FieldDefault::Today) = field.default {
+                answers.set(field.id.clone(), Answer::Date(today.to_owned()));
+            }
+        }
+        answers
+    }
+
     /// Starting answers for this form, taken from `source`'s answers wherever a field
     /// declares `prefill` from that form. A value this form's field cannot take (a choice
     /// it does not offer, another kind of answer) is left out, never forced in. The worker
