@@ -364,9 +364,11 @@ async fn a_required_field_left_empty_shows_a_linked_error() {
             .unwrap()
             .is_some()
     );
-    // Following the link focuses the control and leaves the address alone.
+    // Following the link shows the question's section, then (once painted) focuses the
+    // group's first choice, and leaves the address alone.
     let before = gloo::utils::window().location().href().unwrap();
     link.dyn_into::<HtmlElement>().unwrap().click();
+    after_paint().await;
     assert_eq!(gloo::utils::window().location().href().unwrap(), before);
     assert_eq!(
         gloo::utils::document().active_element().unwrap().id(),
