@@ -126,10 +126,12 @@ export const settle = (page) => page.evaluate(() => new Promise((resolve) =>
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)))));
 
 /**
- * The control `selector` of a paged form, on screen: the section that holds it is shown
- * first, through the list of sections, as a worker would jump to it.
+ * The control `selector` of a paged form, on screen: once it is in the page, the section
+ * that holds it is shown, through the list of sections, as a worker would jump to it.
  */
 export async function shown(page, selector) {
+  // A screen just opened may still be loading its form: the control comes first.
+  await page.locator(selector).first().waitFor({ state: "attached" });
   const section = await page.evaluate((selector) => {
     const holder = document.querySelector(selector)?.closest(".form-section");
     return holder?.hidden ? holder.id.replace(/^section-/, "") : null;
