@@ -9,19 +9,21 @@ use std::rc::Rc;
 
 use gloo::events::EventListener;
 use yew::prelude::*;
-use zeroize::Zeroizing;
 
 use crate::browser::{
     clock, document, drafts, kept_checklists, navigation, network, offline, outbox, pins,
 };
+use crate::components::draft_panel::{DraftEvent, DraftPanel};
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::QuickExitButton;
 use crate::forms::{self, FormKey};
 use crate::quick_exit;
 use crate::state::{
-    DRAFT_LOCK_AFTER_MS, Listing, Outgoing, Screen, SharedForm, ShellAction, ShellState,
+    DRAFT_LOCK_AFTER_MS, Listing, Outgoing, PERSON_FORMS, Screen, SharedForm, ShellAction,
+    ShellState,
 };
 use crate::use_cases::{self, Backoff};
+use confidant_core::draft::{PERSON, PersonDraft};
 use confidant_core::form::{Answer, Answers};
 
 use crate::screens::draft::Draft;
@@ -110,14 +112,13 @@ pub fn app(props: &AppProps) -> Html {
 
     {
         // Leaving with answers that would be lost asks first: a person's answers are
-        // unsaved unless they are the referral's with its sealed draft open, or a group
-        // checklist's kept in the browser. The quick exit never asks.
+        // unsaved unless a sealed draft of the person is open, and a group checklist's
+        // unless they are kept in the browser. The quick exit never asks.
         let unsaved = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
         let lost = state.answers.keys().any(|form| {
             state.given(*form)
                 && match form {
-                    FormKey::Referral => state.draft_key.is_none(),
-                    FormKey::Identification => true,
+                    FormKey::Referral | FormKey::Identification => state.draft.is_none(),
                     FormKey::GroupFramework | FormKey::GroupAgreement => !state.kept.contains(form),
                 }
         });
@@ -238,16 +239,34 @@ pub fn app(props: &AppProps) -> Html {
     }
 
     {
-        // The open draft follows every change of the referral into storage, sealed.
-        let referral = state.answers(FormKey::Referral);
-        use_effect_with((referral, state.draft_key.clone()), |(answers, key)| {
-            if let Some(key) = key {
-                let content = Zeroizing::new(answers.to_json().to_string());
-                if let Ok(sealed) =
-                    key.0
-                        .seal(FormKey::Referral.id(), &content, &mut getrandom::SysRng)
-                {
-                    let _ = drafts::keep(FormKey::Referral.id(), &sealed);
+        // The person's open draft follows every change of their answers into storage,
+        // sealed with its label and the day. A form not loaded since the draft was opened
+        // is kept as the draft gave it.
+        let person = PERSON_FORMS.map(|form| state.answers(form));
+        let deps = (
+            person,
+            state.pending.clone(),
+            state.draft_key.clone(),
+            state.draft.clone(),
+        );
+        use_effect_with(deps, |(person, pending, key, draft)| {
+            if let (Some(key), Some(draft)) = (key, draft) {
+                let mut kept = PersonDraft {
+                    label: draft.label.clone(),
+                    saved: clock::today(),
+                    ..PersonDraft::default()
+                };
+                for (form, answers) in PERSON_FORMS.iter().zip(person) {
+                    let json = match pending.get(form) {
+                        Some(text) => serde_json::from_str(text).ok(),
+                        None => (!answers.is_empty()).then(|| answers.to_json()),
+                    };
+                    if let Some(json) = json {
+                        kept.forms.insert(form.id().to_owned(), json);
+                    }
+                }
+                if let Ok(sealed) = key.0.seal(PERSON, &kept.to_text(), &mut getrandom::SysRng) {
+                    let _ = drafts::keep(&draft.id, &sealed);
                 }
             }
         });
@@ -290,11 +309,30 @@ pub fn app(props: &AppProps) -> Html {
     };
     let onload = |form: FormKey| loaded.reform(move |definition| (form, definition));
 
-    // What "New person" would lose: the checklist's answers, and the referral's unless its
-    // sealed draft is open.
+    // What "New person" would lose: the person's answers, unless their sealed draft is
+    // open.
     let person_begun = state.given(FormKey::Identification) || state.given(FormKey::Referral);
-    let person_unsaved = state.given(FormKey::Identification)
-        || (state.given(FormKey::Referral) && state.draft_key.is_none());
+    let person_unsaved = person_begun && state.draft.is_none();
+    let ondraft = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: DraftEvent| {
+            let at = clock::now_millis();
+            dispatcher.dispatch(match event {
+                DraftEvent::Unlocked(key, drafts) => {
+                    ShellAction::DraftsUnlocked { key, drafts, at }
+                }
+                DraftEvent::Kept(key, draft) => ShellAction::DraftKept { key, draft, at },
+                DraftEvent::Resumed(draft, forms) => ShellAction::DraftResumed { draft, forms, at },
+                DraftEvent::Deleted(id) => ShellAction::DraftDeleted(id),
+                DraftEvent::Lock => ShellAction::DraftLock,
+            });
+        })
+    };
+    let draft_panel = html! {
+        <DraftPanel language={state.language.clone()} draft_key={state.draft_key.clone()}
+            drafts={state.drafts.clone()} open={state.draft.clone()}
+            unreadable={state.draft_unreadable} unsaved={person_unsaved} {ondraft} />
+    };
     let new_person = {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(ShellAction::NewPerson))
@@ -332,24 +370,13 @@ pub fn app(props: &AppProps) -> Html {
             source={source(FormKey::Identification)}
             translation={translation(FormKey::Identification)}
             onload={onload(FormKey::Identification)} {onrefer} {onmark} {marked} {onundo}
-            unsaved={person_unsaved} onnewperson={new_person.clone()} /> }
+            unsaved={person_unsaved} onnewperson={new_person.clone()}
+            drafts={draft_panel.clone()} /> }
         }
         Screen::Refer => html! {
             <Refer key={state.person.to_string()} answers={state.answers(FormKey::Referral)} onanswer={onanswer(FormKey::Referral)}
                 onreview={open.reform(|()| Screen::Review)}
-                draft_open={state.draft_key.is_some()}
-                ondraftkey={{
-                    let dispatcher = state.dispatcher();
-                    Callback::from(move |(key, answers)| dispatcher.dispatch(ShellAction::DraftKey {
-                        key,
-                        answers,
-                        at: clock::now_millis(),
-                    }))
-                }}
-                ondraftlock={{
-                    let dispatcher = state.dispatcher();
-                    Callback::from(move |()| dispatcher.dispatch(ShellAction::DraftLock))
-                }}
+                drafts={draft_panel.clone()}
                 language={language.clone()} source={source(FormKey::Referral)}
                 translation={translation(FormKey::Referral)}
                 onload={onload(FormKey::Referral)} prefilled={state.prefilled} />
@@ -358,9 +385,12 @@ pub fn app(props: &AppProps) -> Html {
             Some(form) => {
                 let onsealed = {
                     let dispatcher = state.dispatcher();
+                    let open = state.draft.as_ref().map(|draft| draft.id.clone());
                     Callback::from(move |packets: Vec<Outgoing>| {
-                        // Sent: the draft has done its work.
-                        drafts::forget(FormKey::Referral.id());
+                        // Sent: the person's draft has done its work.
+                        if let Some(id) = &open {
+                            drafts::forget(id);
+                        }
                         dispatcher.dispatch(ShellAction::Sealed(packets));
                     })
                 };

@@ -16,6 +16,7 @@ use confidant_core::draft::DraftKey;
 use confidant_core::form::{Answer, Answers, FormDefinition, YesNo};
 use confidant_core::packet::Packet;
 use yew::Reducible;
+use zeroize::Zeroizing;
 
 use crate::forms::FormKey;
 
@@ -69,6 +70,21 @@ impl PartialEq for SharedDraftKey {
         Rc::ptr_eq(&self.0, &other.0)
     }
 }
+
+/// One of the worker's drafts (a person's), as the draft panel lists it once the drafts
+/// are unlocked. Its label and date come from inside the ciphertext: memory only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftEntry {
+    /// Its name in storage (`browser::drafts`): random, saying nothing.
+    pub id: String,
+    pub label: String,
+    /// The day it was last saved, `YYYY-MM-DD`, or empty when not known.
+    pub saved: String,
+}
+
+/// A form's answers as a draft kept them (their JSON text), waiting for the form's
+/// definition to be loaded to be read.
+pub type DraftAnswers = Rc<Zeroizing<String>>;
 
 /// Where a packet stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -256,17 +272,33 @@ pub enum ShellAction {
     Tried(Tried),
     /// A referral was sealed into these packets: its answers are forgotten.
     Sealed(Vec<Outgoing>),
-    /// The referral's sealed draft was started (no answers) or opened (its answers), at
-    /// `at`.
-    DraftKey {
+    /// The worker's drafts were unlocked with their passphrase, at `at`: the key and the
+    /// list of drafts (labels and dates) are in memory.
+    DraftsUnlocked {
         key: SharedDraftKey,
-        answers: Option<Answers>,
+        drafts: Vec<DraftEntry>,
         at: f64,
     },
-    /// The referral's draft locks: its key and its answers leave memory (the sealed draft
-    /// stays in storage).
+    /// The person's answers are now kept in a new draft, sealed under `key` (the key
+    /// just made with a first passphrase, or the unlocked one).
+    DraftKept {
+        key: SharedDraftKey,
+        draft: DraftEntry,
+        at: f64,
+    },
+    /// A kept draft was opened: the answers in memory are replaced by its forms'
+    /// answers (read now for the forms loaded, on loading for the others).
+    DraftResumed {
+        draft: DraftEntry,
+        forms: Vec<(FormKey, DraftAnswers)>,
+        at: f64,
+    },
+    /// A draft was deleted from storage (its id). The open one closes; the answers stay.
+    DraftDeleted(String),
+    /// The drafts lock: the key and the list leave memory, and so do the person's
+    /// answers when a draft keeps them (they stay sealed in storage).
     DraftLock,
-    /// A clock tick: the draft locks once nothing was answered for `lock_after` ms.
+    /// A clock tick: the drafts lock once nothing was answered for `lock_after` ms.
     DraftTick {
         now: f64,
         lock_after: f64,
@@ -321,9 +353,19 @@ pub struct ShellState {
     pub outbox: Vec<Outgoing>,
     /// Entries of the stored outbox that could not be read (kept, never overwritten).
     pub outbox_unreadable: Vec<Unreadable>,
-    /// The key of the referral's sealed draft, while it is open.
+    /// The key of the worker's drafts, while they are unlocked.
     pub draft_key: Option<SharedDraftKey>,
-    /// When the referral was last answered (ms since the epoch), for the draft's lock.
+    /// The drafts kept, while they are unlocked.
+    pub drafts: Vec<DraftEntry>,
+    /// The draft that keeps this person's answers, while it is open.
+    pub draft: Option<DraftEntry>,
+    /// Answers of the open draft whose form is not loaded yet.
+    pub pending: BTreeMap<FormKey, DraftAnswers>,
+    /// The last draft opened did not fit the forms as they are now: it was closed and
+    /// left as it was in storage.
+    pub draft_unreadable: bool,
+    /// When the person's forms were last answered (ms since the epoch), for the drafts'
+    /// lock.
     pub last_activity: f64,
     /// A new build waits for the next open (the home screen says so).
     pub update_ready: bool,
@@ -349,6 +391,10 @@ impl Default for ShellState {
             outbox: Vec::new(),
             outbox_unreadable: Vec::new(),
             draft_key: None,
+            drafts: Vec::new(),
+            draft: None,
+            pending: BTreeMap::new(),
+            draft_unreadable: false,
             last_activity: 0.0,
             update_ready: false,
             directory: Listing::NotLoaded,
@@ -391,7 +437,7 @@ impl Reducible for ShellState {
                 answer,
                 at,
             } => {
-                if form == FormKey::Referral {
+                if is_person_form(form) {
                     state.last_activity = at;
                 }
                 let answers = state.answers.entry(form).or_default();
@@ -402,6 +448,9 @@ impl Reducible for ShellState {
             }
             ShellAction::Loaded(form, definition, today) => {
                 let defaults = definition.defaults(&today);
+                if let Some(kept) = state.pending.remove(&form) {
+                    read_kept(&mut state, form, &definition, &kept);
+                }
                 state.loaded.insert(form, definition);
                 state.defaults.insert(form, defaults.clone());
                 if form == FormKey::Referral {
@@ -426,7 +475,7 @@ impl Reducible for ShellState {
                 for field in &fields {
                     answers.set(field.clone(), Answer::YesNo(YesNo::NotAsked));
                 }
-                if form == FormKey::Referral {
+                if is_person_form(form) {
                     state.last_activity = at;
                 }
                 state.marked = Some((form, fields));
@@ -481,23 +530,50 @@ impl Reducible for ShellState {
                 forget_person(&mut state);
                 state.screen = Screen::Outbox;
             }
-            ShellAction::DraftKey { key, answers, at } => {
-                if let Some(answers) = answers {
-                    state.answers.insert(FormKey::Referral, answers);
-                }
+            ShellAction::DraftsUnlocked { key, drafts, at } => {
                 state.draft_key = Some(key);
+                state.drafts = drafts;
+                state.draft_unreadable = false;
                 state.last_activity = at;
             }
-            ShellAction::DraftLock => {
-                state.draft_key = None;
-                state.answers.remove(&FormKey::Referral);
-                state.prefilled = false;
+            ShellAction::DraftKept { key, draft, at } => {
+                state.draft_key = Some(key);
+                state.drafts.retain(|kept| kept.id != draft.id);
+                state.drafts.push(draft.clone());
+                state.draft = Some(draft);
+                state.draft_unreadable = false;
+                state.last_activity = at;
             }
+            ShellAction::DraftResumed { draft, forms, at } => {
+                if state.draft_key.is_none() {
+                    return self;
+                }
+                forget_answers(&mut state);
+                state.draft = Some(draft);
+                state.draft_unreadable = false;
+                state.last_activity = at;
+                for (form, kept) in forms {
+                    match state.loaded.get(&form).cloned() {
+                        Some(definition) => read_kept(&mut state, form, &definition, &kept),
+                        None => {
+                            state.pending.insert(form, kept);
+                        }
+                    }
+                }
+            }
+            ShellAction::DraftDeleted(id) => {
+                state.drafts.retain(|kept| kept.id != id);
+                if state.draft.as_ref().is_some_and(|open| open.id == id) {
+                    state.draft = None;
+                    state.pending.clear();
+                }
+            }
+            ShellAction::DraftLock => lock_drafts(&mut state),
             ShellAction::DraftTick { now, lock_after } => {
                 if state.draft_key.is_some() && now - state.last_activity > lock_after {
-                    state.draft_key = None;
-                    state.answers.remove(&FormKey::Referral);
-                    state.prefilled = false;
+                    lock_drafts(&mut state);
+                } else {
+                    return self;
                 }
             }
             ShellAction::UpdateReady => state.update_ready = true,
@@ -564,16 +640,59 @@ fn carry_forward(state: &mut ShellState) {
     }
 }
 
-/// Everything in memory about the person: the checklist's and the referral's answers and
-/// the open draft's key (the sealed draft stays in storage, locked).
-fn forget_person(state: &mut ShellState) {
+/// The forms about a person, which a person's draft keeps.
+pub const PERSON_FORMS: [FormKey; 2] = [FormKey::Identification, FormKey::Referral];
+
+fn is_person_form(form: FormKey) -> bool {
+    PERSON_FORMS.contains(&form)
+}
+
+/// A kept form's answers, read with its definition. Answers that no longer fit the form
+/// (a question removed since) close the draft, which stays as it was in storage: the
+/// answers in memory are then the worker's, unsaved, and never written over the draft.
+fn read_kept(state: &mut ShellState, form: FormKey, definition: &FormDefinition, kept: &str) {
+    match Answers::from_json_text(definition, kept) {
+        Ok(answers) => {
+            state.answers.insert(form, answers);
+        }
+        Err(_) => {
+            state.draft = None;
+            state.pending.clear();
+            state.draft_unreadable = true;
+        }
+    }
+}
+
+/// The person's answers leave memory: the checklist's and the referral's, what came with
+/// them and the open draft (which stays sealed in storage). The drafts stay unlocked.
+fn forget_answers(state: &mut ShellState) {
     state.answers.remove(&FormKey::Identification);
     state.answers.remove(&FormKey::Referral);
     state.prefilled = false;
     state.carry_forward = false;
     state.marked = None;
-    state.draft_key = None;
+    state.draft = None;
+    state.pending.clear();
+    state.draft_unreadable = false;
     state.person = state.person.wrapping_add(1);
+}
+
+/// Everything in memory about the person, and the drafts' key and list: nothing of the
+/// person before is in reach without the passphrase.
+fn forget_person(state: &mut ShellState) {
+    forget_answers(state);
+    state.draft_key = None;
+    state.drafts.clear();
+}
+
+/// The drafts lock: the key and the list leave memory; the person's answers too when a
+/// draft keeps them (answers no draft keeps stay, as unsaved).
+fn lock_drafts(state: &mut ShellState) {
+    if state.draft.is_some() {
+        forget_answers(state);
+    }
+    state.draft_key = None;
+    state.drafts.clear();
 }
 
 /// The outbox after reading storage: what is stored, with this session's counts of tries
@@ -658,8 +777,16 @@ mod tests {
         .expect("randomness");
         SharedDraftKey(Rc::new(DraftKey::from_derived(
             derivation,
-            zeroize::Zeroizing::new([7u8; 32]),
+            Zeroizing::new([7u8; 32]),
         )))
+    }
+
+    fn entry(label: &str) -> DraftEntry {
+        DraftEntry {
+            id: format!("person.{label}"),
+            label: label.into(),
+            saved: TODAY.into(),
+        }
     }
 
     fn outgoing(id: &str, delivery: Delivery) -> Outgoing {
@@ -697,9 +824,9 @@ mod tests {
         for action in [
             answer(FormKey::Referral, "age_disputed", 1.0),
             answer(FormKey::Identification, "dr_job", 2.0),
-            ShellAction::DraftKey {
+            ShellAction::DraftKept {
                 key: draft_key(),
-                answers: None,
+                draft: entry("first"),
                 at: 3.0,
             },
             ShellAction::Sealed(vec![outgoing("a", Delivery::Waiting)]),
@@ -731,9 +858,13 @@ mod tests {
         let lock_after = 600_000.0;
         let state = reduce(
             ShellState::default(),
-            ShellAction::DraftKey {
+            answer(FormKey::Identification, "dr_job", 500.0),
+        );
+        let state = reduce(
+            state,
+            ShellAction::DraftKept {
                 key: draft_key(),
-                answers: None,
+                draft: entry("first"),
                 at: 1_000.0,
             },
         );
@@ -746,20 +877,127 @@ mod tests {
                 lock_after,
             },
         );
-        assert!(state.draft_key.is_some());
-        assert!(!state.answers(FormKey::Referral).is_empty());
-        // An answer to another form does not keep the referral's draft open.
-        let state = reduce(state, answer(FormKey::Identification, "dr_job", 500_000.0));
+        assert!(state.draft_key.is_some() && state.draft.is_some());
+        // An answer to the checklist keeps the person's draft open too; one to a group
+        // checklist does not.
+        let state = reduce(state, answer(FormKey::Identification, "dr_pay", 500_000.0));
+        let state = reduce(state, answer(FormKey::GroupFramework, "g", 900_000.0));
         let state = reduce(
             state,
             ShellAction::DraftTick {
-                now: 2_001.0 + lock_after,
+                now: 500_001.0 + lock_after,
                 lock_after,
             },
         );
-        assert!(state.draft_key.is_none());
+        assert!(state.draft_key.is_none() && state.draft.is_none() && state.drafts.is_empty());
+        // The person's answers are in the draft: they leave memory. The group's stay.
         assert!(state.answers(FormKey::Referral).is_empty());
+        assert!(state.answers(FormKey::Identification).is_empty());
+        assert!(!state.answers(FormKey::GroupFramework).is_empty());
+    }
+
+    #[test]
+    fn unlocked_drafts_lock_without_taking_answers_no_draft_keeps() {
+        let state = reduce(
+            ShellState::default(),
+            answer(FormKey::Identification, "dr_job", 1.0),
+        );
+        let state = reduce(
+            state,
+            ShellAction::DraftsUnlocked {
+                key: draft_key(),
+                drafts: vec![entry("Tuesday")],
+                at: 2.0,
+            },
+        );
+        assert_eq!(state.drafts, [entry("Tuesday")]);
+        let state = reduce(state, ShellAction::DraftLock);
+        assert!(state.draft_key.is_none() && state.drafts.is_empty());
         assert!(!state.answers(FormKey::Identification).is_empty());
+    }
+
+    #[test]
+    fn a_resumed_draft_replaces_the_persons_answers_and_waits_for_unloaded_forms() {
+        let kept = |text: &str| Rc::new(Zeroizing::new(text.to_owned()));
+        let state = reduce(
+            ShellState::default(),
+            ShellAction::Loaded(
+                FormKey::Identification,
+                built_in(FormKey::Identification),
+                TODAY.into(),
+            ),
+        );
+        let state = reduce(state, answer(FormKey::Identification, "dr_pay", 1.0));
+        // Not unlocked: nothing is opened.
+        let resume = |label: &str, forms: Vec<(FormKey, DraftAnswers)>| ShellAction::DraftResumed {
+            draft: entry(label),
+            forms,
+            at: 5.0,
+        };
+        let locked = reduce(
+            state.clone(),
+            resume(
+                "A",
+                vec![(FormKey::Identification, kept(r#"{"dr_job":"yes"}"#))],
+            ),
+        );
+        assert_eq!(locked, state);
+        let state = reduce(
+            state,
+            ShellAction::DraftsUnlocked {
+                key: draft_key(),
+                drafts: vec![entry("A"), entry("B")],
+                at: 2.0,
+            },
+        );
+        let person = state.person;
+        let state = reduce(
+            state,
+            resume(
+                "A",
+                vec![
+                    (FormKey::Identification, kept(r#"{"dr_job":"yes"}"#)),
+                    (FormKey::Referral, kept(r#"{"subject_names":"CANARY-A"}"#)),
+                ],
+            ),
+        );
+        assert_ne!(state.person, person);
+        assert_eq!(state.draft, Some(entry("A")));
+        let checklist = state.answers(FormKey::Identification);
+        assert_eq!(checklist.get("dr_job"), Some(&Answer::YesNo(YesNo::Yes)));
+        assert_eq!(checklist.get("dr_pay"), None);
+        // The referral is read when its definition is.
+        assert!(state.pending.contains_key(&FormKey::Referral));
+        let state = reduce(
+            state,
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral), TODAY.into()),
+        );
+        assert!(state.pending.is_empty());
+        assert_eq!(
+            state.answers(FormKey::Referral).get("subject_names"),
+            Some(&Answer::Text("CANARY-A".into()))
+        );
+        // A draft that no longer fits its form closes, and is never written over.
+        let state = reduce(
+            state,
+            resume(
+                "B",
+                vec![(FormKey::Identification, kept(r#"{"gone":"yes"}"#))],
+            ),
+        );
+        assert!(state.draft.is_none() && state.draft_unreadable);
+        // Deleting the open draft closes it; the answers stay, unsaved.
+        let state = reduce(
+            state,
+            resume(
+                "A",
+                vec![(FormKey::Identification, kept(r#"{"dr_job":"yes"}"#))],
+            ),
+        );
+        let state = reduce(state, ShellAction::DraftDeleted("person.A".into()));
+        assert!(state.draft.is_none());
+        assert_eq!(state.drafts, [entry("B")]);
+        assert!(state.given(FormKey::Identification));
     }
 
     #[test]
@@ -770,9 +1008,9 @@ mod tests {
         );
         let state = reduce(
             state,
-            ShellAction::DraftKey {
+            ShellAction::DraftKept {
                 key: draft_key(),
-                answers: None,
+                draft: entry("first"),
                 at: 2.0,
             },
         );
@@ -994,9 +1232,9 @@ mod tests {
             );
             let state = reduce(
                 state,
-                ShellAction::DraftKey {
+                ShellAction::DraftKept {
                     key: draft_key(),
-                    answers: None,
+                    draft: entry("first"),
                     at: 2.0,
                 },
             );

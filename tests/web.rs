@@ -622,6 +622,28 @@ fn input_value(app: &Mounted, id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The drafts kept in storage: (name, sealed text).
+fn stored_drafts() -> Vec<(String, String)> {
+    let storage = local_storage();
+    (0..storage.length().unwrap())
+        .filter_map(|at| storage.key(at).unwrap())
+        .filter(|key| key.starts_with("confidant.draft."))
+        .map(|key| {
+            let sealed = storage.get_item(&key).unwrap().unwrap();
+            (key, sealed)
+        })
+        .collect()
+}
+
+/// Keeps a draft of the person under `label`, with a first passphrase.
+async fn keep_first_draft(app: &Mounted, label: &str, passphrase: &str) {
+    type_into(app, "draft-label", label).await;
+    type_into(app, "draft-passphrase", passphrase).await;
+    type_into(app, "draft-passphrase-again", passphrase).await;
+    click_id(app, "keep-draft").await;
+    wait_for(app, "#draft-kept").await;
+}
+
 #[wasm_bindgen_test]
 async fn a_draft_is_kept_sealed_locks_and_opens_only_with_its_passphrase() {
     local_storage().clear().unwrap();
@@ -632,11 +654,17 @@ async fn a_draft_is_kept_sealed_locks_and_opens_only_with_its_passphrase() {
     choose(&app, "field-referral_type-0").await;
     type_into(&app, "field-subject_names", canary).await;
 
-    // A passphrase too short, then two that differ: refused, nothing kept.
+    // No label: refused. Then a passphrase too short, then two that differ: refused,
+    // nothing kept.
+    type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
+    type_into(&app, "draft-passphrase-again", "a long passphrase kept apart").await;
+    click_id(&app, "keep-draft").await;
+    wait_for_text(&app, "#draft-problem", "label").await;
+    type_into(&app, "draft-label", "CANARY-label").await;
     type_into(&app, "draft-passphrase", "short").await;
     type_into(&app, "draft-passphrase-again", "short").await;
     click_id(&app, "keep-draft").await;
-    wait_for(&app, "#draft-problem").await;
+    wait_for_text(&app, "#draft-problem", "10 characters").await;
     type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
     type_into(
         &app,
@@ -645,67 +673,105 @@ async fn a_draft_is_kept_sealed_locks_and_opens_only_with_its_passphrase() {
     )
     .await;
     click_id(&app, "keep-draft").await;
-    assert!(
-        local_storage()
-            .get_item("confidant.draft.referral")
-            .unwrap()
-            .is_none()
-    );
+    assert!(stored_drafts().is_empty());
     // Long enough, the same twice, but easy to guess: refused, and the advice is shown.
     type_into(&app, "draft-passphrase", "password password").await;
     type_into(&app, "draft-passphrase-again", "password password").await;
     click_id(&app, "keep-draft").await;
     wait_for_text(&app, "#draft-problem", "too easy to guess").await;
-    assert!(
-        local_storage()
-            .get_item("confidant.draft.referral")
-            .unwrap()
-            .is_none()
-    );
+    assert!(stored_drafts().is_empty());
 
-    type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
-    type_into(
-        &app,
-        "draft-passphrase-again",
-        "a long passphrase kept apart",
-    )
-    .await;
-    click_id(&app, "keep-draft").await;
-    wait_for(&app, "#draft-kept").await;
-    let sealed = local_storage()
-        .get_item("confidant.draft.referral")
-        .unwrap()
-        .unwrap();
+    keep_first_draft(&app, "CANARY-label", "a long passphrase kept apart").await;
+    wait_for_text(&app, "#draft-kept", "CANARY-label").await;
+    let drafts = stored_drafts();
+    assert_eq!(drafts.len(), 1);
+    let (name, sealed) = drafts[0].clone();
+    assert!(name.starts_with("confidant.draft.person."), "{name}");
     assert!(sealed.contains("confidant-draft"));
-    assert!(!all_storage().contains(canary), "{}", all_storage());
+    // Neither the answers nor the label are readable in storage.
+    assert!(!all_storage().contains("CANARY"), "{}", all_storage());
 
     // Locked: the answers leave the page; the sealed draft stays.
     click_id(&app, "lock-draft").await;
     wait_for(&app, "#open-draft").await;
     assert_eq!(input_value(&app, "field-subject_names"), "");
-    assert_eq!(
-        local_storage()
-            .get_item("confidant.draft.referral")
-            .unwrap(),
-        Some(sealed.clone())
-    );
+    assert_eq!(stored_drafts(), [(name.clone(), sealed.clone())]);
 
     // A wrong passphrase: a clear error, the draft untouched.
     type_into(&app, "draft-passphrase", "not the passphrase").await;
     click_id(&app, "open-draft").await;
     wait_for(&app, "#draft-problem").await;
-    assert_eq!(
-        local_storage()
-            .get_item("confidant.draft.referral")
-            .unwrap(),
-        Some(sealed)
-    );
-    // The right one: the answers are back.
+    assert_eq!(stored_drafts(), [(name.clone(), sealed)]);
+    // The right one: the drafts by label, and the answers back once one is opened.
     type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
     click_id(&app, "open-draft").await;
-    wait_for(&app, "#draft-kept").await;
+    let entry = wait_for_text(&app, "#draft-list li", "CANARY-label").await;
+    entry
+        .query_selector(".resume-draft")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    wait_for_text(&app, "#draft-kept", "CANARY-label").await;
     assert_eq!(input_value(&app, "field-subject_names"), canary);
     local_storage().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_referral_draft_kept_before_drafts_were_per_person_opens_and_is_kept_again() {
+    use confidant_core::draft::{DraftKey, PERSON, PersonDraft};
+    use confidant_core::keys::{KdfParams, Passphrase};
+    local_storage().clear().unwrap();
+    let passphrase = "a long passphrase kept apart";
+    let key = DraftKey::derive(
+        &Passphrase::new(passphrase.to_owned()),
+        KdfParams::MINIMUM,
+        &mut getrandom::SysRng,
+    )
+    .unwrap();
+    let earlier = key
+        .seal(
+            "referral",
+            r#"{"subject_names":"CANARY-earlier"}"#,
+            &mut getrandom::SysRng,
+        )
+        .unwrap();
+    local_storage()
+        .set_item("confidant.draft.referral", &earlier)
+        .unwrap();
+    let app = Mounted::new().await;
+    app.click("Refer").await;
+    wait_for(&app, "#open-draft").await;
+    type_into(&app, "draft-passphrase", passphrase).await;
+    click_id(&app, "open-draft").await;
+    wait_for_text(&app, "#draft-list li", "Referral kept earlier").await;
+    // Kept again as a person's draft, under a random name; the earlier entry is gone.
+    let drafts = stored_drafts();
+    assert_eq!(drafts.len(), 1, "{drafts:?}");
+    assert!(drafts[0].0.starts_with("confidant.draft.person."));
+    let content = key.open_sealed(&drafts[0].1, PERSON).unwrap();
+    let kept = PersonDraft::from_text(&content).unwrap();
+    assert_eq!(
+        kept.forms["referral"]["subject_names"],
+        serde_json::Value::from("CANARY-earlier")
+    );
+    click_id_in(&app, "#draft-list li", ".resume-draft").await;
+    wait_for(&app, "#draft-kept").await;
+    wait_for(&app, "#field-subject_names").await;
+    assert_eq!(input_value(&app, "field-subject_names"), "CANARY-earlier");
+    local_storage().clear().unwrap();
+}
+
+/// Clicks the `button` inside the first `within`.
+async fn click_id_in(app: &Mounted, within: &str, button: &str) {
+    let found = wait_for(app, within).await;
+    found
+        .query_selector(button)
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    after_paint().await;
 }
 
 #[wasm_bindgen_test]
@@ -715,15 +781,7 @@ async fn an_open_draft_locks_itself_after_a_while_without_answers() {
     app.click("Refer").await;
     wait_for(&app, "#section-metadata").await;
     type_into(&app, "field-referring_organisation", "CANARY-org").await;
-    type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
-    type_into(
-        &app,
-        "draft-passphrase-again",
-        "a long passphrase kept apart",
-    )
-    .await;
-    click_id(&app, "keep-draft").await;
-    wait_for(&app, "#draft-kept").await;
+    keep_first_draft(&app, "Tuesday", "a long passphrase kept apart").await;
     // Nothing answered for a while: locked, the answers gone from the page.
     wait_for(&app, "#open-draft").await;
     assert_eq!(input_value(&app, "field-referring_organisation"), "");

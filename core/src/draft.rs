@@ -10,8 +10,14 @@
 //!
 //! The additional data binds the ciphertext to everything before it (format, version,
 //! form, parameters, salt), so none of them can be swapped.
+//!
+//! The web app keeps one draft per person (form `person`, [`PersonDraft`]): the label
+//! the worker gave it, the day it was last saved and the answers of each form begun for
+//! the person, all inside the ciphertext. A worker's drafts share one passphrase and one
+//! derivation, so that one unlock opens them all.
 
 use core::fmt;
+use std::collections::BTreeMap;
 
 use rand_core::TryCryptoRng;
 use serde::{Deserialize, Serialize};
@@ -56,6 +62,10 @@ pub enum DraftError {
     CouldNotOpen,
     /// A new draft's passphrase is too easy to guess (`keys::MIN_PASSPHRASE_SCORE`).
     WeakPassphrase,
+    /// A person's draft needs a label to be found again by.
+    NoLabel,
+    /// The label is longer than [`MAX_LABEL_CHARS`].
+    LabelTooLong,
 }
 
 impl fmt::Display for DraftError {
@@ -67,6 +77,8 @@ impl fmt::Display for DraftError {
             Self::KdfOutOfRange => "the draft's key derivation parameters are out of range",
             Self::CouldNotOpen => "could not open the draft with this passphrase",
             Self::WeakPassphrase => crate::keys::WEAK_PASSPHRASE,
+            Self::NoLabel => "the draft has no label",
+            Self::LabelTooLong => "the draft's label is too long",
         })
     }
 }
@@ -143,6 +155,14 @@ impl Derivation {
 }
 
 impl DraftKey {
+    /// The derivation this key came from: drafts that record it open with this key.
+    pub fn derivation(&self) -> Derivation {
+        Derivation {
+            params: self.params,
+            salt: self.salt,
+        }
+    }
+
     /// Derives a new draft key (with a new salt) from the worker's passphrase.
     pub fn derive<R: TryCryptoRng + ?Sized>(
         passphrase: &Passphrase,
@@ -267,4 +287,63 @@ fn parse(text: &str, form: &str) -> Result<(Derivation, Sealed), DraftError> {
         return Err(DraftError::Malformed);
     }
     Ok((Derivation { params, salt }, (iv, sealed)))
+}
+
+/// The form name a person's draft is sealed under.
+pub const PERSON: &str = "person";
+/// The longest label a person's draft takes, in characters.
+pub const MAX_LABEL_CHARS: usize = 60;
+
+/// What a person's draft holds, sealed: the worker's label, the day it was last saved
+/// (`YYYY-MM-DD` on the worker's device, or empty when not known) and each begun form's
+/// answers (their JSON, by form id). Nothing of it is readable outside the ciphertext.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonDraft {
+    pub label: String,
+    pub saved: String,
+    pub forms: BTreeMap<String, serde_json::Value>,
+}
+
+impl PersonDraft {
+    /// The label as kept: trimmed, not empty, at most [`MAX_LABEL_CHARS`] characters.
+    pub fn check_label(label: &str) -> Result<String, DraftError> {
+        let label = label.trim();
+        if label.is_empty() {
+            return Err(DraftError::NoLabel);
+        }
+        if label.chars().count() > MAX_LABEL_CHARS {
+            return Err(DraftError::LabelTooLong);
+        }
+        Ok(label.to_owned())
+    }
+
+    /// The text to seal.
+    pub fn to_text(&self) -> Zeroizing<String> {
+        Zeroizing::new(serde_json::to_string(self).unwrap_or_default())
+    }
+
+    /// Reads an opened draft's content, checking its label, its date and that each form's
+    /// answers are an object (the form's own rules check them when they are used).
+    pub fn from_text(text: &str) -> Result<Self, DraftError> {
+        let draft: Self = serde_json::from_str(text).map_err(|_| DraftError::Malformed)?;
+        let checked = Self::check_label(&draft.label).map_err(|_| DraftError::Malformed)?;
+        let day = |s: &str| {
+            s.len() == 10
+                && s.bytes().enumerate().all(|(at, b)| {
+                    if at == 4 || at == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                })
+        };
+        if checked != draft.label
+            || !(draft.saved.is_empty() || day(&draft.saved))
+            || draft.forms.values().any(|answers| !answers.is_object())
+        {
+            return Err(DraftError::Malformed);
+        }
+        Ok(draft)
+    }
 }

@@ -113,3 +113,60 @@ fn a_key_derived_elsewhere_seals_and_opens_the_same_drafts() {
         DraftError::Malformed
     );
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_persons_draft_keeps_its_label_date_and_answers_inside_the_ciphertext() {
+    use confidant_core::draft::{Derivation, PERSON, PersonDraft};
+    let mut rng = ChaCha20Rng::seed_from_u64(13);
+    let passphrase = Passphrase::new("one passphrase for all".to_owned());
+    let key = DraftKey::derive(&passphrase, KdfParams::MINIMUM, &mut rng).unwrap();
+    let mut draft = PersonDraft {
+        label: PersonDraft::check_label("  CANARY-label Tuesday  ").unwrap(),
+        saved: "2026-12-01".into(),
+        ..PersonDraft::default()
+    };
+    draft.forms.insert(
+        "identification".into(),
+        serde_json::from_str(CONTENT).unwrap(),
+    );
+    let sealed = key.seal(PERSON, &draft.to_text(), &mut rng).unwrap();
+    assert!(!sealed.contains("CANARY") && !sealed.contains("2026"));
+    assert_eq!(draft.label, "CANARY-label Tuesday");
+
+    // A second person's draft, sealed with the same key, records the same derivation:
+    // one unlock opens both.
+    let other = key.seal(PERSON, "{}", &mut rng).unwrap();
+    assert_eq!(
+        Derivation::of_draft(&other, PERSON).unwrap(),
+        key.derivation()
+    );
+    let opened = key.open_sealed(&sealed, PERSON).unwrap();
+    assert_eq!(PersonDraft::from_text(&opened).unwrap(), draft);
+
+    // Labels: needed, and short.
+    assert_eq!(
+        PersonDraft::check_label("   ").unwrap_err(),
+        DraftError::NoLabel
+    );
+    assert_eq!(
+        PersonDraft::check_label(&"x".repeat(61)).unwrap_err(),
+        DraftError::LabelTooLong
+    );
+    assert!(PersonDraft::check_label(&"é".repeat(60)).is_ok());
+    // A content that is not a person's draft is refused, whole.
+    for bad in [
+        r#"{"label":"","saved":"","forms":{}}"#,
+        r#"{"label":" padded ","saved":"","forms":{}}"#,
+        r#"{"label":"a","saved":"yesterday","forms":{}}"#,
+        r#"{"label":"a","saved":"","forms":{"referral":[]}}"#,
+        r#"{"label":"a","saved":"","forms":{},"name":"x"}"#,
+        r#"{"subject_names":"x"}"#,
+    ] {
+        assert_eq!(
+            PersonDraft::from_text(bad).unwrap_err(),
+            DraftError::Malformed,
+            "{bad}"
+        );
+    }
+}

@@ -34,6 +34,9 @@ pub struct IdentifyProps {
     pub unsaved: bool,
     /// "New person".
     pub onnewperson: Callback<()>,
+    /// The person's drafts (`components::draft_panel`), shown above the form.
+    #[prop_or_default]
+    pub drafts: Html,
 }
 
 /// The identification checklist: the questions, the worker's answers (held by the shell,
@@ -87,9 +90,13 @@ pub fn identify(props: &IdentifyProps) -> Html {
             }
         })
     };
+    let before = {
+        let drafts = props.drafts.clone();
+        Callback::from(move |_: SharedForm| drafts.clone())
+    };
     html! {
         <FormScreen source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
-            heading={words.identify} onload={props.onload.clone()} {after} />
+            heading={words.identify} onload={props.onload.clone()} {before} {after} />
     }
 }

@@ -1,9 +1,8 @@
 use confidant_core::form::{Answer, Answers};
 use yew::prelude::*;
 
-use crate::components::draft_panel::DraftPanel;
 use crate::screens::form_screen::FormScreen;
-use crate::state::{SharedDraftKey, SharedForm};
+use crate::state::SharedForm;
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct ReferProps {
@@ -21,10 +20,9 @@ pub struct ReferProps {
     pub prefilled: bool,
     /// The answers are complete: on to the review.
     pub onreview: Callback<()>,
-    /// Whether a sealed draft is open (its key in memory).
-    pub draft_open: bool,
-    pub ondraftkey: Callback<(SharedDraftKey, Option<Answers>)>,
-    pub ondraftlock: Callback<()>,
+    /// The person's drafts (`components::draft_panel`), shown above the form.
+    #[prop_or_default]
+    pub drafts: Html,
 }
 
 /// The referral form. Answers live in the shell's memory only, until they are sealed on
@@ -34,18 +32,12 @@ pub fn refer(props: &ReferProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let before = {
         let prefilled = props.prefilled;
-        let (draft_open, onkey, onlock, language) = (
-            props.draft_open,
-            props.ondraftkey.clone(),
-            props.ondraftlock.clone(),
-            props.language.clone(),
-        );
-        Callback::from(move |form: SharedForm| {
+        let drafts = props.drafts.clone();
+        Callback::from(move |_: SharedForm| {
             html! {
                 <>
                     <p>{ words.refer_intro }</p>
-                    <DraftPanel {form} open={draft_open} onkey={onkey.clone()} onlock={onlock.clone()}
-                        language={language.clone()} />
+                    { drafts.clone() }
                     if prefilled {
                         <p class="notice" role="note" id="prefilled-notice">{ words.prefilled_notice }</p>
                     }
