@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { confidantAgency, inbox, openPacket, scratch, withServer } from "./referral.mjs";
 import { answerThroughPages, sealByTouch } from "./standard-case.mjs";
-import { launchChromium, openApp } from "./support.mjs";
+import { launchChromium, openApp, shown } from "./support.mjs";
 
 /** The standard case's counts when this test was written (referral 1.4.0). */
 const CEILING = { taps: 89, keystrokes: 236 };
@@ -55,4 +55,91 @@ test("phone: a referral through the pages by touch reaches the shelter, its taps
   assert.equal((await sealByTouch(page, "Outreach team", "Shelter North")).taps, review.taps - 2);
   await page.locator('#outbox li[data-delivery="delivered"]').nth(1).waitFor({ timeout: 30_000 });
   assert.equal((await inbox(server.url, shelter)).length, 2);
+}, { context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } }));
+
+test("phone: two drafts for two people, each reopened by its label, and New person leaves nothing of the one before", () => withServer(browser, async () => ({}), async ({ server, page }) => {
+  const passphrase = "tea kettle under the bridge";
+  const home = async () => {
+    if (await page.locator(".brand-link").count()) await page.locator(".brand-link").tap();
+  };
+  const identify = async () => {
+    await home();
+    await page.locator("#open-identify").tap();
+    await page.locator("#section-context").waitFor();
+  };
+  const unlock = async () => {
+    await page.locator("#draft-passphrase").fill(passphrase);
+    await page.locator("#open-draft").tap();
+    await page.locator("#draft-list, #drafts-none").first().waitFor({ timeout: 30_000 });
+  };
+  const checked = async (id) => (await shown(page, `#${id}`)).isChecked();
+
+  // The first person: two answers to the checklist, kept as a draft with a first
+  // passphrase, and a name in the referral, which the same draft keeps.
+  await openApp(page, server.url);
+  await identify();
+  await (await shown(page, "#field-sex-0")).tap();
+  await (await shown(page, "#field-age_group-0")).tap();
+  await page.locator("#draft-label").fill("CANARY-first bus station");
+  await page.locator("#draft-passphrase").fill(passphrase);
+  await page.locator("#draft-passphrase-again").fill(passphrase);
+  await page.locator("#keep-draft").tap();
+  await page.locator("#draft-kept", { hasText: "CANARY-first bus station" }).waitFor({ timeout: 30_000 });
+  await page.locator(".brand-link").tap();
+  await page.locator("#open-refer").tap();
+  await (await shown(page, "#field-subject_names")).fill("CANARY-Ana");
+  await page.waitForFunction(() => Object.keys(localStorage).filter((key) => key.startsWith("confidant.draft.person.")).length === 1);
+
+  // New person: nothing of the first is left on either form, and the drafts are locked.
+  await identify();
+  await page.locator("#new-person").tap();
+  await page.locator("#section-context").waitFor();
+  assert.equal(await checked("field-sex-0"), false);
+  assert.equal(await checked("field-age_group-0"), false);
+  await page.locator("#open-draft").waitFor();
+  await page.locator(".brand-link").tap();
+  await page.locator("#open-refer").tap();
+  assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "");
+
+  // The second person: other answers, kept as a second draft under the same passphrase
+  // (unlocked first, the first person's draft listed by its label only).
+  await identify();
+  await (await shown(page, "#field-sex-1")).tap();
+  await (await shown(page, "#field-age_group-2")).tap();
+  await unlock();
+  assert.deepEqual(await page.locator("#draft-list .draft-label").allInnerTexts(), ["CANARY-first bus station"]);
+  // Opening it now would lose these answers: the app says so instead of offering it.
+  await page.locator("#draft-resume-later").waitFor();
+  assert.equal(await page.locator("#draft-list .resume-draft").count(), 0);
+  await page.locator("#draft-label").fill("CANARY-second market");
+  await page.locator("#keep-draft").tap();
+  await page.locator("#draft-kept", { hasText: "CANARY-second market" }).waitFor();
+  await page.waitForFunction(() => Object.keys(localStorage).filter((key) => key.startsWith("confidant.draft.person.")).length === 2);
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+  assert.ok(!stored.includes("CANARY"), stored);
+
+  // A reload later: each person comes back by their label, with their own answers.
+  await page.reload();
+  await page.waitForSelector('html[data-confidant="started"]');
+  await identify();
+  await unlock();
+  assert.deepEqual((await page.locator("#draft-list .draft-label").allInnerTexts()).sort(),
+    ["CANARY-first bus station", "CANARY-second market"]);
+  await page.locator("#draft-list li", { hasText: "CANARY-second market" }).locator(".resume-draft").tap();
+  await page.locator("#draft-kept", { hasText: "CANARY-second market" }).waitFor();
+  assert.equal(await checked("field-sex-1"), true);
+  assert.equal(await checked("field-age_group-2"), true);
+  assert.equal(await checked("field-age_group-0"), false);
+
+  await page.locator("#new-person").tap();
+  await page.locator("#section-context").waitFor();
+  await unlock();
+  await page.locator("#draft-list li", { hasText: "CANARY-first bus station" }).locator(".resume-draft").tap();
+  await page.locator("#draft-kept", { hasText: "CANARY-first bus station" }).waitFor();
+  assert.equal(await checked("field-sex-0"), true);
+  assert.equal(await checked("field-age_group-0"), true);
+  assert.equal(await checked("field-sex-1"), false);
+  await page.locator(".brand-link").tap();
+  await page.locator("#open-refer").tap();
+  assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "CANARY-Ana");
 }, { context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } }));

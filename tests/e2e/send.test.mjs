@@ -223,6 +223,7 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     // The key is derived in a Web Worker, off the page's thread.
     const workers = [];
     page.on("worker", (worker) => workers.push(new URL(worker.url()).pathname));
+    const drafts = () => page.evaluate(() => Object.entries(localStorage).filter(([key]) => key.startsWith("confidant.draft.")));
     await openApp(page, server.url);
     await openReferral(page);
     await (await shown(page, "#field-referral_type-0")).focus();
@@ -230,22 +231,23 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     await (await shown(page, "#field-subject_names")).focus();
     await page.keyboard.type("CANARY-draft-name");
     // A passphrase that zxcvbn (in its own worker) finds easy to guess is refused.
+    await page.locator("#draft-label").fill("CANARY-draft-label");
     await page.locator("#draft-passphrase").fill("password password");
     await page.locator("#draft-passphrase-again").fill("password password");
     await page.locator("#keep-draft").click();
     await page.locator("#draft-problem", { hasText: "too easy to guess" }).waitFor({ timeout: 30_000 });
-    assert.equal(await page.evaluate(() => localStorage.getItem("confidant.draft.referral")), null);
+    assert.deepEqual(await drafts(), []);
     await page.locator("#draft-passphrase").fill("read it to nobody");
     await page.locator("#draft-passphrase-again").fill("read it to nobody");
     await page.locator("#keep-draft").click();
-    await page.locator("#draft-kept").waitFor({ timeout: 30_000 });
+    await page.locator("#draft-kept", { hasText: "CANARY-draft-label" }).waitFor({ timeout: 30_000 });
     // The strength worker started when the passphrase was first typed, and the key was
     // derived in the other, each off the page's thread.
     assert.deepEqual([...new Set(workers)], ["/strength-worker-loader.js", "/derive-worker-loader.js"]);
     await (await shown(page, "#field-referring_organisation")).focus();
     await page.keyboard.type("CANARY-draft-org");
-    // Saved after each change, sealed.
-    await page.waitForFunction(() => (localStorage.getItem("confidant.draft.referral") ?? "").length > 0);
+    // Saved after each change, sealed under a name that says nothing.
+    await page.waitForFunction(() => Object.keys(localStorage).some((key) => key.startsWith("confidant.draft.person.")));
     const kept = await page.evaluate(() => JSON.stringify({ ...localStorage }));
     assert.ok(!kept.includes("CANARY"), kept);
 
@@ -253,15 +255,17 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     await page.waitForSelector('html[data-confidant="started"]');
     await openReferral(page);
     assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "");
-    const sealed = await page.evaluate(() => localStorage.getItem("confidant.draft.referral"));
+    const sealed = await drafts();
+    assert.equal(sealed.length, 1);
     await page.locator("#draft-passphrase").fill("read it to everybody");
     await page.locator("#open-draft").click();
     await page.locator("#draft-problem").waitFor({ timeout: 30_000 });
-    assert.equal(await page.evaluate(() => localStorage.getItem("confidant.draft.referral")), sealed);
+    assert.deepEqual(await drafts(), sealed);
 
     await page.locator("#draft-passphrase").fill("read it to nobody");
     await page.locator("#open-draft").click();
-    await page.locator("#draft-kept").waitFor({ timeout: 30_000 });
+    await page.locator("#draft-list li", { hasText: "CANARY-draft-label" }).locator(".resume-draft").click({ timeout: 30_000 });
+    await page.locator("#draft-kept").waitFor();
     assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "CANARY-draft-name");
     assert.equal(await (await shown(page, "#field-referring_organisation")).inputValue(), "CANARY-draft-org");
 }));

@@ -187,7 +187,9 @@ for (const engine of enginesToRun()) {
 
     async function openReferral() {
       // A draft left by an earlier journey would ask for its passphrase first.
-      await browser.evaluate(() => localStorage.removeItem("confidant.draft.referral"));
+      await browser.evaluate(() => {
+        for (const key of Object.keys(localStorage)) if (key.startsWith("confidant.draft.")) localStorage.removeItem(key);
+      });
       await browser.click("#open-refer");
       await browser.waitForSelector("#section-metadata");
     }
@@ -313,11 +315,12 @@ for (const engine of enginesToRun()) {
       await openReferral();
       await showSection("#field-subject_names");
       await browser.type("#field-subject_names", `CANARY-${engine}-draft`);
+      await browser.type("#draft-label", `CANARY-${engine}-label`);
       await browser.type("#draft-passphrase", "read it to nobody");
       await browser.type("#draft-passphrase-again", "read it to nobody");
       await browser.click("#keep-draft");
       await browser.waitForSelector("#draft-kept", { timeout: 120_000 });
-      await browser.waitFor(() => (localStorage.getItem("confidant.draft.referral") ?? "").length > 0);
+      await browser.waitFor(() => Object.keys(localStorage).some((key) => key.startsWith("confidant.draft.person.")));
       assert.ok(!(await browser.evaluateAsync(everythingStored)).includes("CANARY"));
       await browser.refresh();
       await homeShown();
@@ -326,7 +329,11 @@ for (const engine of enginesToRun()) {
       assert.equal(await browser.evaluate(() => document.getElementById("field-subject_names").value), "");
       await browser.type("#draft-passphrase", "read it to nobody");
       await browser.click("#open-draft");
-      await browser.waitForSelector("#draft-kept", { timeout: 120_000 });
+      await browser.waitForSelector("#draft-list .resume-draft", { timeout: 120_000 });
+      assert.equal(await browser.evaluate(() => document.querySelector("#draft-list .draft-label").textContent),
+        `CANARY-${engine}-label`);
+      await browser.click("#draft-list .resume-draft");
+      await browser.waitForSelector("#draft-kept");
       assert.equal(await browser.evaluate(() => document.getElementById("field-subject_names").value),
         `CANARY-${engine}-draft`);
     });
@@ -392,12 +399,13 @@ for (const engine of enginesToRun()) {
       await showSection("#field-subject_names");
       await browser.type("#field-subject_names", `CANARY-${engine}-no-worker`);
       // The plain rule, without zxcvbn's worker: four words and 20 characters.
+      await browser.type("#draft-label", "no worker");
       await browser.type("#draft-passphrase", "quiet harbour lamps glow at dusk");
       await browser.type("#draft-passphrase-again", "quiet harbour lamps glow at dusk");
       await browser.click("#keep-draft");
       await browser.waitForSelector("#draft-kept", { timeout: 120_000 });
       await browser.waitForSelector("#workers-unavailable");
-      await browser.waitFor(() => (localStorage.getItem("confidant.draft.referral") ?? "").length > 0);
+      await browser.waitFor(() => Object.keys(localStorage).some((key) => key.startsWith("confidant.draft.person.")));
       assert.ok(!(await browser.evaluateAsync(everythingStored)).includes("CANARY"));
     }));
 
@@ -405,6 +413,7 @@ for (const engine of enginesToRun()) {
       await openApp();
       assert.equal(await browser.evaluate(() => typeof window.trustedTypes), "undefined");
       await openReferral();
+      await browser.type("#draft-label", "no trusted types");
       await browser.type("#draft-passphrase", "read it to nobody");
       await browser.type("#draft-passphrase-again", "read it to nobody");
       await browser.click("#keep-draft");
