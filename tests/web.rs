@@ -386,6 +386,28 @@ async fn a_required_field_left_empty_shows_a_linked_error() {
 }
 
 #[wasm_bindgen_test]
+async fn next_checks_an_answer_given_in_the_same_moment() {
+    let app = Mounted::new().await;
+    app.click("Identify").await;
+    wait_for(&app, "#section-context").await;
+    choose(&app, "field-age_group-0").await;
+    choose(&app, "field-sex-0").await;
+    // The section's last question and "Next" in one go, before the answer is recorded
+    // (a choice is, once its click is painted): "Next" sees it all the same, and moves on.
+    let click = |id: &str| {
+        gloo::utils::document()
+            .get_element_by_id(id)
+            .unwrap()
+            .unchecked_into::<HtmlElement>()
+            .click();
+    };
+    click("field-age_disputed-0");
+    click("section-next");
+    wait_for(&app, "#section-act:not([hidden])").await;
+    assert!(app.root.query_selector(".error-summary").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
 async fn the_outcome_prompts_a_referral_for_a_strong_indicator_and_never_says_victim() {
     let app = Mounted::new().await;
     app.click("Identify").await;
@@ -657,7 +679,12 @@ async fn a_draft_is_kept_sealed_locks_and_opens_only_with_its_passphrase() {
     // No label: refused. Then a passphrase too short, then two that differ: refused,
     // nothing kept.
     type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
-    type_into(&app, "draft-passphrase-again", "a long passphrase kept apart").await;
+    type_into(
+        &app,
+        "draft-passphrase-again",
+        "a long passphrase kept apart",
+    )
+    .await;
     click_id(&app, "keep-draft").await;
     wait_for_text(&app, "#draft-problem", "label").await;
     type_into(&app, "draft-label", "CANARY-label").await;

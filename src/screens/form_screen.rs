@@ -73,6 +73,10 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
     // A check found nothing missing: said on the page.
     let passed = use_state(|| false);
     let summary = use_node_ref();
+    // The answers as last rendered, for "Next" to read once a render the same tap
+    // scheduled (an answer given a moment before) has run.
+    let latest = use_mut_ref(Answers::default);
+    *latest.borrow_mut() = props.answers.clone();
     {
         let loading = loading.clone();
         let onload = props.onload.clone();
@@ -145,16 +149,7 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
     let unreviewed = form.review_status(&language) == ReviewStatus::Unreviewed;
 
     // The sections shown with the answers so far, and where the worker is among them.
-    let shown: Vec<&Section> = form
-        .sections
-        .iter()
-        .filter(|section| {
-            section
-                .show_if
-                .as_ref()
-                .is_none_or(|condition| condition.holds(&form, &props.answers))
-        })
-        .collect();
+    let shown = shown_sections(&form, &props.answers);
     let at = current
         .as_deref()
         .and_then(|id| shown.iter().position(|section| section.id == id))
@@ -190,24 +185,41 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
             errors.set(found);
         })
     };
-    // "Next" checks the section first, and stays on it while something is missing.
+    // "Next" checks the section first, and stays on it while something is missing. A
+    // choice is recorded once its click is painted (`frames::after_next_paint`), so
+    // "Next" checks after the next paint too: a choice made just before the tap is then
+    // in the answers it checks, and in the choice of the section that follows.
     let onnext = {
         let form = form.clone();
-        let answers = props.answers.clone();
+        let latest = latest.clone();
         let errors = errors.clone();
         let go_to = go_to.clone();
         let here = section_id.clone().unwrap_or_default();
-        let next = shown.get(at + 1).map(|section| section.id.clone());
         Callback::from(move |_: MouseEvent| {
-            let found = form.validate_section(&here, &answers, &clock::today());
-            if !found.is_empty() {
-                errors.set(found);
-                return;
-            }
-            errors.set(Vec::new());
-            if let Some(next) = &next {
-                go_to.emit(next.clone());
-            }
+            let (form, latest, errors, go_to, here) = (
+                form.clone(),
+                latest.clone(),
+                errors.clone(),
+                go_to.clone(),
+                here.clone(),
+            );
+            frames::after_next_paint(move || {
+                let answers = latest.borrow().clone();
+                let found = form.validate_section(&here, &answers, &clock::today());
+                if !found.is_empty() {
+                    errors.set(found);
+                    return;
+                }
+                errors.set(Vec::new());
+                let shown = shown_sections(&form, &answers);
+                let next = shown
+                    .iter()
+                    .position(|section| section.id == here)
+                    .and_then(|at| shown.get(at + 1));
+                if let Some(next) = next {
+                    go_to.emit(next.id.clone());
+                }
+            });
         })
     };
     let onback = {
@@ -360,4 +372,17 @@ fn pager(
             </details>
         </nav>
     }
+}
+
+/// The sections shown with these answers (those whose condition holds), in order.
+fn shown_sections<'a>(form: &'a FormDefinition, answers: &Answers) -> Vec<&'a Section> {
+    form.sections
+        .iter()
+        .filter(|section| {
+            section
+                .show_if
+                .as_ref()
+                .is_none_or(|condition| condition.holds(form, answers))
+        })
+        .collect()
 }
