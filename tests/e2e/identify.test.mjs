@@ -32,6 +32,8 @@ test("the checklist is answered with the keyboard alone", async () => {
   const page = await context.newPage();
   await openApp(page, server.url);
   const historyAtStart = await page.evaluate(() => history.length);
+  // With a keyboard and a mouse, the quick exit says it answers Esc twice.
+  assert.equal(await page.locator("#quick-exit-hint").isVisible(), true);
 
   // Home: Tab to "Identify" and press Enter.
   await page.keyboard.press("Tab");

@@ -28,6 +28,8 @@ test("phone: a referral through the pages by touch reaches the shelter, its taps
   shelter: confidantAgency(keys.dir, data, "Shelter North", "shelter"),
 }), async ({ server, page, agencies: { shelter } }) => {
   await openApp(page, server.url);
+  // "or press Esc twice" is for keyboards: a phone does not show it.
+  assert.equal(await page.locator("#quick-exit-hint").isVisible(), false);
   await page.locator("#open-refer").tap();
   await page.locator("#section-metadata").waitFor();
   const { taps, keystrokes, answered } = await answerThroughPages(page);
