@@ -356,6 +356,8 @@ fn a_completed_checklist_starts_the_referral() {
     }
     answers.insert("age_group".to_owned(), json!("adult"));
     answers.insert("exploitation_form".to_owned(), json!("labour"));
+    answers.insert("agency_type".to_owned(), json!("ngo"));
+    let mut police = answers.clone();
     let checklist = from(&identification, Value::Object(answers));
 
     let started = referral.prefill_from(&identification, &checklist);
@@ -363,6 +365,18 @@ fn a_completed_checklist_starts_the_referral() {
         started.get("age_group"),
         Some(&Answer::Choice("adult".into()))
     );
+    // The identifying agency's type carries over where the referral offers it; the
+    // checklist's "police" does not say which police service, so the worker says.
+    assert_eq!(
+        started.get("referring_agency_type"),
+        Some(&Answer::Choice("ngo".into()))
+    );
+    police.insert("agency_type".to_owned(), json!("police"));
+    let by_police = referral.prefill_from(
+        &identification,
+        &from(&identification, Value::Object(police)),
+    );
+    assert_eq!(by_police.get("referring_agency_type"), None);
     assert_eq!(
         started.get("identification_dimensions"),
         Some(&Answer::Choices(vec![
