@@ -29,9 +29,9 @@ impl Stored {
     }
 }
 
-/// Every draft kept in this browser, persons' first.
+/// Every draft kept in this browser, persons' first (the earlier kind last).
 pub fn stored() -> Vec<Stored> {
-    let mut found: Vec<Stored> = storage::keys_with_prefix(PREFIX)
+    let (mut persons, earlier): (Vec<Stored>, Vec<Stored>) = storage::keys_with_prefix(PREFIX)
         .into_iter()
         .filter_map(|key| {
             let id = key.strip_prefix(PREFIX)?.to_owned();
@@ -39,9 +39,9 @@ pub fn stored() -> Vec<Stored> {
             let sealed = storage::read(&key)?;
             known.then_some(Stored { id, sealed })
         })
-        .collect();
-    found.sort_by_key(|draft| (draft.id == EARLIER, draft.id.clone()));
-    found
+        .partition(|draft| draft.id != EARLIER);
+    persons.extend(earlier);
+    persons
 }
 
 /// How many drafts are kept.
