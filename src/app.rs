@@ -315,11 +315,31 @@ pub fn app(props: &AppProps) -> Html {
     let person_unsaved = person_begun && state.draft.is_none();
     let ondraft = {
         let dispatcher = state.dispatcher();
+        let key = state.draft_key.clone();
+        let referral = state.loaded.get(&FormKey::Referral).cloned();
+        let answers = state.answers(FormKey::Referral);
         Callback::from(move |event: DraftEvent| {
             let at = clock::now_millis();
             dispatcher.dispatch(match event {
-                DraftEvent::Unlocked(key, drafts) => {
-                    ShellAction::DraftsUnlocked { key, drafts, at }
+                DraftEvent::Unlocked(key, drafts, profile) => ShellAction::DraftsUnlocked {
+                    key,
+                    drafts,
+                    profile,
+                    at,
+                },
+                DraftEvent::KeepProfile => {
+                    let kept = key
+                        .as_ref()
+                        .zip(referral.as_ref())
+                        .and_then(|(key, form)| use_cases::keep_profile(&key.0, form, &answers));
+                    match kept {
+                        Some(profile) => ShellAction::ProfileKept(profile),
+                        None => return,
+                    }
+                }
+                DraftEvent::ForgetProfile => {
+                    drafts::forget(drafts::PROFILE);
+                    ShellAction::ProfileForgotten
                 }
                 DraftEvent::Kept(key, draft) => ShellAction::DraftKept { key, draft, at },
                 DraftEvent::Resumed(draft, forms) => ShellAction::DraftResumed { draft, forms, at },
@@ -331,7 +351,8 @@ pub fn app(props: &AppProps) -> Html {
     let draft_panel = html! {
         <DraftPanel language={state.language.clone()} draft_key={state.draft_key.clone()}
             drafts={state.drafts.clone()} open={state.draft.clone()}
-            unreadable={state.draft_unreadable} unsaved={person_unsaved} {ondraft} />
+            unreadable={state.draft_unreadable} unsaved={person_unsaved}
+            profile={(state.screen == Screen::Refer).then_some(state.profile.is_some())} {ondraft} />
     };
     let new_person = {
         let dispatcher = state.dispatcher();

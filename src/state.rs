@@ -277,8 +277,15 @@ pub enum ShellAction {
     DraftsUnlocked {
         key: SharedDraftKey,
         drafts: Vec<DraftEntry>,
+        /// The worker's agency details, when they chose to keep them ([`PROFILE_SECTION`]).
+        profile: Option<DraftAnswers>,
         at: f64,
     },
+    /// The worker's agency details were kept, sealed (their answers' JSON text): they
+    /// fill each new referral while the drafts are unlocked.
+    ProfileKept(DraftAnswers),
+    /// The worker's agency details were deleted from storage.
+    ProfileForgotten,
     /// The person's answers are now kept in a new draft, sealed under `key` (the key
     /// just made with a first passphrase, or the unlocked one).
     DraftKept {
@@ -357,6 +364,9 @@ pub struct ShellState {
     pub draft_key: Option<SharedDraftKey>,
     /// The drafts kept, while they are unlocked.
     pub drafts: Vec<DraftEntry>,
+    /// The worker's agency details, kept sealed by their choice, while the drafts are
+    /// unlocked: the answers of the referral's [`PROFILE_SECTION`].
+    pub profile: Option<DraftAnswers>,
     /// The draft that keeps this person's answers, while it is open.
     pub draft: Option<DraftEntry>,
     /// Answers of the open draft whose form is not loaded yet.
@@ -392,6 +402,7 @@ impl Default for ShellState {
             outbox_unreadable: Vec::new(),
             draft_key: None,
             drafts: Vec::new(),
+            profile: None,
             draft: None,
             pending: BTreeMap::new(),
             draft_unreadable: false,
@@ -452,6 +463,9 @@ impl Reducible for ShellState {
                     read_kept(&mut state, form, &definition, &kept);
                 }
                 state.loaded.insert(form, definition);
+                if form == FormKey::Referral {
+                    fill_profile(&mut state);
+                }
                 state.defaults.insert(form, defaults.clone());
                 if form == FormKey::Referral {
                     carry_forward(&mut state);
@@ -530,12 +544,26 @@ impl Reducible for ShellState {
                 forget_person(&mut state);
                 state.screen = Screen::Outbox;
             }
-            ShellAction::DraftsUnlocked { key, drafts, at } => {
+            ShellAction::DraftsUnlocked {
+                key,
+                drafts,
+                profile,
+                at,
+            } => {
                 state.draft_key = Some(key);
                 state.drafts = drafts;
+                state.profile = profile;
                 state.draft_unreadable = false;
                 state.last_activity = at;
+                fill_profile(&mut state);
             }
+            ShellAction::ProfileKept(profile) => {
+                if state.draft_key.is_none() {
+                    return self;
+                }
+                state.profile = Some(profile);
+            }
+            ShellAction::ProfileForgotten => state.profile = None,
             ShellAction::DraftKept { key, draft, at } => {
                 state.draft_key = Some(key);
                 state.drafts.retain(|kept| kept.id != draft.id);
@@ -560,6 +588,7 @@ impl Reducible for ShellState {
                         }
                     }
                 }
+                fill_profile(&mut state);
             }
             ShellAction::DraftDeleted(id) => {
                 state.drafts.retain(|kept| kept.id != id);
@@ -643,6 +672,39 @@ fn carry_forward(state: &mut ShellState) {
 /// The forms about a person, which a person's draft keeps.
 pub const PERSON_FORMS: [FormKey; 2] = [FormKey::Identification, FormKey::Referral];
 
+/// The referral's section that holds the worker's own agency details: the answers a
+/// profile keeps.
+pub const PROFILE_SECTION: &str = "referring_agency";
+
+/// The worker's agency details fill the referral where it has no answer of the worker's
+/// (none, or only its starting one).
+fn fill_profile(state: &mut ShellState) {
+    let (Some(profile), Some(referral)) = (&state.profile, state.loaded.get(&FormKey::Referral))
+    else {
+        return;
+    };
+    if state.pending.contains_key(&FormKey::Referral) {
+        return;
+    }
+    let Ok(kept) = Answers::from_json_text(referral, profile) else {
+        return;
+    };
+    let defaults = state
+        .defaults
+        .get(&FormKey::Referral)
+        .cloned()
+        .unwrap_or_default();
+    let answers = state.answers.entry(FormKey::Referral).or_default();
+    for (field, answer) in kept.iter() {
+        if answers
+            .get(field)
+            .is_none_or(|current| defaults.get(field) == Some(current))
+        {
+            answers.set(field, answer.clone());
+        }
+    }
+}
+
 fn is_person_form(form: FormKey) -> bool {
     PERSON_FORMS.contains(&form)
 }
@@ -683,6 +745,7 @@ fn forget_person(state: &mut ShellState) {
     forget_answers(state);
     state.draft_key = None;
     state.drafts.clear();
+    state.profile = None;
 }
 
 /// The drafts lock: the key and the list leave memory; the person's answers too when a
@@ -693,6 +756,7 @@ fn lock_drafts(state: &mut ShellState) {
     }
     state.draft_key = None;
     state.drafts.clear();
+    state.profile = None;
 }
 
 /// The outbox after reading storage: what is stored, with this session's counts of tries
@@ -897,6 +961,54 @@ mod tests {
     }
 
     #[test]
+    fn the_workers_agency_details_fill_each_new_referral_while_the_drafts_are_unlocked() {
+        let profile = Rc::new(Zeroizing::new(
+            r#"{"referring_organisation":"CANARY-Outreach","referrer_name":"Sam"}"#.to_owned(),
+        ));
+        let state = reduce(
+            ShellState::default(),
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral), TODAY.into()),
+        );
+        // An answer of the worker's is never written over.
+        let state = reduce(
+            state,
+            ShellAction::Answer {
+                form: FormKey::Referral,
+                field: "referrer_name".into(),
+                answer: Some(Answer::Text("Alex".into())),
+                at: 1.0,
+            },
+        );
+        let state = reduce(
+            state,
+            ShellAction::DraftsUnlocked {
+                key: draft_key(),
+                drafts: Vec::new(),
+                profile: Some(profile.clone()),
+                at: 2.0,
+            },
+        );
+        let referral = state.answers(FormKey::Referral);
+        assert_eq!(
+            referral.get("referring_organisation"),
+            Some(&Answer::Text("CANARY-Outreach".into()))
+        );
+        assert_eq!(
+            referral.get("referrer_name"),
+            Some(&Answer::Text("Alex".into()))
+        );
+        // Locking takes the details out of memory with the key; "New person" too.
+        let locked = reduce(state.clone(), ShellAction::DraftLock);
+        assert!(locked.profile.is_none());
+        let next = reduce(state, ShellAction::NewPerson);
+        assert!(next.profile.is_none());
+        assert!(next.answers(FormKey::Referral).is_empty());
+        // Kept without a key: refused.
+        let refused = reduce(next.clone(), ShellAction::ProfileKept(profile));
+        assert_eq!(refused, next);
+    }
+
+    #[test]
     fn unlocked_drafts_lock_without_taking_answers_no_draft_keeps() {
         let state = reduce(
             ShellState::default(),
@@ -907,6 +1019,7 @@ mod tests {
             ShellAction::DraftsUnlocked {
                 key: draft_key(),
                 drafts: vec![entry("Tuesday")],
+                profile: None,
                 at: 2.0,
             },
         );
@@ -947,6 +1060,7 @@ mod tests {
             ShellAction::DraftsUnlocked {
                 key: draft_key(),
                 drafts: vec![entry("A"), entry("B")],
+                profile: None,
                 at: 2.0,
             },
         );

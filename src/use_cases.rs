@@ -5,15 +5,21 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use std::rc::Rc;
+
 use confidant_core::agency::DirectoryEntry;
+use confidant_core::draft::DraftKey;
+use confidant_core::form::FormDefinition;
 use confidant_core::form::{Answers, NotSendable, PlannedPacket, plan_referral};
 use confidant_core::packet::PacketError;
+use zeroize::Zeroizing;
 
 use crate::browser::clock;
+use crate::browser::drafts::{self, PROFILE};
 use crate::browser::network::{self, Upload};
 use crate::browser::outbox;
 use crate::sealing;
-use crate::state::{Delivery, Outgoing, SharedForm, Tried};
+use crate::state::{Delivery, DraftAnswers, Outgoing, PROFILE_SECTION, SharedForm, Tried};
 
 /// Why a referral was not sealed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,4 +168,28 @@ pub async fn deliver_due(backoff: &mut Backoff) -> Vec<Tried> {
         });
     }
     tried
+}
+
+/// Keeps the worker's agency details, by their choice: the referral's answers in
+/// [`PROFILE_SECTION`], sealed under the drafts' key, so that they fill each new referral
+/// once the drafts are unlocked. `None` when the form has no such section, or the browser
+/// would not keep it.
+pub fn keep_profile(
+    key: &DraftKey,
+    form: &FormDefinition,
+    answers: &Answers,
+) -> Option<DraftAnswers> {
+    let section = form
+        .sections
+        .iter()
+        .find(|section| section.id == PROFILE_SECTION)?;
+    let mut kept = Answers::new();
+    for field in &section.fields {
+        if let Some(answer) = answers.get(&field.id) {
+            kept.set(field.id.clone(), answer.clone());
+        }
+    }
+    let text = Zeroizing::new(kept.to_json().to_string());
+    let sealed = key.seal(PROFILE, &text, &mut getrandom::SysRng).ok()?;
+    drafts::keep(PROFILE, &sealed).then(|| Rc::new(text))
 }

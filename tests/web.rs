@@ -549,6 +549,46 @@ async fn countries_are_chosen_by_name() {
             .iter()
             .any(|name| name == "Viet Nam" || name == "Vietnam")
     );
+
+    // Typing part of a name keeps only the names with it in them.
+    let listed = |id: &str| -> Vec<String> {
+        let options = gloo::utils::document()
+            .get_element_by_id(id)
+            .unwrap()
+            .query_selector_all("option")
+            .unwrap();
+        (0..options.length())
+            .filter_map(|i| options.item(i))
+            .map(|option| option.text_content().unwrap_or_default())
+            .collect()
+    };
+    type_into(&app, "field-recruitment_country-search", "ALBANI").await;
+    after_paint().await;
+    assert_eq!(listed("field-recruitment_country"), ["Choose…", "Albania"]);
+    // The answer given stays listed, whatever is typed next.
+    select.set_value("AL");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    after_paint().await;
+    type_into(&app, "field-recruitment_country-search", "viet").await;
+    after_paint().await;
+    let narrowed = listed("field-recruitment_country");
+    assert_eq!(narrowed.len(), 3, "{narrowed:?}");
+    assert!(narrowed.contains(&"Albania".to_owned()), "{narrowed:?}");
+    assert_eq!(select.value(), "AL");
+
+    // The deployment's common languages come first, in their own group.
+    let group = wait_for(&app, "#field-main_language optgroup").await;
+    assert_eq!(group.get_attribute("label").as_deref(), Some("Common here"));
+    let common: Vec<String> = {
+        let options = group.query_selector_all("option").unwrap();
+        (0..options.length())
+            .filter_map(|i| options.item(i))
+            .filter_map(|option| option.dyn_into::<Element>().ok()?.get_attribute("value"))
+            .collect()
+    };
+    assert_eq!(common, ["en", "fr", "es", "ar", "tl"]);
 }
 
 #[wasm_bindgen_test]
@@ -786,6 +826,51 @@ async fn a_referral_draft_kept_before_drafts_were_per_person_opens_and_is_kept_a
     wait_for(&app, "#draft-kept").await;
     wait_for(&app, "#field-subject_names").await;
     assert_eq!(input_value(&app, "field-subject_names"), "CANARY-earlier");
+    local_storage().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_workers_agency_details_are_kept_sealed_by_choice_and_fill_the_next_referral() {
+    local_storage().clear().unwrap();
+    let app = Mounted::new().await;
+    app.click("Refer").await;
+    wait_for(&app, "#section-metadata").await;
+    keep_first_draft(&app, "first", "a long passphrase kept apart").await;
+    type_into(&app, "field-referring_organisation", "CANARY-agency").await;
+    type_into(&app, "field-referrer_name", "CANARY-worker").await;
+    click_id(&app, "keep-profile").await;
+    wait_for(&app, "#profile-kept").await;
+    let sealed = local_storage()
+        .get_item("confidant.draft.profile")
+        .unwrap()
+        .unwrap();
+    assert!(sealed.contains("confidant-draft"));
+    assert!(!all_storage().contains("CANARY"), "{}", all_storage());
+
+    // Locked, the person's answers go; unlocked, the agency's come back into the
+    // referral, and nothing of the person's.
+    click_id(&app, "lock-draft").await;
+    wait_for(&app, "#open-draft").await;
+    assert_eq!(input_value(&app, "field-referring_organisation"), "");
+    type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
+    click_id(&app, "open-draft").await;
+    wait_for(&app, "#draft-list").await;
+    wait_for(&app, "#profile-kept").await;
+    assert_eq!(
+        input_value(&app, "field-referring_organisation"),
+        "CANARY-agency"
+    );
+    assert_eq!(input_value(&app, "field-referrer_name"), "CANARY-worker");
+
+    // Forgotten: gone from storage.
+    click_id(&app, "forget-profile").await;
+    wait_for(&app, "#keep-profile").await;
+    assert!(
+        local_storage()
+            .get_item("confidant.draft.profile")
+            .unwrap()
+            .is_none()
+    );
     local_storage().clear().unwrap();
 }
 

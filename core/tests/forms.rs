@@ -977,6 +977,72 @@ fn a_text_field_may_ask_a_phone_for_its_number_or_email_keyboard_and_no_other_fi
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_country_or_language_field_lists_the_deployments_common_choices_and_no_other_field_may() {
+    let with_codes = |common: Value| {
+        let mut definition = checklist();
+        let fields = definition["sections"][0]["fields"].as_array_mut().unwrap();
+        fields.push(
+            json!({ "id": "nationality", "kind": "country", "label": en("Nationality"),
+            "data_class": "personal", "common": common.clone() }),
+        );
+        fields.push(json!({ "id": "spoken", "kind": "language", "label": en("Language"),
+            "data_class": "personal", "common": common.as_array().map(|codes| codes.iter()
+                .map(|code| json!(code.as_str().unwrap_or("").to_ascii_lowercase())).collect::<Vec<_>>()) }));
+        definition
+    };
+    let form = parse(&with_codes(json!(["PH", "NG", "RO"])));
+    assert_eq!(
+        form.field("nationality").unwrap().common,
+        ["PH", "NG", "RO"]
+    );
+    assert_eq!(form.field("spoken").unwrap().common, ["ph", "ng", "ro"]);
+    assert!(parse(&checklist()).field("name").unwrap().common.is_empty());
+    let cases: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
+        (
+            "common choices on a text field",
+            |d| d["sections"][0]["fields"][2]["common"] = json!(["PH"]),
+            "sections[0].fields[2].common",
+            FormErrorKind::DoesNotFit,
+        ),
+        (
+            "a language code on a country field",
+            |d| d["sections"][0]["fields"][3]["common"] = json!(["PH", "ph"]),
+            "sections[0].fields[3].common[1]",
+            FormErrorKind::InvalidId,
+        ),
+        (
+            "a code listed twice",
+            |d| d["sections"][0]["fields"][3]["common"] = json!(["PH", "NG", "PH"]),
+            "sections[0].fields[3].common[2]",
+            FormErrorKind::DuplicateId,
+        ),
+        (
+            "a list too long to help",
+            |d| {
+                d["sections"][0]["fields"][3]["common"] = json!(
+                    (0..31)
+                        .map(|n| format!("{}{}", (b'A' + n / 26) as char, (b'A' + n % 26) as char))
+                        .collect::<Vec<_>>()
+                )
+            },
+            "sections[0].fields[3].common",
+            FormErrorKind::InvalidValue,
+        ),
+    ];
+    for (what, edit, path, kind) in cases {
+        let mut definition = with_codes(json!([]));
+        edit(&mut definition);
+        let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
+        assert_eq!(
+            (error.path.as_str(), error.kind),
+            (path, kind),
+            "{what}: {error}"
+        );
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_date_about_today_starts_as_today_and_no_other_field_starts_with_an_answer() {
     let mut definition = checklist();
     definition["sections"][0]["fields"][1]["default"] = json!("today");

@@ -9,6 +9,10 @@ const PREFIX: &str = "confidant.draft.";
 /// the others and then kept as a person's draft.
 pub const EARLIER: &str = "referral";
 
+/// The name of the worker's agency details (`state::PROFILE_SECTION`), kept by their
+/// choice sealed under the drafts' key, and the form name they are sealed under.
+pub const PROFILE: &str = "profile";
+
 /// A draft as storage holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stored {
@@ -47,6 +51,12 @@ pub fn stored() -> Vec<Stored> {
 /// How many drafts are kept.
 pub fn count() -> usize {
     stored().len()
+}
+
+/// Whether anything is kept under the drafts' passphrase: a draft, or the worker's
+/// agency details.
+pub fn any_kept() -> bool {
+    count() > 0 || read(PROFILE).is_some()
 }
 
 /// The sealed draft named `id`, if it is kept.

@@ -8,6 +8,7 @@
 //! | --- | --- | --- |
 //! | `confidant.outbox.PACKET_ID` | a sealed packet not yet delivered, and whether the server refused it | [`super::outbox`] |
 //! | `confidant.draft.person.RANDOM` | a person's draft sealed under the worker's passphrase (label and date inside) | [`super::drafts`] |
+//! | `confidant.draft.profile` | the worker's agency details, only when they chose to keep them, sealed under the same passphrase | [`super::drafts`] |
 //! | `confidant.pins` | digests of the agencies seen (trust on first use) | [`super::pins`] |
 //! | `confidant.kept.FORM_ID` | a group checklist's answers, only when the coordinator chose to keep them and only for wholly organisational forms | [`super::kept_checklists`] |
 //!

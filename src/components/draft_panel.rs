@@ -13,7 +13,7 @@ use confidant_core::keys::KdfParams;
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::browser::drafts::{self, EARLIER};
+use crate::browser::drafts::{self, EARLIER, PROFILE};
 use crate::browser::{clock, derive, intl, workers};
 use crate::forms::FormKey;
 use crate::interface_text::Words;
@@ -33,7 +33,11 @@ const MAX_DERIVATIONS: usize = 3;
 /// What the worker did in the panel, for the shell to take in.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DraftEvent {
-    Unlocked(SharedDraftKey, Vec<DraftEntry>),
+    Unlocked(SharedDraftKey, Vec<DraftEntry>, Option<DraftAnswers>),
+    /// "Remember my agency's details": the referral's answers about the worker's agency
+    /// are to be kept, sealed.
+    KeepProfile,
+    ForgetProfile,
     Kept(SharedDraftKey, DraftEntry),
     Resumed(DraftEntry, Vec<(FormKey, DraftAnswers)>),
     Deleted(String),
@@ -53,6 +57,9 @@ pub struct DraftPanelProps {
     pub unreadable: bool,
     /// The person has answers no draft keeps: opening another draft would lose them.
     pub unsaved: bool,
+    /// On the referral: whether the worker's agency details are kept (`None` elsewhere).
+    #[prop_or_default]
+    pub profile: Option<bool>,
     pub ondraft: Callback<DraftEvent>,
 }
 
@@ -94,15 +101,16 @@ fn saved_on(saved: &str, language: &str) -> String {
     intl::day((millis / 1000.0) as u64, language)
 }
 
+/// What an unlock gives: the shared key, the drafts listed, how many did not open, and
+/// the worker's agency details if they are kept.
+type Unlocked = (DraftKey, Vec<DraftEntry>, usize, Option<DraftAnswers>);
+
 /// Opens every kept draft with the passphrase. The drafts' shared derivation is derived
 /// once; a draft kept under another one (made before drafts shared one) is opened with
 /// its own and sealed again under the shared key, and a referral's draft of the earlier
 /// kind becomes a person's draft. Gives the key, the list and how many did not open;
 /// fails when none opened. Nothing that did not open is touched.
-async fn unlock(
-    passphrase: &str,
-    words: &'static Words,
-) -> Result<(DraftKey, Vec<DraftEntry>, usize), DraftError> {
+async fn unlock(passphrase: &str, words: &'static Words) -> Result<Unlocked, DraftError> {
     let mut keys: Vec<DraftKey> = Vec::new();
     let mut opened: Vec<(drafts::Stored, usize, PersonDraft)> = Vec::new();
     let mut unopened = 0;
@@ -147,6 +155,17 @@ async fn unlock(
             None => unopened += 1,
         }
     }
+    // The agency details alone (no draft kept) are opened with their own derivation.
+    let profile = drafts::read(PROFILE);
+    if opened.is_empty()
+        && let Some(sealed) = &profile
+        && let Ok(derivation) = Derivation::of_draft(sealed, PROFILE)
+    {
+        let key = derive::derive(passphrase, derivation).await?;
+        let key = DraftKey::from_derived(derivation, key);
+        let content = key.open_sealed(sealed, PROFILE)?;
+        return Ok((key, Vec::new(), unopened, Some(Rc::new(content))));
+    }
     let Some(&(_, shared, _)) = opened.first() else {
         return Err(DraftError::CouldNotOpen);
     };
@@ -187,7 +206,10 @@ async fn unlock(
     if entries.is_empty() {
         return Err(DraftError::CouldNotOpen);
     }
-    Ok((key, entries, unopened))
+    let profile = profile
+        .and_then(|sealed| key.open_sealed(&sealed, PROFILE).ok())
+        .map(Rc::new);
+    Ok((key, entries, unopened, profile))
 }
 
 /// The person's forms as a draft keeps them, read from storage with the key.
@@ -251,6 +273,25 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
         </div>
     };
 
+    // The worker's agency details, on the referral, while the drafts are unlocked.
+    let profile = match props.profile.filter(|_| props.draft_key.is_some()) {
+        None => html! {},
+        Some(true) => html! {
+            <div class="profile" id="profile">
+                <p id="profile-kept">{ words.profile_kept }</p>
+                <button type="button" class="secondary" id="forget-profile"
+                    onclick={props.ondraft.reform(|_: MouseEvent| DraftEvent::ForgetProfile)}>{ words.profile_forget }</button>
+            </div>
+        },
+        Some(false) => html! {
+            <div class="profile" id="profile">
+                <p>{ words.profile_intro }</p>
+                <button type="button" class="secondary" id="keep-profile"
+                    onclick={props.ondraft.reform(|_: MouseEvent| DraftEvent::KeepProfile)}>{ words.profile_keep }</button>
+            </div>
+        },
+    };
+
     if let Some(open) = &props.open {
         let onlock = props.ondraft.reform(|_: MouseEvent| DraftEvent::Lock);
         return html! {
@@ -259,6 +300,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                 <p id="draft-kept">{ words.draft_kept.replace("{label}", &open.label) }</p>
                 { fallback }
                 <button type="button" class="secondary" id="lock-draft" onclick={onlock}>{ words.lock_now }</button>
+                { profile }
             </section>
         };
     }
@@ -347,12 +389,13 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                     <button type="button" class="secondary" id="keep-draft" onclick={onkeep}>{ words.keep_draft }</button>
                     <button type="button" class="secondary" id="lock-draft" onclick={onlock}>{ words.lock_now }</button>
                 </div>
+                { profile }
             </section>
         };
     }
 
     let kept = drafts::count();
-    if kept > 0 {
+    if drafts::any_kept() {
         let onopen = {
             let (step, first, ondraft) = (step.clone(), first.clone(), props.ondraft.clone());
             Callback::from(move |_: MouseEvent| {
@@ -363,14 +406,17 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                     // Whatever went wrong, the drafts are left as they were; a wrong
                     // passphrase and a changed draft read the same.
                     match unlock(&passphrase, words).await {
-                        Ok((key, entries, unopened)) => {
+                        Ok((key, entries, unopened, profile)) => {
                             step.set(if unopened > 0 {
                                 Step::Unopened(unopened)
                             } else {
                                 Step::Idle
                             });
-                            ondraft
-                                .emit(DraftEvent::Unlocked(SharedDraftKey(Rc::new(key)), entries));
+                            ondraft.emit(DraftEvent::Unlocked(
+                                SharedDraftKey(Rc::new(key)),
+                                entries,
+                                profile,
+                            ));
                         }
                         Err(_) => step.set(Step::Problem(words.draft_wrong_passphrase)),
                     }
@@ -384,6 +430,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                     for stored in drafts::stored() {
                         drafts::forget(&stored.id);
                     }
+                    drafts::forget(PROFILE);
                     step.set(Step::Idle);
                     version.set(*version + 1);
                 })

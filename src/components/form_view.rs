@@ -5,10 +5,10 @@ use confidant_core::form::{
     Answer, Answers, Field, FieldKind, NeedLevel, TextInput, ValidationError, ValidationKind, YesNo,
 };
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 
 use crate::browser::frames;
-use crate::components::code_select::{self, Codes};
+use crate::components::code_select::{self, CodeChoice, Codes};
 use crate::interface_text::{self, Words};
 use crate::state::SharedForm;
 use yew::prelude::*;
@@ -418,10 +418,7 @@ fn field_view(props: &FieldViewProps) -> Html {
                 Some(Answer::Code(code)) => code.clone(),
                 _ => String::new(),
             };
-            let onchange = Callback::from(move |event: Event| {
-                let code = event.target_unchecked_into::<HtmlSelectElement>().value();
-                emit((!code.is_empty()).then_some(Answer::Code(code)));
-            });
+            let onchoose = Callback::from(move |code: Option<String>| emit(code.map(Answer::Code)));
             labelled(
                 &id,
                 label,
@@ -429,13 +426,8 @@ fn field_view(props: &FieldViewProps) -> Html {
                 help,
                 error,
                 html! {
-                    <select id={format!("field-{id}")} {onchange}
-                        aria-describedby={described_by} aria-invalid={invalid}>
-                        <option value="" selected={selected.is_empty()}>{ words.choose }</option>
-                        { for code_select::named(codes, language).iter().map(|(code, name)| html! {
-                            <option value={code.clone()} selected={*code == selected}>{ name.clone() }</option>
-                        }) }
-                    </select>
+                    <CodeChoice id={id.clone()} {codes} common={field.common.clone()} {selected}
+                        language={props.language.clone()} {described_by} {invalid} {onchoose} />
                 },
             )
         }

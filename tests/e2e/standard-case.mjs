@@ -53,7 +53,7 @@ function missing(page) {
     return fields.flatMap((field) => {
       const title = field.matches("fieldset") ? field.querySelector(":scope > legend") : field.querySelector(":scope > label");
       if (!title?.querySelector(".required")) return [];
-      const controls = [...field.querySelectorAll("input, select, textarea")];
+      const controls = [...field.querySelectorAll("input:not([type=search]), select, textarea")];
       if (controls.length === 0) return [];
       const first = controls[0];
       if (first.type === "radio" || first.type === "checkbox") {

@@ -50,7 +50,8 @@ function fillInPage(prefix, choose) {
     for (let round = 0; round < 200; round++) {
       let more = false;
       const controls = [...document.querySelectorAll("input[id^='field-'], select[id^='field-'], textarea[id^='field-']")]
-        .filter((element) => element.getClientRects().length > 0 && !element.disabled);
+        // A list's search box is no answer: it only narrows the list.
+        .filter((element) => element.getClientRects().length > 0 && !element.disabled && element.type !== "search");
       for (const element of controls) {
         const field = element.id.replace(/^field-/, "").replace(/(-\d+)+$/, "");
         const type = element.type;

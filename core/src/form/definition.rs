@@ -212,6 +212,9 @@ pub struct Field {
     pub input: Option<TextInput>,
     /// For a `date` field about today, its starting answer ([`FieldDefault`]).
     pub default: Option<FieldDefault>,
+    /// For a `country` or `language` field, the deployment's common choices, offered
+    /// first, in this order (their codes).
+    pub common: Vec<String>,
     pub prefill: Option<Prefill>,
     /// The agency kinds that alone may receive this answer (`None`: any recipient).
     pub only_to: Option<Vec<AgencyKind>>,

@@ -113,6 +113,8 @@ struct RawField {
     #[serde(default)]
     default: Option<String>,
     #[serde(default)]
+    common: Option<Vec<String>>,
+    #[serde(default)]
     prefill: Option<RawPrefill>,
     #[serde(default)]
     only_to: Option<Vec<String>>,
@@ -861,6 +863,7 @@ fn check_field(
             ));
         }
     };
+    let common = check_common(&format!("{path}.common"), raw.common, &kind)?;
     let default = match (raw.default.as_deref(), &kind) {
         (None, _) => None,
         (Some("today"), FieldKind::Date) => Some(FieldDefault::Today),
@@ -936,6 +939,7 @@ fn check_field(
         },
         input,
         default,
+        common,
         prefill,
         only_to,
         sharing: raw.sharing,
@@ -1065,4 +1069,54 @@ fn check_groups(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarsen
         ));
     }
     Ok(Coarsen::Groups(groups.into_iter().collect()))
+}
+
+/// The most common choices a field may list: a short list, or it is no help.
+const MAX_COMMON: usize = 30;
+
+/// A `country` or `language` field's common choices: codes as its answers are written
+/// (two capitals for a country, two small letters for a language), each once.
+fn check_common(
+    path: &str,
+    common: Option<Vec<String>>,
+    kind: &FieldKind,
+) -> Result<Vec<String>, FormError> {
+    let Some(common) = common else {
+        return Ok(Vec::new());
+    };
+    let fits: fn(&u8) -> bool = match kind {
+        FieldKind::Country => u8::is_ascii_uppercase,
+        FieldKind::Language => u8::is_ascii_lowercase,
+        _ => {
+            return Err(error(
+                Kind::DoesNotFit,
+                path.to_owned(),
+                "only a `country` or `language` field lists common choices",
+            ));
+        }
+    };
+    if common.len() > MAX_COMMON {
+        return Err(error(
+            Kind::InvalidValue,
+            path.to_owned(),
+            "lists at most 30 common choices",
+        ));
+    }
+    for (at, code) in common.iter().enumerate() {
+        if code.len() != 2 || !code.as_bytes().iter().all(fits) {
+            return Err(error(
+                Kind::InvalidId,
+                format!("{path}[{at}]"),
+                "must be a code as the field's answers are written (`PH`, `tl`)",
+            ));
+        }
+        if common[..at].contains(code) {
+            return Err(error(
+                Kind::DuplicateId,
+                format!("{path}[{at}]"),
+                "is listed twice",
+            ));
+        }
+    }
+    Ok(common)
 }
