@@ -453,7 +453,14 @@ impl Reducible for ShellState {
                 }
                 let answers = state.answers.entry(form).or_default();
                 match answer {
-                    Some(answer) => answers.set(field, answer),
+                    Some(answer) => {
+                        answers.set(field.clone(), answer);
+                        // The answers that follow this one (the referral's type follows
+                        // the person's consent).
+                        if let Some(definition) = state.loaded.get(&form) {
+                            definition.follow(&field, answers);
+                        }
+                    }
                     None => answers.remove(&field),
                 }
             }
@@ -1006,6 +1013,30 @@ mod tests {
         // Kept without a key: refused.
         let refused = reduce(next.clone(), ShellAction::ProfileKept(profile));
         assert_eq!(refused, next);
+    }
+
+    #[test]
+    fn a_declined_consent_makes_the_referral_an_anonymous_notification_at_once() {
+        let state = reduce(
+            ShellState::default(),
+            ShellAction::Loaded(FormKey::Referral, built_in(FormKey::Referral), TODAY.into()),
+        );
+        let consent = |given: bool, at: f64| ShellAction::Answer {
+            form: FormKey::Referral,
+            field: "consent_referral".into(),
+            answer: Some(Answer::Consent(given)),
+            at,
+        };
+        let state = reduce(state, consent(false, 1.0));
+        assert_eq!(
+            state.answers(FormKey::Referral).get("referral_type"),
+            Some(&Answer::Choice("anonymous".into()))
+        );
+        let state = reduce(state, consent(true, 2.0));
+        assert_eq!(
+            state.answers(FormKey::Referral).get("referral_type"),
+            Some(&Answer::Choice("full".into()))
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ mod validation;
 
 pub use answers::{Answer, Answers, AnswersError, NeedLevel, YesNo};
 pub use definition::{
-    AGENCY_KINDS, Coarsen, Condition, DataClass, Draft, Field, FieldDefault, FieldKind,
+    AGENCY_KINDS, Coarsen, Condition, DataClass, Draft, Field, FieldDefault, FieldKind, Follows,
     FormDefinition, OutcomeFact, Prefill, ReviewStatus, Scoring, Section, SharingRules, Text,
     TextInput, ValueOption, Weight,
 };

@@ -326,11 +326,59 @@ fn the_referral_asks_what_fits_the_person() {
 
     // Required questions left empty are named by path and kind.
     let errors = form.validate(&adult, "2026-11-29");
+    assert!(errors.iter().any(|e| e.path == "metadata.consent_referral"));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn consent_is_asked_first_and_the_referral_type_follows_it() {
+    let form = parse(REFERRAL);
+    // On the first page, before any question that identifies the person.
+    let first: Vec<&str> = form.sections[0]
+        .fields
+        .iter()
+        .map(|field| field.id.as_str())
+        .collect();
+    assert!(first.contains(&"consent_referral") && first.contains(&"referral_type"));
     assert!(
-        errors
+        form.sections[0]
+            .fields
             .iter()
-            .any(|e| e.path == "information_consent.consent_referral")
+            .all(|field| field.data_class != Some(DataClass::Personal)
+                || ["age_disputed", "consent_referral"].contains(&field.id.as_str())),
+        "{first:?}"
     );
+
+    // Declined: an anonymous notification at once, with the warning about what the
+    // worker writes. Given: a full referral.
+    let mut answers = from(
+        &form,
+        json!({ "age_group": "adult", "referral_type": "full" }),
+    );
+    answers.set("consent_referral", Answer::Consent(false));
+    assert_eq!(
+        form.follow("consent_referral", &mut answers),
+        ["referral_type"]
+    );
+    assert_eq!(
+        answers.get("referral_type"),
+        Some(&Answer::Choice("anonymous".into()))
+    );
+    assert!(form.is_shown("consent_declined_notice", &answers));
+    assert!(!form.is_shown("subject_names", &answers));
+    assert_eq!(
+        confidant_core::form::consent_gate(&answers),
+        Ok(confidant_core::form::SendAs::Anonymous)
+    );
+    answers.set("consent_referral", Answer::Consent(true));
+    form.follow("consent_referral", &mut answers);
+    assert_eq!(
+        answers.get("referral_type"),
+        Some(&Answer::Choice("full".into()))
+    );
+    assert!(!form.is_shown("consent_declined_notice", &answers));
+    // Another answer changes nothing else.
+    assert!(form.follow("age_group", &mut answers).is_empty());
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -977,6 +977,84 @@ fn a_text_field_may_ask_a_phone_for_its_number_or_email_keyboard_and_no_other_fi
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_single_choice_may_follow_an_earlier_answer_and_nothing_else_may() {
+    /// The checklist with a single choice after the first section's fields, following
+    /// `r_strong` (a yes/no of the next section) unless an edit says otherwise.
+    fn with_follower(follows: Value) -> Value {
+        let mut definition = checklist();
+        definition["sections"][1]["fields"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "id": "route", "kind": "single_choice", "label": en("Route"),
+                "data_class": "thematic", "coarsen": { "rule": "as_is" },
+                "options": [ { "id": "fast", "label": en("Fast") }, { "id": "slow", "label": en("Slow") } ],
+                "follows": follows }));
+        definition
+    }
+    let form = parse(&with_follower(
+        json!({ "field": "r_strong", "answers": { "yes": "fast", "no": "slow" } }),
+    ));
+    let mut answers = Answers::new();
+    answers.set("r_strong", Answer::YesNo(YesNo::No));
+    assert_eq!(form.follow("r_strong", &mut answers), ["route"]);
+    assert_eq!(answers.get("route"), Some(&Answer::Choice("slow".into())));
+    // A value with no pair leaves it as it is.
+    answers.set("r_strong", Answer::YesNo(YesNo::Unknown));
+    assert!(form.follow("r_strong", &mut answers).is_empty());
+    assert_eq!(answers.get("route"), Some(&Answer::Choice("slow".into())));
+
+    for (what, follows, path, kind) in [
+        (
+            "a field not before it",
+            json!({ "field": "e_strong", "answers": { "yes": "fast" } }),
+            "sections[1].fields[3].follows.field",
+            FormErrorKind::UnknownReference,
+        ),
+        (
+            "a value the field cannot take",
+            json!({ "field": "r_strong", "answers": { "maybe": "fast" } }),
+            "sections[1].fields[3].follows.answers.maybe",
+            FormErrorKind::UnknownReference,
+        ),
+        (
+            "a choice it does not offer",
+            json!({ "field": "r_strong", "answers": { "yes": "teleport" } }),
+            "sections[1].fields[3].follows.answers.yes",
+            FormErrorKind::UnknownReference,
+        ),
+        (
+            "a text to follow",
+            json!({ "field": "name", "answers": { "yes": "fast" } }),
+            "sections[1].fields[3].follows.field",
+            FormErrorKind::DoesNotFit,
+        ),
+        (
+            "nothing paired",
+            json!({ "field": "r_strong", "answers": {} }),
+            "sections[1].fields[3].follows.answers",
+            FormErrorKind::Missing,
+        ),
+    ] {
+        let error = FormDefinition::parse(&with_follower(follows).to_string()).unwrap_err();
+        assert_eq!(
+            (error.path.as_str(), error.kind),
+            (path, kind),
+            "{what}: {error}"
+        );
+    }
+    // Only a single choice follows.
+    let mut definition = checklist();
+    definition["sections"][0]["fields"][2]["follows"] =
+        json!({ "field": "age_group", "answers": { "adult": "x" } });
+    let error = FormDefinition::parse(&definition.to_string()).unwrap_err();
+    assert_eq!(
+        (error.path.as_str(), error.kind),
+        ("sections[0].fields[2].follows", FormErrorKind::DoesNotFit)
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_country_or_language_field_lists_the_deployments_common_choices_and_no_other_field_may() {
     let with_codes = |common: Value| {
         let mut definition = checklist();

@@ -131,6 +131,29 @@ test("a child's referral is held back until it goes to child protection, and the
   assert.equal(payload.answers.consent_referral, undefined);
 }));
 
+test("consent is asked on the first page, and a person who declines gets an anonymous notification at once", () => withServer(agencies, async ({ server, page }) => {
+  await openApp(page, server.url);
+  await openReferral(page);
+  // The first page: the age, then the consent, before anything that names the person.
+  await (await shown(page, "#field-age_group-0")).check();
+  await (await shown(page, "#field-age_disputed-1")).check();
+  const consent = await shown(page, "#field-consent_referral-1");
+  assert.equal(await page.locator("#section-progress").innerText().then((text) => text.startsWith("Section 1 of")), true);
+  assert.equal(await page.locator("#field-subject_names").isVisible(), false);
+  await consent.check();
+  // The referral's type follows, and the worker is told what still goes.
+  await page.waitForFunction(() => document.querySelector("#field-referral_type-1")?.checked);
+  const notice = page.locator(".info", { hasText: "The person declined" });
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /in your own words still goes/);
+  // The identity questions are gone from the form.
+  assert.equal(await page.locator("#field-subject_names").count(), 0);
+  // Given after all: a full referral again.
+  await page.locator("#field-consent_referral-0").check();
+  await page.waitForFunction(() => document.querySelector("#field-referral_type-0")?.checked);
+  await page.locator("#field-subject_names").waitFor({ state: "attached" });
+}));
+
 test("the gate's message is in the interface's language", () => withServer(agencies, async ({ server, page }) => {
   await openApp(page, server.url);
   await page.selectOption("#language", "fr");

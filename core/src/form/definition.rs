@@ -216,6 +216,8 @@ pub struct Field {
     /// first, in this order (their codes).
     pub common: Vec<String>,
     pub prefill: Option<Prefill>,
+    /// For a `single_choice` field, the earlier answer it follows ([`Follows`]).
+    pub follows: Option<Follows>,
     /// The agency kinds that alone may receive this answer (`None`: any recipient).
     pub only_to: Option<Vec<AgencyKind>>,
     /// The sharing category of the whole answer (see [`SharingRules`]).
@@ -228,6 +230,16 @@ pub struct Field {
     /// For a personal or special answer, the coarsened copy of it that statistics may
     /// count: the answer itself never feeds them (`docs/forms.md`, "Data class").
     pub thematic_copy: Option<Coarsen>,
+}
+
+/// A single choice that follows an earlier answer of the same form: when the worker gives
+/// `field` one of the values listed, this field takes the choice paired with it. The
+/// worker can still change it; another answer to `field` sets it again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Follows {
+    pub field: String,
+    /// `(value of field, choice of this field)`, each value once.
+    pub answers: Vec<(String, String)>,
 }
 
 /// Where a form records what the person agreed may be shared, and with whom.

@@ -11,6 +11,30 @@ use super::definition::{
 use super::scoring::DimensionStatus;
 
 impl FormDefinition {
+    /// The answers that follow `changed`, just answered in `answers`: every single choice
+    /// that `follows` it takes the choice paired with its new value ([`Follows`]). They
+    /// are set in `answers`; the ids of the fields set are returned.
+    pub fn follow(&self, changed: &str, answers: &mut Answers) -> Vec<String> {
+        let Some(value) = answers
+            .get(changed)
+            .and_then(Answer::token)
+            .map(str::to_owned)
+        else {
+            return Vec::new();
+        };
+        let mut set = Vec::new();
+        for field in self.fields() {
+            let Some(follows) = field.follows.as_ref().filter(|f| f.field == changed) else {
+                continue;
+            };
+            if let Some((_, choice)) = follows.answers.iter().find(|(when, _)| *when == value) {
+                answers.set(field.id.clone(), Answer::Choice(choice.clone()));
+                set.push(field.id.clone());
+            }
+        }
+        set
+    }
+
     /// The starting answers of the fields that have one, for a form filled in on `today`
     /// (`YYYY-MM-DD`, the reader's day).
     pub fn defaults(&self, today: &str) -> Answers {

@@ -9,8 +9,9 @@ use serde_json::Value;
 
 use super::condition::{self, Declared};
 use super::definition::{
-    Coarsen, DataClass, Draft, Field, FieldDefault, FieldKind, FormDefinition, OutcomeFact,
-    Prefill, ReviewStatus, Section, SharingRules, Text, TextInput, Validation, ValueOption,
+    Coarsen, DataClass, Draft, Field, FieldDefault, FieldKind, Follows, FormDefinition,
+    OutcomeFact, Prefill, ReviewStatus, Section, SharingRules, Text, TextInput, Validation,
+    ValueOption,
 };
 use super::error::{FormError, FormErrorKind as Kind, error};
 use super::{scoring, translation};
@@ -115,6 +116,8 @@ struct RawField {
     #[serde(default)]
     common: Option<Vec<String>>,
     #[serde(default)]
+    follows: Option<RawFollows>,
+    #[serde(default)]
     prefill: Option<RawPrefill>,
     #[serde(default)]
     only_to: Option<Vec<String>>,
@@ -124,6 +127,13 @@ struct RawField {
     leave_out_if: Option<Value>,
     #[serde(default)]
     thematic_copy: Option<RawCoarsen>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFollows {
+    field: String,
+    answers: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -864,6 +874,10 @@ fn check_field(
         }
     };
     let common = check_common(&format!("{path}.common"), raw.common, &kind)?;
+    let follows = raw
+        .follows
+        .map(|follows| check_follows(&format!("{path}.follows"), follows, &kind, earlier))
+        .transpose()?;
     let default = match (raw.default.as_deref(), &kind) {
         (None, _) => None,
         (Some("today"), FieldKind::Date) => Some(FieldDefault::Today),
@@ -941,6 +955,7 @@ fn check_field(
         default,
         common,
         prefill,
+        follows,
         only_to,
         sharing: raw.sharing,
         leave_out_if: None,
@@ -1119,4 +1134,68 @@ fn check_common(
         }
     }
     Ok(common)
+}
+
+/// A single choice may follow an earlier single choice, yes/no or consent answer: each
+/// listed value must be one that field can take, and each paired choice one of this
+/// field's.
+fn check_follows(
+    path: &str,
+    raw: RawFollows,
+    kind: &FieldKind,
+    earlier: &Declared<'_>,
+) -> Result<Follows, FormError> {
+    let FieldKind::SingleChoice(options) = kind else {
+        return Err(error(
+            Kind::DoesNotFit,
+            path.to_owned(),
+            "only a `single_choice` field follows another answer",
+        ));
+    };
+    let Some(source) = earlier.get(&raw.field) else {
+        return Err(error(
+            Kind::UnknownReference,
+            format!("{path}.field"),
+            format!("`{}` is not a field before this one", raw.field),
+        ));
+    };
+    let values = match source {
+        FieldKind::SingleChoice(_) | FieldKind::YesNo | FieldKind::Consent => {
+            source.values().unwrap_or_default()
+        }
+        _ => {
+            return Err(error(
+                Kind::DoesNotFit,
+                format!("{path}.field"),
+                "follows only a single choice, a yes/no or a consent answer",
+            ));
+        }
+    };
+    if raw.answers.is_empty() {
+        return Err(error(
+            Kind::Missing,
+            format!("{path}.answers"),
+            "pairs at least one value with a choice",
+        ));
+    }
+    for (value, choice) in &raw.answers {
+        if !values.contains(&value.as_str()) {
+            return Err(error(
+                Kind::UnknownReference,
+                format!("{path}.answers.{value}"),
+                format!("`{value}` is not an answer `{}` takes", raw.field),
+            ));
+        }
+        if !options.iter().any(|option| option.id == *choice) {
+            return Err(error(
+                Kind::UnknownReference,
+                format!("{path}.answers.{value}"),
+                format!("`{choice}` is not a choice of this field"),
+            ));
+        }
+    }
+    Ok(Follows {
+        field: raw.field,
+        answers: raw.answers.into_iter().collect(),
+    })
 }
