@@ -48,9 +48,9 @@ mod validation;
 
 pub use answers::{Answer, Answers, AnswersError, NeedLevel, YesNo};
 pub use definition::{
-    AGENCY_KINDS, Coarsen, Condition, DataClass, Draft, Field, FieldDefault, FieldKind, Follows,
-    FormDefinition, OutcomeFact, Prefill, ReviewStatus, Scoring, Section, SharingRules, Text,
-    TextInput, ValueOption, Weight,
+    AGENCY_KINDS, Coarsen, Condition, DataClass, Draft, Field, FieldDefault, FieldKind, Filled,
+    Follows, FormDefinition, OutcomeFact, Prefill, ReviewStatus, Scoring, Section, SharingRules,
+    Text, TextInput, ValueOption, Weight,
 };
 pub use error::{FormError, FormErrorKind};
 pub use follow::DraftSection;

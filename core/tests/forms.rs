@@ -977,6 +977,43 @@ fn a_text_field_may_ask_a_phone_for_its_number_or_email_keyboard_and_no_other_fi
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_text_filled_with_the_recipients_is_never_asked_nor_required() {
+    let mut definition = checklist();
+    definition["sections"][0]["fields"][2]["filled"] = json!("recipients");
+    let form = parse(&definition);
+    assert_eq!(
+        form.field("name").unwrap().filled,
+        Some(confidant_core::form::Filled::Recipients)
+    );
+    assert!(!form.is_shown("name", &Answers::new()));
+    let cases: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
+        (
+            "filled with something unknown",
+            |d| d["sections"][0]["fields"][2]["filled"] = json!("sender"),
+            "sections[0].fields[2].filled",
+            FormErrorKind::UnknownValue,
+        ),
+        (
+            "a date filled with names",
+            |d| d["sections"][0]["fields"][1]["filled"] = json!("recipients"),
+            "sections[0].fields[1].filled",
+            FormErrorKind::DoesNotFit,
+        ),
+        (
+            "required of the worker though never asked",
+            |d| {
+                d["sections"][0]["fields"][2]["filled"] = json!("recipients");
+                d["sections"][0]["fields"][2]["required"] = json!(true);
+            },
+            "sections[0].fields[2].filled",
+            FormErrorKind::DoesNotFit,
+        ),
+    ];
+    assert_each_refused(cases);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_single_choice_may_follow_an_earlier_answer_and_nothing_else_may() {
     /// The checklist with a single choice after the first section's fields, following
     /// `r_strong` (a yes/no of the next section) unless an edit says otherwise.

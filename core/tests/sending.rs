@@ -7,8 +7,8 @@ mod common;
 
 use confidant_core::agency::{AgencyKind, DirectoryEntry};
 use confidant_core::form::{
-    Answers, FormDefinition, FormErrorKind, NotSendable, PlannedPacket, Reason, plan_referral,
-    recipient_agreed,
+    Answer, Answers, FormDefinition, FormErrorKind, NotSendable, PlannedPacket, Reason,
+    plan_referral, recipient_agreed,
 };
 use confidant_core::keys::PublicKey;
 use confidant_core::packet::Recipient;
@@ -222,6 +222,33 @@ fn agencies_that_may_have_the_same_answers_share_one_packet() {
     assert_eq!(kids(&packets[0]), [police().kid(), second_police.kid()]);
     assert_eq!(kids(&packets[1]), [shelter().kid()]);
     assert_eq!(kids(&packets[2]), [ngo.kid()]);
+    // Each packet names its own recipients as the receiving organisation: chosen at
+    // review, never typed, and a typed answer is never sent in its place.
+    let receiving =
+        |packet: &PlannedPacket| packet.answers().get("receiving_organisation").cloned();
+    assert_eq!(
+        receiving(&packets[0]),
+        Some(Answer::Text("Police unit; Border police".into()))
+    );
+    assert_eq!(
+        receiving(&packets[1]),
+        Some(Answer::Text("Shelter North".into()))
+    );
+    assert_eq!(
+        receiving(&packets[2]),
+        Some(Answer::Text("Outreach".into()))
+    );
+    let mut typed = answers.clone();
+    typed.set(
+        "receiving_organisation",
+        Answer::Text("CANARY-typed".into()),
+    );
+    assert!(!form.is_shown("receiving_organisation", &typed));
+    let again = plan_referral(&form, &typed, &[shelter()]).unwrap();
+    assert_eq!(
+        receiving(&again[0]),
+        Some(Answer::Text("Shelter North".into()))
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

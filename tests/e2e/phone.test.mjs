@@ -9,8 +9,8 @@ import { confidantAgency, inbox, openPacket, scratch, withServer } from "./refer
 import { answerThroughPages, sealByTouch } from "./standard-case.mjs";
 import { launchChromium, openApp, shown } from "./support.mjs";
 
-/** The standard case's counts (referral 1.5.0: the referral's type follows the consent). */
-const CEILING = { taps: 88, keystrokes: 236 };
+/** The standard case's counts (referral 1.5.0: the type follows the consent, the receiving organisation is the recipient). */
+const CEILING = { taps: 87, keystrokes: 223 };
 
 let keys;
 let browser;
@@ -38,6 +38,9 @@ test("phone: a referral through the pages by touch reaches the shelter, its taps
   const [packet] = await inbox(server.url, shelter);
   const payload = openPacket(shelter, packet);
   assert.equal(payload.answers.subject_names, "Maria Santos");
+  // The receiving organisation is the agency chosen at review, never typed.
+  assert.equal(payload.answers.receiving_organisation, "Shelter North");
+  assert.ok(!answered.includes("receiving_organisation"));
   // The dates about today were given by the app, never typed.
   assert.ok(!answered.includes("identification_date") && payload.answers.identification_date);
 

@@ -26,7 +26,6 @@ export const TYPED = {
   referrer_phone: "+63 917 555 0142",
   referrer_email: "a.reyes@outreach.example",
   exchange_contact: "Ana Reyes, weekdays",
-  receiving_organisation: "Shelter North",
   receiving_contact: "Duty officer",
   subject_names: "Maria Santos",
   current_location: "Shelter intake room",

@@ -104,13 +104,14 @@ impl FormDefinition {
     }
 
     /// Whether the field `id` is shown, given the answers so far (its section's and its
-    /// own condition).
+    /// own condition). A field the worker is never asked (`filled`) is not.
     pub fn is_shown(&self, id: &str, answers: &Answers) -> bool {
         self.locate(id).is_some_and(|(section, field)| {
-            section
-                .show_if
-                .as_ref()
-                .is_none_or(|c| c.holds(self, answers))
+            field.filled.is_none()
+                && section
+                    .show_if
+                    .as_ref()
+                    .is_none_or(|c| c.holds(self, answers))
                 && field
                     .show_if
                     .as_ref()

@@ -218,6 +218,8 @@ pub struct Field {
     pub prefill: Option<Prefill>,
     /// For a `single_choice` field, the earlier answer it follows ([`Follows`]).
     pub follows: Option<Follows>,
+    /// For a `text` field the worker never types: what fills it ([`Filled`]).
+    pub filled: Option<Filled>,
     /// The agency kinds that alone may receive this answer (`None`: any recipient).
     pub only_to: Option<Vec<AgencyKind>>,
     /// The sharing category of the whole answer (see [`SharingRules`]).
@@ -230,6 +232,14 @@ pub struct Field {
     /// For a personal or special answer, the coarsened copy of it that statistics may
     /// count: the answer itself never feeds them (`docs/forms.md`, "Data class").
     pub thematic_copy: Option<Coarsen>,
+}
+
+/// What fills a field the worker is never asked: it is not shown, and each packet gets
+/// its answer when the referral is sealed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Filled {
+    /// The names of the packet's agency recipients, as the worker chose them at review.
+    Recipients,
 }
 
 /// A single choice that follows an earlier answer of the same form: when the worker gives

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::condition::{self, Declared};
 use super::definition::{
-    Coarsen, DataClass, Draft, Field, FieldDefault, FieldKind, Follows, FormDefinition,
+    Coarsen, DataClass, Draft, Field, FieldDefault, FieldKind, Filled, Follows, FormDefinition,
     OutcomeFact, Prefill, ReviewStatus, Section, SharingRules, Text, TextInput, Validation,
     ValueOption,
 };
@@ -117,6 +117,8 @@ struct RawField {
     common: Option<Vec<String>>,
     #[serde(default)]
     follows: Option<RawFollows>,
+    #[serde(default)]
+    filled: Option<String>,
     #[serde(default)]
     prefill: Option<RawPrefill>,
     #[serde(default)]
@@ -874,6 +876,33 @@ fn check_field(
         }
     };
     let common = check_common(&format!("{path}.common"), raw.common, &kind)?;
+    let filled = match (raw.filled.as_deref(), &kind) {
+        (None, _) => None,
+        (Some("recipients"), FieldKind::Text) if raw.required != Some(true) => {
+            Some(Filled::Recipients)
+        }
+        (Some("recipients"), FieldKind::Text) => {
+            return Err(error(
+                Kind::DoesNotFit,
+                format!("{path}.filled"),
+                "a field the worker is never asked cannot be required",
+            ));
+        }
+        (Some("recipients"), _) => {
+            return Err(error(
+                Kind::DoesNotFit,
+                format!("{path}.filled"),
+                "only a `text` field is filled with the recipients' names",
+            ));
+        }
+        (Some(_), _) => {
+            return Err(error(
+                Kind::UnknownValue,
+                format!("{path}.filled"),
+                "must be `recipients`",
+            ));
+        }
+    };
     let follows = raw
         .follows
         .map(|follows| check_follows(&format!("{path}.follows"), follows, &kind, earlier))
@@ -956,6 +985,7 @@ fn check_field(
         common,
         prefill,
         follows,
+        filled,
         only_to,
         sharing: raw.sharing,
         leave_out_if: None,

@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 use zeroize::Zeroizing;
 
 use super::answers::{Answer, Answers, YesNo};
-use super::definition::{Field, FieldKind, FormDefinition, SharingRules, ValueOption};
+use super::definition::{Field, FieldKind, Filled, FormDefinition, SharingRules, ValueOption};
 use crate::agency::{AgencyKind, DirectoryEntry};
 use crate::keys::PublicKey;
 use crate::packet::{FormRef, Recipient};
@@ -395,6 +395,18 @@ pub fn plan_referral(
             left_out,
             withheld,
         });
+    }
+    // Each packet names its own recipients where the form asks for them: the worker chose
+    // them at review, and never types them.
+    for field in form.fields() {
+        if field.filled == Some(Filled::Recipients) {
+            for packet in &mut packets {
+                let names: Vec<&str> = packet.recipients.iter().map(|r| r.name.as_str()).collect();
+                packet
+                    .answers
+                    .set(field.id.clone(), Answer::Text(names.join("; ")));
+            }
+        }
     }
     Ok(packets)
 }
