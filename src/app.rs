@@ -360,12 +360,26 @@ pub fn app(props: &AppProps) -> Html {
     };
 
     let language: AttrValue = state.language.clone().into();
+    let words = crate::interface_text::for_language(&state.language);
     let body = match state.screen {
         Screen::Home => html! {
             <Home onopen={open.clone()} language={language.clone()} update_ready={state.update_ready}
                 waiting={state.outbox.iter().filter(|packet| packet.delivery == crate::state::Delivery::Waiting).count()}
                 person_begun={person_begun} person_unsaved={person_unsaved}
                 onnewperson={new_person.clone()} />
+        },
+        // A person's draft that locked: the unlock, or a new person; never a blank form
+        // that looks like theirs.
+        Screen::Identify | Screen::Refer if state.draft_locked => html! {
+            <section class="draft-locked" aria-labelledby="draft-locked-heading">
+                <h1 id="draft-locked-heading" tabindex="-1">{ words.draft_locked_heading }</h1>
+                <p class="notice" role="status" id="draft-locked">{ words.draft_locked }</p>
+                { draft_panel.clone() }
+                <div class="actions">
+                    <button type="button" class="secondary" id="new-person"
+                        onclick={new_person.reform(|_: MouseEvent| ())}>{ words.new_person }</button>
+                </div>
+            </section>
         },
         Screen::Identify => {
             let dispatcher = state.dispatcher();

@@ -223,6 +223,8 @@ pub struct Words {
     pub profile_keep: &'static str,
     pub profile_kept: &'static str,
     pub profile_forget: &'static str,
+    pub draft_locked_heading: &'static str,
+    pub draft_locked: &'static str,
     pub draft_not_saved: &'static str,
     pub withheld: &'static str,
     pub kind_police: &'static str,

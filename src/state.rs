@@ -374,6 +374,9 @@ pub struct ShellState {
     /// The last draft opened did not fit the forms as they are now: it was closed and
     /// left as it was in storage.
     pub draft_unreadable: bool,
+    /// The person's open draft locked (their answers left memory): the person's screens
+    /// offer the unlock or a new person, never a blank form that looks like theirs.
+    pub draft_locked: bool,
     /// When the person's forms were last answered (ms since the epoch), for the drafts'
     /// lock.
     pub last_activity: f64,
@@ -406,6 +409,7 @@ impl Default for ShellState {
             draft: None,
             pending: BTreeMap::new(),
             draft_unreadable: false,
+            draft_locked: false,
             last_activity: 0.0,
             update_ready: false,
             directory: Listing::NotLoaded,
@@ -561,6 +565,7 @@ impl Reducible for ShellState {
                 state.drafts = drafts;
                 state.profile = profile;
                 state.draft_unreadable = false;
+                state.draft_locked = false;
                 state.last_activity = at;
                 fill_profile(&mut state);
             }
@@ -743,6 +748,7 @@ fn forget_answers(state: &mut ShellState) {
     state.draft = None;
     state.pending.clear();
     state.draft_unreadable = false;
+    state.draft_locked = false;
     state.person = state.person.wrapping_add(1);
 }
 
@@ -760,6 +766,7 @@ fn forget_person(state: &mut ShellState) {
 fn lock_drafts(state: &mut ShellState) {
     if state.draft.is_some() {
         forget_answers(state);
+        state.draft_locked = true;
     }
     state.draft_key = None;
     state.drafts.clear();
@@ -961,6 +968,10 @@ mod tests {
             },
         );
         assert!(state.draft_key.is_none() && state.draft.is_none() && state.drafts.is_empty());
+        // The person's screens now offer the unlock, not a blank form; "New person"
+        // leaves that.
+        assert!(state.draft_locked);
+        assert!(!reduce(state.clone(), ShellAction::NewPerson).draft_locked);
         // The person's answers are in the draft: they leave memory. The group's stay.
         assert!(state.answers(FormKey::Referral).is_empty());
         assert!(state.answers(FormKey::Identification).is_empty());
@@ -1058,6 +1069,8 @@ mod tests {
         let state = reduce(state, ShellAction::DraftLock);
         assert!(state.draft_key.is_none() && state.drafts.is_empty());
         assert!(!state.answers(FormKey::Identification).is_empty());
+        // No draft held these answers: the form stays, with them.
+        assert!(!state.draft_locked);
     }
 
     #[test]

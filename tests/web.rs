@@ -894,8 +894,18 @@ async fn an_open_draft_locks_itself_after_a_while_without_answers() {
     wait_for(&app, "#section-metadata").await;
     type_into(&app, "field-referring_organisation", "CANARY-org").await;
     keep_first_draft(&app, "Tuesday", "a long passphrase kept apart").await;
-    // Nothing answered for a while: locked, the answers gone from the page.
+    // Nothing answered for a while: locked, the answers gone from the page, and no blank
+    // form in their place: the unlock, or a new person.
+    wait_for(&app, "#draft-locked").await;
     wait_for(&app, "#open-draft").await;
-    assert_eq!(input_value(&app, "field-referring_organisation"), "");
+    assert!(
+        app.root
+            .query_selector("#field-referring_organisation")
+            .unwrap()
+            .is_none()
+    );
+    click_id(&app, "new-person").await;
+    wait_for(&app, "#field-age_group-0").await;
+    assert!(app.root.query_selector("#draft-locked").unwrap().is_none());
     local_storage().clear().unwrap();
 }

@@ -209,6 +209,8 @@ pub const WORDS: Words = Words {
     profile_keep: "Remember my agency’s details",
     profile_kept: "Your agency’s details are kept, sealed: they fill each new referral once the drafts are unlocked.",
     profile_forget: "Forget my agency’s details",
+    draft_locked_heading: "The draft is locked",
+    draft_locked: "The draft you were working on locked after 10 minutes without activity, or when you locked it: its answers are sealed and no longer on this screen. Unlock the drafts to go on with it, or start with a new person.",
     draft_not_saved: "The draft could not be saved in this browser (its storage is full or turned off). The answers are still here.",
     withheld: "Left out of this packet:",
     kind_police: "police",

@@ -209,6 +209,8 @@ pub const WORDS: Words = Words {
     profile_keep: "Recordar los datos de mi organismo",
     profile_kept: "Los datos de su organismo están guardados, sellados: rellenan cada nueva derivación una vez desbloqueados los borradores.",
     profile_forget: "Olvidar los datos de mi organismo",
+    draft_locked_heading: "El borrador está bloqueado",
+    draft_locked: "El borrador en el que trabajaba se bloqueó tras 10 minutos sin actividad, o cuando usted lo bloqueó: sus respuestas están selladas y ya no están en esta pantalla. Desbloquee los borradores para continuar con él, o empiece con una nueva persona.",
     draft_not_saved: "No se pudo guardar el borrador en este navegador (almacenamiento lleno o desactivado). Las respuestas siguen aquí.",
     withheld: "Se deja fuera de este envío:",
     kind_police: "policía",

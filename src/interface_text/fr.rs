@@ -209,6 +209,8 @@ pub const WORDS: Words = Words {
     profile_keep: "Retenir les coordonnées de mon organisme",
     profile_kept: "Les coordonnées de votre organisme sont conservées, scellées : elles remplissent chaque nouvelle orientation une fois les brouillons déverrouillés.",
     profile_forget: "Oublier les coordonnées de mon organisme",
+    draft_locked_heading: "Le brouillon est verrouillé",
+    draft_locked: "Le brouillon sur lequel vous travailliez s’est verrouillé après 10 minutes d’inactivité, ou quand vous l’avez verrouillé : ses réponses sont scellées et ne sont plus à l’écran. Déverrouillez les brouillons pour le reprendre, ou commencez avec une nouvelle personne.",
     draft_not_saved: "Le brouillon n’a pas pu être enregistré dans ce navigateur (stockage plein ou désactivé). Les réponses sont toujours là.",
     withheld: "Retiré de cet envoi :",
     kind_police: "police",
