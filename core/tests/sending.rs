@@ -498,3 +498,35 @@ fn an_anonymous_notification_warns_about_the_account_and_can_leave_it_out() {
     let packets = plan_referral(&form, &sent, &[shelter()]).unwrap();
     assert!(packets[0].answers().get("narrative").is_some());
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn an_anonymous_notification_can_leave_out_every_answer_in_the_workers_own_words() {
+    let form = referral();
+    let notification = |choice: &str| {
+        Answers::from_json(
+            &form,
+            &json!({ "referral_type": "anonymous", "age_group": "adult",
+                "own_words_in_notification": choice,
+                "recruitment_region": "CANARY-village", "case_reference": "CANARY-case",
+                "other_languages": "CANARY-dialect", "suspected_exploiters": "CANARY-boss" }),
+        )
+        .unwrap()
+    };
+    assert!(form.is_shown("own_words_in_notification", &notification("send")));
+    let left_out = plan_referral(&form, &notification("leave_out"), &[police()]).unwrap();
+    for field in [
+        "recruitment_region",
+        "case_reference",
+        "other_languages",
+        "suspected_exploiters",
+    ] {
+        assert_eq!(left_out[0].answers().get(field), None, "{field}");
+    }
+    let sent = plan_referral(&form, &notification("send"), &[police()]).unwrap();
+    assert!(sent[0].answers().get("recruitment_region").is_some());
+    assert!(sent[0].answers().get("suspected_exploiters").is_some());
+    // A full referral does not ask.
+    let full = consented(&form, &["identity"], &["police"]);
+    assert!(!form.is_shown("own_words_in_notification", &full));
+}

@@ -146,6 +146,8 @@ test("consent is asked on the first page, and a person who declines gets an anon
   const notice = page.locator(".info", { hasText: "The person declined" });
   await notice.waitFor();
   assert.match(await notice.innerText(), /in your own words still goes/);
+  // One choice, on the same page, leaves out every answer in the worker's own words.
+  assert.equal(await page.locator("#field-own_words_in_notification-0").isVisible(), true);
   // The identity questions are gone from the form.
   assert.equal(await page.locator("#field-subject_names").count(), 0);
   // Given after all: a full referral again.
