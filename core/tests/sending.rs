@@ -449,7 +449,7 @@ fn safety_identifiers_reach_those_who_protect_and_investigative_detail_only_the_
     );
     answers.set(
         "exploiter_safety_identifiers",
-        confidant_core::form::Answer::Text("CANARY-safety".into()),
+        Answer::Text("CANARY-safety".into()),
     );
     let ngo = common::agency(5, "Outreach", AgencyKind::Ngo);
     let recipients = [police(), shelter(), child_protection(), ngo.clone()];
