@@ -130,14 +130,14 @@ async function clickThrough(page, ids) {
 
 /**
  * Taps "Next" from the first section to the last, twice; the time of each tap to the end
- * of the frame after it, which shows the next section.
+ * of the first frame that shows the next section. (The app checks the section once the
+ * tap's frame is painted, as it records a choice, so that frame is not always the one.)
  */
 async function nextThrough(page) {
   const sections = await page.evaluate(() => document.querySelectorAll(".form-section").length);
   const first = await page.evaluate(() => document.querySelector(".form-section").querySelector("input").id);
   const cdp = await page.context().newCDPSession(page);
-  await page.evaluate(() => { window.__frames = []; });
-  let taps = 0;
+  const times = [];
   for (let round = 0; round < 2; round++) {
     await showSection(page, first);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
@@ -150,20 +150,41 @@ async function nextThrough(page) {
         return { x: x + width / 2, y: y + height / 2 };
       });
       if (box === null) break;
-      const shown = await page.evaluate(() => document.querySelector(".form-section:not([hidden])")?.id);
+      const shown = await page.evaluate(() => {
+        const shown = document.querySelector(".form-section:not([hidden])")?.id;
+        window.__next = null;
+        // From the tap, each frame looks at the section shown; the end of the first frame
+        // that shows another is the time.
+        document.addEventListener("click", (event) => {
+          const start = event.timeStamp;
+          const watch = (frames) => requestAnimationFrame(() => {
+            if (document.querySelector(".form-section:not([hidden])")?.id !== shown) {
+              const channel = new MessageChannel();
+              channel.port1.onmessage = () => { window.__next = performance.now() - start; };
+              channel.port2.postMessage(null);
+            } else if (frames < 120) {
+              watch(frames + 1);
+            } else {
+              window.__next = -1;
+            }
+          });
+          watch(0);
+        }, { once: true, capture: true });
+        return shown;
+      });
       await page.waitForTimeout(30);
       await page.mouse.click(box.x, box.y, { delay: 60 });
-      taps += 1;
-      await page.waitForFunction((count) => window.__frames.length >= count, taps);
-      const now = await page.evaluate(() => document.querySelector(".form-section:not([hidden])")?.id);
-      if (now === shown) {
+      await page.waitForFunction(() => window.__next !== null);
+      const time = await page.evaluate(() => window.__next);
+      if (time < 0) {
         throw new Error(`"Next" stayed on ${shown}: is something in it unanswered?`);
       }
+      times.push(time);
       await page.waitForTimeout(20 + Math.random() * 30);
     }
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
   }
-  return page.evaluate(() => window.__frames);
+  return times;
 }
 
 function report(name, { frames, work, parts, updates }) {
