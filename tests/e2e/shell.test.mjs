@@ -185,9 +185,12 @@ test("the server refuses to frame the app for sites not on its list", async () =
   }
 });
 
-test("leaving with answers that would be lost asks first, and the quick exit never does", async () => {
+for (const [where, options] of [
+  ["", {}],
+  [" (phone, touch)", { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }],
+]) test(`leaving with answers that would be lost asks first, and the quick exit never does${where}`, async () => {
   const chromium = await launchChromium();
-  const context = await chromium.newContext();
+  const context = await chromium.newContext(options);
   await serveNeutralPage(context);
   const page = await context.newPage();
   const dialogs = [];
