@@ -663,20 +663,7 @@ fn carry_forward(state: &mut ShellState) {
     if !started.is_empty() && state.given(FormKey::Identification) {
         // A starting answer replaces one the referral only started with (today's date,
         // where the checklist gives the day of identification).
-        let defaults = state
-            .defaults
-            .get(&FormKey::Referral)
-            .cloned()
-            .unwrap_or_default();
-        let answers = state.answers.entry(FormKey::Referral).or_default();
-        for (field, answer) in started.iter() {
-            if answers
-                .get(field)
-                .is_none_or(|current| defaults.get(field) == Some(current))
-            {
-                answers.set(field, answer.clone());
-            }
-        }
+        fill_unanswered(state, FormKey::Referral, &started);
         state.prefilled = true;
     }
 }
@@ -701,13 +688,15 @@ fn fill_profile(state: &mut ShellState) {
     let Ok(kept) = Answers::from_json_text(referral, profile) else {
         return;
     };
-    let defaults = state
-        .defaults
-        .get(&FormKey::Referral)
-        .cloned()
-        .unwrap_or_default();
-    let answers = state.answers.entry(FormKey::Referral).or_default();
-    for (field, answer) in kept.iter() {
+    fill_unanswered(state, FormKey::Referral, &kept);
+}
+
+/// Sets each of `given` where `form` has no answer of the worker's: none, or only the
+/// one it started with (today's date).
+fn fill_unanswered(state: &mut ShellState, form: FormKey, given: &Answers) {
+    let defaults = state.defaults.get(&form).cloned().unwrap_or_default();
+    let answers = state.answers.entry(form).or_default();
+    for (field, answer) in given.iter() {
         if answers
             .get(field)
             .is_none_or(|current| defaults.get(field) == Some(current))

@@ -38,25 +38,29 @@ pub fn stored() -> Vec<Stored> {
     let (mut persons, earlier): (Vec<Stored>, Vec<Stored>) = storage::keys_with_prefix(PREFIX)
         .into_iter()
         .filter_map(|key| {
-            let id = key.strip_prefix(PREFIX)?.to_owned();
-            let known = id == EARLIER || id.starts_with("person.");
+            let id = key
+                .strip_prefix(PREFIX)
+                .filter(|id| is_draft(id))?
+                .to_owned();
             let sealed = storage::read(&key)?;
-            known.then_some(Stored { id, sealed })
+            Some(Stored { id, sealed })
         })
         .partition(|draft| draft.id != EARLIER);
     persons.extend(earlier);
     persons
 }
 
-/// How many drafts are kept.
-pub fn count() -> usize {
-    stored().len()
+/// Whether `id` (the name after the prefix) is a draft's.
+fn is_draft(id: &str) -> bool {
+    id == EARLIER || id.starts_with("person.")
 }
 
-/// Whether anything is kept under the drafts' passphrase: a draft, or the worker's
-/// agency details.
-pub fn any_kept() -> bool {
-    count() > 0 || read(PROFILE).is_some()
+/// How many drafts are kept (their names only are read).
+pub fn count() -> usize {
+    storage::keys_with_prefix(PREFIX)
+        .iter()
+        .filter(|key| key.strip_prefix(PREFIX).is_some_and(is_draft))
+        .count()
 }
 
 /// The sealed draft named `id`, if it is kept.

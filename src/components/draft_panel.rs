@@ -394,8 +394,9 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
         };
     }
 
+    // Locked: drafts are kept, or the agency details alone.
     let kept = drafts::count();
-    if drafts::any_kept() {
+    if kept > 0 || drafts::read(PROFILE).is_some() {
         let onopen = {
             let (step, first, ondraft) = (step.clone(), first.clone(), props.ondraft.clone());
             Callback::from(move |_: MouseEvent| {
