@@ -7,6 +7,12 @@
 //! keeps nothing: every copy of the passphrase and the key it made is wiped before it
 //! answers.
 
+// A passphrase and the key made from it leave no copy behind in freed memory.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static WIPED_ON_FREE: zeroizing_alloc::ZeroAlloc<std::alloc::System> =
+    zeroizing_alloc::ZeroAlloc(std::alloc::System);
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     use confidant_core::draft::{Derivation, SALT_LEN};

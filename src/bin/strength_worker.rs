@@ -7,6 +7,12 @@
 //! then, for each message `{passphrase}`, it answers `{score}` (0 to 4). It keeps
 //! nothing: the passphrase is wiped once judged.
 
+// A passphrase and the key made from it leave no copy behind in freed memory.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static WIPED_ON_FREE: zeroizing_alloc::ZeroAlloc<std::alloc::System> =
+    zeroizing_alloc::ZeroAlloc(std::alloc::System);
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     use confidant_core::keys::Passphrase;

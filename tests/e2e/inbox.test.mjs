@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { ARTIFACTS, NEUTRAL_PAGE, launchChromium, openApp, serveNeutralPage } from "./support.mjs";
+import { ARTIFACTS, NEUTRAL_PAGE, inMemory, launchChromium, openApp, serveNeutralPage } from "./support.mjs";
 import {
   BIN, confidantAgency, everyFile, everythingStored, fillReferral, inbox, openPacket,
   openReferral, scratch, sealFor, withServer as withServerIn,
@@ -156,11 +156,20 @@ test("the shelter unlocks its inbox in the browser and reads the referral; the c
       // The credential travels in a header only: never in an address or a body.
       assert.ok(!traffic.some((item) => item.includes(shelter.credential)), "the credential is in an address or a body");
 
-      // Locking forgets everything that was open.
+      // While the referral is open its answers are in the module's memory: the scan
+      // finds them, so that finding none later means something.
+      const open = await inMemory(reader, canaries);
+      assert.deepEqual(open.wasm.toSorted(), forShelter.toSorted(),
+        "the scan does not find what the open referral holds");
+
+      // Locking forgets everything that was open: the page, and every copy in memory
+      // (freed blocks are wiped, src/main.rs).
       await reader.locator("#lock-inbox").click();
       await reader.locator("#unlock-form").waitFor();
       let page = await reader.content();
       assert.ok(!canaries.some((canary) => page.includes(canary)), "a canary stayed in the page after locking");
+      let left = await inMemory(reader, canaries);
+      assert.deepEqual(left, { wasm: [], heap: [] }, "a canary stayed in memory after locking");
 
       // Unlocked again, then left alone past the idle time: it locks by itself.
       await unlock(reader, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
@@ -170,6 +179,8 @@ test("the shelter unlocks its inbox in the browser and reads the referral; the c
       await reader.locator("#inbox-locked").waitFor({ timeout: 15_000 });
       page = await reader.content();
       assert.ok(!canaries.some((canary) => page.includes(canary)), "a canary stayed in the page after the idle lock");
+      left = await inMemory(reader, canaries);
+      assert.deepEqual(left, { wasm: [], heap: [] }, "a canary stayed in memory after the idle lock");
 
       // Unlocked and reading once more, the quick exit leaves at once, and opening the app
       // again finds the inbox locked.

@@ -1,5 +1,6 @@
 // What every end-to-end test needs: the real `confidant serve` process on a free
 // loopback port, and Debian's Chromium driven by playwright-core.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -223,4 +224,45 @@ export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose =
     await settle(page);
   }
   throw new Error("the walk through the form never reached its check button");
+}
+
+/**
+ * Which of `needles` are in the page's memory, read through the DevTools protocol:
+ * - `wasm`: anywhere in the linear memory of a WebAssembly module of the page (the app's
+ *   heap, where a referral read in the inbox lives while it is open);
+ * - `heap`: in a V8 heap snapshot (JavaScript's own objects, after a garbage collection).
+ * A heap snapshot does not hold the bytes of an ArrayBuffer, so it cannot see the
+ * module's memory: the two are read apart.
+ */
+export async function inMemory(page, needles) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { result: prototype } = await cdp.send("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype" });
+    const { objects } = await cdp.send("Runtime.queryObjects", { prototypeObjectId: prototype.objectId });
+    const { result } = await cdp.send("Runtime.callFunctionOn", {
+      objectId: objects.objectId,
+      // Each memory read as one Latin-1 string: the needles are ASCII, and a string
+      // search is far faster than a byte loop over tens of MiB.
+      functionDeclaration: `function (needles) {
+        const found = new Set();
+        for (const memory of this) {
+          const text = new TextDecoder("latin1").decode(new Uint8Array(memory.buffer));
+          for (const needle of needles) if (text.includes(needle)) found.add(needle);
+        }
+        return { memories: this.length, found: [...found] };
+      }`,
+      arguments: [{ value: needles }],
+      returnByValue: true,
+    });
+    assert.ok(result.value.memories > 0, "the page has no WebAssembly memory to read");
+    const chunks = [];
+    cdp.on("HeapProfiler.addHeapSnapshotChunk", ({ chunk }) => chunks.push(chunk));
+    await cdp.send("HeapProfiler.enable");
+    await cdp.send("HeapProfiler.collectGarbage");
+    await cdp.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+    const snapshot = chunks.join("");
+    return { wasm: result.value.found, heap: needles.filter((needle) => snapshot.includes(needle)) };
+  } finally {
+    await cdp.detach();
+  }
 }
