@@ -223,3 +223,54 @@ fn an_inbox_reads_each_definition_once_and_never_mixes_two_up() {
         ReceivedReferral::read_with(&english, "referral", &form.version, &mut cache).unwrap();
     assert_eq!(read.form.languages, ["en"]);
 }
+
+/// The referral definition as it was first published (version 1.0.0), as a packet sealed
+/// then carries it.
+const FIRST_DEFINITION: &str = include_str!("vectors/referral-1.0.0.json");
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_referral_sealed_under_the_first_form_version_still_reads_from_the_definition_it_carries()
+{
+    let old = FormDefinition::parse_translated(FIRST_DEFINITION, &[]).unwrap();
+    let today = FormDefinition::parse_translated(DEFINITION, &[]).unwrap();
+    assert_eq!(old.version, "1.0.0");
+    assert_ne!(old.version, today.version);
+    let answers = Answers::from_json(
+        &old,
+        &json!({
+            "referral_type": "full", "age_group": "adult", "consent_referral": "given",
+            "urgency": "emergency", "sharing_consent": ["identity", "narrative"],
+            "subject_names": "CANARY-old-name", "narrative": "CANARY-old-story",
+            // A free-text answer to a question the form has since changed to choices.
+            "named_recipients": "CANARY-old-recipients",
+        }),
+    )
+    .unwrap();
+    let sender = common::agency(1, "Police unit", AgencyKind::Police).key;
+    let shelter = common::agency(2, "Shelter North", AgencyKind::Shelter);
+    let packets = plan_referral(&old, &answers, &[shelter]).unwrap();
+    let payload = packets[0]
+        .payload(&old, FIRST_DEFINITION, None, "en", &sender, 1_764_460_934)
+        .unwrap()
+        .to_string();
+
+    let read = ReceivedReferral::read(&payload, "referral", "1.0.0").unwrap();
+    assert_eq!(read.form.version, "1.0.0");
+    for (field, canary) in [
+        ("subject_names", "CANARY-old-name"),
+        ("narrative", "CANARY-old-story"),
+        ("named_recipients", "CANARY-old-recipients"),
+    ] {
+        assert_eq!(
+            read.answers.get(field),
+            Some(&confidant_core::form::Answer::Text(canary.into())),
+            "{field}"
+        );
+    }
+    // Labelled with today's version, the same payload is refused: the label is sealed.
+    assert_eq!(
+        ReceivedReferral::read(&payload, "referral", &today.version),
+        Err(ReceivedError::FormMismatch)
+    );
+}

@@ -10,7 +10,9 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use confidant_core::acknowledgment::{AckState, Acknowledgment, DeclineReason, MAX_NOTE_CHARS};
+use confidant_core::acknowledgment::{
+    ACKNOWLEDGMENT_FORM_ID, AckState, Acknowledgment, DeclineReason, MAX_NOTE_CHARS,
+};
 use confidant_core::agency::Directory;
 use confidant_core::draft::Derivation;
 use confidant_core::form::{Definitions, FieldKind, ReceivedError, ReceivedReferral, Withheld};
@@ -98,6 +100,82 @@ enum Sort {
     Sealed,
 }
 
+/// What the list is narrowed to, by what the opened packets say: the form (or answers to
+/// this agency's referrals), the urgency chosen, and the key that sealed it. Empty shows
+/// everything. It lives with the opened packets, in memory only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Filter {
+    /// A referral form's id, or [`ACKNOWLEDGMENT_FORM_ID`] for answers.
+    kind: Option<String>,
+    /// The id of the urgency chosen in the referral.
+    urgency: Option<String>,
+    /// The kid of the key the packet says sealed it.
+    sender: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FilterBy {
+    Kind,
+    Urgency,
+    Sender,
+}
+
+impl Filter {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    fn set(&mut self, by: FilterBy, value: Option<String>) {
+        *match by {
+            FilterBy::Kind => &mut self.kind,
+            FilterBy::Urgency => &mut self.urgency,
+            FilterBy::Sender => &mut self.sender,
+        } = value;
+    }
+
+    /// Whether `entry` passes: a packet not (yet) read passes only an empty filter.
+    fn passes(&self, entry: &Entry) -> bool {
+        if self.is_empty() {
+            return true;
+        }
+        let facts = facts(entry);
+        let wanted = |want: &Option<String>, have: Option<&str>| {
+            want.as_deref().is_none_or(|want| have == Some(want))
+        };
+        facts.is_some_and(|facts| {
+            wanted(&self.kind, Some(facts.kind))
+                && wanted(&self.urgency, facts.urgency)
+                && wanted(&self.sender, Some(facts.sender))
+        })
+    }
+}
+
+/// What an opened packet says that the list filters by.
+struct Facts<'a> {
+    kind: &'a str,
+    urgency: Option<&'a str>,
+    sender: &'a str,
+}
+
+fn facts(entry: &Entry) -> Option<Facts<'_>> {
+    match &entry.opened {
+        Opened::Read(referral) => Some(Facts {
+            kind: &referral.form.id,
+            urgency: match referral.answers.get("urgency") {
+                Some(confidant_core::form::Answer::Choice(id)) => Some(id),
+                _ => None,
+            },
+            sender: referral.sender.kid(),
+        }),
+        Opened::Answer(answer) => Some(Facts {
+            kind: ACKNOWLEDGMENT_FORM_ID,
+            urgency: None,
+            sender: answer.from.kid(),
+        }),
+        _ => None,
+    }
+}
+
 #[derive(Clone, Default)]
 struct InboxState {
     /// The unlocked key and credential; work started under one unlock finds, by pointer,
@@ -109,6 +187,7 @@ struct InboxState {
     entries: Vec<Entry>,
     reading: Option<String>,
     sort: Option<Sort>,
+    filter: Filter,
     print_asked: bool,
     /// How many of the sorted packets the list shows: a page at a time, so that a full
     /// inbox never renders at once.
@@ -135,6 +214,7 @@ impl PartialEq for InboxState {
             && self.entries == other.entries
             && self.reading == other.reading
             && self.sort == other.sort
+            && self.filter == other.filter
             && self.print_asked == other.print_asked
             && self.pages == other.pages
     }
@@ -148,6 +228,7 @@ enum Action {
     Opened(Rc<Unlocked>, Vec<(String, Opened)>),
     Read(Option<String>),
     Sort(Sort),
+    Filter(FilterBy, Option<String>),
     AskPrint(bool),
     MorePages,
     Lock {
@@ -199,6 +280,10 @@ impl Reducible for InboxState {
                 state.print_asked = false;
             }
             Action::Sort(sort) => state.sort = Some(sort),
+            Action::Filter(by, value) => {
+                state.filter.set(by, value);
+                state.pages = 1;
+            }
             Action::AskPrint(asked) => state.print_asked = asked,
             Action::MorePages => state.pages += 1,
             Action::Lock { idle } => {
@@ -282,7 +367,7 @@ async fn open_one(unlocked: &Unlocked, packet_id: &str, definitions: &mut Defini
         return Opened::Tampered;
     }
     let meta = opened.meta();
-    if meta.form_id() == confidant_core::acknowledgment::ACKNOWLEDGMENT_FORM_ID {
+    if meta.form_id() == ACKNOWLEDGMENT_FORM_ID {
         return match Acknowledgment::read(
             opened.payload_json(),
             meta.form_id(),
@@ -591,15 +676,32 @@ fn unlock_form(
             }
         })
     };
+    // A key file dropped anywhere on its zone becomes the input's file, as if picked.
+    let ondragover = Callback::from(|event: DragEvent| event.prevent_default());
+    let ondrop = {
+        let key_file = key_file.clone();
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            let files = event.data_transfer().and_then(|transfer| transfer.files());
+            if let (Some(files), Some(input)) =
+                (files, key_file.cast::<web_sys::HtmlInputElement>())
+                && files.length() > 0
+            {
+                input.set_files(Some(&files));
+            }
+        })
+    };
     html! {
         <form class="unlock" id="unlock-form" onsubmit={onunlock.clone()} novalidate=true>
             if state.locked_idle {
                 <p class="notice" id="inbox-locked" role="status">{ words.inbox_locked_idle }</p>
             }
             <p>{ words.inbox_unlock_intro }</p>
-            <div class="field">
+            <div class="field drop-zone" id="key-drop" {ondragover} {ondrop}>
                 <label for="key-file">{ words.key_file }</label>
-                <input type="file" id="key-file" ref={key_file.clone()} accept=".key,application/json" />
+                <input type="file" id="key-file" ref={key_file.clone()} accept=".key,application/json"
+                    aria-describedby="key-drop-hint" />
+                <p class="help" id="key-drop-hint">{ words.key_drop }</p>
             </div>
             <div class="field">
                 <label for="key-passphrase">{ words.key_passphrase }</label>
@@ -670,6 +772,10 @@ fn list_view(
     let option = |value: &'static str, this: Sort, text: &'static str| {
         html! { <option {value} selected={sort == this}>{ text }</option> }
     };
+    let shown: Vec<&Entry> = sorted(&state.entries, sort)
+        .into_iter()
+        .filter(|entry| state.filter.passes(entry))
+        .collect();
     html! {
         <>
             <div class="field inbox-sort no-print">
@@ -680,24 +786,112 @@ fn list_view(
                     { option("sealed", Sort::Sealed, words.sort_sealed) }
                 </select>
             </div>
+            { filters(state, listing, language, words) }
             <p id="inbox-progress" role="status" data-done={(opened == state.entries.len()).to_string()}>
                 { words.inbox_opened.replace("{opened}", &opened.to_string()).replace("{total}", &state.entries.len().to_string()) }
+                if !state.filter.is_empty() {
+                    <span id="inbox-filtered">
+                        { " · " }
+                        { words.inbox_filtered.replace("{shown}", &shown.len().to_string()).replace("{total}", &state.entries.len().to_string()) }
+                    </span>
+                }
             </p>
             <ul class="inbox-list" id="inbox-list">
-                { for sorted(&state.entries, sort).into_iter().take(state.pages * PAGE).map(|entry| {
+                { for shown.iter().take(state.pages * PAGE).map(|entry| {
                     html! {
-                        <InboxItem key={entry.waiting.packet_id.clone()} entry={entry.clone()}
+                        <InboxItem key={entry.waiting.packet_id.clone()} entry={(*entry).clone()}
                             listing={listing.clone()} language={AttrValue::from(language.to_owned())}
                             onread={onread.clone()} />
                     }
                 }) }
             </ul>
-            if state.entries.len() > state.pages * PAGE {
+            if shown.len() > state.pages * PAGE {
                 <button type="button" class="secondary no-print" id="inbox-more" onclick={onmore}>
                     { words.show_more }
                 </button>
             }
         </>
+    }
+}
+
+/// The three filters, each offering what the packets opened so far say (in the reader's
+/// language where the packet carries it).
+fn filters(
+    state: &UseReducerHandle<InboxState>,
+    listing: &Listing,
+    language: &str,
+    words: &'static Words,
+) -> Html {
+    let directory = listing.directory();
+    // value -> (order, label); the order keeps urgencies as their form lists them.
+    let mut kinds = std::collections::BTreeMap::new();
+    let mut urgencies = std::collections::BTreeMap::new();
+    let mut senders = std::collections::BTreeMap::new();
+    for entry in &state.entries {
+        let Some(facts) = facts(entry) else { continue };
+        if !senders.contains_key(facts.sender) {
+            let name = recipient_name(facts.sender, directory, words);
+            senders.insert(facts.sender.to_owned(), (0, name));
+        }
+        match &entry.opened {
+            Opened::Read(referral) => {
+                let (shown, _) = referral.reading_language(language);
+                kinds
+                    .entry(referral.form.id.clone())
+                    .or_insert_with(|| (0, referral.form.title.get(shown).to_owned()));
+                if let (Some(urgency), Some(label)) =
+                    (facts.urgency, referral.choice_label("urgency", shown))
+                {
+                    urgencies
+                        .entry(urgency.to_owned())
+                        .or_insert_with(|| (choice_rank(referral, "urgency"), label));
+                }
+            }
+            _ => {
+                kinds
+                    .entry(ACKNOWLEDGMENT_FORM_ID.to_owned())
+                    .or_insert_with(|| (1, words.answers_kind.to_owned()));
+            }
+        }
+    }
+    let select = |by: FilterBy,
+                  id: &'static str,
+                  label: &'static str,
+                  chosen: &Option<String>,
+                  choices: std::collections::BTreeMap<String, (usize, String)>| {
+        let mut choices: Vec<(String, (usize, String))> = choices.into_iter().collect();
+        choices.sort_by(|(_, one), (_, other)| one.cmp(other));
+        let onchange = {
+            let dispatcher = state.dispatcher();
+            Callback::from(move |event: Event| {
+                let value = event
+                    .target()
+                    .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                    .map(|select| select.value())
+                    .filter(|value| !value.is_empty());
+                dispatcher.dispatch(Action::Filter(by, value));
+            })
+        };
+        html! {
+            <div class="field">
+                <label for={id}>{ label }</label>
+                <select {id} {onchange}>
+                    <option value="" selected={chosen.is_none()}>{ words.filter_all }</option>
+                    { for choices.into_iter().map(|(value, (_, text))| {
+                        let selected = chosen.as_deref() == Some(value.as_str());
+                        html! { <option {selected} {value}>{ text }</option> }
+                    }) }
+                </select>
+            </div>
+        }
+    };
+    let filter = &state.filter;
+    html! {
+        <div class="inbox-filters no-print" id="inbox-filters">
+            { select(FilterBy::Kind, "filter-kind", words.filter_kind, &filter.kind, kinds) }
+            { select(FilterBy::Urgency, "filter-urgency", words.filter_urgency, &filter.urgency, urgencies) }
+            { select(FilterBy::Sender, "filter-sender", words.filter_sender, &filter.sender, senders) }
+        </div>
     }
 }
 
@@ -837,6 +1031,8 @@ fn reading_view(
                 <dd id="received-fingerprint"><code>{ referral.sender.fingerprint() }</code></dd>
                 <dt>{ words.sealed_on }</dt>
                 <dd>{ intl::day(referral.sealed_at_unix_seconds, language) }</dd>
+                <dt>{ words.form_version }</dt>
+                <dd id="received-form-version">{ form.version.clone() }</dd>
             </dl>
             if !builtin {
                 <p class="notice" id="received-foreign-form">{ words.form_not_builtin }</p>

@@ -14,7 +14,7 @@ import { after, before, test } from "node:test";
 import { ARTIFACTS, NEUTRAL_PAGE, inMemory, launchChromium, openApp, serveNeutralPage } from "./support.mjs";
 import {
   BIN, confidantAgency, everyFile, everythingStored, fillReferral, inbox, openPacket,
-  openReferral, scratch, sealFor, withServer as withServerIn,
+  openReferral, optionValue, scratch, sealFor, withServer as withServerIn,
 } from "./referral.mjs";
 
 let keys;
@@ -314,6 +314,80 @@ test("the shelter declines with a reason, sealed to the sender's key; the police
       assert.match(text, /Shelter North/);
     } finally {
       await sender.close();
+    }
+  }));
+
+test("a key file dropped on its field unlocks; the list narrows by form, urgency and sender in memory; a referral sealed under the first form version reads", () => withServer(
+  async (data) => ({ ...await register(data), outreach: confidantAgency(keys.dir, data, "Outreach team", "ngo") }),
+  async ({ server, page, agencies: { outreach, shelter } }) => {
+    const canaries = await sendReferral(page, server.url);
+    const [packet] = await inbox(server.url, shelter);
+    // As the first published referral form (1.0.0) sealed it, stated to come from the
+    // outreach team, with answers to questions the form has since changed.
+    const older = structuredClone(openPacket(shelter, packet));
+    older.definition = JSON.parse(readFileSync(new URL("../../core/tests/vectors/referral-1.0.0.json", import.meta.url), "utf8"));
+    delete older.translation;
+    older.language = "en";
+    older.form = { id: "referral", version: "1.0.0" };
+    older.answers = {
+      referral_type: "full", age_group: "adult", consent_referral: "given", urgency: "standard",
+      sharing_consent: ["identity", "narrative"], subject_names: "OLD-CANARY-name",
+      narrative: "OLD-CANARY-story", named_recipients: "OLD-CANARY-recipients",
+    };
+    older.withheld = [];
+    older.sender = outreach.jwk;
+    await upload(server.url, seal(shelter, older, "referral@1.0.0"));
+
+    const receiver = await browser.newContext();
+    try {
+      const reader = await receiver.newPage();
+      await openApp(reader, server.url);
+      await reader.locator("#open-inbox").click();
+      // Dropped, not picked: the field takes the file as if it had been chosen.
+      const dropped = await reader.evaluateHandle(({ name, text }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], name, { type: "application/json" }));
+        return transfer;
+      }, { name: "shelter.key", text: readFileSync(shelter.key, "utf8") });
+      await reader.locator("#key-drop").dispatchEvent("drop", { dataTransfer: dropped });
+      assert.equal(await reader.locator("#key-file").evaluate((input) => input.files[0]?.name), "shelter.key");
+      await reader.locator("#key-passphrase").fill(passphraseOf(shelter));
+      await reader.locator("#inbox-credential").fill(shelter.credential);
+      await reader.locator("#unlock").click();
+      await reader.locator('#inbox-progress[data-done="true"]').waitFor({ timeout: 60_000 });
+      assert.equal(await reader.locator('[data-opened="read"]').count(), 2);
+
+      // Filtering asks the server nothing: it works on what was opened, in memory.
+      const requests = [];
+      reader.on("request", (request) => requests.push(request.url()));
+      const entries = () => reader.locator("#inbox-list .inbox-entry");
+      await reader.locator("#filter-sender").selectOption(await optionValue(reader, "#filter-sender", "Outreach team"));
+      assert.equal(await entries().count(), 1);
+      assert.match(await reader.locator("#inbox-filtered").innerText(), /1 of 2 packets match/);
+      await reader.locator("#filter-sender").selectOption({ label: "All" });
+      await reader.locator("#filter-urgency").selectOption({ label: "Emergency: response needed within 24 hours" });
+      assert.equal(await entries().count(), 1);
+      assert.match(await entries().innerText(), /Police unit/);
+      await reader.locator("#filter-urgency").selectOption({ label: "Standard" });
+      assert.match(await entries().innerText(), /Outreach team/);
+      assert.deepEqual(await reader.locator("#filter-kind option").allInnerTexts(), ["All", "Referral form"]);
+      assert.deepEqual(requests, []);
+
+      // The older referral reads from the definition it carries, and says its version.
+      await reader.locator('[data-opened="read"] button').click();
+      const shown = await reader.locator("#received").innerText();
+      for (const canary of ["OLD-CANARY-name", "OLD-CANARY-story", "OLD-CANARY-recipients"]) {
+        assert.ok(shown.includes(canary), `${canary} is not shown`);
+      }
+      assert.equal(await reader.locator("#received-form-version").innerText(), "1.0.0");
+      assert.ok(!canaries.some((canary) => shown.includes(canary)));
+      // Back in the list, the filter is as it was left.
+      await reader.locator("#back-to-inbox").click();
+      assert.equal(await entries().count(), 1);
+      await reader.locator("#filter-urgency").selectOption({ label: "All" });
+      assert.equal(await entries().count(), 2);
+    } finally {
+      await receiver.close();
     }
   }));
 
