@@ -230,8 +230,7 @@ const FIRST_DEFINITION: &str = include_str!("vectors/referral-1.0.0.json");
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn a_referral_sealed_under_the_first_form_version_still_reads_from_the_definition_it_carries()
-{
+fn a_referral_sealed_under_the_first_form_version_still_reads_from_the_definition_it_carries() {
     let old = FormDefinition::parse_translated(FIRST_DEFINITION, &[]).unwrap();
     let today = FormDefinition::parse_translated(DEFINITION, &[]).unwrap();
     assert_eq!(old.version, "1.0.0");

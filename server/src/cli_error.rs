@@ -1,4 +1,4 @@
-//! Why a command of the agencies' tool failed (`keygen`, `seal`, `open`, `agency`).
+//! Why a command of the agencies' tool failed (`keygen`, `seal`, `open`, `agency`, `inbox`).
 //!
 //! A command prints its failure as one short line (`confidant: …`), so `Display` is that
 //! whole line, and where the line repeats a typed error's text (a refused key file, a
@@ -74,12 +74,15 @@ pub enum CliError {
     NoSuchAgency { kid: String },
     /// `serve` failed; it reports its failures as text.
     Serve(String),
+    /// `inbox` could not list, fetch or mark a packet.
+    Inbox(crate::inbox::InboxError),
 }
 
 /// Which file or stream a read or a write failed on, named as a message names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
     PassphraseFile(PathBuf),
+    CredentialFile(PathBuf),
     PublicKey(PathBuf),
     KeyFile(PathBuf),
     /// A file the command creates.
@@ -154,6 +157,7 @@ impl fmt::Display for CliError {
             }
             Self::NoSuchAgency { kid } => write!(f, "no agency with key id {kid}"),
             Self::Serve(message) => f.write_str(message),
+            Self::Inbox(source) => source.fmt(f),
         }
     }
 }
@@ -169,6 +173,7 @@ impl std::error::Error for CliError {
             Self::NotAPacket(source) | Self::Open(source) | Self::Seal(source) => Some(source),
             Self::Store(source) => Some(source),
             Self::AgencyName(source) => Some(source),
+            Self::Inbox(source) => Some(source),
             _ => None,
         }
     }
@@ -190,6 +195,7 @@ impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::PassphraseFile(path) => write!(f, "the passphrase file `{}`", path.display()),
+            Self::CredentialFile(path) => write!(f, "the credential file `{}`", path.display()),
             Self::PublicKey(path) => write!(f, "the public key `{}`", path.display()),
             Self::KeyFile(path) => write!(f, "the key file `{}`", path.display()),
             Self::NewFile(path) => write!(f, "`{}`", path.display()),

@@ -11,6 +11,7 @@ pub mod agency_name;
 pub mod api;
 pub mod args;
 pub mod cli_error;
+pub mod inbox;
 pub mod keygen;
 pub mod open;
 pub mod rate_limit;
@@ -70,6 +71,15 @@ commands:
           --key NAME.key        open as this agency
           --passphrase-file F   the key file's passphrase, or without --key the
                                 packet's passphrase (else asked at the terminal)
+  inbox   the agency's waiting packets on a server, with its inbox credential
+          --server URL          the server (https://, or http:// to this machine)
+          --credential-file F   the inbox credential (else asked at the terminal)
+                                without an option below: one line per packet, tab-
+                                separated: id, reference, received (UTC), bytes, new/kept
+          --fetch ID            writes that packet to standard output
+          --fetch-all FOLDER    writes each packet not yet there as FOLDER/ID.jwe
+          --ack ID              marks it kept: the server's deletion clock starts
+          --timeout SECONDS     the longest one request may take (default 60)
   help    print this message
 
 Passphrases are never taken from the command line.";
@@ -83,6 +93,7 @@ pub fn main_with_env() -> ExitCode {
         Some("keygen") => keygen::run(arguments),
         Some("seal") => seal::run(arguments),
         Some("open") => open::run(arguments),
+        Some("inbox") => inbox::run(arguments),
         Some("help" | "--help" | "-h") | None => {
             say(USAGE);
             Ok(())
