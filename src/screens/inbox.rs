@@ -377,6 +377,10 @@ async fn open_one(unlocked: &Unlocked, packet_id: &str, definitions: &mut Defini
             Err(_) => Opened::NotAReferral,
         };
     }
+    // The form's definition is most of the work of the first referral of a form: a task
+    // of its own, so that no single step holds the page for long.
+    definitions.prepare(opened.payload_json());
+    clock::sleep(0).await;
     match ReceivedReferral::read_with(
         opened.payload_json(),
         meta.form_id(),
@@ -478,6 +482,17 @@ pub fn inbox(props: &InboxProps) -> Html {
     let idle_minutes = use_mut_ref(|| LOCK_AFTER_MINUTES[0]);
     let last_activity = use_mut_ref(|| Rc::new(Cell::new(clock::now_millis())));
 
+    // The list's dates need the browser's date format, slow to make the first time (tens
+    // of milliseconds on a slow phone): it is made while the worker chooses the key file
+    // and types, not while the inbox opens.
+    use_effect_with(props.language.clone(), |language| {
+        let language = language.to_string();
+        wasm_bindgen_futures::spawn_local(async move {
+            clock::sleep(100).await;
+            intl::day(0, &language);
+        });
+    });
+
     // Any key or touch is activity; the inbox locks after the chosen time without any.
     {
         let last_activity = last_activity.borrow().clone();
@@ -542,6 +557,8 @@ pub fn inbox(props: &InboxProps) -> Html {
                 match unlock(file, secret, token).await {
                     Err(problem) => dispatcher.dispatch(Action::Problem(problem)),
                     Ok((unlocked, waiting)) => {
+                        // The key was opened in this task; the list renders in the next.
+                        clock::sleep(0).await;
                         let unlocked = Rc::new(unlocked);
                         let ids: Vec<String> =
                             waiting.iter().map(|w| w.packet_id.clone()).collect();

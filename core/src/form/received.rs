@@ -118,30 +118,60 @@ pub struct Definitions(Vec<(String, Option<String>, FormDefinition)>);
 impl Definitions {
     const KEPT: usize = 8;
 
+    /// How many definitions are kept.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Parses the definition `payload_json` carries (with its translation) into the
+    /// cache, unless it is there already. This is most of the cost of reading the first
+    /// referral of a form, so a page can give it a task of its own before
+    /// [`ReceivedReferral::read_with`]. Whatever is wrong with the payload is left for
+    /// that reading to report: nothing is cached then.
+    pub fn prepare(&mut self, payload_json: &str) {
+        #[derive(Deserialize)]
+        struct Carried {
+            definition: Box<RawValue>,
+            #[serde(default)]
+            translation: Option<Box<RawValue>>,
+        }
+        if PAYLOAD_BUDGET.check(payload_json).is_err() {
+            return;
+        }
+        if let Ok(JsonObject(carried)) = serde_json::from_str::<JsonObject<Carried>>(payload_json) {
+            let translation = carried.translation.as_deref().map(RawValue::get);
+            let _ = self.form(carried.definition.get(), translation);
+        }
+    }
+
     fn form(
         &mut self,
         definition: &str,
         translation: Option<&str>,
-    ) -> Result<FormDefinition, ReceivedError> {
-        if let Some((_, _, form)) = self
+    ) -> Result<&FormDefinition, ReceivedError> {
+        let known = self
             .0
             .iter()
-            .find(|(text, kept, _)| text == definition && kept.as_deref() == translation)
-        {
-            return Ok(form.clone());
-        }
-        let translations: Vec<&str> = translation.into_iter().collect();
-        let form = FormDefinition::parse_translated(definition, &translations)
-            .map_err(ReceivedError::Form)?;
-        if self.0.len() == Self::KEPT {
-            self.0.remove(0);
-        }
-        self.0.push((
-            definition.to_owned(),
-            translation.map(str::to_owned),
-            form.clone(),
-        ));
-        Ok(form)
+            .position(|(text, kept, _)| text == definition && kept.as_deref() == translation);
+        let at = match known {
+            Some(at) => at,
+            None => {
+                let translations: Vec<&str> = translation.into_iter().collect();
+                let form = FormDefinition::parse_translated(definition, &translations)
+                    .map_err(ReceivedError::Form)?;
+                if self.0.len() == Self::KEPT {
+                    self.0.remove(0);
+                }
+                self.0
+                    .push((definition.to_owned(), translation.map(str::to_owned), form));
+                self.0.len() - 1
+            }
+        };
+        Ok(&self.0[at].2)
     }
 }
 
@@ -206,7 +236,7 @@ impl ReceivedReferral {
         }
         let definition = raw.definition.get();
         let translation = raw.translation.as_deref().map(RawValue::get);
-        let form = cache.form(definition, translation)?;
+        let form = cache.form(definition, translation)?.clone();
         if form.id != form_id || form.version != form_version {
             return Err(ReceivedError::FormMismatch);
         }
