@@ -28,9 +28,10 @@ use confidant_core::form::{Answer, Answers};
 
 use crate::screens::draft::Draft;
 use crate::screens::groups::{GroupForm, Groups};
+use crate::screens::inbox::{Inbox, SentReferral};
 use crate::screens::outbox::Outbox;
 use crate::screens::review::Review;
-use crate::screens::{home::Home, identify::Identify, inbox::Inbox, refer::Refer};
+use crate::screens::{home::Home, identify::Identify, refer::Refer};
 
 #[derive(Debug, Default, Properties, PartialEq)]
 pub struct AppProps {
@@ -453,7 +454,12 @@ pub fn app(props: &AppProps) -> Html {
                 directory={state.directory.clone()} language={language.clone()} />
         },
         Screen::Inbox => html! {
-            <Inbox directory={state.directory.clone()} language={language.clone()} />
+            <Inbox directory={state.directory.clone()} language={language.clone()}
+                sent={state.outbox.iter().map(|outgoing| SentReferral {
+                    packet_id: outgoing.packet_id.clone(),
+                    day: outgoing.day,
+                    recipients: outgoing.recipients.clone(),
+                }).collect::<Vec<_>>()} />
         },
         Screen::GroupChecklists => {
             let onopen = open.reform(Screen::Group);

@@ -94,6 +94,7 @@ pub struct Words {
     pub answer_refused: &'static str,
     pub answer_reason_needed: &'static str,
     pub answer_to: &'static str,
+    pub answers_sent_referral: &'static str,
     pub keep_packet: &'static str,
     pub kept_explained: &'static str,
     pub keep_failed: &'static str,

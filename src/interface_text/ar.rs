@@ -81,6 +81,7 @@ pub const WORDS: Words = Words {
     answer_refused: "رفض الخادم الرد:",
     answer_reason_needed: "اختر سبب رفض الإحالة.",
     answer_to: "رد على إحالتك",
+    answers_sent_referral: "إحالتك المختومة في {day} إلى {recipients}",
     keep_packet: "وضع علامة محفوظ",
     kept_explained: "وُضعت علامة محفوظ: يحذف الخادم الآن نسخته المختومة بعد مدة الاحتفاظ بالحزم المُقرّ بها (7 أيام ما لم يُضبط غير ذلك). احتفظ بسجل جهتك قبل ذلك.",
     keep_failed: "تعذّر إبلاغ الخادم. حاول مرة أخرى.",

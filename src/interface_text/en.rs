@@ -81,6 +81,7 @@ pub const WORDS: Words = Words {
     answer_refused: "The server refused the answer:",
     answer_reason_needed: "Choose why the referral is declined.",
     answer_to: "Answer to your referral",
+    answers_sent_referral: "Your referral sealed on {day} for {recipients}",
     keep_packet: "Mark as kept",
     kept_explained: "Marked as kept: the server now deletes its sealed copy after its retention time for acknowledged packets (7 days unless the server is set otherwise). Keep your agency’s own record before then.",
     keep_failed: "The server could not be told. Try again.",

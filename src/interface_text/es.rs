@@ -81,6 +81,7 @@ pub const WORDS: Words = Words {
     answer_refused: "El servidor rechazó la respuesta:",
     answer_reason_needed: "Elija por qué se rechaza la derivación.",
     answer_to: "Respuesta a su derivación",
+    answers_sent_referral: "Su derivación sellada el {day} para {recipients}",
     keep_packet: "Marcar como conservado",
     kept_explained: "Marcado como conservado: el servidor borra ahora su copia sellada tras su plazo de conservación de paquetes confirmados (7 días salvo otra configuración). Guarde su propio registro antes.",
     keep_failed: "No se pudo avisar al servidor. Inténtelo de nuevo.",

@@ -81,6 +81,7 @@ pub const WORDS: Words = Words {
     answer_refused: "Le serveur a refusé la réponse :",
     answer_reason_needed: "Choisissez pourquoi l’orientation est refusée.",
     answer_to: "Réponse à votre orientation",
+    answers_sent_referral: "Votre orientation scellée le {day} pour {recipients}",
     keep_packet: "Marquer comme conservé",
     kept_explained: "Marqué comme conservé : le serveur supprime maintenant sa copie scellée après son délai de conservation des paquets acquittés (7 jours sauf réglage contraire). Gardez votre propre dossier d’ici là.",
     keep_failed: "Le serveur n’a pas pu être prévenu. Réessayez.",

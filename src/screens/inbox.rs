@@ -464,10 +464,23 @@ fn sender_name(
     recipient_name(referral.sender.kid(), directory, words)
 }
 
+/// A referral this browser sealed, as its outbox keeps it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentReferral {
+    pub packet_id: String,
+    /// The day it was sealed (seconds since the epoch).
+    pub day: u64,
+    /// The key ids it was sealed to.
+    pub recipients: Vec<String>,
+}
+
 #[derive(Debug, Properties, PartialEq)]
 pub struct InboxProps {
     /// The agency directory, to name senders (read at the root).
     pub directory: Listing,
+    /// The referrals this browser sealed, from its outbox: an answer names the one it
+    /// answers.
+    pub sent: Vec<SentReferral>,
     pub language: AttrValue,
 }
 
@@ -607,7 +620,14 @@ pub fn inbox(props: &InboxProps) -> Html {
             ),
             _ => html! {},
         },
-        (Some(_), None) => list_view(&state, &props.directory, &props.language, words, &onread),
+        (Some(_), None) => list_view(
+            &state,
+            &props.directory,
+            &props.sent,
+            &props.language,
+            words,
+            &onread,
+        ),
     };
 
     html! {
@@ -755,6 +775,7 @@ fn unlock_form(
 fn list_view(
     state: &UseReducerHandle<InboxState>,
     listing: &Listing,
+    sent: &[SentReferral],
     language: &str,
     words: &'static Words,
     onread: &Callback<String>,
@@ -817,6 +838,7 @@ fn list_view(
                 { for shown.iter().take(state.pages * PAGE).map(|entry| {
                     html! {
                         <InboxItem key={entry.waiting.packet_id.clone()} entry={(*entry).clone()}
+                            answers={answered(entry, sent)}
                             listing={listing.clone()} language={AttrValue::from(language.to_owned())}
                             onread={onread.clone()} />
                     }
@@ -912,9 +934,22 @@ fn filters(
     }
 }
 
+/// The referral of this browser's outbox that `entry` answers, if it is an answer.
+fn answered(entry: &Entry, sent: &[SentReferral]) -> Option<SentReferral> {
+    match &entry.opened {
+        Opened::Answer(answer) => sent
+            .iter()
+            .find(|sent| sent.packet_id == answer.referral)
+            .cloned(),
+        _ => None,
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct ItemProps {
     entry: Entry,
+    /// For an answer: the referral it answers, as this browser's outbox keeps it.
+    answers: Option<SentReferral>,
     listing: Listing,
     language: AttrValue,
     onread: Callback<String>,
@@ -971,6 +1006,16 @@ fn inbox_item(props: &ItemProps) -> Html {
                 </p>
                 if !answer.note.is_empty() {
                     <p dir="auto" class="answer-note">{ answer.note.clone() }</p>
+                }
+                if let Some(sent) = &props.answers {
+                    <p class="answer-referral" data-outbox="found">
+                        { words.answers_sent_referral
+                            .replace("{day}", &intl::day(sent.day, language))
+                            .replace("{recipients}", &sent.recipients.iter()
+                                .map(|kid| recipient_name(kid, directory, words))
+                                .collect::<Vec<_>>()
+                                .join(", ")) }
+                    </p>
                 }
                 <p>{ format!("{}: {}", words.sent_by, recipient_name(answer.from.kid(), directory, words)) }</p>
                 { facts }

@@ -299,6 +299,14 @@ test("the shelter declines with a reason, sealed to the sender's key; the police
     assert.equal(read.reason, "no_capacity");
     assert.equal(read.from.kid, shelter.jwk.kid);
 
+    // In the browser that sealed the referral, the police's inbox ties the answer to the
+    // referral its outbox keeps.
+    await page.locator("#lock-inbox").click();
+    await unlock(page, { keyFile: police.key, passphrase: passphraseOf(police), credential: police.credential });
+    const tied = page.locator('[data-opened="answer"] [data-outbox="found"]');
+    await tied.waitFor({ timeout: 60_000 });
+    assert.match(await tied.innerText(), /^Your referral sealed on .+ for Shelter North/);
+
     // The police, in a browser of their own, see the answer once their inbox is unlocked.
     const sender = await browser.newContext();
     try {
@@ -312,6 +320,8 @@ test("the shelter declines with a reason, sealed to the sender's key; the police
       assert.match(text, /No capacity/);
       assert.match(text, /NOTE-CANARY/);
       assert.match(text, /Shelter North/);
+      // That browser has no outbox: nothing to tie the answer to.
+      assert.equal(await entry.locator('[data-outbox="found"]').count(), 0);
     } finally {
       await sender.close();
     }
