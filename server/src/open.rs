@@ -6,6 +6,9 @@
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
+use confidant_core::acknowledgment::{
+    ACKNOWLEDGMENT_FORM_ID, AckState, Acknowledgment, DeclineReason,
+};
 use confidant_core::keys::KeyFile;
 use confidant_core::packet::{MAX_PACKET_LEN, Packet, reference_code};
 use zeroize::Zeroizing;
@@ -67,6 +70,14 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     if let Some(reference) = reference_code(opened.meta().packet_id()) {
         crate::note(&format!("reference {reference}"));
     }
+    // An answer to a referral is also said in words: what became of which referral.
+    let meta = opened.meta();
+    if meta.form_id() == ACKNOWLEDGMENT_FORM_ID {
+        match Acknowledgment::read(opened.payload_json(), meta.form_id(), meta.form_version()) {
+            Ok(answer) => crate::note(&answer_in_words(&answer)),
+            Err(error) => crate::note(&format!("not a readable answer: {error}")),
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(opened.payload_json().as_bytes())
@@ -76,6 +87,33 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
             to: Target::StandardOutput("the payload"),
             source,
         })
+}
+
+/// One line for an answer: the referral it answers, its state (and reason), and the key
+/// that says it answers, as a claim. The note stays in the payload, not in this line.
+fn answer_in_words(answer: &Acknowledgment) -> String {
+    let state = match answer.state {
+        AckState::Received => "received, a decision is still to come",
+        AckState::Accepted => "accepted",
+        AckState::Declined => "declined",
+        AckState::ReferredOnward => "referred onward",
+    };
+    let reason = answer.reason.map(|reason| match reason {
+        DeclineReason::NoCapacity => "no capacity",
+        DeclineReason::NotEligible => "not eligible",
+        DeclineReason::OutsideArea => "outside the area served",
+        DeclineReason::PersonDeclined => "the person declined",
+        DeclineReason::Duplicate => "already referred",
+        DeclineReason::Other => "another reason, in the note",
+    });
+    format!(
+        "answer to referral {}: {state}{}; stated by the key {} (not verified)",
+        reference_code(&answer.referral).unwrap_or_else(|| "(not a packet id)".to_owned()),
+        reason
+            .map(|reason| format!(" ({reason})"))
+            .unwrap_or_default(),
+        answer.from.fingerprint(),
+    )
 }
 
 fn read_packet() -> Result<Zeroizing<String>, CliError> {

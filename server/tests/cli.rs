@@ -180,6 +180,58 @@ fn a_packet_sealed_to_two_agencies_and_a_passphrase_opens_for_each() {
 }
 
 #[test]
+fn an_answer_to_a_referral_opens_with_what_became_of_it_in_words() {
+    use confidant_core::acknowledgment::{AckState, Acknowledgment, DeclineReason};
+    let scratch = Scratch::new("cli-answer");
+    let (police_key, police_jwk, police_pass) =
+        keygen(&scratch, "police", "police unit copper lantern orbit");
+    let shelter = confidant_core::keys::AgencyKeyPair::generate(&mut getrandom::SysRng).unwrap();
+    let referral = "AAECAwQFBgcICQoLDA0ODw";
+    let answer = Acknowledgment {
+        referral: referral.into(),
+        state: AckState::Declined,
+        reason: Some(DeclineReason::NoCapacity),
+        note: "canary-note-no-bed".into(),
+        from: shelter.public.clone(),
+        at_unix_seconds: 1_764_460_934,
+    };
+    let payload = answer.to_payload().unwrap();
+    let packet = success(&confidant(
+        &[
+            "seal",
+            "--to",
+            arg(&police_jwk),
+            "--form",
+            "acknowledgment@1",
+        ],
+        &payload,
+    ));
+    let output = confidant(
+        &[
+            "open",
+            "--key",
+            arg(&police_key),
+            "--passphrase-file",
+            arg(&police_pass),
+        ],
+        &packet,
+    );
+    assert_eq!(success(&output).trim_end(), payload.as_str());
+    let said = text(&output.stderr);
+    let line = said.lines().nth(1).unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "answer to referral {}: declined (no capacity); stated by the key {} (not verified)",
+            confidant_core::packet::reference_code(referral).unwrap(),
+            shelter.public.fingerprint()
+        )
+    );
+    // The note is the shelter's own words: in the payload, never in the line a log keeps.
+    assert!(!said.contains("canary"));
+}
+
+#[test]
 fn every_way_of_failing_to_open_reads_the_same() {
     let scratch = Scratch::new("cli");
     let (police_key, police_jwk, police_pass) =
