@@ -1,5 +1,10 @@
-//! `confidant agency add | list | remove`: the directory of agencies this server accepts
-//! packets for, and publishes to browsers at `GET /api/v1/directory`.
+//! `confidant agency add | list | remove | rotate | credential`: the directory of agencies
+//! this server accepts packets for, and publishes to browsers at `GET /api/v1/directory`.
+//!
+//! An agency's key is replaced with `rotate`, which keeps its name, kind, credential and
+//! waiting packets; packets sealed to the former key are still delivered to it. Its
+//! credential is replaced with `credential`, which revokes the old one and touches no
+//! packet.
 //!
 //! Registering an agency issues its credential: a random secret printed once, which the
 //! agency presents to list, download and acknowledge its packets. The store keeps only
@@ -15,7 +20,7 @@ use confidant_core::keys::PublicKey;
 use crate::agency_name::check_agency_name;
 use crate::args::Arguments;
 use crate::cli_error::{CliError, Target, UsageError};
-use crate::store::{Agency, SqliteStore, Store, credential_hash};
+use crate::store::{Agency, NewKey, Rotated, SqliteStore, Store, credential_hash};
 
 // The kinds of agency a directory lists: the core's list, which forms name too
 // (`only_to`).
@@ -26,10 +31,12 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
         Some("add") => add(arguments),
         Some("list") => list(arguments),
         Some("remove") => remove(arguments),
-        _ => Err(
-            UsageError::Needs("use `confidant agency add`, `agency list` or `agency remove`")
-                .into(),
-        ),
+        Some("rotate") => rotate(arguments),
+        Some("credential") => credential(arguments),
+        _ => Err(UsageError::Needs(
+            "use `confidant agency add`, `list`, `remove`, `rotate` or `credential`",
+        )
+        .into()),
     }
 }
 
@@ -48,23 +55,11 @@ fn add(mut arguments: Arguments) -> Result<(), CliError> {
     let kind = arguments.value("kind")?.ok_or(UsageError::Needs(
         "give the agency's kind with `--kind KIND`",
     ))?;
-    let key_path = arguments.value("key")?.ok_or(UsageError::Needs(
-        "give the agency's public key with `--key AGENCY.jwk`",
-    ))?;
-    arguments.finish()?;
-
     if !KINDS.contains(&kind.as_str()) {
         return Err(UsageError::UnknownAgencyKind(kind).into());
     }
-    let key_path = PathBuf::from(key_path);
-    let jwk = std::fs::read_to_string(&key_path).map_err(|source| CliError::Read {
-        from: Target::PublicKey(key_path.clone()),
-        source,
-    })?;
-    let key = PublicKey::from_jwk_json(&jwk).map_err(|source| CliError::PublicKey {
-        path: key_path,
-        source,
-    })?;
+    let key = public_key(&mut arguments)?;
+    arguments.finish()?;
     // Names already registered under other keys: a new name must not look like one.
     let registered = store.agencies()?;
     let others: Vec<&str> = registered
@@ -74,14 +69,7 @@ fn add(mut arguments: Arguments) -> Result<(), CliError> {
         .collect();
     check_agency_name(&name, &others).map_err(CliError::AgencyName)?;
 
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(|_| CliError::NoRandomness)?;
-    let credential = format!(
-        "cfd1_{}",
-        <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string(&secret)
-    );
-    zeroize::Zeroize::zeroize(&mut secret);
-
+    let credential = new_credential()?;
     let agency = Agency {
         kid: key.kid().to_owned(),
         name,
@@ -99,7 +87,84 @@ fn add(mut arguments: Arguments) -> Result<(), CliError> {
     ));
     crate::say(&format!("fingerprint: {}", agency.fingerprint));
     crate::say(&format!(
-        "credential (shown once; give it to the agency): {credential}"
+        "credential (shown once; give it to the agency): {}",
+        credential.as_str()
+    ));
+    Ok(())
+}
+
+/// A fresh inbox credential: 32 random bytes, printed once and kept only as a hash.
+fn new_credential() -> Result<zeroize::Zeroizing<String>, CliError> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|_| CliError::NoRandomness)?;
+    let credential = format!(
+        "cfd1_{}",
+        <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string(&secret)
+    );
+    zeroize::Zeroize::zeroize(&mut secret);
+    Ok(zeroize::Zeroizing::new(credential))
+}
+
+/// Reads and checks a public key file given with `--key`.
+fn public_key(arguments: &mut Arguments) -> Result<PublicKey, CliError> {
+    let key_path = arguments.value("key")?.ok_or(UsageError::Needs(
+        "give the agency's public key with `--key AGENCY.jwk`",
+    ))?;
+    let key_path = PathBuf::from(key_path);
+    let jwk = std::fs::read_to_string(&key_path).map_err(|source| CliError::Read {
+        from: Target::PublicKey(key_path.clone()),
+        source,
+    })?;
+    PublicKey::from_jwk_json(&jwk).map_err(|source| CliError::PublicKey {
+        path: key_path,
+        source,
+    })
+}
+
+fn kid(arguments: &mut Arguments) -> Result<String, CliError> {
+    Ok(arguments.value("kid")?.ok_or(UsageError::Needs(
+        "give the agency's key id with `--kid KID`",
+    ))?)
+}
+
+/// `agency rotate --data DIR --kid OLD --key NEW.jwk`.
+fn rotate(mut arguments: Arguments) -> Result<(), CliError> {
+    let store = open_store(&mut arguments)?;
+    let old = kid(&mut arguments)?;
+    let key = public_key(&mut arguments)?;
+    arguments.finish()?;
+    let new = NewKey {
+        kid: key.kid().to_owned(),
+        jwk: key.to_jwk_json(),
+        fingerprint: key.fingerprint(),
+    };
+    match store.rotate_agency(&old, &new, crate::api::now())? {
+        Rotated::Done { waiting } => {
+            crate::say(&format!("rotated {old} to key id {}", new.kid));
+            crate::say(&format!("fingerprint: {}", new.fingerprint));
+            crate::say(&format!(
+                "kept: the credential and {waiting} waiting packet(s); packets sealed to the former key are still delivered"
+            ));
+            Ok(())
+        }
+        Rotated::NoSuchAgency => Err(CliError::NoSuchAgency { kid: old }),
+        Rotated::KeyTaken => Err(CliError::AgencyExists { kid: new.kid }),
+    }
+}
+
+/// `agency credential --data DIR --kid KID`: a new credential; the old one stops working.
+fn credential(mut arguments: Arguments) -> Result<(), CliError> {
+    let store = open_store(&mut arguments)?;
+    let kid = kid(&mut arguments)?;
+    arguments.finish()?;
+    let credential = new_credential()?;
+    if !store.replace_credential(&kid, &credential_hash(&credential))? {
+        return Err(CliError::NoSuchAgency { kid });
+    }
+    crate::say(&format!("the former credential of {kid} no longer works"));
+    crate::say(&format!(
+        "credential (shown once; give it to the agency): {}",
+        credential.as_str()
     ));
     Ok(())
 }
@@ -122,9 +187,7 @@ fn list(mut arguments: Arguments) -> Result<(), CliError> {
 
 fn remove(mut arguments: Arguments) -> Result<(), CliError> {
     let store = open_store(&mut arguments)?;
-    let kid = arguments.value("kid")?.ok_or(UsageError::Needs(
-        "give the agency's key id with `--kid KID`",
-    ))?;
+    let kid = kid(&mut arguments)?;
     arguments.finish()?;
     if store.remove_agency(&kid)? {
         crate::say(&format!(

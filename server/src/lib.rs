@@ -59,6 +59,13 @@ commands:
           list --data DIR       list the registered agencies
           remove --data DIR --kid KID
                                 remove an agency and the packets waiting only for it
+          rotate --data DIR --kid OLD --key NEW.jwk
+                                publish a new key for the agency; keeps its name, kind,
+                                credential and waiting packets, and still delivers
+                                packets sealed to the former key
+          credential --data DIR --kid KID
+                                issue a new inbox credential (printed once); the former
+                                one stops working
   keygen  create an agency key pair
           --out NAME            writes NAME.key (private) and NAME.jwk (public)
           --passphrase-file F   the key's passphrase (else asked twice at the terminal)

@@ -101,8 +101,16 @@ pub trait Store: Send + Sync {
         &self,
         credential_hash: &[u8; 32],
     ) -> Result<Option<String>, StoreError>;
-    /// Whether an agency with this key id is registered.
+    /// Whether an agency with this key id is registered, under its current key or a
+    /// former one (a packet sealed before a rotation is still delivered).
     fn is_agency(&self, kid: &str) -> Result<bool, StoreError>;
+    /// Gives the agency now under `old_kid` the key `new`: its name, kind, credential and
+    /// waiting packets stay; `old_kid` becomes a former key of it, so that packets still
+    /// sealed to it are delivered to the agency.
+    fn rotate_agency(&self, old_kid: &str, new: &NewKey, now: u64) -> Result<Rotated, StoreError>;
+    /// Replaces the credential of the agency under `kid`; `false` if there is none.
+    fn replace_credential(&self, kid: &str, credential_hash: &[u8; 32])
+    -> Result<bool, StoreError>;
     /// Stores a packet for its agency recipients, all of which must be registered, unless
     /// it would take one of them over `quota_bytes` of packets waiting (see
     /// [`Store::waiting_bytes`]): then nothing is stored, and the outcome is
@@ -130,6 +138,25 @@ pub trait Store: Send + Sync {
     /// leaves no copy of their bodies behind (no log, no free page). Returns how many
     /// packets were deleted.
     fn expire(&self, acknowledged_before: u64, received_before: u64) -> Result<usize, StoreError>;
+}
+
+/// An agency's next key, as the directory will publish it.
+#[derive(Clone, Debug)]
+pub struct NewKey {
+    pub kid: String,
+    pub jwk: String,
+    pub fingerprint: String,
+}
+
+/// What became of a rotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rotated {
+    /// Rotated; this many packets were waiting and still are.
+    Done { waiting: usize },
+    /// No agency has `old_kid` as its current key.
+    NoSuchAgency,
+    /// The new key is already an agency's key, current or former.
+    KeyTaken,
 }
 
 /// The embedded default: one SQLite file in the data folder.
@@ -188,6 +215,11 @@ CREATE TABLE IF NOT EXISTS deliveries (
     PRIMARY KEY (kid, packet_id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS deliveries_by_packet ON deliveries(packet_id);
+CREATE TABLE IF NOT EXISTS former_keys (
+    kid TEXT PRIMARY KEY,
+    agency TEXT NOT NULL,
+    retired INTEGER NOT NULL
+) STRICT;
 ";
 
 /// The bytes each agency has waiting, kept by triggers as deliveries come, are
@@ -313,6 +345,7 @@ impl Store for SqliteStore {
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let removed = transaction.execute("DELETE FROM agencies WHERE kid = ?1", params![kid])?;
         transaction.execute("DELETE FROM deliveries WHERE kid = ?1", params![kid])?;
+        transaction.execute("DELETE FROM former_keys WHERE agency = ?1", params![kid])?;
         let deleted = transaction.execute(
             "DELETE FROM packets WHERE id NOT IN (SELECT packet_id FROM deliveries)",
             [],
@@ -388,12 +421,82 @@ impl Store for SqliteStore {
         Ok(self
             .connection()
             .query_row(
-                "SELECT 1 FROM agencies WHERE kid = ?1",
+                "SELECT 1 FROM agencies WHERE kid = ?1
+                 UNION ALL SELECT 1 FROM former_keys WHERE kid = ?1",
                 params![kid],
                 |_| Ok(()),
             )
             .optional()?
             .is_some())
+    }
+
+    fn rotate_agency(&self, old_kid: &str, new: &NewKey, now: u64) -> Result<Rotated, StoreError> {
+        let mut connection = self.connection();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let known = |kid: &str| -> Result<bool, StoreError> {
+            Ok(transaction
+                .query_row(
+                    "SELECT 1 FROM agencies WHERE kid = ?1
+                     UNION ALL SELECT 1 FROM former_keys WHERE kid = ?1",
+                    params![kid],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some())
+        };
+        let current: bool = transaction
+            .prepare("SELECT 1 FROM agencies WHERE kid = ?1")?
+            .exists(params![old_kid])?;
+        if !current {
+            return Ok(Rotated::NoSuchAgency);
+        }
+        if known(&new.kid)? {
+            return Ok(Rotated::KeyTaken);
+        }
+        transaction.execute(
+            "UPDATE agencies SET kid = ?2, jwk = ?3, fingerprint = ?4 WHERE kid = ?1",
+            params![old_kid, new.kid, new.jwk, new.fingerprint],
+        )?;
+        transaction.execute(
+            "UPDATE deliveries SET kid = ?2 WHERE kid = ?1",
+            params![old_kid, new.kid],
+        )?;
+        // The waiting bytes follow the deliveries (their triggers watch inserts,
+        // acknowledgments and deletions, not a change of key).
+        transaction.execute("DELETE FROM waiting WHERE kid = ?1", params![new.kid])?;
+        transaction.execute(
+            "UPDATE waiting SET kid = ?2 WHERE kid = ?1",
+            params![old_kid, new.kid],
+        )?;
+        transaction.execute(
+            "UPDATE former_keys SET agency = ?2 WHERE agency = ?1",
+            params![old_kid, new.kid],
+        )?;
+        transaction.execute(
+            "INSERT INTO former_keys (kid, agency, retired) VALUES (?1, ?2, ?3)",
+            params![old_kid, new.kid, now as i64],
+        )?;
+        let waiting: i64 = transaction.query_row(
+            "SELECT COUNT(*) FROM deliveries WHERE kid = ?1 AND acknowledged IS NULL",
+            params![new.kid],
+            |row| row.get(0),
+        )?;
+        transaction.commit()?;
+        Ok(Rotated::Done {
+            waiting: waiting as usize,
+        })
+    }
+
+    fn replace_credential(
+        &self,
+        kid: &str,
+        credential_hash: &[u8; 32],
+    ) -> Result<bool, StoreError> {
+        let changed = self.connection().execute(
+            "UPDATE agencies SET credential_hash = ?2 WHERE kid = ?1",
+            params![kid, &credential_hash[..]],
+        )?;
+        Ok(changed == 1)
     }
 
     fn inbox(&self, kid: &str) -> Result<Vec<InboxEntry>, StoreError> {
@@ -563,8 +666,24 @@ fn store_batch(connection: &mut Connection, batch: &[Upload]) -> Result<Vec<Stor
             continue;
         }
         let size = upload.body.len() as u64;
-        let mut over_quota = false;
+        // A key an agency has rotated away from delivers to the agency under its current
+        // key, once even if the packet names both.
+        let mut recipients: Vec<String> = Vec::with_capacity(upload.recipients.len());
         for kid in &upload.recipients {
+            let current: Option<String> = transaction
+                .query_row(
+                    "SELECT agency FROM former_keys WHERE kid = ?1",
+                    params![kid],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let current = current.unwrap_or_else(|| kid.clone());
+            if !recipients.contains(&current) {
+                recipients.push(current);
+            }
+        }
+        let mut over_quota = false;
+        for kid in &recipients {
             let waiting = waiting_bytes(&transaction, kid)?;
             over_quota |= waiting.saturating_add(size) > upload.quota_bytes;
         }
@@ -582,7 +701,7 @@ fn store_batch(connection: &mut Connection, batch: &[Upload]) -> Result<Vec<Stor
                 upload.now as i64
             ],
         )?;
-        for kid in &upload.recipients {
+        for kid in &recipients {
             transaction.execute(
                 "INSERT INTO deliveries (kid, packet_id, size) VALUES (?1, ?2, ?3)",
                 params![kid, upload.packet_id, upload.body.len() as i64],
