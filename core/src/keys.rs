@@ -312,6 +312,92 @@ impl AgencyKeyPair {
     }
 }
 
+/// An agency's key pairs as a keyring file (version 2) holds them: the current one, which
+/// the directory publishes and new packets are sealed to, and former ones, kept to open
+/// what was sealed to them before a rotation. A version 1 key file opens as a ring of one.
+#[derive(Clone, Debug)]
+pub struct Keyring {
+    pub current: AgencyKeyPair,
+    /// Newest first.
+    pub former: Vec<AgencyKeyPair>,
+}
+
+/// Why a keyring cannot change as asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyringError {
+    /// It holds [`Keyring::MAX_KEYS`] already: retire a former key first.
+    Full,
+    /// The key is the current one, which is replaced by rotating, never retired.
+    Current,
+    /// No key of the ring has this key id.
+    NoSuchKey,
+}
+
+impl fmt::Display for KeyringError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Full => write!(
+                f,
+                "the keyring holds {} keys already: retire a former key first",
+                Keyring::MAX_KEYS
+            ),
+            Self::Current => {
+                f.write_str("this is the current key: rotate to a new one first, then retire it")
+            }
+            Self::NoSuchKey => f.write_str("no key of this keyring has that key id"),
+        }
+    }
+}
+
+impl std::error::Error for KeyringError {}
+
+impl Keyring {
+    /// The most key pairs a ring holds, current included.
+    pub const MAX_KEYS: usize = 16;
+
+    pub fn new(current: AgencyKeyPair) -> Self {
+        Self {
+            current,
+            former: Vec::new(),
+        }
+    }
+
+    /// Every key pair, current first.
+    pub fn pairs(&self) -> impl Iterator<Item = &AgencyKeyPair> {
+        std::iter::once(&self.current).chain(&self.former)
+    }
+
+    /// The key pair with key id `kid`.
+    pub fn get(&self, kid: &str) -> Option<&AgencyKeyPair> {
+        self.pairs().find(|pair| pair.public.kid() == kid)
+    }
+
+    /// Makes `next` the current key; the current one becomes the newest former key.
+    pub fn rotate(&mut self, next: AgencyKeyPair) -> Result<(), KeyringError> {
+        if self.former.len() + 1 >= Self::MAX_KEYS {
+            return Err(KeyringError::Full);
+        }
+        let previous = std::mem::replace(&mut self.current, next);
+        self.former.insert(0, previous);
+        Ok(())
+    }
+
+    /// Removes the former key `kid`. Whether anything still needs it (a packet waiting
+    /// that only it opens) is for the caller to have checked.
+    pub fn retire(&mut self, kid: &str) -> Result<AgencyKeyPair, KeyringError> {
+        if self.current.public.kid() == kid {
+            return Err(KeyringError::Current);
+        }
+        let at = self
+            .former
+            .iter()
+            .position(|pair| pair.public.kid() == kid)
+            .ok_or(KeyringError::NoSuchKey)?;
+        Ok(self.former.remove(at))
+    }
+}
+
 /// A passphrase, for a passphrase recipient of a packet or for a key file.
 ///
 /// Used as its UTF-8 bytes exactly; no Unicode normalisation happens here, so a user
@@ -444,6 +530,11 @@ pub struct KeyFile;
 
 const KEY_FILE_FORMAT: &str = "confidant-agency-key";
 const KEY_FILE_VERSION: u32 = 1;
+/// A keyring: several key pairs under one passphrase.
+const KEYRING_VERSION: u32 = 2;
+/// What a keyring's encryption binds besides the secrets: this label, then its key ids in
+/// order, so that no key can be swapped, dropped, reordered or made current.
+const KEYRING_AAD_LABEL: &str = "confidant-agency-keyring";
 /// The length of a key file's Argon2id salt.
 pub const KEY_FILE_SALT_LEN: usize = 16;
 const KEY_FILE_CIPHERTEXT_LEN: usize = X25519_LEN + primitives::GCM_TAG_LEN;
@@ -483,14 +574,7 @@ impl KeyFile {
             format: KEY_FILE_FORMAT.into(),
             version: KEY_FILE_VERSION,
             public_key: public.to_jwk(),
-            kdf: KdfJson {
-                alg: "argon2id".into(),
-                version: 0x13,
-                memory_kib: params.memory_kib,
-                iterations: params.iterations,
-                parallelism: params.parallelism,
-                salt: b64::encode(salt.as_ref()),
-            },
+            kdf: KdfJson::of(params, salt.as_ref()),
             encrypted_secret_key: EncryptedSecretJson {
                 alg: "A256GCM".into(),
                 iv: b64::encode(iv.as_ref()),
@@ -500,14 +584,87 @@ impl KeyFile {
         Ok(serde_json::to_string_pretty(&file).expect("a key file serializes"))
     }
 
+    /// Encrypts every key pair of `ring` under `passphrase` and returns the keyring file
+    /// text (version 2, pretty JSON).
+    pub fn seal_ring<R: TryCryptoRng + ?Sized>(
+        ring: &Keyring,
+        passphrase: &Passphrase,
+        params: KdfParams,
+        rng: &mut R,
+    ) -> Result<String, KeyFileError> {
+        if passphrase.is_empty() {
+            return Err(KeyFileError::EmptyPassphrase);
+        }
+        let pairs: Vec<&AgencyKeyPair> = ring.pairs().collect();
+        if pairs.len() > Keyring::MAX_KEYS {
+            return Err(KeyFileError::TooManyKeys);
+        }
+        if pairs
+            .iter()
+            .any(|pair| pair.secret.public_key() != &pair.public)
+        {
+            return Err(KeyFileError::KeyMismatch);
+        }
+        params.check()?;
+        let salt =
+            random_bytes::<KEY_FILE_SALT_LEN, R>(rng).map_err(|_| KeyFileError::Randomness)?;
+        let iv = random_bytes::<{ primitives::GCM_IV_LEN }, R>(rng)
+            .map_err(|_| KeyFileError::Randomness)?;
+        let key = params.derive_key(passphrase, salt.as_ref())?;
+        let publics: Vec<PublicKey> = pairs.iter().map(|pair| pair.public.clone()).collect();
+        let mut sealed = Zeroizing::new(Vec::with_capacity(
+            pairs.len() * X25519_LEN + primitives::GCM_TAG_LEN,
+        ));
+        for pair in &pairs {
+            sealed.extend_from_slice(pair.secret.secret_bytes());
+        }
+        let tag = primitives::aes256_gcm_seal(
+            &key,
+            &iv,
+            keyring_aad(&publics).as_bytes(),
+            sealed.as_mut_slice(),
+        );
+        sealed.extend_from_slice(&tag);
+        let file = KeyringJson {
+            format: KEY_FILE_FORMAT.into(),
+            version: KEYRING_VERSION,
+            keys: publics.iter().map(PublicKey::to_jwk).collect(),
+            kdf: KdfJson::of(params, salt.as_ref()),
+            encrypted_secret_keys: EncryptedSecretJson {
+                alg: "A256GCM".into(),
+                iv: b64::encode(iv.as_ref()),
+                ciphertext: b64::encode(&sealed),
+            },
+        };
+        Ok(serde_json::to_string_pretty(&file).expect("a keyring file serializes"))
+    }
+
+    /// Reads a key file of either version and decrypts every key pair it holds.
+    pub fn open_ring(text: &str, passphrase: &Passphrase) -> Result<Keyring, KeyFileError> {
+        let parsed = ParsedKeyFile::parse(text)?;
+        let key = parsed.params.derive_key(passphrase, &parsed.salt)?;
+        parsed.unwrap_ring(&key)
+    }
+
+    /// As [`KeyFile::open_ring`], with the key [`KeyFile::kdf`]'s derivation gave.
+    pub fn open_ring_with_key(
+        text: &str,
+        key: &primitives::SymmetricKey,
+    ) -> Result<Keyring, KeyFileError> {
+        ParsedKeyFile::parse(text)?.unwrap_ring(key)
+    }
+
+    /// The file's format version: 1 (one key pair) or 2 (a keyring).
+    pub fn version(text: &str) -> Result<u32, KeyFileError> {
+        Ok(ParsedKeyFile::parse(text)?.version)
+    }
+
     /// Reads a key file and decrypts its secret key with `passphrase`.
     ///
     /// The format and the Argon2id parameters are checked before any key derivation. A
     /// wrong passphrase and a tampered file both give [`KeyFileError::CouldNotOpen`].
     pub fn open(text: &str, passphrase: &Passphrase) -> Result<AgencyKeyPair, KeyFileError> {
-        let parsed = ParsedKeyFile::parse(text)?;
-        let key = parsed.params.derive_key(passphrase, &parsed.salt)?;
-        parsed.unwrap(&key)
+        Ok(Self::open_ring(text, passphrase)?.current)
     }
 
     /// The Argon2id parameters and salt a key file's passphrase is stretched with, read
@@ -531,17 +688,32 @@ impl KeyFile {
         text: &str,
         key: &primitives::SymmetricKey,
     ) -> Result<AgencyKeyPair, KeyFileError> {
-        ParsedKeyFile::parse(text)?.unwrap(key)
+        Ok(ParsedKeyFile::parse(text)?.unwrap_ring(key)?.current)
     }
 
-    /// The public key recorded in a key file, without the passphrase.
+    /// The current public key recorded in a key file, without the passphrase.
     pub fn public_key(text: &str) -> Result<PublicKey, KeyFileError> {
-        Ok(ParsedKeyFile::parse(text)?.public)
+        let mut publics = ParsedKeyFile::parse(text)?.publics;
+        Ok(publics.swap_remove(0))
+    }
+
+    /// Every public key a key file records, current first, without the passphrase.
+    pub fn public_keys(text: &str) -> Result<Vec<PublicKey>, KeyFileError> {
+        Ok(ParsedKeyFile::parse(text)?.publics)
     }
 }
 
+/// The additional data a keyring's secrets are sealed with.
+fn keyring_aad(publics: &[PublicKey]) -> String {
+    let kids: Vec<&str> = publics.iter().map(PublicKey::kid).collect();
+    format!("{KEYRING_AAD_LABEL}\0{}", kids.join(","))
+}
+
+/// A key file of either version, checked and not yet decrypted: its public keys (current
+/// first), how its passphrase is stretched, and its sealed secrets.
 struct ParsedKeyFile {
-    public: PublicKey,
+    version: u32,
+    publics: Vec<PublicKey>,
     params: KdfParams,
     salt: Vec<u8>,
     iv: [u8; primitives::GCM_IV_LEN],
@@ -549,29 +721,38 @@ struct ParsedKeyFile {
 }
 
 impl ParsedKeyFile {
-    /// Decrypts the secret key with the key derived from the passphrase.
-    fn unwrap(&self, key: &primitives::SymmetricKey) -> Result<AgencyKeyPair, KeyFileError> {
-        let mut secret = Zeroizing::new([0u8; X25519_LEN]);
-        secret.copy_from_slice(&self.ciphertext[..X25519_LEN]);
-        let tag: [u8; primitives::GCM_TAG_LEN] = self.ciphertext[X25519_LEN..]
+    /// Decrypts the secret keys with the key derived from the passphrase.
+    fn unwrap_ring(&self, key: &primitives::SymmetricKey) -> Result<Keyring, KeyFileError> {
+        let secrets_len = self.publics.len() * X25519_LEN;
+        let mut secrets = Zeroizing::new(self.ciphertext[..secrets_len].to_vec());
+        let tag: [u8; primitives::GCM_TAG_LEN] = self.ciphertext[secrets_len..]
             .try_into()
             .expect("length checked at parse");
-        primitives::aes256_gcm_open(
-            key,
-            &self.iv,
-            self.public.kid().as_bytes(),
-            secret.as_mut(),
-            &tag,
-        )
-        .map_err(|_| KeyFileError::CouldNotOpen)?;
-        let secret =
-            AgencySecretKey::from_secret_bytes(&secret).map_err(|_| KeyFileError::KeyMismatch)?;
-        if secret.public != self.public {
-            return Err(KeyFileError::KeyMismatch);
+        let aad = match self.version {
+            KEY_FILE_VERSION => self.publics[0].kid().to_owned(),
+            _ => keyring_aad(&self.publics),
+        };
+        primitives::aes256_gcm_open(key, &self.iv, aad.as_bytes(), secrets.as_mut(), &tag)
+            .map_err(|_| KeyFileError::CouldNotOpen)?;
+        let mut pairs = Vec::with_capacity(self.publics.len());
+        for (public, bytes) in self.publics.iter().zip(secrets.chunks_exact(X25519_LEN)) {
+            let mut secret = Zeroizing::new([0u8; X25519_LEN]);
+            secret.copy_from_slice(bytes);
+            let secret = AgencySecretKey::from_secret_bytes(&secret)
+                .map_err(|_| KeyFileError::KeyMismatch)?;
+            if &secret.public != public {
+                return Err(KeyFileError::KeyMismatch);
+            }
+            pairs.push(AgencyKeyPair {
+                public: public.clone(),
+                secret,
+            });
         }
-        Ok(AgencyKeyPair {
-            public: self.public.clone(),
-            secret,
+        let mut pairs = pairs.into_iter();
+        let current = pairs.next().ok_or(KeyFileError::KeyMismatch)?;
+        Ok(Keyring {
+            current,
+            former: pairs.collect(),
         })
     }
 
@@ -579,27 +760,58 @@ impl ParsedKeyFile {
         if text.len() > MAX_KEY_FILE_LEN {
             return Err(KeyFileError::TooLarge);
         }
-        let JsonObject(raw): JsonObject<RawKeyFile> =
-            serde_json::from_str(text).map_err(|error| FormatError::MalformedJson {
-                document: "key file",
-                message: parse_error(&error),
-            })?;
-        if raw.format != KEY_FILE_FORMAT {
+        let malformed = |error: serde_json::Error| FormatError::MalformedJson {
+            document: "key file",
+            message: parse_error(&error),
+        };
+        // What the file says it is, before its shape is held to that version's.
+        let JsonObject(said): JsonObject<SaidKeyFile> =
+            serde_json::from_str(text).map_err(malformed)?;
+        if said.format != KEY_FILE_FORMAT {
             return Err(FormatError::Unsupported {
                 member: "format",
-                value: shown(&raw.format),
+                value: shown(&said.format),
             }
             .into());
         }
-        if raw.version != KEY_FILE_VERSION {
-            return Err(FormatError::Unsupported {
-                member: "version",
-                value: raw.version.to_string(),
+        let (publics, kdf, encrypted, secrets_len) = match said.version {
+            KEY_FILE_VERSION => {
+                let JsonObject(raw): JsonObject<RawKeyFile> =
+                    serde_json::from_str(text).map_err(malformed)?;
+                let public =
+                    PublicKey::from_raw_jwk(raw.public_key.0).map_err(KeyFileError::PublicKey)?;
+                (
+                    vec![public],
+                    raw.kdf.0,
+                    raw.encrypted_secret_key.0,
+                    X25519_LEN,
+                )
             }
-            .into());
-        }
-        let public = PublicKey::from_raw_jwk(raw.public_key.0).map_err(KeyFileError::PublicKey)?;
-        let kdf = raw.kdf.0;
+            KEYRING_VERSION => {
+                let JsonObject(raw): JsonObject<RawKeyring> =
+                    serde_json::from_str(text).map_err(malformed)?;
+                if raw.keys.is_empty() || raw.keys.len() > Keyring::MAX_KEYS {
+                    return Err(KeyFileError::TooManyKeys);
+                }
+                let mut publics: Vec<PublicKey> = Vec::with_capacity(raw.keys.len());
+                for key in raw.keys {
+                    let public = PublicKey::from_raw_jwk(key.0).map_err(KeyFileError::PublicKey)?;
+                    if publics.contains(&public) {
+                        return Err(KeyFileError::DuplicateKey);
+                    }
+                    publics.push(public);
+                }
+                let secrets_len = publics.len() * X25519_LEN;
+                (publics, raw.kdf.0, raw.encrypted_secret_keys.0, secrets_len)
+            }
+            other => {
+                return Err(FormatError::Unsupported {
+                    member: "version",
+                    value: other.to_string(),
+                }
+                .into());
+            }
+        };
         if kdf.alg != "argon2id" {
             return Err(FormatError::Unsupported {
                 member: "kdf.alg",
@@ -626,7 +838,6 @@ impl ParsedKeyFile {
                 member: "kdf.salt",
                 expected: ByteLength::Exactly(KEY_FILE_SALT_LEN),
             })?;
-        let encrypted = raw.encrypted_secret_key.0;
         if encrypted.alg != "A256GCM" {
             return Err(FormatError::Unsupported {
                 member: "encrypted_secret_key.alg",
@@ -640,20 +851,24 @@ impl ParsedKeyFile {
                 member: "encrypted_secret_key.iv",
                 expected: ByteLength::Exactly(primitives::GCM_IV_LEN),
             })?;
-        let ciphertext = b64::decode_array::<KEY_FILE_CIPHERTEXT_LEN>(&encrypted.ciphertext)
-            .ok_or(FormatError::InvalidBase64(
-                "encrypted_secret_key.ciphertext",
-            ))?
-            .map_err(|_| FormatError::InvalidLength {
+        let ciphertext = b64::decode(&encrypted.ciphertext).ok_or(FormatError::InvalidBase64(
+            "encrypted_secret_key.ciphertext",
+        ))?;
+        let expected = secrets_len + primitives::GCM_TAG_LEN;
+        if ciphertext.len() != expected {
+            return Err(FormatError::InvalidLength {
                 member: "encrypted_secret_key.ciphertext",
-                expected: ByteLength::Exactly(KEY_FILE_CIPHERTEXT_LEN),
-            })?;
+                expected: ByteLength::Exactly(expected),
+            }
+            .into());
+        }
         Ok(Self {
-            public,
+            version: said.version,
+            publics,
             params,
             salt: salt.to_vec(),
             iv,
-            ciphertext: ciphertext.to_vec(),
+            ciphertext,
         })
     }
 }
@@ -667,6 +882,35 @@ struct KeyFileJson {
     encrypted_secret_key: EncryptedSecretJson,
 }
 
+/// A keyring file as written (version 2).
+#[derive(Serialize)]
+struct KeyringJson {
+    format: String,
+    version: u32,
+    keys: Vec<PublicJwk>,
+    kdf: KdfJson,
+    encrypted_secret_keys: EncryptedSecretJson,
+}
+
+/// The two members every version has, read first.
+#[derive(Deserialize)]
+struct SaidKeyFile {
+    format: String,
+    version: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKeyring {
+    #[allow(dead_code, reason = "read through SaidKeyFile")]
+    format: String,
+    #[allow(dead_code, reason = "read through SaidKeyFile")]
+    version: u32,
+    keys: Vec<JsonObject<RawPublicJwk>>,
+    kdf: JsonObject<KdfJson>,
+    encrypted_secret_keys: JsonObject<EncryptedSecretJson>,
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct KdfJson {
@@ -676,6 +920,19 @@ struct KdfJson {
     iterations: u32,
     parallelism: u32,
     salt: String,
+}
+
+impl KdfJson {
+    fn of(params: KdfParams, salt: &[u8]) -> Self {
+        Self {
+            alg: "argon2id".into(),
+            version: 0x13,
+            memory_kib: params.memory_kib,
+            iterations: params.iterations,
+            parallelism: params.parallelism,
+            salt: b64::encode(salt),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -689,7 +946,9 @@ struct EncryptedSecretJson {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawKeyFile {
+    #[allow(dead_code, reason = "read through SaidKeyFile")]
     format: String,
+    #[allow(dead_code, reason = "read through SaidKeyFile")]
     version: u32,
     public_key: JsonObject<RawPublicJwk>,
     kdf: JsonObject<KdfJson>,
@@ -761,6 +1020,10 @@ pub enum KeyFileError {
     CouldNotOpen,
     /// The caller's random number generator failed.
     Randomness,
+    /// A keyring with no key, or more than [`Keyring::MAX_KEYS`].
+    TooManyKeys,
+    /// A keyring that lists the same key twice.
+    DuplicateKey,
 }
 
 impl fmt::Display for KeyFileError {
@@ -778,6 +1041,8 @@ impl fmt::Display for KeyFileError {
             Self::KeyMismatch => f.write_str("secret key does not match the public key"),
             Self::CouldNotOpen => f.write_str("could not open the key file with this passphrase"),
             Self::Randomness => f.write_str("random number generator failed"),
+            Self::TooManyKeys => write!(f, "a keyring holds 1 to {} keys", Keyring::MAX_KEYS),
+            Self::DuplicateKey => f.write_str("the keyring lists the same key twice"),
         }
     }
 }

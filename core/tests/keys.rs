@@ -344,7 +344,7 @@ fn key_file_format_is_strict() {
     let json: Value = serde_json::from_str(&file).unwrap();
     let edits: [(&str, Value, &str); 9] = [
         ("/format", "age".into(), "unsupported format `age`"),
-        ("/version", 2.into(), "unsupported version `2`"),
+        ("/version", 3.into(), "unsupported version `3`"),
         ("/kdf/alg", "scrypt".into(), "unsupported kdf.alg `scrypt`"),
         ("/kdf/version", 16.into(), "unsupported kdf.version `16`"),
         ("/kdf/salt", "AAAA".into(), "kdf.salt must be 16 bytes"),

@@ -76,6 +76,10 @@ pub enum CliError {
     Serve(String),
     /// `inbox` could not list, fetch or mark a packet.
     Inbox(crate::inbox::InboxError),
+    /// A keyring cannot change as asked.
+    Keyring(confidant_core::keys::KeyringError),
+    /// A key cannot be retired: this packet waits in the inbox and only it opens it.
+    KeyStillNeeded { reference: String },
 }
 
 /// Which file or stream a read or a write failed on, named as a message names it.
@@ -158,6 +162,11 @@ impl fmt::Display for CliError {
             Self::NoSuchAgency { kid } => write!(f, "no agency with key id {kid}"),
             Self::Serve(message) => f.write_str(message),
             Self::Inbox(source) => source.fmt(f),
+            Self::Keyring(source) => source.fmt(f),
+            Self::KeyStillNeeded { reference } => write!(
+                f,
+                "not retired: packet {reference} is still in the inbox and only this key opens it (it goes once acknowledged and expired)"
+            ),
         }
     }
 }
@@ -174,6 +183,7 @@ impl std::error::Error for CliError {
             Self::Store(source) => Some(source),
             Self::AgencyName(source) => Some(source),
             Self::Inbox(source) => Some(source),
+            Self::Keyring(source) => Some(source),
             _ => None,
         }
     }

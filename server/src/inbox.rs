@@ -179,11 +179,7 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     }
     let timeout = match timeout {
         None => DEFAULT_TIMEOUT_SECS,
-        Some(seconds) => seconds
-            .parse()
-            .ok()
-            .filter(|seconds| (1..=3600).contains(seconds))
-            .ok_or(UsageError::Needs("--timeout takes seconds, from 1 to 3600"))?,
+        Some(seconds) => parse_timeout(&seconds)?,
     };
     let client = Client::new(&server, credential(credential_file.as_deref())?, timeout)?;
     match (fetch, fetch_all, ack) {
@@ -230,6 +226,35 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+/// Every packet in the inbox at `server`, acknowledged or not, by id: for checking what
+/// a key still opens (`keygen --retire`).
+pub fn every_packet(
+    server: &str,
+    credential_file: Option<&str>,
+    timeout: Option<&str>,
+) -> Result<Vec<(String, String)>, CliError> {
+    let timeout = match timeout {
+        None => DEFAULT_TIMEOUT_SECS,
+        Some(seconds) => parse_timeout(seconds)?,
+    };
+    let client = Client::new(server, credential(credential_file)?, timeout)?;
+    let mut packets = Vec::new();
+    for listed in client.listing()? {
+        let id = packet_id(&listed.packet_id)?;
+        let packet = client.packet(&id)?;
+        packets.push((id, packet.to_string()));
+    }
+    Ok(packets)
+}
+
+fn parse_timeout(seconds: &str) -> Result<u64, UsageError> {
+    seconds
+        .parse()
+        .ok()
+        .filter(|seconds| (1..=3600).contains(seconds))
+        .ok_or(UsageError::Needs("--timeout takes seconds, from 1 to 3600"))
 }
 
 /// Checks a packet id given on the command line.

@@ -66,9 +66,13 @@ commands:
           credential --data DIR --kid KID
                                 issue a new inbox credential (printed once); the former
                                 one stops working
-  keygen  create an agency key pair
+  keygen  create an agency keyring, or change one
           --out NAME            writes NAME.key (private) and NAME.jwk (public)
-          --passphrase-file F   the key's passphrase (else asked twice at the terminal)
+          --passphrase-file F   the key's passphrase (else asked at the terminal)
+          --rotate NAME.key     adds a new current key; writes its public key to NAME.jwk
+          --retire KID --key NAME.key (--data DIR | --inbox URL --credential-file F)
+                                removes a former key, unless a packet in the agency's
+                                inbox still needs it
   seal    seal the JSON on standard input; the packet goes to standard output
           --to AGENCY.jwk       an agency to seal for (repeatable)
           --passphrase-file F   also seal for whoever knows this passphrase

@@ -1,7 +1,7 @@
 //! `confidant open`: reads a packet on standard input and writes its payload JSON to
-//! standard output. With `--key NAME.key` it opens as that agency (the key file's
-//! passphrase from `--passphrase-file` or the terminal); without, it opens as a
-//! passphrase recipient.
+//! standard output. With `--key NAME.key` it opens as that agency, with whichever key of
+//! its keyring the packet is sealed to (the key file's passphrase from `--passphrase-file`
+//! or the terminal); without, it opens as a passphrase recipient.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -37,11 +37,18 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
                 &format!("Passphrase of {}: ", key_path.display()),
                 false,
             )?;
-            let pair =
-                KeyFile::open(&key_text, &passphrase).map_err(|source| CliError::KeyFile {
+            let ring =
+                KeyFile::open_ring(&key_text, &passphrase).map_err(|source| CliError::KeyFile {
                     path: key_path,
                     source,
                 })?;
+            // The key of the ring the packet is sealed to: the current one, or a former
+            // one for a packet sealed before a rotation.
+            let pair = packet
+                .recipients()
+                .iter()
+                .find_map(|recipient| ring.get(recipient.kid()))
+                .unwrap_or(&ring.current);
             packet.open_with_key(&pair.secret)
         }
         None => {

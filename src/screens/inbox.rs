@@ -16,7 +16,7 @@ use confidant_core::acknowledgment::{
 use confidant_core::agency::Directory;
 use confidant_core::draft::Derivation;
 use confidant_core::form::{Definitions, FieldKind, ReceivedError, ReceivedReferral, Withheld};
-use confidant_core::keys::{AgencyKeyPair, KeyFile, KeyFileError, MAX_KEY_FILE_LEN};
+use confidant_core::keys::{KeyFile, KeyFileError, Keyring, MAX_KEY_FILE_LEN};
 use confidant_core::packet::{Packet, Recipient, reference_code};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -42,7 +42,9 @@ const RETRIES_WHEN_LIMITED: u32 = 6;
 /// What the unlocked inbox holds: the agency's key and its credential, in memory only.
 /// Dropping it wipes the key (and the credential's copy here).
 struct Unlocked {
-    pair: AgencyKeyPair,
+    /// The agency's keyring: its current key, and former ones for packets sealed to them
+    /// before a rotation.
+    ring: Keyring,
     credential: Zeroizing<String>,
 }
 
@@ -327,12 +329,12 @@ async fn unlock(
     let key = derive::derive(&passphrase, Derivation { params, salt })
         .await
         .map_err(|_| UnlockProblem::NotKeyFile)?;
-    let pair = KeyFile::open_with_key(&text, &key).map_err(|error| match error {
+    let ring = KeyFile::open_ring_with_key(&text, &key).map_err(|error| match error {
         KeyFileError::CouldNotOpen => UnlockProblem::WrongPassphrase,
         _ => UnlockProblem::NotKeyFile,
     })?;
     let credential = Zeroizing::new(credential.trim().to_owned());
-    Ok((Unlocked { pair, credential }, waiting))
+    Ok((Unlocked { ring, credential }, waiting))
 }
 
 /// Fetches and opens one packet: every way it can fail is told apart, so that one bad
@@ -348,17 +350,16 @@ async fn open_one(unlocked: &Unlocked, packet_id: &str, definitions: &mut Defini
     let Ok(packet) = Packet::parse(&text) else {
         return Opened::Damaged;
     };
-    let kid = unlocked.pair.public.kid();
-    if !packet
+    let Some(pair) = packet
         .recipients()
         .iter()
-        .any(|recipient| recipient.kid() == kid)
-    {
+        .find_map(|recipient| unlocked.ring.get(recipient.kid()))
+    else {
         return Opened::NotForThisKey;
-    }
+    };
     // Each step is a task of its own, so that the page answers between them.
     clock::sleep(0).await;
-    let Ok(opened) = packet.open_with_key(&unlocked.pair.secret) else {
+    let Ok(opened) = packet.open_with_key(&pair.secret) else {
         return Opened::Tampered;
     };
     clock::sleep(0).await;
@@ -1256,7 +1257,7 @@ fn answer_panel(props: &AnswerProps) -> Html {
                 state,
                 reason,
                 note,
-                from: unlocked.pair.public.clone(),
+                from: unlocked.ring.current.public.clone(),
                 at_unix_seconds: now,
             };
             sent.set(Sent::Sending);

@@ -401,6 +401,46 @@ test("a key file dropped on its field unlocks; the list narrows by form, urgency
     }
   }));
 
+test("after a key rotation, one unlock opens what was sealed to the former key and to the new one", () => withServer(register,
+  async ({ data, server, page, agencies: { shelter } }) => {
+    const canaries = await sendReferral(page, server.url);
+    const [packet] = await inbox(server.url, shelter);
+    const payload = openPacket(shelter, packet);
+    // The shelter rotates: a new current key in its keyring, published for the agency.
+    const formerKid = shelter.jwk.kid;
+    execFileSync(BIN, ["keygen", "--rotate", shelter.key, "--passphrase-file", shelter.passphrase]);
+    const jwk = shelter.key.replace(/\.key$/, ".jwk");
+    execFileSync(BIN, ["agency", "rotate", "--data", data, "--kid", formerKid, "--key", jwk]);
+    const current = JSON.parse(readFileSync(jwk, "utf8"));
+    assert.notEqual(current.kid, formerKid);
+    const directory = await (await fetch(`${server.url}api/v1/directory`)).json();
+    assert.ok(directory.agencies.some((agency) => agency.kid === current.kid && agency.name === "Shelter North"));
+    // A referral sealed to the new key, beside the one sealed to the former.
+    payload.answers.subject_names = "AFTER-ROTATION-CANARY";
+    const sealed = execFileSync(BIN, ["seal", "--to", jwk, "--form", `referral@${payload.form.version}`],
+      { input: JSON.stringify(payload), encoding: "utf8" });
+    await upload(server.url, sealed);
+
+    const receiver = await browser.newContext();
+    try {
+      const reader = await receiver.newPage();
+      await openApp(reader, server.url);
+      await unlock(reader, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
+      await reader.locator('#inbox-progress[data-done="true"]').waitFor({ timeout: 60_000 });
+      assert.equal(await reader.locator('[data-opened="read"]').count(), 2);
+      const texts = [];
+      for (const i of [0, 1]) {
+        await reader.locator('[data-opened="read"] button').nth(i).click();
+        texts.push(await reader.locator("#received").innerText());
+        await reader.locator("#back-to-inbox").click();
+      }
+      assert.ok(texts.some((text) => text.includes("AFTER-ROTATION-CANARY")));
+      assert.ok(texts.some((text) => canaries.some((canary) => text.includes(canary)) && !text.includes("AFTER-ROTATION-CANARY")));
+    } finally {
+      await receiver.close();
+    }
+  }));
+
 test("the inbox, the list and an opened referral: no WCAG 2.1 A/AA violation in English and Arabic, at 320 px and at desktop width", () => withServer(register,
   async ({ server, page: sender, agencies: { shelter } }) => {
     await sendReferral(sender, server.url);
