@@ -3,6 +3,7 @@
 //! Components call these functions and never reach for `web_sys` storage, location,
 //! history or the clock themselves.
 
+pub mod backup_checks;
 pub mod clock;
 pub mod derive;
 pub mod document;

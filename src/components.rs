@@ -3,6 +3,7 @@
 pub mod code_select;
 pub mod draft_panel;
 pub mod form_view;
+pub mod keyring_setup;
 pub mod language_picker;
 pub mod new_person;
 pub mod outcome_panel;

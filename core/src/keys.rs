@@ -595,6 +595,23 @@ impl KeyFile {
         if passphrase.is_empty() {
             return Err(KeyFileError::EmptyPassphrase);
         }
+        params.check()?;
+        let salt =
+            random_bytes::<KEY_FILE_SALT_LEN, R>(rng).map_err(|_| KeyFileError::Randomness)?;
+        let key = params.derive_key(passphrase, salt.as_ref())?;
+        Self::seal_ring_with_key(ring, &key, params, &salt, rng)
+    }
+
+    /// As [`KeyFile::seal_ring`], with the key the passphrase gives under `params` and
+    /// `salt` derived elsewhere (the web app derives it in its worker, with a salt it drew
+    /// for this file).
+    pub fn seal_ring_with_key<R: TryCryptoRng + ?Sized>(
+        ring: &Keyring,
+        key: &primitives::SymmetricKey,
+        params: KdfParams,
+        salt: &[u8; KEY_FILE_SALT_LEN],
+        rng: &mut R,
+    ) -> Result<String, KeyFileError> {
         let pairs: Vec<&AgencyKeyPair> = ring.pairs().collect();
         if pairs.len() > Keyring::MAX_KEYS {
             return Err(KeyFileError::TooManyKeys);
@@ -606,11 +623,8 @@ impl KeyFile {
             return Err(KeyFileError::KeyMismatch);
         }
         params.check()?;
-        let salt =
-            random_bytes::<KEY_FILE_SALT_LEN, R>(rng).map_err(|_| KeyFileError::Randomness)?;
         let iv = random_bytes::<{ primitives::GCM_IV_LEN }, R>(rng)
             .map_err(|_| KeyFileError::Randomness)?;
-        let key = params.derive_key(passphrase, salt.as_ref())?;
         let publics: Vec<PublicKey> = pairs.iter().map(|pair| pair.public.clone()).collect();
         let mut sealed = Zeroizing::new(Vec::with_capacity(
             pairs.len() * X25519_LEN + primitives::GCM_TAG_LEN,
@@ -619,7 +633,7 @@ impl KeyFile {
             sealed.extend_from_slice(pair.secret.secret_bytes());
         }
         let tag = primitives::aes256_gcm_seal(
-            &key,
+            key,
             &iv,
             keyring_aad(&publics).as_bytes(),
             sealed.as_mut_slice(),
@@ -629,7 +643,7 @@ impl KeyFile {
             format: KEY_FILE_FORMAT.into(),
             version: KEYRING_VERSION,
             keys: publics.iter().map(PublicKey::to_jwk).collect(),
-            kdf: KdfJson::of(params, salt.as_ref()),
+            kdf: KdfJson::of(params, salt),
             encrypted_secret_keys: EncryptedSecretJson {
                 alg: "A256GCM".into(),
                 iv: b64::encode(iv.as_ref()),

@@ -17,6 +17,7 @@
 
 pub mod acknowledgment;
 pub mod agency;
+pub mod backup_checks;
 pub mod draft;
 pub mod form;
 pub mod format_error;

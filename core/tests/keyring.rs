@@ -76,6 +76,25 @@ fn a_rotated_keyring_opens_what_was_sealed_to_its_current_and_former_keys() {
         KeyFile::open_ring_with_key(&file, &key).unwrap().former[0].public,
         first.public
     );
+    // Sealed with a key derived elsewhere, under a salt drawn for it, it opens the same.
+    let derivation =
+        confidant_core::draft::Derivation::new(KdfParams::MINIMUM, &mut seeded_rng(45)).unwrap();
+    let derived = derivation.derive(&passphrase).unwrap();
+    let elsewhere = KeyFile::seal_ring_with_key(
+        &ring,
+        &derived,
+        derivation.params,
+        &derivation.salt,
+        &mut seeded_rng(46),
+    )
+    .unwrap();
+    assert_eq!(
+        KeyFile::open_ring(&elsewhere, &passphrase)
+            .unwrap()
+            .current
+            .public,
+        second.public
+    );
     // The one-key API opens the current key.
     assert_eq!(
         KeyFile::open(&file, &passphrase).unwrap().public,

@@ -2,7 +2,8 @@
 //! `sessionStorage`); the modules beside this one decide what goes in it.
 //!
 //! A worker's device may be shared or seized, so what is kept here is only what must
-//! survive a reload, and never anything readable about a person, an agency or a time:
+//! survive a reload, and never anything readable about a person or an agency. The one
+//! time kept is the day an agency keyring's saved copy last opened (backup drills):
 //!
 //! | key | what | module |
 //! | --- | --- | --- |
@@ -10,6 +11,7 @@
 //! | `confidant.draft.person.RANDOM` | a person's draft sealed under the worker's passphrase (label and date inside) | [`super::drafts`] |
 //! | `confidant.draft.profile` | the worker's agency details, only when they chose to keep them, sealed under the same passphrase | [`super::drafts`] |
 //! | `confidant.pins` | digests of the agencies seen (trust on first use) | [`super::pins`] |
+//! | `confidant.backup-checks` | by digest of an agency keyring's key id, the day its saved copy last opened and how often it has: backup drills | [`super::backup_checks`] |
 //! | `confidant.kept.FORM_ID` | a group checklist's answers, only when the coordinator chose to keep them and only for wholly organisational forms | [`super::kept_checklists`] |
 //!
 //! Session storage holds nothing of the app's; the quick exit clears it all the same.

@@ -23,8 +23,9 @@ use yew::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::browser::network::{self, NetworkError, Upload, Waiting};
-use crate::browser::{clock, derive, files, intl, print};
+use crate::browser::{backup_checks, clock, derive, files, intl, print};
 use crate::components::form_view::answer_text;
+use crate::components::keyring_setup::KeyringSetup;
 use crate::components::screen_heading::ScreenHeading;
 use crate::forms::FormKey;
 use crate::interface_text::{Words, only_for};
@@ -333,6 +334,8 @@ async fn unlock(
         KeyFileError::CouldNotOpen => UnlockProblem::WrongPassphrase,
         _ => UnlockProblem::NotKeyFile,
     })?;
+    // The keyring's file opened with its passphrase: that is a backup check.
+    backup_checks::checked(ring.current.public.kid());
     let credential = Zeroizing::new(credential.trim().to_owned());
     Ok((Unlocked { ring, credential }, waiting))
 }
@@ -494,6 +497,8 @@ pub fn inbox(props: &InboxProps) -> Html {
     let passphrase = use_node_ref();
     let credential = use_node_ref();
     let idle_minutes = use_mut_ref(|| LOCK_AFTER_MINUTES[0]);
+    // Making a new keyring instead of unlocking one.
+    let creating = use_state(|| false);
     let last_activity = use_mut_ref(|| Rc::new(Cell::new(clock::now_millis())));
 
     // The list's dates need the browser's date format, slow to make the first time (tens
@@ -598,13 +603,36 @@ pub fn inbox(props: &InboxProps) -> Html {
     };
 
     let body = match (&state.unlocked, &state.reading) {
-        (None, _) => unlock_form(
-            &state,
-            words,
-            &onunlock,
-            [&key_file, &passphrase, &credential],
-            &idle_minutes,
-        ),
+        (None, _) if *creating => {
+            let onclose = {
+                let creating = creating.clone();
+                Callback::from(move |()| creating.set(false))
+            };
+            html! { <KeyringSetup language={props.language.clone()} {onclose} /> }
+        }
+        (None, _) => {
+            let oncreate = {
+                let creating = creating.clone();
+                Callback::from(move |_: MouseEvent| creating.set(true))
+            };
+            html! {
+                <>
+                    { unlock_form(
+                        &state,
+                        words,
+                        &props.language,
+                        &onunlock,
+                        [&key_file, &passphrase, &credential],
+                        &idle_minutes,
+                    ) }
+                    <p class="no-print">
+                        <button type="button" class="secondary" id="create-keyring" onclick={oncreate}>
+                            { words.create_keyring }
+                        </button>
+                    </p>
+                </>
+            }
+        }
         (Some(_), Some(id)) => match state
             .entries
             .iter()
@@ -697,6 +725,7 @@ async fn open_all(
 fn unlock_form(
     state: &InboxState,
     words: &'static Words,
+    language: &str,
     onunlock: &Callback<SubmitEvent>,
     [key_file, passphrase, credential]: [&NodeRef; 3],
     idle_minutes: &Rc<std::cell::RefCell<u32>>,
@@ -735,6 +764,11 @@ fn unlock_form(
                 <p class="notice" id="inbox-locked" role="status">{ words.inbox_locked_idle }</p>
             }
             <p>{ words.inbox_unlock_intro }</p>
+            if let Some(due) = backup_checks::due() {
+                <p class="notice" id="backup-check-due" role="status">
+                    { words.backup_check_due.replace("{day}", &intl::day(due.last_day * 86_400, language)) }
+                </p>
+            }
             <div class="field drop-zone" id="key-drop" {ondragover} {ondrop}>
                 <label for="key-file">{ words.key_file }</label>
                 <input type="file" id="key-file" ref={key_file.clone()} accept=".key,application/json"

@@ -441,6 +441,77 @@ test("after a key rotation, one unlock opens what was sealed to the former key a
     }
   }));
 
+test("a keyring made in the browser is ready only once its saved copy is given back and opens; it then works with confidant", () => withServer(register,
+  async ({ data, server, agencies: { shelter } }) => {
+    const maker = await browser.newContext({ acceptDownloads: true });
+    try {
+      const page = await maker.newPage();
+      await page.clock.install();
+      await openApp(page, server.url);
+      await page.locator("#open-inbox").click();
+      await page.locator("#create-keyring").click();
+      const problem = () => page.locator("#keyring-problem").innerText();
+      const choose = async (name, first, second) => {
+        await page.locator("#keyring-name").fill(name);
+        await page.locator("#keyring-passphrase").fill(first);
+        await page.locator("#keyring-passphrase-again").fill(second);
+        await page.locator("#make-keyring").click();
+      };
+      const strong = "lantern orbit copper meadow quietly";
+      await choose("../shelter", strong, strong);
+      assert.match(await problem(), /name of letters/);
+      await choose("shelter-north", strong, `${strong}s`);
+      assert.match(await problem(), /differ/);
+      await choose("shelter-north", "password1234", "password1234");
+      assert.match(await problem(), /too easy to guess/);
+      // Made: the file is offered at once.
+      const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), choose("shelter-north", strong, strong)]);
+      assert.equal(download.suggestedFilename(), "shelter-north.key");
+      const saved = keys.write("made-in-browser.key", readFileSync(await download.path(), "utf8"));
+      await page.locator("#keyring-check-form").waitFor();
+      // Not ready yet: no fingerprint, no public key, until the saved copy comes back.
+      assert.equal(await page.locator("#keyring-verified").count(), 0);
+      const giveBack = async (file, passphrase) => {
+        await page.locator("#keyring-given").setInputFiles(file);
+        await page.locator("#keyring-given-passphrase").fill(passphrase);
+        await page.locator("#check-keyring").click();
+      };
+      await giveBack(shelter.key, strong);
+      assert.match(await problem(), /not the keyring just made/);
+      await giveBack(saved, "lantern orbit copper meadow");
+      await page.locator("#keyring-problem", { hasText: /did not open/ }).waitFor({ timeout: 60_000 });
+      assert.equal(await page.locator("#keyring-verified").count(), 0);
+      await giveBack(saved, strong);
+      await page.locator("#keyring-verified").waitFor({ timeout: 60_000 });
+      const fingerprint = await page.locator("#keyring-fingerprint").innerText();
+
+      // The public key it offers is the keyring's: the operator registers it, the
+      // fingerprint read aloud is the one confidant prints, and confidant opens with the
+      // browser's keyring what is sealed to it.
+      const [publicKey] = await Promise.all([page.waitForEvent("download"), page.locator("#save-public-key").click()]);
+      const jwk = keys.write("made-in-browser.jwk", readFileSync(await publicKey.path(), "utf8"));
+      const added = execFileSync(BIN, ["agency", "add", "--data", data, "--name", "Outreach team", "--kind", "ngo", "--key", jwk], { encoding: "utf8" });
+      assert.ok(added.includes(`fingerprint: ${fingerprint}`), added);
+      const pass = keys.write("made-in-browser.pass", `${strong}\n`);
+      const packet = execFileSync(BIN, ["seal", "--to", jwk, "--form", "referral@1"], { input: "{\"made\":\"in the browser\"}", encoding: "utf8" });
+      assert.equal(execFileSync(BIN, ["open", "--key", saved, "--passphrase-file", pass], { input: packet, encoding: "utf8" }).trim(), "{\"made\":\"in the browser\"}");
+
+      // The device remembers only when the backup last opened, not whose: and asks again
+      // once the next check is due (3 days after making).
+      const stored = await everythingStored(page);
+      assert.ok(stored.includes("confidant.backup-checks"));
+      assert.ok(!stored.includes(JSON.parse(readFileSync(jwk, "utf8")).kid) && !stored.includes(strong));
+      await page.locator("#close-keyring").click();
+      assert.equal(await page.locator("#backup-check-due").count(), 0);
+      await page.clock.fastForward(72 * 3600 * 1000);
+      await page.locator(".brand-link").click();
+      await page.locator("#open-inbox").click();
+      await page.locator("#backup-check-due").waitFor();
+    } finally {
+      await maker.close();
+    }
+  }));
+
 test("the inbox, the list and an opened referral: no WCAG 2.1 A/AA violation in English and Arabic, at 320 px and at desktop width", () => withServer(register,
   async ({ server, page: sender, agencies: { shelter } }) => {
     await sendReferral(sender, server.url);
@@ -452,7 +523,11 @@ test("the inbox, the list and an opened referral: no WCAG 2.1 A/AA violation in 
       await page.setViewportSize({ width, height: 800 });
       await page.selectOption("#language", language);
       await page.locator("#open-inbox").click();
-      const screens = [["unlock form", async () => {}], ["list", async () => {
+      const screens = [["unlock form", async () => {}], ["making a keyring", async () => {
+        await page.locator("#create-keyring").click();
+        await page.locator("#keyring-form").waitFor();
+      }], ["list", async () => {
+        await page.locator("#close-keyring").click();
         await unlock(page, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
         await page.locator('[data-opened="read"]').waitFor({ timeout: 60_000 });
       }], ["referral", async () => {

@@ -1,0 +1,364 @@
+//! Making an agency's keyring in the browser, with a backup proven to open.
+//!
+//! The worker names the file and chooses a passphrase (typed twice, judged by zxcvbn in
+//! the strength worker); Argon2id runs in the key-derivation worker; the keyring is made
+//! and offered as a download. The app does not go on until the worker gives the saved
+//! file back and it opens with the passphrase typed again: only then does it show the
+//! fingerprint to read aloud and the public key to send to the coordinator. The private
+//! keys leave memory as soon as the file is sealed; nothing of them is stored.
+
+use confidant_core::draft::{Derivation, DraftError};
+use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyFile, Keyring, MAX_KEY_FILE_LEN};
+use yew::prelude::*;
+use zeroize::Zeroizing;
+
+use crate::browser::{backup_checks, derive, files};
+use crate::interface_text::Words;
+
+/// Where the making stands.
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    Choose(Option<&'static str>),
+    Making,
+    /// Made and offered; waiting for the saved copy to be given back.
+    Saved {
+        name: String,
+        file: String,
+        kid: String,
+        public_jwk: String,
+        problem: Option<&'static str>,
+        checking: bool,
+    },
+    /// The saved copy opened: what to read aloud and send.
+    Verified {
+        name: String,
+        fingerprint: String,
+        public_jwk: String,
+    },
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct KeyringSetupProps {
+    pub language: AttrValue,
+    /// Back to the unlock form.
+    pub onclose: Callback<()>,
+}
+
+/// A file name of letters, digits, `-` and `_`, 1 to 64 of them.
+fn file_name(name: &str) -> Option<String> {
+    let name = name.trim();
+    (!name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    .then(|| name.to_owned())
+}
+
+/// Makes a keyring of one new key pair under `passphrase`: the key is derived in the
+/// worker (after zxcvbn has judged the passphrase), the file sealed here.
+async fn make(passphrase: Zeroizing<String>) -> Result<(String, AgencyKeyPair), &'static str> {
+    let derivation =
+        Derivation::new(KdfParams::DEFAULT, &mut getrandom::SysRng).map_err(|_| "failed")?;
+    let key = derive::derive_new(&passphrase, derivation)
+        .await
+        .map_err(|error| match error {
+            DraftError::WeakPassphrase => "weak",
+            _ => "failed",
+        })?;
+    let pair = AgencyKeyPair::generate(&mut getrandom::SysRng).map_err(|_| "failed")?;
+    let ring = Keyring::new(pair.clone());
+    let file = KeyFile::seal_ring_with_key(
+        &ring,
+        &key,
+        derivation.params,
+        &derivation.salt,
+        &mut getrandom::SysRng,
+    )
+    .map_err(|_| "failed")?;
+    Ok((file, pair))
+}
+
+/// Opens the copy the worker gave back: it must be the keyring just made (`kid`) and
+/// open with `passphrase`.
+async fn check(
+    given: web_sys::File,
+    passphrase: Zeroizing<String>,
+    kid: String,
+) -> Result<(), &'static str> {
+    let text = Zeroizing::new(
+        files::read_text(&given, MAX_KEY_FILE_LEN)
+            .await
+            .map_err(|_| "not_that_file")?,
+    );
+    if KeyFile::public_key(&text)
+        .map_err(|_| "not_that_file")?
+        .kid()
+        != kid
+    {
+        return Err("not_that_file");
+    }
+    let (params, salt) = KeyFile::kdf(&text).map_err(|_| "not_that_file")?;
+    let key = derive::derive(&passphrase, Derivation { params, salt })
+        .await
+        .map_err(|_| "check_failed")?;
+    let ring = KeyFile::open_ring_with_key(&text, &key).map_err(|_| "check_failed")?;
+    if ring.current.public.kid() != kid {
+        return Err("not_that_file");
+    }
+    backup_checks::checked(&kid);
+    Ok(())
+}
+
+fn problem_text(problem: &str, words: &Words) -> &'static str {
+    match problem {
+        "mismatch" => words.keyring_mismatch,
+        "weak" => words.keyring_weak,
+        "name" => words.keyring_no_name,
+        "not_that_file" => words.keyring_not_that_file,
+        "check_failed" => words.keyring_check_failed,
+        _ => words.keyring_failed,
+    }
+}
+
+/// The making of a keyring, from the choice of passphrase to the verified backup.
+#[function_component(KeyringSetup)]
+pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
+    let words = crate::interface_text::for_language(&props.language);
+    let step = use_state(|| Step::Choose(None));
+    let (name, passphrase, again) = (use_node_ref(), use_node_ref(), use_node_ref());
+    let (given, given_passphrase) = (use_node_ref(), use_node_ref());
+    let take = |node: &NodeRef| {
+        node.cast::<web_sys::HtmlInputElement>().map_or_else(
+            || Zeroizing::new(String::new()),
+            |input| {
+                let value = Zeroizing::new(input.value());
+                input.set_value("");
+                value
+            },
+        )
+    };
+
+    let onmake = {
+        let (step, name, passphrase, again) = (
+            step.clone(),
+            name.clone(),
+            passphrase.clone(),
+            again.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *step == Step::Making {
+                return;
+            }
+            let chosen = name
+                .cast::<web_sys::HtmlInputElement>()
+                .and_then(|input| file_name(&input.value()));
+            let (first, second) = (take(&passphrase), take(&again));
+            let Some(chosen) = chosen else {
+                step.set(Step::Choose(Some("name")));
+                return;
+            };
+            if first.is_empty() || *first != *second {
+                step.set(Step::Choose(Some("mismatch")));
+                return;
+            }
+            step.set(Step::Making);
+            let step = step.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match make(first).await {
+                    Err(problem) => step.set(Step::Choose(Some(problem))),
+                    Ok((file, pair)) => {
+                        let _ = files::save(&format!("{chosen}.key"), &file, "application/json");
+                        step.set(Step::Saved {
+                            name: chosen,
+                            file,
+                            kid: pair.public.kid().to_owned(),
+                            public_jwk: pair.public.to_jwk_json(),
+                            problem: None,
+                            checking: false,
+                        });
+                    }
+                }
+            });
+        })
+    };
+
+    let body = match &*step {
+        Step::Choose(problem) => html! {
+            <form class="unlock keyring" id="keyring-form" onsubmit={onmake} novalidate=true>
+                <p>{ words.keyring_intro }</p>
+                <div class="field">
+                    <label for="keyring-name">{ words.keyring_name }</label>
+                    <input type="text" id="keyring-name" ref={name} autocomplete="off" spellcheck="false" />
+                </div>
+                <div class="field">
+                    <label for="keyring-passphrase">{ words.keyring_passphrase }</label>
+                    <input type="password" id="keyring-passphrase" ref={passphrase} autocomplete="new-password" spellcheck="false"
+                        onfocus={Callback::from(|_: FocusEvent| derive::prepare_judge())} />
+                </div>
+                <div class="field">
+                    <label for="keyring-passphrase-again">{ words.keyring_passphrase_again }</label>
+                    <input type="password" id="keyring-passphrase-again" ref={again} autocomplete="new-password" spellcheck="false" />
+                </div>
+                if let Some(problem) = problem {
+                    <p class="error" id="keyring-problem" role="alert">{ problem_text(problem, words) }</p>
+                }
+                <button type="submit" class="primary" id="make-keyring">{ words.keyring_make }</button>
+            </form>
+        },
+        Step::Making => html! {
+            <p class="notice" id="keyring-making" role="status">
+                <progress aria-label={words.keyring_making}></progress>{ " " }{ words.keyring_making }
+            </p>
+        },
+        Step::Saved {
+            name,
+            file,
+            kid,
+            problem,
+            checking,
+            ..
+        } => {
+            let onsave = {
+                let (name, file) = (name.clone(), file.clone());
+                Callback::from(move |_: MouseEvent| {
+                    let _ = files::save(&format!("{name}.key"), &file, "application/json");
+                })
+            };
+            let oncheck = {
+                let step = step.clone();
+                let (given, given_passphrase) = (given.clone(), given_passphrase.clone());
+                let saved = (*step).clone();
+                let kid = kid.clone();
+                Callback::from(move |event: SubmitEvent| {
+                    event.prevent_default();
+                    let Step::Saved {
+                        name,
+                        file,
+                        public_jwk,
+                        checking: false,
+                        ..
+                    } = saved.clone()
+                    else {
+                        return;
+                    };
+                    let chosen = given
+                        .cast::<web_sys::HtmlInputElement>()
+                        .and_then(|input| input.files())
+                        .and_then(|files| files.get(0));
+                    let secret = take(&given_passphrase);
+                    let with = {
+                        let saved = saved.clone();
+                        move |problem: Option<&'static str>, checking: bool| match saved.clone() {
+                            Step::Saved {
+                                name,
+                                file,
+                                kid,
+                                public_jwk,
+                                ..
+                            } => Step::Saved {
+                                name,
+                                file,
+                                kid,
+                                public_jwk,
+                                problem,
+                                checking,
+                            },
+                            other => other,
+                        }
+                    };
+                    let Some(chosen) = chosen else {
+                        step.set(with(Some("not_that_file"), false));
+                        return;
+                    };
+                    step.set(with(None, true));
+                    let (step, kid) = (step.clone(), kid.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match check(chosen, secret, kid.clone()).await {
+                            Err(problem) => step.set(with(Some(problem), false)),
+                            Ok(()) => {
+                                let fingerprint = KeyFile::public_key(&file)
+                                    .map(|key| key.fingerprint())
+                                    .unwrap_or_default();
+                                step.set(Step::Verified {
+                                    name,
+                                    fingerprint,
+                                    public_jwk,
+                                });
+                            }
+                        }
+                    });
+                })
+            };
+            html! {
+                <form class="unlock keyring" id="keyring-check-form" onsubmit={oncheck} novalidate=true>
+                    <p id="keyring-saved">{ words.keyring_save_intro }</p>
+                    <p><button type="button" class="secondary" id="save-keyring" onclick={onsave}>{ words.keyring_download }</button></p>
+                    <div class="field">
+                        <label for="keyring-given">{ words.keyring_give_back }</label>
+                        <input type="file" id="keyring-given" ref={given.clone()} accept=".key,application/json" />
+                    </div>
+                    <div class="field">
+                        <label for="keyring-given-passphrase">{ words.keyring_check_passphrase }</label>
+                        <input type="password" id="keyring-given-passphrase" ref={given_passphrase.clone()} autocomplete="off" spellcheck="false" />
+                    </div>
+                    if let Some(problem) = problem {
+                        <p class="error" id="keyring-problem" role="alert">{ problem_text(problem, words) }</p>
+                    }
+                    if *checking {
+                        <p class="notice" role="status"><progress aria-label={words.unlocking}></progress>{ " " }{ words.unlocking }</p>
+                    }
+                    <button type="submit" class="primary" id="check-keyring" disabled={*checking}>{ words.keyring_check }</button>
+                </form>
+            }
+        }
+        Step::Verified {
+            name,
+            fingerprint,
+            public_jwk,
+        } => {
+            let onpublic = {
+                let (name, public_jwk) = (name.clone(), public_jwk.clone());
+                Callback::from(move |_: MouseEvent| {
+                    let _ = files::save(
+                        &format!("{name}.jwk"),
+                        &format!("{public_jwk}\n"),
+                        "application/json",
+                    );
+                })
+            };
+            html! {
+                <div class="keyring" id="keyring-verified">
+                    <p role="status">{ words.keyring_verified }</p>
+                    <p class="keyring-fingerprint" id="keyring-fingerprint" dir="ltr">{ fingerprint.clone() }</p>
+                    <p><button type="button" class="primary" id="save-public-key" onclick={onpublic}>{ words.keyring_save_public }</button></p>
+                </div>
+            }
+        }
+    };
+    let onclose = props.onclose.reform(|_: MouseEvent| ());
+    html! {
+        <section class="keyring-setup" aria-labelledby="keyring-title">
+            <h2 id="keyring-title">{ words.create_keyring }</h2>
+            { body }
+            <p><button type="button" class="secondary" id="close-keyring" onclick={onclose}>{ words.back_to_inbox }</button></p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name;
+
+    #[test]
+    fn a_file_name_is_letters_digits_dashes_and_underscores() {
+        assert_eq!(
+            file_name(" shelter-north ").as_deref(),
+            Some("shelter-north")
+        );
+        for refused in ["", "../key", "a b", "shelter.key", &"x".repeat(65)] {
+            assert_eq!(file_name(refused), None, "{refused}");
+        }
+    }
+}
