@@ -99,23 +99,27 @@ def confidant_agency(name):
 
 
 def unlock_key_file(agency):
-    """The CLI has no way to export a secret key, so read the key file as docs/keyfile.md
-    specifies, with `cryptography` (jwcrypto's own backend): Argon2id -> AES-256-GCM with
-    the kid as additional data -> the 32-byte X25519 secret, as a jwcrypto private JWK."""
+    """The CLI has no way to export a secret key, so read the keyring as docs/keyfile.md
+    specifies (version 2), with `cryptography` (jwcrypto's own backend): Argon2id ->
+    AES-256-GCM with "confidant-agency-keyring", a zero byte and the key ids joined by ","
+    as additional data -> the 32-byte X25519 secrets in the order of `keys`; the current
+    key (the first) as a jwcrypto private JWK."""
     with open(agency["key"], encoding="utf-8") as f:
         keyfile = json.load(f)
-    kdf, sealed = keyfile["kdf"], keyfile["encrypted_secret_key"]
+    kdf, sealed = keyfile["kdf"], keyfile["encrypted_secret_keys"]
     assert (keyfile["format"], keyfile["version"], kdf["alg"], kdf["version"], sealed["alg"]) == (
-        "confidant-agency-key", 1, "argon2id", 19, "A256GCM"), keyfile
+        "confidant-agency-key", 2, "argon2id", 19, "A256GCM"), keyfile
     kek = Argon2id(salt=base64url_decode(kdf["salt"]), length=32, iterations=kdf["iterations"],
                    lanes=kdf["parallelism"], memory_cost=kdf["memory_kib"]).derive(
         agency["secret"].encode("utf-8"))
-    public = keyfile["public_key"]
-    secret = AESGCM(kek).decrypt(base64url_decode(sealed["iv"]), base64url_decode(sealed["ciphertext"]),
-                                 public["kid"].encode("ascii"))
-    private = jwk.JWK(kty="OKP", crv="X25519", x=public["x"], d=base64url_encode(secret))
+    keys = keyfile["keys"]
+    aad = b"confidant-agency-keyring\0" + ",".join(key["kid"] for key in keys).encode("ascii")
+    secrets = AESGCM(kek).decrypt(base64url_decode(sealed["iv"]), base64url_decode(sealed["ciphertext"]), aad)
+    assert len(secrets) == 32 * len(keys)
+    public = keys[0]
+    private = jwk.JWK(kty="OKP", crv="X25519", x=public["x"], d=base64url_encode(secrets[:32]))
     # jwcrypto checks nothing here; the thumbprint must name the same public key.
-    assert private.thumbprint() == public["kid"], "key file secret does not match its public key"
+    assert private.thumbprint() == public["kid"], "keyring secret does not match its public key"
     return private
 
 
