@@ -418,39 +418,19 @@ impl Store for SqliteStore {
     }
 
     fn is_agency(&self, kid: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .connection()
-            .query_row(
-                "SELECT 1 FROM agencies WHERE kid = ?1
-                 UNION ALL SELECT 1 FROM former_keys WHERE kid = ?1",
-                params![kid],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        is_agency_key(&self.connection(), kid)
     }
 
     fn rotate_agency(&self, old_kid: &str, new: &NewKey, now: u64) -> Result<Rotated, StoreError> {
         let mut connection = self.connection();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let known = |kid: &str| -> Result<bool, StoreError> {
-            Ok(transaction
-                .query_row(
-                    "SELECT 1 FROM agencies WHERE kid = ?1
-                     UNION ALL SELECT 1 FROM former_keys WHERE kid = ?1",
-                    params![kid],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some())
-        };
         let current: bool = transaction
             .prepare("SELECT 1 FROM agencies WHERE kid = ?1")?
             .exists(params![old_kid])?;
         if !current {
             return Ok(Rotated::NoSuchAgency);
         }
-        if known(&new.kid)? {
+        if is_agency_key(&transaction, &new.kid)? {
             return Ok(Rotated::KeyTaken);
         }
         transaction.execute(
@@ -560,6 +540,19 @@ impl Store for SqliteStore {
         }
         Ok(deleted)
     }
+}
+
+/// Whether `kid` is an agency's key, current or former.
+fn is_agency_key(connection: &Connection, kid: &str) -> Result<bool, StoreError> {
+    Ok(connection
+        .query_row(
+            "SELECT 1 FROM agencies WHERE kid = ?1
+             UNION ALL SELECT 1 FROM former_keys WHERE kid = ?1",
+            params![kid],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// See [`Store::waiting_bytes`]; inside a transaction, it counts the transaction's own

@@ -3,27 +3,13 @@
 
 mod common;
 
-use common::Scratch;
+use common::{Scratch, confidant};
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 const PAYLOAD: &str =
     r#"{"name":"canary-Amal-9f2c","answers":{"q1":"yes","note":"canary-note-77d1"}}"#;
-
-fn confidant(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_confidant"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A command may fail before it reads its input; a closed pipe is then expected.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -8,27 +8,14 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-use common::{Scratch, Server};
+use common::{Scratch, Server, confidant};
 use confidant::store::{SqliteStore, Store};
 use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyFile, Passphrase, PublicKey};
 
 const PASSPHRASE: &str = "shelter north violet meadow harbour";
-
-fn confidant(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(common::BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
 
 fn ok(output: &Output) -> String {
     assert!(

@@ -13,6 +13,7 @@ use yew::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::browser::{backup_checks, derive, files};
+use crate::components::take_secret;
 use crate::interface_text::Words;
 
 /// Where the making stands.
@@ -128,17 +129,6 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
     let step = use_state(|| Step::Choose(None));
     let (name, passphrase, again) = (use_node_ref(), use_node_ref(), use_node_ref());
     let (given, given_passphrase) = (use_node_ref(), use_node_ref());
-    let take = |node: &NodeRef| {
-        node.cast::<web_sys::HtmlInputElement>().map_or_else(
-            || Zeroizing::new(String::new()),
-            |input| {
-                let value = Zeroizing::new(input.value());
-                input.set_value("");
-                value
-            },
-        )
-    };
-
     let onmake = {
         let (step, name, passphrase, again) = (
             step.clone(),
@@ -154,7 +144,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             let chosen = name
                 .cast::<web_sys::HtmlInputElement>()
                 .and_then(|input| file_name(&input.value()));
-            let (first, second) = (take(&passphrase), take(&again));
+            let (first, second) = (take_secret(&passphrase), take_secret(&again));
             let Some(chosen) = chosen else {
                 step.set(Step::Choose(Some("name")));
                 return;
@@ -247,7 +237,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                         .cast::<web_sys::HtmlInputElement>()
                         .and_then(|input| input.files())
                         .and_then(|files| files.get(0));
-                    let secret = take(&given_passphrase);
+                    let secret = take_secret(&given_passphrase);
                     let with = {
                         let saved = saved.clone();
                         move |problem: Option<&'static str>, checking: bool| match saved.clone() {

@@ -27,6 +27,7 @@ use crate::browser::{backup_checks, clock, derive, files, intl, print};
 use crate::components::form_view::answer_text;
 use crate::components::keyring_setup::KeyringSetup;
 use crate::components::screen_heading::ScreenHeading;
+use crate::components::take_secret;
 use crate::forms::FormKey;
 use crate::interface_text::{Words, only_for};
 use crate::screens::outbox::recipient_name;
@@ -554,18 +555,7 @@ pub fn inbox(props: &InboxProps) -> Html {
                 .cast::<web_sys::HtmlInputElement>()
                 .and_then(|input| input.files())
                 .and_then(|files| files.get(0));
-            let take = |node: &NodeRef| {
-                node.cast::<web_sys::HtmlInputElement>().map_or_else(
-                    || Zeroizing::new(String::new()),
-                    |input| {
-                        let value = Zeroizing::new(input.value());
-                        // The secret leaves the form at once.
-                        input.set_value("");
-                        value
-                    },
-                )
-            };
-            let (secret, token) = (take(&passphrase), take(&credential));
+            let (secret, token) = (take_secret(&passphrase), take_secret(&credential));
             let Some(file) = file else {
                 state.dispatch(Action::Problem(UnlockProblem::NoFile));
                 return;

@@ -306,3 +306,17 @@ pub fn row_counts(data: &Path) -> (i64, i64, i64) {
     };
     (count("agencies"), count("packets"), count("deliveries"))
 }
+
+/// Runs `confidant` with `args` and `stdin`, and waits for it.
+pub fn confidant(args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command may fail before it reads its input; a closed pipe is then expected.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
