@@ -68,6 +68,12 @@ impl BackupChecks {
         entry.count = entry.count.saturating_add(1);
     }
 
+    /// Forgets the checks of the keyring whose current key was `kid`: after a rotation its
+    /// file is replaced by the new ring's, which is checked under its own key.
+    pub fn forget(&mut self, kid: &str) {
+        self.0.remove(&Self::digest(kid));
+    }
+
     fn next(checked: &Checked) -> u64 {
         let step = usize::try_from(checked.count.max(1) - 1).unwrap_or(usize::MAX);
         let interval = Self::INTERVALS_DAYS[step.min(Self::INTERVALS_DAYS.len() - 1)];
@@ -110,9 +116,15 @@ mod tests {
             day += interval;
             checks.checked(kid, day);
         }
+        // After a rotation the new ring is checked under its new key; the old one's record
+        // goes, or it would ask for checks of a file nobody keeps.
+        checks.checked("the-next-key", day);
+        checks.forget(kid);
+        assert_eq!(checks.next_due(kid), None);
+        assert_eq!(checks.next_due("the-next-key"), Some(day + 3));
         // Stored, it names no key: only a digest.
         let stored = checks.to_json();
-        assert!(!stored.contains(kid));
+        assert!(!stored.contains("the-next-key"));
         assert_eq!(BackupChecks::from_json(&stored), checks);
         assert_eq!(BackupChecks::from_json("not json"), BackupChecks::default());
     }

@@ -18,10 +18,15 @@ fn load() -> BackupChecks {
         .unwrap_or_default()
 }
 
-/// Records that the keyring whose current key id is `kid` opened from its file today.
-pub fn checked(kid: &str) {
+/// Records that the keyring whose current key id is `kid` opened from its file today; the
+/// checks of its `former` keys, when each was current, are forgotten (their files are
+/// replaced by this one).
+pub fn checked(kid: &str, former: &[&str]) {
     let mut checks = load();
     checks.checked(kid, today());
+    for kid in former {
+        checks.forget(kid);
+    }
     // A browser that refuses storage cannot remind anyone; nothing else depends on it.
     let _ = storage::write(KEY, &checks.to_json());
 }

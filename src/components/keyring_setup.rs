@@ -1,4 +1,5 @@
-//! Making an agency's keyring in the browser, with a backup proven to open.
+//! Making an agency's keyring in the browser, or adding a new current key to an unlocked
+//! one (a rotation), with a backup proven to open.
 //!
 //! The worker names the file and chooses a passphrase (typed twice, judged by zxcvbn in
 //! the strength worker); Argon2id runs in the key-derivation worker; the keyring is made
@@ -38,9 +39,23 @@ enum Step {
     },
 }
 
+/// An unlocked keyring to add a key to, compared by identity.
+#[derive(Clone, Debug)]
+pub struct RingToRotate(pub std::rc::Rc<Keyring>);
+
+impl PartialEq for RingToRotate {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 #[derive(Debug, Properties, PartialEq)]
 pub struct KeyringSetupProps {
     pub language: AttrValue,
+    /// Rotate this keyring instead of making a new one: the new file holds its keys and
+    /// a new current one.
+    #[prop_or_default]
+    pub rotate: Option<RingToRotate>,
     /// Back to the unlock form.
     pub onclose: Callback<()>,
 }
@@ -58,7 +73,10 @@ fn file_name(name: &str) -> Option<String> {
 
 /// Makes a keyring of one new key pair under `passphrase`: the key is derived in the
 /// worker (after zxcvbn has judged the passphrase), the file sealed here.
-async fn make(passphrase: Zeroizing<String>) -> Result<(String, AgencyKeyPair), &'static str> {
+async fn make(
+    passphrase: Zeroizing<String>,
+    rotate: Option<RingToRotate>,
+) -> Result<(String, AgencyKeyPair), &'static str> {
     let derivation =
         Derivation::new(KdfParams::DEFAULT, &mut getrandom::SysRng).map_err(|_| "failed")?;
     let key = derive::derive_new(&passphrase, derivation)
@@ -68,7 +86,14 @@ async fn make(passphrase: Zeroizing<String>) -> Result<(String, AgencyKeyPair), 
             _ => "failed",
         })?;
     let pair = AgencyKeyPair::generate(&mut getrandom::SysRng).map_err(|_| "failed")?;
-    let ring = Keyring::new(pair.clone());
+    let ring = match rotate {
+        None => Keyring::new(pair.clone()),
+        Some(RingToRotate(ring)) => {
+            let mut ring = (*ring).clone();
+            ring.rotate(pair.clone()).map_err(|_| "full")?;
+            ring
+        }
+    };
     let file = KeyFile::seal_ring_with_key(
         &ring,
         &key,
@@ -107,7 +132,8 @@ async fn check(
     if ring.current.public.kid() != kid {
         return Err("not_that_file");
     }
-    backup_checks::checked(&kid);
+    let former: Vec<&str> = ring.former.iter().map(|pair| pair.public.kid()).collect();
+    backup_checks::checked(&kid, &former);
     Ok(())
 }
 
@@ -118,6 +144,7 @@ fn problem_text(problem: &str, words: &Words) -> &'static str {
         "name" => words.keyring_no_name,
         "not_that_file" => words.keyring_not_that_file,
         "check_failed" => words.keyring_check_failed,
+        "full" => words.keyring_full,
         _ => words.keyring_failed,
     }
 }
@@ -136,6 +163,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             passphrase.clone(),
             again.clone(),
         );
+        let rotate = props.rotate.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *step == Step::Making {
@@ -154,9 +182,9 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                 return;
             }
             step.set(Step::Making);
-            let step = step.clone();
+            let (step, rotate) = (step.clone(), rotate.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match make(first).await {
+                match make(first, rotate).await {
                     Err(problem) => step.set(Step::Choose(Some(problem))),
                     Ok((file, pair)) => {
                         let _ = files::save(&format!("{chosen}.key"), &file, "application/json");
@@ -177,7 +205,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
     let body = match &*step {
         Step::Choose(problem) => html! {
             <form class="unlock keyring" id="keyring-form" onsubmit={onmake} novalidate=true>
-                <p>{ words.keyring_intro }</p>
+                <p>{ if props.rotate.is_some() { words.keyring_rotate_intro } else { words.keyring_intro } }</p>
                 <div class="field">
                     <label for="keyring-name">{ words.keyring_name }</label>
                     <input type="text" id="keyring-name" ref={name} autocomplete="off" spellcheck="false" />
@@ -321,6 +349,9 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             html! {
                 <div class="keyring" id="keyring-verified">
                     <p role="status">{ words.keyring_verified }</p>
+                    if props.rotate.is_some() {
+                        <p id="keyring-rotated">{ words.keyring_rotated }</p>
+                    }
                     <p class="keyring-fingerprint" id="keyring-fingerprint" dir="ltr">{ fingerprint.clone() }</p>
                     <p><button type="button" class="primary" id="save-public-key" onclick={onpublic}>{ words.keyring_save_public }</button></p>
                 </div>
@@ -330,7 +361,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
     let onclose = props.onclose.reform(|_: MouseEvent| ());
     html! {
         <section class="keyring-setup" aria-labelledby="keyring-title">
-            <h2 id="keyring-title">{ words.create_keyring }</h2>
+            <h2 id="keyring-title">{ if props.rotate.is_some() { words.rotate_keyring } else { words.create_keyring } }</h2>
             { body }
             <p><button type="button" class="secondary" id="close-keyring" onclick={onclose}>{ words.back_to_inbox }</button></p>
         </section>

@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 use crate::browser::network::{self, NetworkError, Upload, Waiting};
 use crate::browser::{backup_checks, clock, derive, files, intl, print};
 use crate::components::form_view::answer_text;
-use crate::components::keyring_setup::KeyringSetup;
+use crate::components::keyring_setup::{KeyringSetup, RingToRotate};
 use crate::components::screen_heading::ScreenHeading;
 use crate::components::take_secret;
 use crate::forms::FormKey;
@@ -46,7 +46,7 @@ const RETRIES_WHEN_LIMITED: u32 = 6;
 struct Unlocked {
     /// The agency's keyring: its current key, and former ones for packets sealed to them
     /// before a rotation.
-    ring: Keyring,
+    ring: Rc<Keyring>,
     credential: Zeroizing<String>,
 }
 
@@ -336,9 +336,16 @@ async fn unlock(
         _ => UnlockProblem::NotKeyFile,
     })?;
     // The keyring's file opened with its passphrase: that is a backup check.
-    backup_checks::checked(ring.current.public.kid());
+    let former: Vec<&str> = ring.former.iter().map(|pair| pair.public.kid()).collect();
+    backup_checks::checked(ring.current.public.kid(), &former);
     let credential = Zeroizing::new(credential.trim().to_owned());
-    Ok((Unlocked { ring, credential }, waiting))
+    Ok((
+        Unlocked {
+            ring: Rc::new(ring),
+            credential,
+        },
+        waiting,
+    ))
 }
 
 /// Fetches and opens one packet: every way it can fail is told apart, so that one bad
@@ -498,8 +505,9 @@ pub fn inbox(props: &InboxProps) -> Html {
     let passphrase = use_node_ref();
     let credential = use_node_ref();
     let idle_minutes = use_mut_ref(|| LOCK_AFTER_MINUTES[0]);
-    // Making a new keyring instead of unlocking one.
+    // Making a new keyring instead of unlocking one, or adding a key to the unlocked one.
     let creating = use_state(|| false);
+    let rotating = use_state(|| false);
     let last_activity = use_mut_ref(|| Rc::new(Cell::new(clock::now_millis())));
 
     // The list's dates need the browser's date format, slow to make the first time (tens
@@ -587,6 +595,19 @@ pub fn inbox(props: &InboxProps) -> Html {
             dispatcher.dispatch(Action::Read(Some(id)))
         })
     };
+    // A lock (by the button, the idle time or leaving) also ends a rotation under way.
+    {
+        let rotating = rotating.clone();
+        use_effect_with(state.unlocked.is_some(), move |unlocked| {
+            if !*unlocked {
+                rotating.set(false);
+            }
+        });
+    }
+    let onrotate = {
+        let rotating = rotating.clone();
+        Callback::from(move |_: MouseEvent| rotating.set(true))
+    };
     let onlock = {
         let dispatcher = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Lock { idle: false }))
@@ -639,6 +660,16 @@ pub fn inbox(props: &InboxProps) -> Html {
             ),
             _ => html! {},
         },
+        (Some(unlocked), None) if *rotating => {
+            let onclose = {
+                let rotating = rotating.clone();
+                Callback::from(move |()| rotating.set(false))
+            };
+            html! {
+                <KeyringSetup language={props.language.clone()} {onclose}
+                    rotate={RingToRotate(unlocked.ring.clone())} />
+            }
+        }
         (Some(_), None) => list_view(
             &state,
             &props.directory,
@@ -657,6 +688,12 @@ pub fn inbox(props: &InboxProps) -> Html {
                     <button type="button" class="secondary" id="lock-inbox" onclick={onlock}>
                         { words.lock_inbox }
                     </button>
+                    if state.reading.is_none() && !*rotating {
+                        { " " }
+                        <button type="button" class="secondary" id="rotate-keyring" onclick={onrotate}>
+                            { words.rotate_keyring }
+                        </button>
+                    }
                 </p>
             }
             { body }

@@ -496,12 +496,28 @@ test("a keyring made in the browser is ready only once its saved copy is given b
       const packet = execFileSync(BIN, ["seal", "--to", jwk, "--form", "referral@1"], { input: "{\"made\":\"in the browser\"}", encoding: "utf8" });
       assert.equal(execFileSync(BIN, ["open", "--key", saved, "--passphrase-file", pass], { input: packet, encoding: "utf8" }).trim(), "{\"made\":\"in the browser\"}");
 
+      // Unlocked with it, the inbox adds a new current key to the same keyring: the new
+      // file holds both keys, and opens what was sealed to the first.
+      const credential = added.match(/cfd1_[A-Za-z0-9_-]+/)[0];
+      await page.locator("#close-keyring").click();
+      await unlock(page, { keyFile: saved, passphrase: strong, credential });
+      await page.locator("#rotate-keyring").click();
+      const [rotated] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), choose("shelter-north", strong, strong)]);
+      const ring = keys.write("rotated-in-browser.key", readFileSync(await rotated.path(), "utf8"));
+      await giveBack(ring, strong);
+      await page.locator("#keyring-rotated").waitFor({ timeout: 60_000 });
+      const kids = JSON.parse(readFileSync(ring, "utf8")).keys.map((key) => key.kid);
+      assert.equal(kids.length, 2);
+      assert.equal(kids[1], JSON.parse(readFileSync(jwk, "utf8")).kid);
+      assert.equal(execFileSync(BIN, ["open", "--key", ring, "--passphrase-file", pass], { input: packet, encoding: "utf8" }).trim(), "{\"made\":\"in the browser\"}");
+      await page.locator("#lock-inbox").click();
+      await page.locator("#unlock-form").waitFor();
+
       // The device remembers only when the backup last opened, not whose: and asks again
       // once the next check is due (3 days after making).
       const stored = await everythingStored(page);
       assert.ok(stored.includes("confidant.backup-checks"));
       assert.ok(!stored.includes(JSON.parse(readFileSync(jwk, "utf8")).kid) && !stored.includes(strong));
-      await page.locator("#close-keyring").click();
       assert.equal(await page.locator("#backup-check-due").count(), 0);
       await page.clock.fastForward(72 * 3600 * 1000);
       await page.locator(".brand-link").click();
