@@ -937,15 +937,16 @@ fn filters(
         match &entry.opened {
             Opened::Read(referral) => {
                 let (shown, _) = referral.reading_language(language);
-                kinds
-                    .entry(referral.form.id.clone())
-                    .or_insert_with(|| (0, referral.form.title.get(shown).to_owned()));
-                if let (Some(urgency), Some(label)) =
-                    (facts.urgency, referral.choice_label("urgency", shown))
+                // Each choice's label is made once, from the first packet that offers it.
+                if !kinds.contains_key(&referral.form.id) {
+                    let title = referral.form.title.get(shown).to_owned();
+                    kinds.insert(referral.form.id.clone(), (0, title));
+                }
+                if let Some(urgency) = facts.urgency.filter(|id| !urgencies.contains_key(*id))
+                    && let Some(label) = referral.choice_label("urgency", shown)
                 {
-                    urgencies
-                        .entry(urgency.to_owned())
-                        .or_insert_with(|| (choice_rank(referral, "urgency"), label));
+                    let rank = choice_rank(referral, "urgency");
+                    urgencies.insert(urgency.to_owned(), (rank, label));
                 }
             }
             _ => {
