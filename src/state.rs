@@ -1502,6 +1502,7 @@ mod tests {
                 key,
                 name: "Shelter North".into(),
                 kind: AgencyKind::Shelter,
+                signing_key: None,
             }],
             refused: Vec::new(),
         };

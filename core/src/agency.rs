@@ -26,6 +26,7 @@ use crate::b64;
 use crate::format_error::FormatError;
 use crate::json_object::{BoundedArray, JsonObject, ListLimit};
 use crate::keys::{KeyError, PublicKey};
+use crate::signing::SigningPublicKey;
 use crate::untrusted_text::{parse_error, shown};
 
 /// The most agencies a directory may list.
@@ -225,6 +226,9 @@ pub struct DirectoryEntry {
     pub key: PublicKey,
     pub name: String,
     pub kind: AgencyKind,
+    /// The agency's Ed25519 signing key, when it has published one: what its signed
+    /// packets verify under.
+    pub signing_key: Option<SigningPublicKey>,
 }
 
 impl DirectoryEntry {
@@ -246,6 +250,8 @@ pub enum EntryRefusal {
     Malformed(String),
     /// The key is not an acceptable public key.
     Key(KeyError),
+    /// The signing key is not an acceptable Ed25519 public key.
+    SigningKey(KeyError),
     /// The key carries no `kid`, which directory keys must.
     KidMissing,
     /// The `kid` stated in the entry or in its key is not the key's thumbprint.
@@ -265,6 +271,7 @@ impl fmt::Display for EntryRefusal {
         match self {
             Self::Malformed(message) => write!(f, "not a directory entry: {message}"),
             Self::Key(error) => write!(f, "its key is not acceptable: {error}"),
+            Self::SigningKey(error) => write!(f, "its signing key is not acceptable: {error}"),
             Self::KidMissing => f.write_str("its key has no key id"),
             Self::KidMismatch => f.write_str("its key id does not match its key"),
             Self::FingerprintMismatch => f.write_str("its fingerprint does not match its key"),
@@ -328,6 +335,8 @@ struct RawEntry {
     kind: String,
     fingerprint: String,
     jwk: serde_json::Value,
+    #[serde(default)]
+    signing_jwk: Option<serde_json::Value>,
 }
 
 impl Directory {
@@ -385,10 +394,17 @@ fn read_entry(value: serde_json::Value) -> Result<DirectoryEntry, EntryRefusal> 
     let kind =
         AgencyKind::parse(&raw.kind).ok_or_else(|| EntryRefusal::UnknownKind(shown(&raw.kind)))?;
     check_name(&raw.name).map_err(EntryRefusal::Name)?;
+    let signing_key = match raw.signing_jwk {
+        None => None,
+        Some(jwk) => Some(
+            SigningPublicKey::from_jwk_json(&jwk.to_string()).map_err(EntryRefusal::SigningKey)?,
+        ),
+    };
     Ok(DirectoryEntry {
         key,
         name: raw.name,
         kind,
+        signing_key,
     })
 }
 
@@ -405,6 +421,9 @@ pub enum Change {
     Name,
     /// The key pinned before, with another kind.
     Kind,
+    /// A signing key other than the one pinned, or one where none was: whoever holds it
+    /// could sign packets in this agency's name. The fingerprint of the one before, if any.
+    SigningKey { before: Option<String> },
 }
 
 /// How far a directory entry can be trusted on this device.
@@ -436,6 +455,10 @@ struct Pin {
     name: String,
     /// Digest of the key id with the kind.
     kind: String,
+    /// The signing key's id, when the agency had one: public, and needed to say which
+    /// key it was if it changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    signing: Option<String>,
 }
 
 /// The agencies pinned on this device: by key id, the digests of the name and the kind it
@@ -483,6 +506,12 @@ impl Pins {
                 if pin.kind != digest("kind", &[kid, entry.kind.as_str()]) {
                     changes.push(Change::Kind);
                 }
+                let signing = entry.signing_key.as_ref().map(SigningPublicKey::kid);
+                if pin.signing.as_deref() != signing && signing.is_some() {
+                    changes.push(Change::SigningKey {
+                        before: pin.signing.as_deref().and_then(fingerprint_of_kid),
+                    });
+                }
             }
         }
         if changes.is_empty() {
@@ -502,6 +531,7 @@ impl Pins {
             Pin {
                 name: digest("name", &[&kid, &comparable_name(&entry.name)]),
                 kind: digest("kind", &[&kid, entry.kind.as_str()]),
+                signing: entry.signing_key.as_ref().map(|key| key.kid().to_owned()),
             },
         );
         self.names.insert(Self::name_index(entry), kid);
@@ -520,6 +550,83 @@ impl Pins {
             })
             .collect()
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Who sent a packet
+
+/// Who sent an opened packet, as its verified signature and the directory tell it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sender<'a> {
+    /// Signed with the signing key the directory lists for this agency.
+    SignedBy(&'a DirectoryEntry),
+    /// Signed with a key no agency of the directory lists: the signature holds, but
+    /// nothing says whose it is. The key's fingerprint, to compare by other means.
+    SignedByUnknownKey { fingerprint: String },
+    /// Not signed: the sender key the payload names is a bare claim.
+    NotSigned,
+}
+
+/// Why a signed packet's sender is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SenderRefusal {
+    /// The payload names one agency's key as its sender, and another agency signed it:
+    /// content re-signed by someone who could read it (a co-recipient) to pass as the
+    /// first agency's.
+    NotTheSender {
+        /// The agency whose key signed.
+        signed_by: String,
+        /// The agency the payload names.
+        claims: String,
+    },
+}
+
+impl fmt::Display for SenderRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotTheSender { signed_by, claims } => write!(
+                f,
+                "signed by {}, but it says it comes from {}: refused as forged",
+                shown(signed_by),
+                shown(claims)
+            ),
+        }
+    }
+}
+
+/// Who sent a packet that `signer` signed (`None` when unsigned) and whose payload names
+/// `claimed_sender_kid` as its sender's encryption key, judged against the directory
+/// `entries` the reader trusts (pinned, unchanged).
+///
+/// The signing key decides: the payload's sender key only has to not belong to another
+/// agency (after a rotation it may be a key the directory no longer lists).
+pub fn sender<'a>(
+    entries: &'a [DirectoryEntry],
+    signer: Option<&SigningPublicKey>,
+    claimed_sender_kid: &str,
+) -> Result<Sender<'a>, SenderRefusal> {
+    let Some(signer) = signer else {
+        return Ok(Sender::NotSigned);
+    };
+    let Some(signed_by) = entries
+        .iter()
+        .find(|entry| entry.signing_key.as_ref() == Some(signer))
+    else {
+        return Ok(Sender::SignedByUnknownKey {
+            fingerprint: signer.fingerprint(),
+        });
+    };
+    if let Some(claimed) = entries
+        .iter()
+        .find(|entry| entry.kid() == claimed_sender_kid)
+        && claimed.signing_key.as_ref() != Some(signer)
+    {
+        return Err(SenderRefusal::NotTheSender {
+            signed_by: signed_by.name.clone(),
+            claims: claimed.name.clone(),
+        });
+    }
+    Ok(Sender::SignedBy(signed_by))
 }
 
 /// The fingerprint of the key whose id is `kid` (both come from the same thumbprint).

@@ -21,6 +21,7 @@ use crate::format_error::{ByteLength, FormatError};
 use crate::json_object::JsonObject;
 use crate::primitives::{self, X25519_LEN};
 use crate::random::random_bytes;
+use crate::signing::{ED25519_LEN, RawSigningJwk, SigningJwk, SigningKeyPair, SigningPublicKey};
 use crate::untrusted_text::{parse_error, shown};
 
 /// The JWE `alg` an agency key is used with.
@@ -320,6 +321,10 @@ pub struct Keyring {
     pub current: AgencyKeyPair,
     /// Newest first.
     pub former: Vec<AgencyKeyPair>,
+    /// The agency's long-lived Ed25519 signing key pair, which the directory publishes
+    /// beside the current encryption key. Rings made before signing have none until one
+    /// is added ([`Keyring::add_signing_key`]).
+    pub signing: Option<SigningKeyPair>,
 }
 
 /// Why a keyring cannot change as asked.
@@ -356,11 +361,34 @@ impl Keyring {
     /// The most key pairs a ring holds, current included.
     pub const MAX_KEYS: usize = 16;
 
+    /// A ring of one encryption key pair, with no signing key.
     pub fn new(current: AgencyKeyPair) -> Self {
         Self {
             current,
             former: Vec::new(),
+            signing: None,
         }
+    }
+
+    /// A new agency's ring: a fresh encryption key pair and a fresh signing key pair.
+    pub fn generate<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self, KeyError> {
+        let mut ring = Self::new(AgencyKeyPair::generate(rng)?);
+        ring.signing = Some(SigningKeyPair::generate(rng)?);
+        Ok(ring)
+    }
+
+    /// Gives a ring without a signing key a fresh one, and says whether it did. A ring
+    /// keeps its signing key for good: it is what vouches for the agency across
+    /// rotations of its encryption key.
+    pub fn add_signing_key<R: TryCryptoRng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Result<bool, KeyError> {
+        if self.signing.is_some() {
+            return Ok(false);
+        }
+        self.signing = Some(SigningKeyPair::generate(rng)?);
+        Ok(true)
     }
 
     /// Every key pair, current first.
@@ -626,16 +654,20 @@ impl KeyFile {
         let iv = random_bytes::<{ primitives::GCM_IV_LEN }, R>(rng)
             .map_err(|_| KeyFileError::Randomness)?;
         let publics: Vec<PublicKey> = pairs.iter().map(|pair| pair.public.clone()).collect();
+        let signing_public = ring.signing.as_ref().map(|pair| pair.public().clone());
         let mut sealed = Zeroizing::new(Vec::with_capacity(
-            pairs.len() * X25519_LEN + primitives::GCM_TAG_LEN,
+            pairs.len() * X25519_LEN + ED25519_LEN + primitives::GCM_TAG_LEN,
         ));
         for pair in &pairs {
             sealed.extend_from_slice(pair.secret.secret_bytes());
         }
+        if let Some(signing) = &ring.signing {
+            sealed.extend_from_slice(signing.seed().as_ref());
+        }
         let tag = primitives::aes256_gcm_seal(
             key,
             &iv,
-            keyring_aad(&publics).as_bytes(),
+            keyring_aad(&publics, signing_public.as_ref()).as_bytes(),
             sealed.as_mut_slice(),
         );
         sealed.extend_from_slice(&tag);
@@ -643,6 +675,7 @@ impl KeyFile {
             format: KEY_FILE_FORMAT.into(),
             version: KEYRING_VERSION,
             keys: publics.iter().map(PublicKey::to_jwk).collect(),
+            signing_key: signing_public.as_ref().map(SigningPublicKey::to_jwk),
             kdf: KdfJson::of(params, salt),
             encrypted_secret_keys: EncryptedSecretJson {
                 alg: "A256GCM".into(),
@@ -715,12 +748,25 @@ impl KeyFile {
     pub fn public_keys(text: &str) -> Result<Vec<PublicKey>, KeyFileError> {
         Ok(ParsedKeyFile::parse(text)?.publics)
     }
+
+    /// The signing public key a keyring file records, if it has one, without the
+    /// passphrase.
+    pub fn signing_key(text: &str) -> Result<Option<SigningPublicKey>, KeyFileError> {
+        Ok(ParsedKeyFile::parse(text)?.signing)
+    }
 }
 
-/// The additional data a keyring's secrets are sealed with.
-fn keyring_aad(publics: &[PublicKey]) -> String {
+/// The additional data a keyring's secrets are sealed with: the label, then the key ids
+/// of the encryption keys, current first, and after another NUL the signing key's, when
+/// the ring has one.
+fn keyring_aad(publics: &[PublicKey], signing: Option<&SigningPublicKey>) -> String {
     let kids: Vec<&str> = publics.iter().map(PublicKey::kid).collect();
-    format!("{KEYRING_AAD_LABEL}\0{}", kids.join(","))
+    let mut aad = format!("{KEYRING_AAD_LABEL}\0{}", kids.join(","));
+    if let Some(signing) = signing {
+        aad.push('\0');
+        aad.push_str(signing.kid());
+    }
+    aad
 }
 
 /// A key file of either version, checked and not yet decrypted: its public keys (current
@@ -728,6 +774,7 @@ fn keyring_aad(publics: &[PublicKey]) -> String {
 struct ParsedKeyFile {
     version: u32,
     publics: Vec<PublicKey>,
+    signing: Option<SigningPublicKey>,
     params: KdfParams,
     salt: Vec<u8>,
     iv: [u8; primitives::GCM_IV_LEN],
@@ -737,19 +784,36 @@ struct ParsedKeyFile {
 impl ParsedKeyFile {
     /// Decrypts the secret keys with the key derived from the passphrase.
     fn unwrap_ring(&self, key: &primitives::SymmetricKey) -> Result<Keyring, KeyFileError> {
-        let secrets_len = self.publics.len() * X25519_LEN;
+        let secrets_len = self.ciphertext.len() - primitives::GCM_TAG_LEN;
         let mut secrets = Zeroizing::new(self.ciphertext[..secrets_len].to_vec());
         let tag: [u8; primitives::GCM_TAG_LEN] = self.ciphertext[secrets_len..]
             .try_into()
             .expect("length checked at parse");
         let aad = match self.version {
             KEY_FILE_VERSION => self.publics[0].kid().to_owned(),
-            _ => keyring_aad(&self.publics),
+            _ => keyring_aad(&self.publics, self.signing.as_ref()),
         };
         primitives::aes256_gcm_open(key, &self.iv, aad.as_bytes(), secrets.as_mut(), &tag)
             .map_err(|_| KeyFileError::CouldNotOpen)?;
+        let encryption_len = self.publics.len() * X25519_LEN;
+        let signing = match &self.signing {
+            None => None,
+            Some(public) => {
+                let mut seed = Zeroizing::new([0u8; ED25519_LEN]);
+                seed.copy_from_slice(&secrets[encryption_len..]);
+                let pair =
+                    SigningKeyPair::from_seed(&seed).map_err(|_| KeyFileError::KeyMismatch)?;
+                if pair.public() != public {
+                    return Err(KeyFileError::KeyMismatch);
+                }
+                Some(pair)
+            }
+        };
         let mut pairs = Vec::with_capacity(self.publics.len());
-        for (public, bytes) in self.publics.iter().zip(secrets.chunks_exact(X25519_LEN)) {
+        for (public, bytes) in self.publics[..]
+            .iter()
+            .zip(secrets[..encryption_len].chunks_exact(X25519_LEN))
+        {
             let mut secret = Zeroizing::new([0u8; X25519_LEN]);
             secret.copy_from_slice(bytes);
             let secret = AgencySecretKey::from_secret_bytes(&secret)
@@ -767,6 +831,7 @@ impl ParsedKeyFile {
         Ok(Keyring {
             current,
             former: pairs.collect(),
+            signing,
         })
     }
 
@@ -788,6 +853,7 @@ impl ParsedKeyFile {
             }
             .into());
         }
+        let mut signing = None;
         let (publics, kdf, encrypted, secrets_len) = match said.version {
             KEY_FILE_VERSION => {
                 let JsonObject(raw): JsonObject<RawKeyFile> =
@@ -815,7 +881,11 @@ impl ParsedKeyFile {
                     }
                     publics.push(public);
                 }
-                let secrets_len = publics.len() * X25519_LEN;
+                let mut secrets_len = publics.len() * X25519_LEN;
+                if let Some(key) = raw.signing_key {
+                    signing = Some(key.0.into_key().map_err(KeyFileError::PublicKey)?);
+                    secrets_len += ED25519_LEN;
+                }
                 (publics, raw.kdf.0, raw.encrypted_secret_keys.0, secrets_len)
             }
             other => {
@@ -879,6 +949,7 @@ impl ParsedKeyFile {
         Ok(Self {
             version: said.version,
             publics,
+            signing,
             params,
             salt: salt.to_vec(),
             iv,
@@ -902,6 +973,8 @@ struct KeyringJson {
     format: String,
     version: u32,
     keys: Vec<PublicJwk>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signing_key: Option<SigningJwk>,
     kdf: KdfJson,
     encrypted_secret_keys: EncryptedSecretJson,
 }
@@ -921,6 +994,7 @@ struct RawKeyring {
     #[allow(dead_code, reason = "read through SaidKeyFile")]
     version: u32,
     keys: Vec<JsonObject<RawPublicJwk>>,
+    signing_key: Option<JsonObject<RawSigningJwk>>,
     kdf: JsonObject<KdfJson>,
     encrypted_secret_keys: JsonObject<EncryptedSecretJson>,
 }

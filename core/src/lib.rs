@@ -11,6 +11,8 @@
 //! - [`packet`]: the sealed packet, a JWE that carries one form's answers (`docs/packet.md`).
 //! - [`keys`]: agency key pairs, their fingerprints, and passphrase-encrypted key files
 //!   (`docs/keyfile.md`).
+//! - [`signing`]: agencies' Ed25519 signing keys and the signature a signed packet
+//!   carries inside its encryption.
 //! - [`format_error`]: the format faults packets and key files share.
 //! - [`primitives`]: the cryptographic building blocks both formats use, public for the
 //!   known-answer tests.
@@ -24,6 +26,7 @@ pub mod format_error;
 pub mod keys;
 pub mod packet;
 pub mod primitives;
+pub mod signing;
 pub mod untrusted_text;
 
 mod b64;

@@ -29,6 +29,7 @@ use crate::primitives::{
     self, GCM_IV_LEN, GCM_TAG_LEN, KEY_LEN, SymmetricKey, WRAPPED_KEY_LEN, X25519_LEN,
 };
 use crate::random::random_bytes;
+use crate::signing::{self, SignatureError, SigningKeyPair, SigningPublicKey};
 use crate::untrusted_text::{parse_error, shown};
 use crate::wipe::{WipedBytes, WipedString, wipe};
 
@@ -74,6 +75,11 @@ const MAX_FORM_FIELD_LEN: usize = 128;
 const MAX_CREATED: u64 = 253_402_300_799;
 /// The protected header of every packet Confidant seals.
 const PROTECTED_HEADER_JSON: &str = r#"{"enc":"A256GCM"}"#;
+/// The protected header of a signed packet: its plaintext is a JWS in flattened JSON
+/// serialization (RFC 7515 §9.2.2 registers `application/jose+json`), see
+/// [`crate::signing`].
+const SIGNED_PROTECTED_HEADER_JSON: &str = r#"{"enc":"A256GCM","cty":"JOSE+JSON"}"#;
+const SIGNED_CONTENT_TYPE: &str = "JOSE+JSON";
 
 // ---------------------------------------------------------------------------------------
 // Sealing
@@ -169,6 +175,8 @@ pub fn seal_packet<R: TryCryptoRng + ?Sized>(
 /// [`finish`](Self::finish); [`seal`](Self::seal) does the same with the core's own
 /// AES-GCM. Both give the same packet, byte for byte, and the tests hold them to it.
 pub struct PendingSeal {
+    /// Whether the plaintext is a JWS by the sending agency.
+    signer: bool,
     content_key: SymmetricKey,
     iv: [u8; GCM_IV_LEN],
     protected: String,
@@ -257,6 +265,7 @@ impl PendingSeal {
 
     fn into_packet(self, ciphertext: Vec<u8>, tag: [u8; GCM_TAG_LEN]) -> Packet {
         Packet {
+            signed: self.signer,
             protected: self.protected,
             aad: self.aad,
             meta: self.meta,
@@ -276,6 +285,27 @@ pub fn prepare_seal<R: TryCryptoRng + ?Sized>(
     form: &FormRef,
     created_unix_seconds: u64,
     recipients: &[Recipient],
+    rng: &mut R,
+) -> Result<PendingSeal, PacketError> {
+    prepare_signed_seal(
+        payload_json,
+        form,
+        created_unix_seconds,
+        recipients,
+        None,
+        rng,
+    )
+}
+
+/// As [`prepare_seal`], and when `signer` is given, signs the payload with the sending
+/// agency's key before it is encrypted: the plaintext becomes a JWS over the payload and
+/// this packet's metadata (see [`crate::signing`]).
+pub fn prepare_signed_seal<R: TryCryptoRng + ?Sized>(
+    payload_json: &str,
+    form: &FormRef,
+    created_unix_seconds: u64,
+    recipients: &[Recipient],
+    signer: Option<&SigningKeyPair>,
     rng: &mut R,
 ) -> Result<PendingSeal, PacketError> {
     check_form_field(
@@ -303,8 +333,8 @@ pub fn prepare_seal<R: TryCryptoRng + ?Sized>(
 
     let payload = payload_json.trim_end_matches(' ');
     check_payload_is_json_object(payload)?;
-    let padded_len =
-        padded_len(payload.len()).ok_or(PacketError::Invalid("payload is larger than 16 MiB"))?;
+    // Checked before any work, for the signed plaintext is larger still.
+    padded_len(payload.len()).ok_or(PacketError::Invalid("payload is larger than 16 MiB"))?;
 
     let content_key = random_bytes::<KEY_LEN, R>(rng).map_err(|_| PacketError::Randomness)?;
     let iv = *random_bytes::<GCM_IV_LEN, R>(rng).map_err(|_| PacketError::Randomness)?;
@@ -344,17 +374,26 @@ pub fn prepare_seal<R: TryCryptoRng + ?Sized>(
             .map(|recipient| recipient.kid.clone())
             .collect(),
     };
-    let protected = b64::encode(PROTECTED_HEADER_JSON.as_bytes());
+    let protected = b64::encode(match signer {
+        Some(_) => SIGNED_PROTECTED_HEADER_JSON.as_bytes(),
+        None => PROTECTED_HEADER_JSON.as_bytes(),
+    });
     let aad = b64::encode(
         serde_json::to_string(&meta.to_json())
             .expect("metadata serializes")
             .as_bytes(),
     );
 
+    let signed = signer.map(|key| signing::sign_payload(key, payload, &aad));
+    let plaintext = signed.as_deref().map_or(payload, String::as_str);
+    let padded_len = padded_len(plaintext.len()).ok_or(PacketError::Invalid(
+        "payload is larger than 16 MiB once signed",
+    ))?;
     let mut padded = WipedBytes(Vec::with_capacity(padded_len));
-    padded.extend_from_slice(payload.as_bytes());
+    padded.extend_from_slice(plaintext.as_bytes());
     padded.resize(padded_len, b' ');
     Ok(PendingSeal {
+        signer: signer.is_some(),
         content_key,
         iv,
         protected,
@@ -522,6 +561,8 @@ impl PacketRecipient {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Packet {
     protected: String,
+    /// Whether the protected header says the plaintext is a signed JWS.
+    signed: bool,
     aad: String,
     meta: PacketMeta,
     recipients: Vec<PacketRecipient>,
@@ -563,6 +604,7 @@ impl fmt::Debug for ContentKey {
 pub struct OpenedPacket {
     meta: PacketMeta,
     payload: WipedString,
+    signer: Option<SigningPublicKey>,
 }
 
 impl OpenedPacket {
@@ -571,7 +613,15 @@ impl OpenedPacket {
         &self.meta
     }
 
-    /// The payload JSON, without its padding.
+    /// The key that signed the payload, verified, or `None` for an unsigned packet.
+    ///
+    /// A verified signature says that the holder of this key wrote this payload for this
+    /// packet; whose key it is, the reader learns from the directory it pinned.
+    pub fn signer(&self) -> Option<&SigningPublicKey> {
+        self.signer.as_ref()
+    }
+
+    /// The payload JSON, without its padding (for a signed packet, the payload it signed).
     pub fn payload_json(&self) -> &str {
         &self.payload.0
     }
@@ -586,6 +636,7 @@ impl fmt::Debug for OpenedPacket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OpenedPacket")
             .field("meta", &self.meta)
+            .field("signer", &self.signer)
             .field("payload", &format_args!("({} bytes)", self.payload.0.len()))
             .finish()
     }
@@ -615,7 +666,7 @@ impl Packet {
         }
 
         let protected = raw.protected.ok_or(FormatError::Missing("protected"))?;
-        parse_protected_header(&protected)?;
+        let signed = parse_protected_header(&protected)?;
 
         let aad = raw.aad.ok_or(FormatError::Missing("aad"))?;
         if aad.len() > MAX_AAD_LEN {
@@ -661,6 +712,7 @@ impl Packet {
 
         Ok(Self {
             protected,
+            signed,
             aad,
             meta,
             recipients,
@@ -885,13 +937,21 @@ impl Packet {
             wipe(&mut error.into_bytes());
             PacketError::PayloadNotJson
         })?;
-        let payload = WipedString(text);
+        let mut payload = WipedString(text);
+        let mut signer = None;
+        if self.signed {
+            let verified =
+                signing::verify_payload(&payload.0, &self.aad).map_err(PacketError::Signature)?;
+            payload = verified.payload;
+            signer = Some(verified.signer);
+        }
         if serde_json::from_str::<IgnoredAny>(&payload.0).is_err() {
             return Err(PacketError::PayloadNotJson);
         }
         Ok(OpenedPacket {
             meta: self.meta.clone(),
             payload,
+            signer,
         })
     }
 }
@@ -899,7 +959,8 @@ impl Packet {
 // ---------------------------------------------------------------------------------------
 // Parsing helpers
 
-fn parse_protected_header(protected: &str) -> Result<(), PacketError> {
+/// Checks the protected header and says whether it declares a signed plaintext.
+fn parse_protected_header(protected: &str) -> Result<bool, PacketError> {
     let bytes = b64::decode(protected).ok_or(FormatError::InvalidBase64("protected"))?;
     let JsonObject(header): JsonObject<RawProtectedHeader> = serde_json::from_slice(&bytes)
         .map_err(|error| FormatError::MalformedJson {
@@ -920,7 +981,15 @@ fn parse_protected_header(protected: &str) -> Result<(), PacketError> {
         }
         .into());
     }
-    Ok(())
+    match header.cty {
+        None => Ok(false),
+        Some(cty) if cty == SIGNED_CONTENT_TYPE => Ok(true),
+        Some(cty) => Err(FormatError::Unsupported {
+            member: "cty",
+            value: shown(&cty),
+        }
+        .into()),
+    }
 }
 
 fn check_no_zip_or_crit(
@@ -1167,6 +1236,7 @@ impl ListLimit for Recipients {
 #[serde(deny_unknown_fields)]
 struct RawProtectedHeader {
     enc: Option<String>,
+    cty: Option<String>,
     alg: Option<IgnoredAny>,
     zip: Option<IgnoredAny>,
     crit: Option<IgnoredAny>,
@@ -1281,6 +1351,9 @@ pub enum PacketError {
     PayloadNotJson,
     /// The caller's random number generator failed.
     Randomness,
+    /// A signed packet whose signature is refused: changed, forged, or moved from
+    /// another packet. Never shown as an unsigned packet.
+    Signature(SignatureError),
 }
 
 impl fmt::Display for PacketError {
@@ -1293,6 +1366,7 @@ impl fmt::Display for PacketError {
             Self::CouldNotOpen => f.write_str("could not open the packet with this key"),
             Self::PayloadNotJson => f.write_str("payload is not valid json"),
             Self::Randomness => f.write_str("random number generator failed"),
+            Self::Signature(error) => fmt::Display::fmt(error, f),
         }
     }
 }

@@ -51,6 +51,7 @@ fn an_honest_entry_is_read_with_its_key_id_and_fingerprint_computed() {
             key: shelter.clone(),
             name: "Shelter North".into(),
             kind: AgencyKind::Shelter,
+            signing_key: None,
         }]
     );
     assert!(read.refused.is_empty());
@@ -130,6 +131,7 @@ fn entry(key: &PublicKey, name: &str, kind: AgencyKind) -> DirectoryEntry {
         key: key.clone(),
         name: name.into(),
         kind,
+        signing_key: None,
     }
 }
 

@@ -20,6 +20,7 @@ pub fn agency(seed: u64, name: &str, kind: AgencyKind) -> DirectoryEntry {
             .public,
         name: name.to_owned(),
         kind,
+        signing_key: None,
     }
 }
 
