@@ -164,12 +164,12 @@ fn every_edit_of_a_keyrings_public_part_is_refused() {
         KeyFileError::TooManyKeys
     );
     let mut extra = json.clone();
-    extra["signing_key"] = "later".into();
+    extra["backup_key"] = "later".into();
     assert!(
         KeyFile::open_ring(&extra.to_string(), &passphrase)
             .unwrap_err()
             .to_string()
-            .starts_with("malformed key file: unknown field `signing_key`")
+            .starts_with("malformed key file: unknown field `backup_key`")
     );
     // A ring is full at 16 keys.
     let mut full = Keyring::new(pairs[0].clone());
