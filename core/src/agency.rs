@@ -629,6 +629,22 @@ pub fn sender<'a>(
     Ok(Sender::SignedBy(signed_by))
 }
 
+/// The key id a payload names as its sender's: a referral's `sender`, an answer's `from`.
+/// Only those members are read; the rest of the payload is skipped unparsed.
+pub fn claimed_sender(payload_json: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Named {
+        kid: String,
+    }
+    #[derive(Deserialize)]
+    struct Claims {
+        sender: Option<Named>,
+        from: Option<Named>,
+    }
+    let claims: Claims = serde_json::from_str(payload_json).ok()?;
+    claims.sender.or(claims.from).map(|named| named.kid)
+}
+
 /// The fingerprint of the key whose id is `kid` (both come from the same thumbprint).
 pub fn fingerprint_of_kid(kid: &str) -> Option<String> {
     let digest = b64::decode_array::<32>(kid)?.ok()?;

@@ -1,5 +1,10 @@
-//! `confidant agency add | list | remove | rotate | credential`: the directory of agencies
-//! this server accepts packets for, and publishes to browsers at `GET /api/v1/directory`.
+//! `confidant agency add | list | remove | rotate | credential | signing-key`: the
+//! directory of agencies this server accepts packets for, and publishes to browsers at
+//! `GET /api/v1/directory`.
+//!
+//! An agency's signing key (`NAME.sign.jwk`, written by `confidant keygen`) is published
+//! beside its encryption key, given at `add --signing-key` or later with `signing-key`:
+//! senders' browsers pin it, and readers verify signed packets with it.
 //!
 //! An agency's key is replaced with `rotate`, which keeps its name, kind, credential and
 //! waiting packets; packets sealed to the former key are still delivered to it. Its
@@ -16,6 +21,7 @@
 use std::path::PathBuf;
 
 use confidant_core::keys::PublicKey;
+use confidant_core::signing::SigningPublicKey;
 
 use crate::agency_name::check_agency_name;
 use crate::args::Arguments;
@@ -33,8 +39,10 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
         Some("remove") => remove(arguments),
         Some("rotate") => rotate(arguments),
         Some("credential") => credential(arguments),
+        Some("signing-key") => signing_key(arguments),
         _ => Err(UsageError::Needs(
-            "use `confidant agency add`, `list`, `remove`, `rotate` or `credential`",
+            "use `confidant agency add`, `list`, `remove`, `rotate`, `credential` or \
+             `signing-key`",
         )
         .into()),
     }
@@ -59,6 +67,7 @@ fn add(mut arguments: Arguments) -> Result<(), CliError> {
         return Err(UsageError::UnknownAgencyKind(kind).into());
     }
     let key = public_key(&mut arguments)?;
+    let signing = signing_public_key(&mut arguments)?;
     arguments.finish()?;
     // Names already registered under other keys: a new name must not look like one.
     let registered = store.agencies()?;
@@ -76,6 +85,7 @@ fn add(mut arguments: Arguments) -> Result<(), CliError> {
         kind,
         jwk: key.to_jwk_json(),
         fingerprint: key.fingerprint(),
+        signing_jwk: signing.as_ref().map(SigningPublicKey::to_jwk_json),
     };
     let added = store.add_agency(&agency, &credential_hash(&credential), crate::api::now())?;
     if !added {
@@ -86,6 +96,16 @@ fn add(mut arguments: Arguments) -> Result<(), CliError> {
         agency.name, agency.kind, agency.kid
     ));
     crate::say(&format!("fingerprint: {}", agency.fingerprint));
+    match &signing {
+        Some(signing) => crate::say(&format!(
+            "signing key fingerprint: {}",
+            signing.fingerprint()
+        )),
+        None => crate::note(
+            "no signing key: packets from this agency will show as not verified until one \
+             is added with `confidant agency signing-key`",
+        ),
+    }
     crate::say(&format!(
         "credential (shown once; give it to the agency): {}",
         credential.as_str()
@@ -119,6 +139,44 @@ fn public_key(arguments: &mut Arguments) -> Result<PublicKey, CliError> {
         path: key_path,
         source,
     })
+}
+
+/// Reads and checks a signing key file given with `--signing-key`, if one is.
+fn signing_public_key(arguments: &mut Arguments) -> Result<Option<SigningPublicKey>, CliError> {
+    let Some(path) = arguments.value("signing-key")? else {
+        return Ok(None);
+    };
+    read_signing_key(&PathBuf::from(path)).map(Some)
+}
+
+fn read_signing_key(path: &PathBuf) -> Result<SigningPublicKey, CliError> {
+    let jwk = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+        from: Target::PublicKey(path.clone()),
+        source,
+    })?;
+    SigningPublicKey::from_jwk_json(&jwk).map_err(|source| CliError::PublicKey {
+        path: path.clone(),
+        source,
+    })
+}
+
+/// `agency signing-key --data DIR --kid KID --key NAME.sign.jwk`: publishes (or replaces)
+/// the agency's signing key. Browsers that pinned another one, or none, ask their worker
+/// to confirm the change before they send to the agency again.
+fn signing_key(mut arguments: Arguments) -> Result<(), CliError> {
+    let store = open_store(&mut arguments)?;
+    let kid = kid(&mut arguments)?;
+    let path = arguments.value("key")?.ok_or(UsageError::Needs(
+        "give the agency's signing key with `--key NAME.sign.jwk`",
+    ))?;
+    arguments.finish()?;
+    let key = read_signing_key(&PathBuf::from(path))?;
+    if !store.set_signing_key(&kid, &key.to_jwk_json())? {
+        return Err(CliError::NoSuchAgency { kid });
+    }
+    crate::say(&format!("{kid} now publishes signing key {}", key.kid()));
+    crate::say(&format!("signing key fingerprint: {}", key.fingerprint()));
+    Ok(())
 }
 
 fn kid(arguments: &mut Arguments) -> Result<String, CliError> {

@@ -139,13 +139,20 @@ async fn directory(State(api): State<Arc<Api>>) -> Response {
         .into_iter()
         .map(|agency| {
             let jwk: serde_json::Value = serde_json::from_str(&agency.jwk).unwrap_or_default();
-            json!({
+            let mut entry = json!({
                 "kid": agency.kid,
                 "name": agency.name,
                 "kind": agency.kind,
                 "fingerprint": agency.fingerprint,
                 "jwk": jwk,
-            })
+            });
+            if let Some(signing) = agency
+                .signing_jwk
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            {
+                entry["signing_jwk"] = signing;
+            }
+            entry
         })
         .collect();
     let mut response = axum::Json(json!({ "agencies": agencies })).into_response();

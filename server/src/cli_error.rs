@@ -80,6 +80,12 @@ pub enum CliError {
     Keyring(confidant_core::keys::KeyringError),
     /// A key cannot be retired: this packet waits in the inbox and only it opens it.
     KeyStillNeeded { reference: String },
+    /// `--directory` is not a directory Confidant can read (the reason).
+    NotADirectory(String),
+    /// A signed packet names one agency as its sender and was signed by another.
+    ForgedSender(String),
+    /// `--sign-with` names a keyring without a signing key.
+    NoSigningKey(PathBuf),
 }
 
 /// Which file or stream a read or a write failed on, named as a message names it.
@@ -89,6 +95,8 @@ pub enum Target {
     CredentialFile(PathBuf),
     PublicKey(PathBuf),
     KeyFile(PathBuf),
+    /// A saved copy of the directory.
+    Directory(PathBuf),
     /// A file the command creates.
     NewFile(PathBuf),
     /// What the command reads on standard input ("the payload", "the packet").
@@ -167,6 +175,15 @@ impl fmt::Display for CliError {
                 f,
                 "not retired: packet {reference} is still in the inbox and only this key opens it (it goes once acknowledged and expired)"
             ),
+            Self::NotADirectory(reason) => {
+                write!(f, "not a directory Confidant can read: {reason}")
+            }
+            Self::ForgedSender(reason) => f.write_str(reason),
+            Self::NoSigningKey(path) => write!(
+                f,
+                "`{}` has no signing key: `confidant keygen --rotate` adds one",
+                path.display()
+            ),
         }
     }
 }
@@ -208,6 +225,7 @@ impl fmt::Display for Target {
             Self::CredentialFile(path) => write!(f, "the credential file `{}`", path.display()),
             Self::PublicKey(path) => write!(f, "the public key `{}`", path.display()),
             Self::KeyFile(path) => write!(f, "the key file `{}`", path.display()),
+            Self::Directory(path) => write!(f, "the directory `{}`", path.display()),
             Self::NewFile(path) => write!(f, "`{}`", path.display()),
             Self::StandardInput(what) => write!(f, "{what} from standard input"),
             Self::StandardOutput(what) => f.write_str(what),

@@ -1,11 +1,14 @@
 //! `confidant keygen`: an agency's keyring.
 //!
-//! - `--out NAME` writes `NAME.key` (a keyring of one key pair, sealed under a passphrase
-//!   with Argon2id, readable only by its owner) and `NAME.jwk` (the public key to
-//!   publish), and prints the fingerprint that partners compare when they first trust it.
+//! - `--out NAME` writes `NAME.key` (a keyring of one key pair and the agency's signing key
+//!   pair, sealed under a passphrase with Argon2id, readable only by its owner), `NAME.jwk`
+//!   (the public key to publish) and `NAME.sign.jwk` (the public signing key to publish),
+//!   and prints the fingerprints that partners compare when they first trust them.
 //! - `--rotate NAME.key` adds a new current key pair to the ring (the former ones stay, to
 //!   open what was sealed to them), writes its public key to `NAME.jwk` and prints its
-//!   fingerprint. A version 1 key file becomes a keyring, and a copy of it is kept.
+//!   fingerprint. A version 1 key file becomes a keyring, and a copy of it is kept; a ring
+//!   without a signing key gains one (`NAME.sign.jwk`). The signing key is never rotated:
+//!   it is what vouches for the agency across rotations.
 //! - `--retire KID --key NAME.key` removes a former key, unless the agency's inbox (read in
 //!   the store with `--data`, or from the server with `--inbox`) still holds a packet that
 //!   only that key opens.
@@ -17,6 +20,7 @@ use std::path::{Path, PathBuf};
 use confidant_core::keys::{
     AgencyKeyPair, KdfParams, KeyFile, Keyring, MIN_PASSPHRASE_SCORE, Passphrase,
 };
+use confidant_core::signing::SigningPublicKey;
 
 use crate::args::Arguments;
 use crate::cli_error::{CliError, Target, UsageError};
@@ -45,7 +49,8 @@ fn new_ring(mut arguments: Arguments) -> Result<(), CliError> {
 
     let key_path = PathBuf::from(format!("{out}.key"));
     let jwk_path = PathBuf::from(format!("{out}.jwk"));
-    for path in [&key_path, &jwk_path] {
+    let signing_path = signing_key_path(&key_path);
+    for path in [&key_path, &jwk_path, &signing_path] {
         if path.exists() {
             return Err(CliError::AlreadyExists(path.clone()));
         }
@@ -61,32 +66,52 @@ fn new_ring(mut arguments: Arguments) -> Result<(), CliError> {
     check_strength(&passphrase, &name)?;
 
     let mut rng = getrandom::SysRng;
-    let pair = AgencyKeyPair::generate(&mut rng).map_err(CliError::KeyGeneration)?;
-    let key_file = KeyFile::seal_ring(
-        &Keyring::new(pair.clone()),
-        &passphrase,
-        KdfParams::DEFAULT,
-        &mut rng,
-    )
-    .map_err(CliError::KeyFileSeal)?;
+    let ring = Keyring::generate(&mut rng).map_err(CliError::KeyGeneration)?;
+    let key_file = KeyFile::seal_ring(&ring, &passphrase, KdfParams::DEFAULT, &mut rng)
+        .map_err(CliError::KeyFileSeal)?;
+    let signing = ring
+        .signing
+        .as_ref()
+        .map(|pair| pair.public().clone())
+        .expect("a generated keyring has a signing key");
 
     write_new(&key_path, key_file.as_bytes(), true)?;
-    if let Err(error) = write_new(
+    let publics = write_new(
         &jwk_path,
-        format!("{}\n", pair.public.to_jwk_json()).as_bytes(),
+        format!("{}\n", ring.current.public.to_jwk_json()).as_bytes(),
         false,
-    ) {
+    )
+    .and_then(|()| write_signing_key(&signing_path, &signing));
+    if let Err(error) = publics {
         // Half a key pair is worse than none: the private key would have no public half.
         let _ = std::fs::remove_file(&key_path);
+        let _ = std::fs::remove_file(&jwk_path);
         return Err(error);
     }
     crate::say(&format!(
-        "wrote {} (private, keep it safe) and {} (public)",
+        "wrote {} (private, keep it safe), {} and {} (public)",
         key_path.display(),
-        jwk_path.display()
+        jwk_path.display(),
+        signing_path.display()
     ));
-    crate::say(&format!("fingerprint: {}", pair.public.fingerprint()));
+    crate::say(&format!(
+        "fingerprint: {}",
+        ring.current.public.fingerprint()
+    ));
+    crate::say(&format!(
+        "signing key fingerprint: {}",
+        signing.fingerprint()
+    ));
     Ok(())
+}
+
+/// `NAME.sign.jwk` beside `NAME.key`.
+fn signing_key_path(key_path: &Path) -> PathBuf {
+    key_path.with_extension("sign.jwk")
+}
+
+fn write_signing_key(path: &Path, key: &SigningPublicKey) -> Result<(), CliError> {
+    write_new(path, format!("{}\n", key.to_jwk_json()).as_bytes(), false)
 }
 
 /// Opens the keyring at `path` with its passphrase (from `--passphrase-file` or the
@@ -151,7 +176,23 @@ fn rotate_ring(mut arguments: Arguments, path: &Path) -> Result<(), CliError> {
     }
     let next = AgencyKeyPair::generate(&mut getrandom::SysRng).map_err(CliError::KeyGeneration)?;
     ring.rotate(next.clone()).map_err(CliError::Keyring)?;
+    let signing_added = ring
+        .add_signing_key(&mut getrandom::SysRng)
+        .map_err(CliError::KeyGeneration)?;
     write_ring(path, &ring, &passphrase)?;
+    if signing_added && let Some(signing) = &ring.signing {
+        let signing_path = signing_key_path(path);
+        let _ = std::fs::remove_file(&signing_path);
+        write_signing_key(&signing_path, signing.public())?;
+        crate::say(&format!(
+            "the keyring had no signing key: added one, its public key is in {}",
+            signing_path.display()
+        ));
+        crate::say(&format!(
+            "signing key fingerprint: {}; publish it with `confidant agency signing-key`",
+            signing.public().fingerprint()
+        ));
+    }
     let jwk_path = path.with_extension("jwk");
     let _ = std::fs::remove_file(&jwk_path);
     write_new(

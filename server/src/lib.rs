@@ -54,7 +54,7 @@ commands:
           --acknowledged-retention-days N
                                 keep acknowledged packets this long (default 7)
   agency  the directory of agencies the store accepts packets for
-          add --data DIR --name NAME --kind KIND --key AGENCY.jwk
+          add --data DIR --name NAME --kind KIND --key AGENCY.jwk [--signing-key AGENCY.sign.jwk]
                                 register an agency; prints its inbox credential once
           list --data DIR       list the registered agencies
           remove --data DIR --kid KID
@@ -66,8 +66,10 @@ commands:
           credential --data DIR --kid KID
                                 issue a new inbox credential (printed once); the former
                                 one stops working
+          signing-key --data DIR --kid KID --key AGENCY.sign.jwk
+                                publish the agency's signing key (senders confirm a change)
   keygen  create an agency keyring, or change one
-          --out NAME            writes NAME.key (private) and NAME.jwk (public)
+          --out NAME            writes NAME.key (private), NAME.jwk and NAME.sign.jwk (public)
           --passphrase-file F   the key's passphrase (else asked at the terminal)
           --rotate NAME.key     adds a new current key; writes its public key to NAME.jwk
           --retire KID --key NAME.key (--data DIR | --inbox URL --credential-file F)
@@ -78,10 +80,16 @@ commands:
           --passphrase-file F   also seal for whoever knows this passphrase
           --passphrase          the same, asked at the terminal
           --form ID@VERSION     the form the payload answers (default unspecified@0)
+          --sign-with NAME.key  sign as this agency, inside the encryption
+          --sign-passphrase-file F
+                                that keyring's passphrase (else asked at the terminal)
   open    open the packet on standard input; the payload goes to standard output
           --key NAME.key        open as this agency
           --passphrase-file F   the key file's passphrase, or without --key the
                                 packet's passphrase (else asked at the terminal)
+          --directory FILE      a saved copy of the server's directory, to name the
+                                agency that signed; standard error says `signed by KID`
+                                or `not signed`
   inbox   the agency's waiting packets on a server, with its inbox credential
           --server URL          the server (https://, or http:// to this machine)
           --credential-file F   the inbox credential (else asked at the terminal)

@@ -2,6 +2,10 @@
 //! standard output. With `--key NAME.key` it opens as that agency, with whichever key of
 //! its keyring the packet is sealed to (the key file's passphrase from `--passphrase-file`
 //! or the terminal); without, it opens as a passphrase recipient.
+//!
+//! Standard error says who signed it: `signed by KID (signing key fingerprint …)`, named
+//! from the directory when `--directory FILE` gives a saved copy of it, or `not signed:
+//! the sender is not verified`. A signature that does not hold is refused as tampering.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -9,8 +13,10 @@ use std::path::PathBuf;
 use confidant_core::acknowledgment::{
     ACKNOWLEDGMENT_FORM_ID, AckState, Acknowledgment, DeclineReason,
 };
+use confidant_core::agency::{self, Directory, Sender};
 use confidant_core::keys::KeyFile;
-use confidant_core::packet::{MAX_PACKET_LEN, Packet, reference_code};
+use confidant_core::packet::{MAX_PACKET_LEN, OpenedPacket, Packet, reference_code};
+use confidant_core::untrusted_text::shown;
 use zeroize::Zeroizing;
 
 use crate::args::Arguments;
@@ -20,7 +26,11 @@ use crate::secrets;
 pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     let key_path = arguments.value("key")?;
     let passphrase_file = arguments.value("passphrase-file")?;
+    let directory = arguments.value("directory")?;
     arguments.finish()?;
+    let directory = directory
+        .map(|path| read_directory(&PathBuf::from(path)))
+        .transpose()?;
 
     let text = read_packet()?;
     let packet = Packet::parse(&text).map_err(CliError::NotAPacket)?;
@@ -77,6 +87,9 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     if let Some(reference) = reference_code(opened.meta().packet_id()) {
         crate::note(&format!("reference {reference}"));
     }
+    // Who signed it, before anything of the payload is written out: a signature that does
+    // not hold was refused when the packet opened.
+    crate::note(&signed_line(&opened, directory.as_ref())?);
     // An answer to a referral is also said in words: what became of which referral.
     let meta = opened.meta();
     if meta.form_id() == ACKNOWLEDGMENT_FORM_ID {
@@ -94,6 +107,41 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
             to: Target::StandardOutput("the payload"),
             source,
         })
+}
+
+/// The directory a reader saved (`GET /api/v1/directory`), to name a packet's signer.
+fn read_directory(path: &PathBuf) -> Result<Directory, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+        from: Target::Directory(path.clone()),
+        source,
+    })?;
+    Directory::parse(&text).map_err(|error| CliError::NotADirectory(error.to_string()))
+}
+
+/// `signed by KID (signing key fingerprint F)`, with the agency's name when a directory
+/// was given and lists the key, or `not signed: the sender is not verified`. A packet
+/// whose payload names another agency of the directory than the one that signed is
+/// refused.
+fn signed_line(opened: &OpenedPacket, directory: Option<&Directory>) -> Result<String, CliError> {
+    let Some(signer) = opened.signer() else {
+        return Ok("not signed: the sender is not verified".to_owned());
+    };
+    let mut line = format!(
+        "signed by {} (signing key fingerprint {})",
+        signer.kid(),
+        signer.fingerprint()
+    );
+    if let Some(directory) = directory {
+        let claimed = agency::claimed_sender(opened.payload_json()).unwrap_or_default();
+        match agency::sender(&directory.entries, Some(signer), &claimed) {
+            Ok(Sender::SignedBy(entry)) => {
+                line.push_str(&format!(": {} ({})", shown(&entry.name), entry.kind));
+            }
+            Ok(_) => line.push_str(": a key the directory does not list"),
+            Err(refusal) => return Err(CliError::ForgedSender(refusal.to_string())),
+        }
+    }
+    Ok(line)
 }
 
 /// One line for an answer: the referral it answers, its state (and reason), and the key

@@ -1,13 +1,18 @@
 //! `confidant seal`: reads a JSON payload on standard input and writes a sealed packet
 //! to standard output, for agency keys (`--to AGENCY.jwk`, repeatable) and optionally a
 //! shared passphrase (`--passphrase-file FILE`).
+//!
+//! With `--sign-with NAME.key` (its passphrase from `--sign-passphrase-file F` or the
+//! terminal), the payload is signed with the agency's signing key before it is sealed, so
+//! that receivers can tell it comes from this agency (`docs/packet.md`).
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use confidant_core::keys::PublicKey;
-use confidant_core::packet::{FormRef, MAX_PADDED_PAYLOAD_LEN, Recipient, seal_packet};
+use confidant_core::keys::{KeyFile, PublicKey};
+use confidant_core::packet::{FormRef, MAX_PADDED_PAYLOAD_LEN, Recipient, prepare_signed_seal};
+use confidant_core::signing::SigningKeyPair;
 use zeroize::Zeroizing;
 
 use crate::args::Arguments;
@@ -18,6 +23,8 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     let agency_keys = arguments.values("to")?;
     let passphrase_file = arguments.value("passphrase-file")?;
     let passphrase_prompt = arguments.flag("passphrase")?;
+    let sign_with = arguments.value("sign-with")?;
+    let sign_passphrase_file = arguments.value("sign-passphrase-file")?;
     let form = arguments
         .value("form")?
         .unwrap_or_else(|| "unspecified@0".to_owned());
@@ -50,19 +57,24 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
         .into());
     }
 
+    let signer = sign_with
+        .map(|path| signing_key(&PathBuf::from(path), sign_passphrase_file.as_deref()))
+        .transpose()?;
     let payload = read_payload()?;
     let created = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_err(|_| CliError::ClockBefore1970)?
         .as_secs();
-    let packet = seal_packet(
+    let packet = prepare_signed_seal(
         &payload,
         &form,
         created,
         &recipients,
+        signer.as_ref(),
         &mut getrandom::SysRng,
     )
-    .map_err(CliError::Seal)?;
+    .map_err(CliError::Seal)?
+    .seal();
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(packet.as_bytes())
@@ -72,6 +84,26 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
             to: Target::StandardOutput("the packet"),
             source,
         })
+}
+
+/// The signing key of the keyring at `path`, opened with its passphrase.
+fn signing_key(path: &PathBuf, passphrase_file: Option<&str>) -> Result<SigningKeyPair, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+        from: Target::KeyFile(path.clone()),
+        source,
+    })?;
+    let passphrase = secrets::from_file_or_prompt(
+        passphrase_file,
+        &format!("Passphrase of {}: ", path.display()),
+        false,
+    )?;
+    KeyFile::open_ring(&text, &passphrase)
+        .map_err(|source| CliError::KeyFile {
+            path: path.clone(),
+            source,
+        })?
+        .signing
+        .ok_or_else(|| CliError::NoSigningKey(path.clone()))
 }
 
 /// `ID@VERSION`, as in `referral@1.0`.

@@ -34,6 +34,8 @@ pub struct Agency {
     /// The public JWK, exactly as registered.
     pub jwk: String,
     pub fingerprint: String,
+    /// The agency's Ed25519 signing key (a public JWK), when it has registered one.
+    pub signing_jwk: Option<String>,
 }
 
 /// What the server answers for an accepted packet; the same for every upload of it.
@@ -108,6 +110,9 @@ pub trait Store: Send + Sync {
     /// waiting packets stay; `old_kid` becomes a former key of it, so that packets still
     /// sealed to it are delivered to the agency.
     fn rotate_agency(&self, old_kid: &str, new: &NewKey, now: u64) -> Result<Rotated, StoreError>;
+    /// Registers `signing_jwk` as the signing key of the agency under `kid` (its current
+    /// key id), replacing any before; `false` if there is no such agency.
+    fn set_signing_key(&self, kid: &str, signing_jwk: &str) -> Result<bool, StoreError>;
     /// Replaces the credential of the agency under `kid`; `false` if there is none.
     fn replace_credential(&self, kid: &str, credential_hash: &[u8; 32])
     -> Result<bool, StoreError>;
@@ -198,7 +203,8 @@ CREATE TABLE IF NOT EXISTS agencies (
     jwk TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
     credential_hash BLOB NOT NULL UNIQUE,
-    added INTEGER NOT NULL
+    added INTEGER NOT NULL,
+    signing_jwk TEXT
 ) STRICT;
 CREATE TABLE IF NOT EXISTS packets (
     id TEXT PRIMARY KEY,
@@ -252,7 +258,13 @@ fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
     let has_size = connection
         .prepare("SELECT 1 FROM pragma_table_info('deliveries') WHERE name = 'size'")?
         .exists([])?;
+    let has_signing = connection
+        .prepare("SELECT 1 FROM pragma_table_info('agencies') WHERE name = 'signing_jwk'")?
+        .exists([])?;
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if !has_signing {
+        transaction.execute_batch("ALTER TABLE agencies ADD COLUMN signing_jwk TEXT;")?;
+    }
     if !has_size {
         transaction.execute_batch(
             "ALTER TABLE deliveries ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
@@ -325,8 +337,9 @@ impl Store for SqliteStore {
         now: u64,
     ) -> Result<bool, StoreError> {
         let added = self.connection().execute(
-            "INSERT OR IGNORE INTO agencies (kid, name, kind, jwk, fingerprint, credential_hash, added)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR IGNORE INTO agencies
+                 (kid, name, kind, jwk, fingerprint, credential_hash, added, signing_jwk)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 agency.kid,
                 agency.name,
@@ -334,7 +347,8 @@ impl Store for SqliteStore {
                 agency.jwk,
                 agency.fingerprint,
                 &credential_hash[..],
-                now as i64
+                now as i64,
+                agency.signing_jwk
             ],
         )?;
         Ok(added == 1)
@@ -359,8 +373,10 @@ impl Store for SqliteStore {
 
     fn agencies(&self) -> Result<Vec<Agency>, StoreError> {
         let connection = self.connection();
-        let mut statement = connection
-            .prepare("SELECT kid, name, kind, jwk, fingerprint FROM agencies ORDER BY name, kid")?;
+        let mut statement = connection.prepare(
+            "SELECT kid, name, kind, jwk, fingerprint, signing_jwk FROM agencies
+                 ORDER BY name, kid",
+        )?;
         let rows = statement.query_map([], |row| {
             Ok(Agency {
                 kid: row.get(0)?,
@@ -368,6 +384,7 @@ impl Store for SqliteStore {
                 kind: row.get(2)?,
                 jwk: row.get(3)?,
                 fingerprint: row.get(4)?,
+                signing_jwk: row.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -465,6 +482,14 @@ impl Store for SqliteStore {
         Ok(Rotated::Done {
             waiting: waiting as usize,
         })
+    }
+
+    fn set_signing_key(&self, kid: &str, signing_jwk: &str) -> Result<bool, StoreError> {
+        let changed = self.connection().execute(
+            "UPDATE agencies SET signing_jwk = ?2 WHERE kid = ?1",
+            params![kid, signing_jwk],
+        )?;
+        Ok(changed == 1)
     }
 
     fn replace_credential(

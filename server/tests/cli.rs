@@ -157,11 +157,12 @@ fn a_packet_sealed_to_two_agencies_and_a_passphrase_opens_for_each() {
     let output = confidant(&["open", "--passphrase-file", arg(&shared)], &packet);
     let opened = success(&output);
     assert_eq!(opened.trim_end(), PAYLOAD);
-    // The packet's short reference, as the sender's outbox shows it, on standard error.
+    // The packet's short reference, as the sender's outbox shows it, on standard error,
+    // and that nobody vouches for its sender.
     let reference = confidant_core::packet::reference_code(parsed.meta().packet_id()).unwrap();
     assert_eq!(
         String::from_utf8_lossy(&output.stderr).trim_end(),
-        format!("reference {reference}")
+        format!("reference {reference}\nnot signed: the sender is not verified")
     );
 }
 
@@ -204,7 +205,7 @@ fn an_answer_to_a_referral_opens_with_what_became_of_it_in_words() {
     );
     assert_eq!(success(&output).trim_end(), payload.as_str());
     let said = text(&output.stderr);
-    let line = said.lines().nth(1).unwrap();
+    let line = said.lines().nth(2).unwrap();
     assert_eq!(
         line,
         format!(

@@ -354,6 +354,7 @@ fn expiry_deletes_acknowledged_and_forgotten_packets() {
         kind: "ngo".into(),
         jwk: "{}".into(),
         fingerprint: "f".into(),
+        signing_jwk: None,
     };
     store.add_agency(&agency, &[1; 32], 0).unwrap();
     let kid = vec!["k".to_owned()];

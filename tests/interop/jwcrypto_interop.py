@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Packets are standard JWE: a second independent implementation, PyPI `jwcrypto`, opens
 what `confidant seal` writes and refuses it tampered, and `confidant open` opens General
-JWE that jwcrypto writes for several recipients (agency keys and a passphrase).
+JWE that jwcrypto writes for several recipients (agency keys and a passphrase). Signed
+packets too: jwcrypto verifies the EdDSA JWS inside what `confidant seal --sign-with`
+writes, and `confidant open` verifies a signed packet jwcrypto wrote.
 
 Run with the venv that scripts/setup.sh makes:
     CONFIDANT_BIN=target/debug/confidant .venv-interop/bin/python tests/interop/jwcrypto_interop.py
@@ -19,7 +21,7 @@ import unittest
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from jwcrypto import jwa, jwe, jwk
+from jwcrypto import jwa, jwe, jwk, jws
 from jwcrypto.common import base64url_decode, base64url_encode
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -94,16 +96,20 @@ def confidant_agency(name):
     confidant(["keygen", "--out", path(name), "--passphrase-file", passphrase])
     with open(path(f"{name}.jwk"), encoding="utf-8") as f:
         public = json.load(f)
+    with open(path(f"{name}.sign.jwk"), encoding="utf-8") as f:
+        signing = json.load(f)
     return {"jwk": public, "path": path(f"{name}.jwk"), "key": path(f"{name}.key"), "passphrase": passphrase,
-            "secret": f"{name} keeps its copper lantern by the harbour"}
+            "secret": f"{name} keeps its copper lantern by the harbour", "signing_jwk": signing,
+            "signing_path": path(f"{name}.sign.jwk")}
 
 
-def unlock_key_file(agency):
+def unlock_key_file(agency, signing=False):
     """The CLI has no way to export a secret key, so read the keyring as docs/keyfile.md
     specifies (version 2), with `cryptography` (jwcrypto's own backend): Argon2id ->
     AES-256-GCM with "confidant-agency-keyring", a zero byte and the key ids joined by ","
-    as additional data -> the 32-byte X25519 secrets in the order of `keys`; the current
-    key (the first) as a jwcrypto private JWK."""
+    (then another zero byte and the signing key's id) as additional data -> the 32-byte
+    X25519 secrets in the order of `keys`, then the 32-byte Ed25519 seed; the current key
+    (the first) as a jwcrypto private JWK, or with `signing` the signing key."""
     with open(agency["key"], encoding="utf-8") as f:
         keyfile = json.load(f)
     kdf, sealed = keyfile["kdf"], keyfile["encrypted_secret_keys"]
@@ -114,8 +120,15 @@ def unlock_key_file(agency):
         agency["secret"].encode("utf-8"))
     keys = keyfile["keys"]
     aad = b"confidant-agency-keyring\0" + ",".join(key["kid"] for key in keys).encode("ascii")
+    signing_key = keyfile.get("signing_key")
+    if signing_key:
+        aad += b"\0" + signing_key["kid"].encode("ascii")
     secrets = AESGCM(kek).decrypt(base64url_decode(sealed["iv"]), base64url_decode(sealed["ciphertext"]), aad)
-    assert len(secrets) == 32 * len(keys)
+    assert len(secrets) == 32 * len(keys) + (32 if signing_key else 0)
+    if signing:
+        private = jwk.JWK(kty="OKP", crv="Ed25519", x=signing_key["x"], d=base64url_encode(secrets[-32:]))
+        assert private.thumbprint() == signing_key["kid"], "keyring seed does not match its signing key"
+        return private
     public = keys[0]
     private = jwk.JWK(kty="OKP", crv="X25519", x=public["x"], d=base64url_encode(secrets[:32]))
     # jwcrypto checks nothing here; the thumbprint must name the same public key.
@@ -297,6 +310,68 @@ class ConfidantOpensJwcrypto(unittest.TestCase):
         stderr = result.stderr.decode(errors="replace").strip()
         self.assertEqual(len(stderr.splitlines()), 1, stderr)
         self.assertIn("p2c", stderr)
+
+
+class SignedPackets(unittest.TestCase):
+    """docs/packet.md, "Signed packets": the JWE's protected header says `cty` JOSE+JSON and
+    its plaintext is a flattened JWS (EdDSA) whose protected header carries `kid`, `jwk`
+    and `confidant_packet`, the JWE's `aad` member verbatim."""
+
+    def test_jwcrypto_verifies_what_confidant_signed(self):
+        police = confidant_agency("police-s")
+        shelter = confidant_agency("shelter-s")
+        shelter["private"] = unlock_key_file(shelter)
+        packet_text = confidant(
+            ["seal", "--to", shelter["path"], "--form", "referral@2",
+             "--sign-with", police["key"], "--sign-passphrase-file", police["passphrase"]],
+            json.dumps(PAYLOAD))
+        packet = json.loads(packet_text)
+        self.assertEqual(b64json(packet["protected"]), {"enc": "A256GCM", "cty": "JOSE+JSON"})
+        token = jwcrypto_open(packet_text, shelter["private"])
+        inner = token.payload.decode("utf-8").rstrip(" ")
+        signed = jws.JWS()
+        signed.deserialize(inner)
+        signed.verify(jwk.JWK(**police["signing_jwk"]), alg="EdDSA")
+        self.assertEqual(json.loads(signed.payload), PAYLOAD)
+        header = signed.jose_header
+        self.assertEqual(header["alg"], "EdDSA")
+        self.assertEqual(header["kid"], police["signing_jwk"]["kid"])
+        self.assertEqual(header["confidant_packet"], packet["aad"])
+        # Another agency's signing key does not verify it.
+        with self.assertRaises(jws.InvalidJWSSignature):
+            signed.verify(jwk.JWK(**shelter["signing_jwk"]), alg="EdDSA")
+
+    def test_confidant_verifies_what_jwcrypto_signed_and_refuses_it_changed(self):
+        police = confidant_agency("police-v")
+        shelter = confidant_agency("shelter-v")
+        signing = unlock_key_file(police, signing=True)
+        meta = meta_for([shelter["jwk"]["kid"]])
+        aad = json.dumps(meta, separators=(",", ":")).encode("utf-8")
+
+        def packet_with(payload, header_aad=None):
+            signed = jws.JWS(json.dumps(payload).encode("utf-8"))
+            signed.add_signature(signing, alg="EdDSA", protected=json.dumps({
+                "alg": "EdDSA", "kid": police["signing_jwk"]["kid"], "jwk": police["signing_jwk"],
+                "confidant_packet": header_aad or base64url_encode(aad)}))
+            token = jwe.JWE(signed.serialize().encode("utf-8"),
+                            protected={"enc": "A256GCM", "cty": "JOSE+JSON"}, aad=aad, flattened=False)
+            token.add_recipient(jwk.JWK(**shelter["jwk"]),
+                                header={"alg": "ECDH-ES+A256KW", "kid": shelter["jwk"]["kid"]})
+            return token.serialize()
+
+        open_args = ["open", "--key", shelter["key"], "--passphrase-file", shelter["passphrase"]]
+        result = run(open_args, packet_with(PAYLOAD))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(json.loads(result.stdout), PAYLOAD)
+        self.assertIn(f"signed by {police['signing_jwk']['kid']}".encode("ascii"), result.stderr)
+
+        # Signed for another packet (its metadata differs): refused, nothing written out.
+        other = base64url_encode(json.dumps(meta_for(["someone-else"]), separators=(",", ":")).encode("utf-8"))
+        result = run(open_args, packet_with(PAYLOAD, header_aad=other))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertEqual(result.stdout, b"")
+        self.assertIn(b"made for another packet", result.stderr)
+        self.assertNotIn(b"canary", result.stderr)
 
 
 if __name__ == "__main__":
