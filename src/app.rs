@@ -19,8 +19,8 @@ use crate::components::quick_exit_button::QuickExitButton;
 use crate::forms::{self, FormKey};
 use crate::quick_exit;
 use crate::state::{
-    DRAFT_LOCK_AFTER_MS, Listing, Outgoing, PERSON_FORMS, Screen, SharedForm, ShellAction,
-    ShellState,
+    DRAFT_LOCK_AFTER_MS, Listing, Outgoing, PERSON_FORMS, Screen, SharedForm, SharedSigner,
+    ShellAction, ShellState,
 };
 use crate::use_cases::{self, Backoff};
 use confidant_core::draft::{PERSON, PersonDraft};
@@ -441,7 +441,7 @@ pub fn app(props: &AppProps) -> Html {
                     <Review form={form.clone()} answers={state.answers(FormKey::Referral)}
                         listing={state.directory.clone()}
                         language={language.clone()} onback={open.reform(|()| Screen::Refer)} {onsealed} {onconfirm}
-                        sender={state.sender.clone()} onsender={{
+                        sender={state.sender.clone()} signer={state.signer.clone()} onsender={{
                             let dispatcher = state.dispatcher();
                             Callback::from(move |kid| dispatcher.dispatch(ShellAction::Sender(kid)))
                         }} />
@@ -459,7 +459,14 @@ pub fn app(props: &AppProps) -> Html {
                     packet_id: outgoing.packet_id.clone(),
                     day: outgoing.day,
                     recipients: outgoing.recipients.clone(),
-                }).collect::<Vec<_>>()} />
+                }).collect::<Vec<_>>()}
+                onsigner={{
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |signer: Option<SharedSigner>| dispatcher.dispatch(match signer {
+                        Some(signer) => ShellAction::SignerUnlocked { signer, at: clock::now_millis() },
+                        None => ShellAction::SignerLock,
+                    }))
+                }} />
         },
         Screen::GroupChecklists => {
             let onopen = open.reform(Screen::Group);

@@ -7,8 +7,10 @@
 
 use confidant_core::keys::{AgencySecretKey, Passphrase};
 use confidant_core::packet::{
-    ContentKey, FormRef, OpenedPacket, Packet, PacketError, PendingSeal, Recipient, prepare_seal,
+    ContentKey, FormRef, OpenedPacket, Packet, PacketError, PendingSeal, Recipient,
+    prepare_signed_seal,
 };
+use confidant_core::signing::SigningKeyPair;
 
 use crate::browser::webcrypto;
 
@@ -37,19 +39,22 @@ impl ContentCipher {
     }
 }
 
-/// Seals `payload_json` for `recipients`, created at `created_unix_seconds`. The packet
+/// Seals `payload_json` for `recipients`, created at `created_unix_seconds`, signed by
+/// `signer` when given (the sending agency's key, from its unlocked keyring). The packet
 /// comes back as the bytes of its JSON text, ready to upload or save.
 pub async fn seal(
     payload_json: &str,
     form: &FormRef,
     created_unix_seconds: u64,
     recipients: &[Recipient],
+    signer: Option<&SigningKeyPair>,
 ) -> Result<Vec<u8>, PacketError> {
-    let pending = prepare_seal(
+    let pending = prepare_signed_seal(
         payload_json,
         form,
         created_unix_seconds,
         recipients,
+        signer,
         &mut getrandom::SysRng,
     )?;
     let cipher = ContentCipher::for_len(pending.padded_payload().len());

@@ -15,6 +15,7 @@ use confidant_core::agency::{Directory, Trust};
 use confidant_core::draft::DraftKey;
 use confidant_core::form::{Answer, Answers, FormDefinition, YesNo};
 use confidant_core::packet::Packet;
+use confidant_core::signing::SigningKeyPair;
 use yew::Reducible;
 use zeroize::Zeroizing;
 
@@ -58,6 +59,17 @@ impl std::ops::Deref for SharedForm {
 
     fn deref(&self) -> &FormDefinition {
         &self.0.form
+    }
+}
+
+/// The worker's agency signing key, from its keyring unlocked in the inbox: what the
+/// referrals they send are signed with. Memory only; equal when it is the same key.
+#[derive(Clone, Debug)]
+pub struct SharedSigner(pub Rc<SigningKeyPair>);
+
+impl PartialEq for SharedSigner {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -305,7 +317,17 @@ pub enum ShellAction {
     /// The drafts lock: the key and the list leave memory, and so do the person's
     /// answers when a draft keeps them (they stay sealed in storage).
     DraftLock,
-    /// A clock tick: the drafts lock once nothing was answered for `lock_after` ms.
+    /// The worker unlocked their agency's keyring in the inbox, at `at`: its signing key
+    /// signs what they send until it locks.
+    SignerUnlocked {
+        signer: SharedSigner,
+        at: f64,
+    },
+    /// The keyring locked (by its button, or the inbox's idle time): nothing more is
+    /// signed.
+    SignerLock,
+    /// A clock tick: the drafts lock once nothing was answered for `lock_after` ms, and
+    /// the signing key goes after as long without an answer or an unlock.
     DraftTick {
         now: f64,
         lock_after: f64,
@@ -384,6 +406,10 @@ pub struct ShellState {
     pub update_ready: bool,
     /// The agency directory, for the review and the outbox's list.
     pub directory: Listing,
+    /// The signing key of the worker's agency, while its keyring is unlocked, and when it
+    /// was unlocked (ms since the epoch).
+    pub signer: Option<SharedSigner>,
+    pub signer_since: f64,
 }
 
 impl Default for ShellState {
@@ -413,6 +439,8 @@ impl Default for ShellState {
             last_activity: 0.0,
             update_ready: false,
             directory: Listing::NotLoaded,
+            signer: None,
+            signer_since: 0.0,
         }
     }
 }
@@ -610,11 +638,24 @@ impl Reducible for ShellState {
                 }
             }
             ShellAction::DraftLock => lock_drafts(&mut state),
+            ShellAction::SignerUnlocked { signer, at } => {
+                state.signer = Some(signer);
+                state.signer_since = at;
+            }
+            ShellAction::SignerLock => state.signer = None,
             ShellAction::DraftTick { now, lock_after } => {
-                if state.draft_key.is_some() && now - state.last_activity > lock_after {
-                    lock_drafts(&mut state);
-                } else {
+                let idle = |since: f64| now - since > lock_after;
+                let drafts = state.draft_key.is_some() && idle(state.last_activity);
+                let signer =
+                    state.signer.is_some() && idle(state.last_activity.max(state.signer_since));
+                if !drafts && !signer {
                     return self;
+                }
+                if drafts {
+                    lock_drafts(&mut state);
+                }
+                if signer {
+                    state.signer = None;
                 }
             }
             ShellAction::UpdateReady => state.update_ready = true,
@@ -918,6 +959,39 @@ mod tests {
         assert_eq!(after, state);
         let after = reduce(state.clone(), ShellAction::Outbox(StoredOutbox::default()));
         assert_eq!(after, state);
+    }
+
+    #[test]
+    fn the_signing_key_goes_after_the_idle_time_on_its_lock_and_on_the_quick_exit() {
+        let lock_after = 600_000.0;
+        let signer = SharedSigner(Rc::new(
+            SigningKeyPair::from_seed(&[7; 32]).expect("a seed makes a key"),
+        ));
+        let unlocked = |state| {
+            reduce(
+                state,
+                ShellAction::SignerUnlocked {
+                    signer: signer.clone(),
+                    at: 1_000.0,
+                },
+            )
+        };
+        let tick = |state, now| reduce(state, ShellAction::DraftTick { now, lock_after });
+        let state = unlocked(ShellState::default());
+        assert_eq!(state.signer.as_ref(), Some(&signer));
+        // Kept while the worker answers, counted from the later of unlock and answer.
+        let state = tick(state, 1_000.0 + lock_after);
+        assert!(state.signer.is_some());
+        let state = reduce(state, answer(FormKey::Referral, "age_disputed", 300_000.0));
+        let state = tick(state, 1_001.0 + lock_after);
+        assert!(state.signer.is_some());
+        let state = tick(state, 300_001.0 + lock_after);
+        assert!(state.signer.is_none());
+        // Its lock, and the quick exit.
+        let state = reduce(unlocked(ShellState::default()), ShellAction::SignerLock);
+        assert!(state.signer.is_none());
+        let state = reduce(unlocked(ShellState::default()), ShellAction::Exit);
+        assert!(state.signer.is_none());
     }
 
     #[test]

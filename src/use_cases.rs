@@ -12,6 +12,7 @@ use confidant_core::draft::DraftKey;
 use confidant_core::form::FormDefinition;
 use confidant_core::form::{Answers, NotSendable, PlannedPacket, plan_referral};
 use confidant_core::packet::PacketError;
+use confidant_core::signing::SigningKeyPair;
 use zeroize::Zeroizing;
 
 use crate::browser::clock;
@@ -51,20 +52,22 @@ pub struct SealedPacket {
 }
 
 /// Seals the referral's `answers` on behalf of `sender`, one packet per audience among
-/// `recipients` (as `plan_referral` decides), and keeps each in the outbox. The answers
-/// are not kept anywhere; the caller forgets them once this returns.
+/// `recipients` (as `plan_referral` decides), each signed by `signer` when given, and
+/// keeps each in the outbox. The answers are not kept anywhere; the caller forgets them
+/// once this returns.
 pub async fn seal_referral(
     form: &SharedForm,
     answers: &Answers,
     language: &str,
     sender: &DirectoryEntry,
     recipients: &[DirectoryEntry],
+    signer: Option<&SigningKeyPair>,
 ) -> Result<Vec<SealedPacket>, SealError> {
     let plan = plan_referral(form, answers, recipients).map_err(SealError::NotSendable)?;
     let now = (clock::now_millis() / 1000.0) as u64;
     let mut sealed = Vec::with_capacity(plan.len());
     for packet in &plan {
-        sealed.push(seal_one(form, packet, language, sender, now).await?);
+        sealed.push(seal_one(form, packet, language, sender, signer, now).await?);
     }
     Ok(sealed)
 }
@@ -74,6 +77,7 @@ async fn seal_one(
     packet: &PlannedPacket,
     language: &str,
     sender: &DirectoryEntry,
+    signer: Option<&SigningKeyPair>,
     now: u64,
 ) -> Result<SealedPacket, SealError> {
     let payload = packet
@@ -92,6 +96,7 @@ async fn seal_one(
         &PlannedPacket::form_ref(form),
         now,
         &packet.seal_to(),
+        signer,
     )
     .await
     .map_err(SealError::Seal)?;

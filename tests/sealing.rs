@@ -70,7 +70,7 @@ async fn both_ciphers_open_the_same_payload_and_refuse_the_same_tampering() {
     let recipients = [Recipient::Agency(keys[0].public.clone())];
     for size in [10, 70_000] {
         let payload = payload(size);
-        let sealed = sealing::seal(&payload, &form(), 0, &recipients)
+        let sealed = sealing::seal(&payload, &form(), 0, &recipients, None)
             .await
             .unwrap();
         let sealed = String::from_utf8(sealed).unwrap();
@@ -104,7 +104,7 @@ async fn a_large_packet_opens_with_the_key_and_the_passphrase() {
         Recipient::Passphrase(passphrase.clone()),
     ];
     let payload = payload(300_000);
-    let sealed = sealing::seal(&payload, &form(), 0, &recipients)
+    let sealed = sealing::seal(&payload, &form(), 0, &recipients, None)
         .await
         .unwrap();
     let packet = Packet::parse(std::str::from_utf8(&sealed).unwrap()).unwrap();

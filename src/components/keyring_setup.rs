@@ -5,11 +5,13 @@
 //! the strength worker); Argon2id runs in the key-derivation worker; the keyring is made
 //! and offered as a download. The app does not go on until the worker gives the saved
 //! file back and it opens with the passphrase typed again: only then does it show the
-//! fingerprint to read aloud and the public key to send to the coordinator. The private
-//! keys leave memory as soon as the file is sealed; nothing of them is stored.
+//! fingerprint to read aloud and the public keys to send to the coordinator: the
+//! encryption key, and the signing key that the agency's signed referrals verify under.
+//! The private keys leave memory as soon as the file is sealed; nothing of them is stored.
 
 use confidant_core::draft::{Derivation, DraftError};
 use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyFile, Keyring, MAX_KEY_FILE_LEN};
+use confidant_core::signing::SigningPublicKey;
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
@@ -28,6 +30,7 @@ enum Step {
         file: String,
         kid: String,
         public_jwk: String,
+        signing: Option<SigningPublicKey>,
         problem: Option<&'static str>,
         checking: bool,
     },
@@ -36,6 +39,9 @@ enum Step {
         name: String,
         fingerprint: String,
         public_jwk: String,
+        /// The agency's signing key, which a new ring gets and an older one gains at its
+        /// first rotation here.
+        signing: Option<SigningPublicKey>,
     },
 }
 
@@ -71,12 +77,13 @@ fn file_name(name: &str) -> Option<String> {
     .then(|| name.to_owned())
 }
 
-/// Makes a keyring of one new key pair under `passphrase`: the key is derived in the
-/// worker (after zxcvbn has judged the passphrase), the file sealed here.
+/// Makes a keyring of one new key pair and a signing key pair under `passphrase` (or adds
+/// a new current key pair to `rotate`, and a signing key pair if it has none): the key is
+/// derived in the worker (after zxcvbn has judged the passphrase), the file sealed here.
 async fn make(
     passphrase: Zeroizing<String>,
     rotate: Option<RingToRotate>,
-) -> Result<(String, AgencyKeyPair), &'static str> {
+) -> Result<(String, AgencyKeyPair, Option<SigningPublicKey>), &'static str> {
     let derivation =
         Derivation::new(KdfParams::DEFAULT, &mut getrandom::SysRng).map_err(|_| "failed")?;
     let key = derive::derive_new(&passphrase, derivation)
@@ -86,7 +93,7 @@ async fn make(
             _ => "failed",
         })?;
     let pair = AgencyKeyPair::generate(&mut getrandom::SysRng).map_err(|_| "failed")?;
-    let ring = match rotate {
+    let mut ring = match rotate {
         None => Keyring::new(pair.clone()),
         Some(RingToRotate(ring)) => {
             let mut ring = (*ring).clone();
@@ -94,6 +101,8 @@ async fn make(
             ring
         }
     };
+    ring.add_signing_key(&mut getrandom::SysRng)
+        .map_err(|_| "failed")?;
     let file = KeyFile::seal_ring_with_key(
         &ring,
         &key,
@@ -102,7 +111,11 @@ async fn make(
         &mut getrandom::SysRng,
     )
     .map_err(|_| "failed")?;
-    Ok((file, pair))
+    let signing = ring
+        .signing
+        .as_ref()
+        .map(|signing| signing.public().clone());
+    Ok((file, pair, signing))
 }
 
 /// Opens the copy the worker gave back: it must be the keyring just made (`kid`) and
@@ -186,13 +199,14 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match make(first, rotate).await {
                     Err(problem) => step.set(Step::Choose(Some(problem))),
-                    Ok((file, pair)) => {
+                    Ok((file, pair, signing)) => {
                         let _ = files::save(&format!("{chosen}.key"), &file, "application/json");
                         step.set(Step::Saved {
                             name: chosen,
                             file,
                             kid: pair.public.kid().to_owned(),
                             public_jwk: pair.public.to_jwk_json(),
+                            signing,
                             problem: None,
                             checking: false,
                         });
@@ -255,6 +269,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                         name,
                         file,
                         public_jwk,
+                        signing,
                         checking: false,
                         ..
                     } = saved.clone()
@@ -274,12 +289,14 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                                 file,
                                 kid,
                                 public_jwk,
+                                signing,
                                 ..
                             } => Step::Saved {
                                 name,
                                 file,
                                 kid,
                                 public_jwk,
+                                signing,
                                 problem,
                                 checking,
                             },
@@ -303,6 +320,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                                     name,
                                     fingerprint,
                                     public_jwk,
+                                    signing,
                                 });
                             }
                         }
@@ -335,7 +353,18 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             name,
             fingerprint,
             public_jwk,
+            signing,
         } => {
+            let onsigning = signing.as_ref().map(|signing| {
+                let (name, jwk) = (name.clone(), signing.to_jwk_json());
+                Callback::from(move |_: MouseEvent| {
+                    let _ = files::save(
+                        &format!("{name}.sign.jwk"),
+                        &format!("{jwk}\n"),
+                        "application/json",
+                    );
+                })
+            });
             let onpublic = {
                 let (name, public_jwk) = (name.clone(), public_jwk.clone());
                 Callback::from(move |_: MouseEvent| {
@@ -354,6 +383,11 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                     }
                     <p class="keyring-fingerprint" id="keyring-fingerprint" dir="ltr">{ fingerprint.clone() }</p>
                     <p><button type="button" class="primary" id="save-public-key" onclick={onpublic}>{ words.keyring_save_public }</button></p>
+                    if let (Some(signing), Some(onsigning)) = (signing, onsigning) {
+                        <p>{ words.keyring_signing_fingerprint }</p>
+                        <p class="keyring-fingerprint" id="keyring-signing-fingerprint" dir="ltr">{ signing.fingerprint() }</p>
+                        <p><button type="button" class="secondary" id="save-signing-key" onclick={onsigning}>{ words.keyring_save_signing }</button></p>
+                    }
                 </div>
             }
         }

@@ -6,6 +6,15 @@
 //! in this screen's memory only, and are dropped (the key wiped) when the inbox locks:
 //! by the button, after the chosen idle time, on leaving the screen, or by the quick
 //! exit, which leaves the page altogether.
+//!
+//! One thing outlives leaving the screen: the keyring's signing key, handed to the shell
+//! so that the referrals the worker sends are signed as their agency's. It goes with the
+//! inbox's lock button and idle lock, after the drafts' idle time without an answer, and
+//! with the quick exit.
+//!
+//! Each packet says who signed it, judged by `confidant_core::agency::sender` against the
+//! directory as this device pinned it: signed by a named agency, signed by a key nobody
+//! lists, or not signed. A packet one agency signed in another's name is refused.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -13,11 +22,12 @@ use std::rc::Rc;
 use confidant_core::acknowledgment::{
     ACKNOWLEDGMENT_FORM_ID, AckState, Acknowledgment, DeclineReason, MAX_NOTE_CHARS,
 };
-use confidant_core::agency::Directory;
+use confidant_core::agency::{self, Directory, DirectoryEntry, Sender, SenderRefusal, Trust};
 use confidant_core::draft::Derivation;
 use confidant_core::form::{Definitions, FieldKind, ReceivedError, ReceivedReferral, Withheld};
 use confidant_core::keys::{KeyFile, KeyFileError, Keyring, MAX_KEY_FILE_LEN};
 use confidant_core::packet::{Packet, Recipient, reference_code};
+use confidant_core::signing::SigningPublicKey;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use zeroize::Zeroizing;
@@ -31,7 +41,7 @@ use crate::components::take_secret;
 use crate::forms::FormKey;
 use crate::interface_text::{Words, only_for};
 use crate::screens::outbox::recipient_name;
-use crate::state::Listing;
+use crate::state::{Listing, SharedSigner};
 
 /// The idle times the worker may choose, in minutes; the first is the default.
 const LOCK_AFTER_MINUTES: [u32; 4] = [10, 5, 15, 30];
@@ -95,6 +105,8 @@ impl PartialEq for Opened {
 struct Entry {
     waiting: Waiting,
     opened: Opened,
+    /// The key whose signature the packet carried, verified; `None` when unsigned.
+    signer: Option<SigningPublicKey>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -228,8 +240,11 @@ enum Action {
     Unlocking,
     Problem(UnlockProblem),
     Unlocked(Rc<Unlocked>, Vec<Waiting>),
-    /// Packets opened since the last report, by id.
-    Opened(Rc<Unlocked>, Vec<(String, Opened)>),
+    /// Packets opened since the last report, by id, with the key that signed each.
+    Opened(
+        Rc<Unlocked>,
+        Vec<(String, Opened, Option<SigningPublicKey>)>,
+    ),
     Read(Option<String>),
     Sort(Sort),
     Filter(FilterBy, Option<String>),
@@ -264,6 +279,7 @@ impl Reducible for InboxState {
                     .map(|waiting| Entry {
                         waiting,
                         opened: Opened::Opening,
+                        signer: None,
                     })
                     .collect();
             }
@@ -271,11 +287,12 @@ impl Reducible for InboxState {
                 if !same_unlock(state.unlocked.as_ref(), Some(&unlock)) {
                     return self;
                 }
-                for (id, opened) in opened {
+                for (id, opened, signer) in opened {
                     if let Some(entry) =
                         state.entries.iter_mut().find(|e| e.waiting.packet_id == id)
                     {
                         entry.opened = opened;
+                        entry.signer = signer;
                     }
                 }
             }
@@ -348,9 +365,26 @@ async fn unlock(
     ))
 }
 
+/// Fetches and opens one packet: what it is, and the key that signed it.
+async fn open_one(
+    unlocked: &Unlocked,
+    packet_id: &str,
+    definitions: &mut Definitions,
+) -> (Opened, Option<SigningPublicKey>) {
+    let mut signer = None;
+    let opened = read_one(unlocked, packet_id, definitions, &mut signer).await;
+    (opened, signer)
+}
+
 /// Fetches and opens one packet: every way it can fail is told apart, so that one bad
-/// packet says what is wrong with it and the rest of the inbox reads on.
-async fn open_one(unlocked: &Unlocked, packet_id: &str, definitions: &mut Definitions) -> Opened {
+/// packet says what is wrong with it and the rest of the inbox reads on. A signature that
+/// does not hold is tampering, like a tag that does not.
+async fn read_one(
+    unlocked: &Unlocked,
+    packet_id: &str,
+    definitions: &mut Definitions,
+    signer: &mut Option<SigningPublicKey>,
+) -> Opened {
     let text = match network::inbox_packet(&unlocked.credential, packet_id).await {
         Ok(text) => text,
         Err(NetworkError::Status(429)) => return Opened::Limited,
@@ -378,6 +412,7 @@ async fn open_one(unlocked: &Unlocked, packet_id: &str, definitions: &mut Defini
     if opened.meta().packet_id() != packet_id {
         return Opened::Tampered;
     }
+    *signer = opened.signer().cloned();
     let meta = opened.meta();
     if meta.form_id() == ACKNOWLEDGMENT_FORM_ID {
         return match Acknowledgment::read(
@@ -466,6 +501,68 @@ fn opened_problem(opened: &Opened, words: &Words) -> Option<&'static str> {
     })
 }
 
+/// The directory's entries this device trusts: pinned, and unchanged since.
+fn trusted(listing: &Listing) -> Vec<DirectoryEntry> {
+    match listing {
+        Listing::Ready(directory, trust) => directory
+            .entries
+            .iter()
+            .zip(trust)
+            .filter(|(_, trust)| !matches!(trust, Trust::Changed(_)))
+            .map(|(entry, _)| entry.clone())
+            .collect(),
+        Listing::NotLoaded | Listing::Failed => Vec::new(),
+    }
+}
+
+/// Who sent an opened packet, as its signature and the trusted directory tell it.
+fn sender_of<'a>(
+    entry: &Entry,
+    trusted: &'a [DirectoryEntry],
+) -> Option<Result<Sender<'a>, SenderRefusal>> {
+    let facts = facts(entry)?;
+    Some(agency::sender(trusted, entry.signer.as_ref(), facts.sender))
+}
+
+/// "Signed by …", "signed with a key nobody lists" or "not signed", for one packet.
+fn signature_html(sender: &Sender<'_>, id: Option<&'static str>, words: &Words) -> Html {
+    let (signed, text) = match sender {
+        Sender::SignedBy(entry) => (
+            "yes",
+            words.signed_by.replace("{name}", &entry.name).replace(
+                "{fingerprint}",
+                &entry
+                    .signing_key
+                    .as_ref()
+                    .map(SigningPublicKey::fingerprint)
+                    .unwrap_or_default(),
+            ),
+        ),
+        Sender::SignedByUnknownKey { fingerprint } => (
+            "unknown",
+            words
+                .signed_by_unknown_key
+                .replace("{fingerprint}", fingerprint),
+        ),
+        Sender::NotSigned => ("no", words.not_signed.to_owned()),
+    };
+    let class = if signed == "yes" {
+        "signature"
+    } else {
+        "signature unverified"
+    };
+    html! { <p {class} {id} data-signed={signed}>{ text }</p> }
+}
+
+fn forged_text(refusal: &SenderRefusal, words: &Words) -> String {
+    match refusal {
+        SenderRefusal::NotTheSender { signed_by, claims } => words
+            .packet_forged
+            .replace("{signer}", signed_by)
+            .replace("{claims}", claims),
+    }
+}
+
 /// How the sender is named: as the directory lists the key inside the packet, or as a
 /// key not in the directory, with its fingerprint.
 fn sender_name(
@@ -494,6 +591,10 @@ pub struct InboxProps {
     /// answers.
     pub sent: Vec<SentReferral>,
     pub language: AttrValue,
+    /// The unlocked keyring's signing key, for the shell to sign what the worker sends
+    /// (`None` when the keyring locks).
+    #[prop_or_default]
+    pub onsigner: Callback<Option<SharedSigner>>,
 }
 
 /// The inbox screen: the unlock form, then the list of waiting packets, or one referral.
@@ -527,6 +628,7 @@ pub fn inbox(props: &InboxProps) -> Html {
         let unlocked = state.unlocked.is_some();
         let dispatcher = state.dispatcher();
         let idle_minutes = idle_minutes.clone();
+        let onsigner = props.onsigner.clone();
         use_effect_with(unlocked, move |unlocked| {
             let listeners = unlocked.then(|| {
                 last_activity.set(clock::now_millis());
@@ -542,6 +644,7 @@ pub fn inbox(props: &InboxProps) -> Html {
                     let limit = f64::from(*idle_minutes.borrow()) * 60_000.0;
                     if clock::now_millis() - last_activity.get() > limit {
                         dispatcher.dispatch(Action::Lock { idle: true });
+                        onsigner.emit(None);
                     }
                 });
                 (listeners, ticker)
@@ -552,6 +655,7 @@ pub fn inbox(props: &InboxProps) -> Html {
 
     let onunlock = {
         let state = state.clone();
+        let onsigner = props.onsigner.clone();
         let (key_file, passphrase, credential) =
             (key_file.clone(), passphrase.clone(), credential.clone());
         Callback::from(move |event: SubmitEvent| {
@@ -570,10 +674,14 @@ pub fn inbox(props: &InboxProps) -> Html {
             };
             state.dispatch(Action::Unlocking);
             let dispatcher = state.dispatcher();
+            let onsigner = onsigner.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match unlock(file, secret, token).await {
                     Err(problem) => dispatcher.dispatch(Action::Problem(problem)),
                     Ok((unlocked, waiting)) => {
+                        if let Some(signing) = &unlocked.ring.signing {
+                            onsigner.emit(Some(SharedSigner(Rc::new(signing.clone()))));
+                        }
                         // The key was opened in this task; the list renders in the next.
                         clock::sleep(0).await;
                         let unlocked = Rc::new(unlocked);
@@ -610,7 +718,11 @@ pub fn inbox(props: &InboxProps) -> Html {
     };
     let onlock = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Lock { idle: false }))
+        let onsigner = props.onsigner.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatcher.dispatch(Action::Lock { idle: false });
+            onsigner.emit(None);
+        })
     };
 
     let body = match (&state.unlocked, &state.reading) {
@@ -721,7 +833,7 @@ async fn open_all(
             // Locked meanwhile: nothing more is opened, and the key goes now.
             return;
         }
-        let mut opened = open_one(&unlocked, &id, &mut definitions).await;
+        let (mut opened, mut signer) = open_one(&unlocked, &id, &mut definitions).await;
         // Past the server's limit of requests per minute: wait as it asks, and go on.
         for _ in 0..RETRIES_WHEN_LIMITED {
             if opened != Opened::Limited || Rc::strong_count(&unlocked) == 1 {
@@ -732,12 +844,12 @@ async fn open_all(
                 std::mem::take(&mut opened_since),
             ));
             clock::sleep(LIMITED_PAUSE_MS).await;
-            opened = open_one(&unlocked, &id, &mut definitions).await;
+            (opened, signer) = open_one(&unlocked, &id, &mut definitions).await;
         }
         if opened == Opened::Limited {
             opened = Opened::Unfetched;
         }
-        opened_since.push((id, opened));
+        opened_since.push((id, opened, signer));
         if clock::now_millis() - reported_at >= REPORT_EVERY_MS {
             dispatcher.dispatch(Action::Opened(
                 unlocked.clone(),
@@ -1037,6 +1149,19 @@ fn inbox_item(props: &ItemProps) -> Html {
         </p>
     };
     let item_id = format!("packet-{id}");
+    let trusted = trusted(&props.listing);
+    let signature = match sender_of(entry, &trusted) {
+        Some(Err(refusal)) => {
+            return html! {
+                <li class="inbox-entry inbox-problem" id={item_id} data-opened="forged">
+                    <p class="error">{ forged_text(&refusal, words) }</p>
+                    { facts }
+                </li>
+            };
+        }
+        Some(Ok(sender)) => signature_html(&sender, None, words),
+        None => html! {},
+    };
     match &entry.opened {
         Opened::Read(referral) => {
             let (shown, _) = referral.reading_language(language);
@@ -1052,6 +1177,7 @@ fn inbox_item(props: &ItemProps) -> Html {
                         { [kind("referral_type"), kind("urgency")].into_iter().flatten().collect::<Vec<_>>().join(" · ") }
                     </p>
                     <p>{ format!("{}: {}", words.sent_by, sender_name(referral, directory, words)) }</p>
+                    { signature }
                     <p>{ format!("{}: {}", words.sealed_on, intl::day(referral.sealed_at_unix_seconds, language)) }</p>
                     { facts }
                     <button type="button" class="primary" id={format!("read-{id}")} onclick={onread}>{ words.read_referral }</button>
@@ -1081,6 +1207,7 @@ fn inbox_item(props: &ItemProps) -> Html {
                     </p>
                 }
                 <p>{ format!("{}: {}", words.sent_by, recipient_name(answer.from.kid(), directory, words)) }</p>
+                { signature }
                 { facts }
             </li>
         },
@@ -1109,6 +1236,21 @@ fn reading_view(
     language: &str,
     words: &'static Words,
 ) -> Html {
+    let trusted = trusted(listing);
+    let signature = match state
+        .entries
+        .iter()
+        .find(|entry| entry.waiting.packet_id == packet_id)
+        .and_then(|entry| sender_of(entry, &trusted))
+    {
+        Some(Ok(sender)) => signature_html(&sender, Some("received-signature"), words),
+        // A forged packet is never offered for reading; should one get here, it says why
+        // and shows nothing of itself.
+        Some(Err(refusal)) => {
+            return html! { <p class="error">{ forged_text(&refusal, words) }</p> };
+        }
+        None => html! {},
+    };
     let (shown, own_language) = referral.reading_language(language);
     let shown = shown.to_owned();
     let form = &referral.form;
@@ -1159,6 +1301,7 @@ fn reading_view(
                 <dt>{ words.form_version }</dt>
                 <dd id="received-form-version">{ form.version.clone() }</dd>
             </dl>
+            { signature }
             if !builtin {
                 <p class="notice" id="received-foreign-form">{ words.form_not_builtin }</p>
             }
@@ -1324,6 +1467,8 @@ fn answer_panel(props: &AnswerProps) -> Html {
             };
             sent.set(Sent::Sending);
             let (sent, sender) = (sent.clone(), sender.clone());
+            // Answers are signed as referrals are, with the agency's signing key.
+            let signing = unlocked.ring.signing.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let Ok(payload) = answer.to_payload() else {
                     sent.set(Sent::AnswerFailed);
@@ -1334,6 +1479,7 @@ fn answer_panel(props: &AnswerProps) -> Html {
                     &Acknowledgment::form_ref(),
                     now,
                     &[Recipient::Agency(sender)],
+                    signing.as_ref(),
                 )
                 .await
                 .ok()

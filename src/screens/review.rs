@@ -19,7 +19,7 @@ use crate::components::form_view::answer_text;
 use crate::components::screen_heading::ScreenHeading;
 use crate::interface_text::{Words, kind_name, only_for};
 use crate::screens::form_screen::form_language;
-use crate::state::{Listing, Outgoing, SharedForm};
+use crate::state::{Listing, Outgoing, SharedForm, SharedSigner};
 use crate::use_cases::{self, SealedPacket};
 
 #[derive(Debug, Properties, PartialEq)]
@@ -41,6 +41,9 @@ pub struct ReviewProps {
     /// The worker chose the agency they send on behalf of.
     #[prop_or_default]
     pub onsender: Callback<Option<String>>,
+    /// The signing key of the worker's agency, while its keyring is unlocked in the inbox.
+    #[prop_or_default]
+    pub signer: Option<SharedSigner>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -91,6 +94,12 @@ fn change_text(change: &Change, words: &Words) -> Html {
         },
         Change::Name => html! { <li>{ words.changed_name }</li> },
         Change::Kind => html! { <li>{ words.changed_kind }</li> },
+        Change::SigningKey {
+            before: Some(before),
+        } => html! {
+            <li>{ words.changed_signing_key }{ " " }<code dir="ltr">{ before.clone() }</code></li>
+        },
+        Change::SigningKey { before: None } => html! { <li>{ words.new_signing_key }</li> },
     }
 }
 
@@ -319,6 +328,29 @@ pub fn review(props: &ReviewProps) -> Html {
 
     let packets_html = packets_html(&plan, &props.form, &language, words);
 
+    // Signed when the worker's unlocked keyring holds the signing key the directory
+    // lists for the agency they send for.
+    let signer = props.signer.clone().filter(|signer| {
+        sender_entry
+            .as_ref()
+            .and_then(|entry| entry.signing_key.as_ref())
+            .is_some_and(|published| published == signer.0.public())
+    });
+    let signing_html = match (&sender_entry, &signer, &props.signer) {
+        (None, _, _) => html! {},
+        (Some(entry), Some(_), _) => html! {
+            <p class="notice" id="signing" data-signed="yes">
+                { words.signing_as.replace("{name}", &entry.name) }
+            </p>
+        },
+        (Some(_), None, Some(_)) => html! {
+            <p class="notice" id="signing" data-signed="other">{ words.signing_other_agency }</p>
+        },
+        (Some(_), None, None) => html! {
+            <p class="help" id="signing" data-signed="no">{ words.not_signing }</p>
+        },
+    };
+
     let can_send =
         gate.is_ok() && !plan.is_empty() && sender_entry.is_some() && *sealing == Sealing::Idle;
     let onseal = {
@@ -340,11 +372,20 @@ pub fn review(props: &ReviewProps) -> Html {
             );
             let sealing = sealing.clone();
             let onsealed = onsealed.clone();
+            let signer = signer.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 // Let the page show that sealing has begun before the work starts.
                 clock::sleep(0).await;
-                match use_cases::seal_referral(&form, &answers, &language, &sender, &recipients)
-                    .await
+                let signer = signer.as_ref().map(|signer| &*signer.0);
+                match use_cases::seal_referral(
+                    &form,
+                    &answers,
+                    &language,
+                    &sender,
+                    &recipients,
+                    signer,
+                )
+                .await
                 {
                     Ok(packets) if packets.iter().all(|packet| packet.kept) => {
                         onsealed.emit(packets.into_iter().map(|packet| packet.outgoing).collect())
@@ -402,6 +443,7 @@ pub fn review(props: &ReviewProps) -> Html {
             { plan_gate_html }
             { packets_html }
             { summary }
+            { signing_html }
             { status }
             <div class="actions">
                 <button type="button" class="primary" id="seal-and-send" disabled={!can_send} onclick={onseal}>

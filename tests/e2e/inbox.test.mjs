@@ -5,15 +5,21 @@
 // the page once the inbox locks (by the button, or after the idle time), nor after a
 // quick exit. A wrong passphrase, another agency's key file, a refused credential, a
 // tampered packet, a payload that is no referral and a form the app has never seen: each
-// says what it is, and the rest of the inbox still reads.
+// says what it is, and the rest of the inbox still reads. A referral sent while the
+// police's keyring is unlocked is signed, and the shelter's inbox names its signer; one
+// another agency signed in the police's name, and signed content changed or moved into
+// another packet by a co-recipient, are refused.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createRequire } from "node:module";
+import * as jose from "jose";
 import { after, before, test } from "node:test";
 import { ARTIFACTS, NEUTRAL_PAGE, inMemory, launchChromium, openApp, serveNeutralPage } from "./support.mjs";
 import {
-  BIN, confidantAgency, everyFile, everythingStored, fillReferral, inbox, openPacket,
+  BIN, confidantAgency, everyFile, everythingStored, fillReferral, inbox, joseAgency, openPacket,
   openReferral, optionValue, scratch, sealFor, withServer as withServerIn,
 } from "./referral.mjs";
 
@@ -77,7 +83,10 @@ async function sendReferral(page, url) {
     canaries.push(canary);
     return canary;
   } });
-  await sealFor(page, "Police unit", ["Shelter North"]);
+  await sealFor(page, "Police unit", ["Shelter North"], async () => {
+    // No keyring unlocked in this browser: the review says it goes unsigned.
+    assert.equal(await page.locator("#signing").getAttribute("data-signed"), "no");
+  });
   await page.locator('#outbox li[data-delivery="delivered"]').waitFor({ timeout: 30_000 });
   return canaries;
 }
@@ -306,6 +315,9 @@ test("the shelter declines with a reason, sealed to the sender's key; the police
     const tied = page.locator('[data-opened="answer"] [data-outbox="found"]');
     await tied.waitFor({ timeout: 60_000 });
     assert.match(await tied.innerText(), /^Your referral sealed on .+ for Shelter North/);
+    // The answer is signed with the shelter's key, as its directory entry publishes it.
+    assert.match(await page.locator('[data-opened="answer"] [data-signed="yes"]').innerText(),
+      new RegExp(`^Signed by Shelter North \\(signing key ${fingerprintOf(shelter.signingJwk.kid)}\\)$`));
 
     // The police, in a browser of their own, see the answer once their inbox is unlocked.
     const sender = await browser.newContext();
@@ -490,11 +502,23 @@ test("a keyring made in the browser is ready only once its saved copy is given b
       // browser's keyring what is sealed to it.
       const [publicKey] = await Promise.all([page.waitForEvent("download"), page.locator("#save-public-key").click()]);
       const jwk = keys.write("made-in-browser.jwk", readFileSync(await publicKey.path(), "utf8"));
-      const added = execFileSync(BIN, ["agency", "add", "--data", data, "--name", "Outreach team", "--kind", "ngo", "--key", jwk], { encoding: "utf8" });
+      // So is its signing key, with a fingerprint of its own.
+      const signingFingerprint = await page.locator("#keyring-signing-fingerprint").innerText();
+      const [signingKey] = await Promise.all([page.waitForEvent("download"), page.locator("#save-signing-key").click()]);
+      assert.equal(signingKey.suggestedFilename(), "shelter-north.sign.jwk");
+      const signingJwk = keys.write("made-in-browser.sign.jwk", readFileSync(await signingKey.path(), "utf8"));
+      const added = execFileSync(BIN, ["agency", "add", "--data", data, "--name", "Outreach team", "--kind", "ngo", "--key", jwk,
+        "--signing-key", signingJwk], { encoding: "utf8" });
       assert.ok(added.includes(`fingerprint: ${fingerprint}`), added);
+      assert.ok(added.includes(`signing key fingerprint: ${signingFingerprint}`), added);
       const pass = keys.write("made-in-browser.pass", `${strong}\n`);
       const packet = execFileSync(BIN, ["seal", "--to", jwk, "--form", "referral@1"], { input: "{\"made\":\"in the browser\"}", encoding: "utf8" });
       assert.equal(execFileSync(BIN, ["open", "--key", saved, "--passphrase-file", pass], { input: packet, encoding: "utf8" }).trim(), "{\"made\":\"in the browser\"}");
+      // confidant signs with the browser's keyring, as the agency it registered.
+      const signed = execFileSync(BIN, ["seal", "--to", jwk, "--sign-with", saved, "--sign-passphrase-file", pass],
+        { input: "{}", encoding: "utf8" });
+      const opened = spawnSync(BIN, ["open", "--key", saved, "--passphrase-file", pass], { input: signed, encoding: "utf8" });
+      assert.match(opened.stderr, new RegExp(`^signed by ${JSON.parse(readFileSync(signingJwk, "utf8")).kid} \\(signing key fingerprint ${signingFingerprint}\\)`, "m"));
 
       // Unlocked with it, the inbox adds a new current key to the same keyring: the new
       // file holds both keys, and opens what was sealed to the first.
@@ -508,6 +532,8 @@ test("a keyring made in the browser is ready only once its saved copy is given b
       await page.locator("#keyring-rotated").waitFor({ timeout: 60_000 });
       const kids = JSON.parse(readFileSync(ring, "utf8")).keys.map((key) => key.kid);
       assert.equal(kids.length, 2);
+      // The signing key stays through the rotation.
+      assert.equal(JSON.parse(readFileSync(ring, "utf8")).signing_key.kid, JSON.parse(readFileSync(signingJwk, "utf8")).kid);
       assert.equal(kids[1], JSON.parse(readFileSync(jwk, "utf8")).kid);
       assert.equal(execFileSync(BIN, ["open", "--key", ring, "--passphrase-file", pass], { input: packet, encoding: "utf8" }).trim(), "{\"made\":\"in the browser\"}");
       await page.locator("#lock-inbox").click();
@@ -526,6 +552,109 @@ test("a keyring made in the browser is ready only once its saved copy is given b
     } finally {
       await maker.close();
     }
+  }));
+
+/** The fingerprint a person reads aloud: the first 160 bits of the key id, in Crockford base32. */
+function fingerprintOf(kid) {
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const bits = [...Buffer.from(kid, "base64url").subarray(0, 20)].map((b) => b.toString(2).padStart(8, "0")).join("");
+  return bits.match(/.{5}/g).map((c) => alphabet[parseInt(c, 2)]).join("").match(/.{4}/g).join(" ");
+}
+
+/** A packet's authenticated metadata, as anyone can read it. */
+const metaOf = (packet) => JSON.parse(Buffer.from(JSON.parse(packet).aad, "base64url"));
+
+/**
+ * What a co-recipient can do: `jws` encrypted anew, as a signed packet, for `agencies`,
+ * under `meta` naming them. (With two recipients jose keeps each one's `epk` in its own
+ * header, as the format wants.)
+ */
+async function signedPacket(agencies, jws, meta) {
+  const encryptor = new jose.GeneralEncrypt(new TextEncoder().encode(jws))
+    .setProtectedHeader({ enc: "A256GCM", cty: "JOSE+JSON" })
+    .setAdditionalAuthenticatedData(new TextEncoder().encode(JSON.stringify({
+      ...meta, recipients: agencies.map((agency) => agency.jwk.kid),
+    })));
+  for (const agency of agencies) {
+    encryptor
+      .addRecipient(await jose.importJWK(agency.jwk, "ECDH-ES+A256KW"))
+      .setUnprotectedHeader({ alg: "ECDH-ES+A256KW", kid: agency.jwk.kid });
+  }
+  return JSON.stringify(await encryptor.encrypt());
+}
+
+test("a referral sent with the police's keyring unlocked is signed; another agency's signature in the police's name, changed content and moved content are refused", () => withServer(
+  async (data) => ({
+    police: confidantAgency(keys.dir, data, "Police unit", "police"),
+    shelter: confidantAgency(keys.dir, data, "Shelter North", "shelter"),
+    south: await joseAgency(keys.dir, data, "Shelter South", "shelter"),
+    clinic: confidantAgency(keys.dir, data, "Clinic", "health"),
+  }),
+  async ({ server, page, agencies: { police, shelter, south, clinic } }) => {
+    // The police worker unlocks the agency's keyring in the inbox, then sends.
+    await openApp(page, server.url);
+    await unlock(page, { keyFile: police.key, passphrase: passphraseOf(police), credential: police.credential });
+    await page.locator("#inbox-empty").waitFor({ timeout: 60_000 });
+    await page.locator(".brand-link").click();
+    await openReferral(page);
+    await fillReferral(page, { text: (n) => `SIGNED-${n}-cafe` });
+    await sealFor(page, "Police unit", ["Shelter North", "Shelter South"], async () => {
+      const signing = page.locator("#signing");
+      assert.equal(await signing.getAttribute("data-signed"), "yes");
+      assert.match(await signing.innerText(), /^Signed as Police unit/);
+    });
+    await page.locator('#outbox li[data-delivery="delivered"]').waitFor({ timeout: 30_000 });
+    const [original] = await inbox(server.url, shelter);
+    const meta = metaOf(original);
+    const form = `${meta.form_id}@${meta.form_version}`;
+
+    // `confidant open` verifies the browser's signature.
+    const opened = spawnSync(BIN, ["open", "--key", shelter.key, "--passphrase-file", shelter.passphrase],
+      { input: original, encoding: "utf8" });
+    assert.equal(opened.status, 0, opened.stderr);
+    assert.match(opened.stderr, new RegExp(`^signed by ${police.signingJwk.kid} `, "m"));
+
+    // Shelter South, a co-recipient, reads the signed JWS inside its copy ...
+    const [southCopy] = await inbox(server.url, south);
+    const decrypted = await jose.generalDecrypt(JSON.parse(southCopy), south.privateKey);
+    const jws = JSON.parse(new TextDecoder().decode(decrypted.plaintext).trimEnd());
+    const payload = Buffer.from(jws.payload, "base64url").toString("utf8");
+    assert.ok(payload.includes("SIGNED-"));
+    // ... changes what it says, keeping the police's signature, under a packet id of its own;
+    const ownId = () => randomBytes(16).toString("base64url");
+    const changed = await signedPacket([shelter, south], JSON.stringify({
+      ...jws, payload: Buffer.from(payload.replaceAll("SIGNED-", "CHANGED-")).toString("base64url"),
+    }), { ...meta, packet_id: ownId() });
+    // ... and moves it unchanged into a packet of its own, to itself and Shelter North in
+    // the other order;
+    const moved = await signedPacket([south, shelter], JSON.stringify(jws), { ...meta, packet_id: ownId() });
+    // ... and the clinic signs the police's referral with its own key.
+    const sealed = (args) => execFileSync(BIN, ["seal", "--to", join(keys.dir, "north.jwk"), "--form", form, ...args],
+      { input: payload, encoding: "utf8" });
+    writeFileSync(join(keys.dir, "north.jwk"), JSON.stringify(shelter.jwk));
+    const forged = sealed(["--sign-with", clinic.key, "--sign-passphrase-file", clinic.passphrase]);
+    const unsigned = sealed([]);
+    for (const packet of [changed, moved, forged, unsigned]) {
+      await upload(server.url, packet);
+    }
+
+    await page.locator(".brand-link").click();
+    await unlock(page, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
+    await page.locator('#inbox-progress[data-done="true"]').waitFor({ timeout: 60_000 });
+    const item = (packet) => page.locator(`#packet-${metaOf(packet).packet_id}`);
+    assert.equal(await item(original).locator("[data-signed]").innerText(),
+      `Signed by Police unit (signing key ${fingerprintOf(police.signingJwk.kid)})`);
+    assert.equal(await item(forged).getAttribute("data-opened"), "forged");
+    assert.match(await item(forged).innerText(), /signed by Clinic, but it says it comes from Police unit/);
+    assert.equal(await item(forged).locator("button").count(), 0);
+    for (const packet of [changed, moved]) {
+      assert.equal(await item(packet).getAttribute("data-opened"), "problem");
+      assert.match(await item(packet).innerText(), /changed after it was sealed/);
+    }
+    assert.equal(await item(unsigned).locator("[data-signed]").getAttribute("data-signed"), "no");
+    assert.match(await item(unsigned).innerText(), /Not signed: the sender is not verified/);
+    await item(original).locator("button").click();
+    assert.match(await page.locator("#received-signature").innerText(), /^Signed by Police unit/);
   }));
 
 test("the inbox, the list and an opened referral: no WCAG 2.1 A/AA violation in English and Arabic, at 320 px and at desktop width", () => withServer(register,

@@ -27,14 +27,23 @@ export function scratch(prefix) {
   };
 }
 
-/** An agency key made by `confidant keygen` in `keysDir`, registered in the data folder `data`. */
+/**
+ * An agency keyring made by `confidant keygen` in `keysDir`, registered in the data folder
+ * `data` with its encryption key and its signing key.
+ */
 export function confidantAgency(keysDir, data, name, kind) {
   // A folder per key: an agency may get a new key under the same name.
   const keys = mkdtempSync(join(keysDir, "key-"));
   const passphrase = join(keys, "pass");
   writeFileSync(passphrase, `passphrase of ${name}, kept apart from the key\n`);
   execFileSync(BIN, ["keygen", "--out", join(keys, "agency"), "--passphrase-file", passphrase]);
-  return { ...register(data, name, kind, join(keys, "agency.jwk")), key: join(keys, "agency.key"), passphrase };
+  const signing = join(keys, "agency.sign.jwk");
+  return {
+    ...register(data, name, kind, join(keys, "agency.jwk"), signing),
+    key: join(keys, "agency.key"),
+    passphrase,
+    signingJwk: JSON.parse(readFileSync(signing, "utf8")),
+  };
 }
 
 /** An agency key made by jose, its public JWK written in `keysDir`, registered in `data`. */
@@ -49,8 +58,10 @@ export async function joseAgency(keysDir, data, name, kind) {
   return { ...register(data, name, kind, path), privateKey };
 }
 
-function register(data, name, kind, jwkPath) {
-  const out = execFileSync(BIN, ["agency", "add", "--data", data, "--name", name, "--kind", kind, "--key", jwkPath], { encoding: "utf8" });
+function register(data, name, kind, jwkPath, signingPath) {
+  const signing = signingPath ? ["--signing-key", signingPath] : [];
+  const out = execFileSync(BIN, ["agency", "add", "--data", data, "--name", name, "--kind", kind, "--key", jwkPath, ...signing],
+    { encoding: "utf8" });
   const credential = out.match(/cfd1_[A-Za-z0-9_-]+/)?.[0];
   assert.ok(credential, `no credential in: ${out}`);
   return { name, kind, credential, jwk: JSON.parse(readFileSync(jwkPath, "utf8")) };

@@ -54,7 +54,7 @@ async fn packet_speed_in_the_browser() {
         let payload = payload(size);
         let key = [5u8; 32];
         let iv = [6u8; 12];
-        let sealed = sealing::seal(&payload, &form(), 0, &recipients)
+        let sealed = sealing::seal(&payload, &form(), 0, &recipients, None)
             .await
             .expect("seals");
         let packet = Packet::parse(std::str::from_utf8(&sealed).expect("ASCII")).expect("parses");
@@ -69,7 +69,7 @@ async fn packet_speed_in_the_browser() {
                 .await
                 .expect("webcrypto encrypts");
             let t1 = now_ms();
-            sealing::seal(&payload, &form(), 0, &recipients)
+            sealing::seal(&payload, &form(), 0, &recipients, None)
                 .await
                 .expect("seals");
             let t2 = now_ms();
@@ -145,7 +145,7 @@ async fn packet_speed_in_the_browser() {
     // A typical referral: about 20 KB of answers, to three agencies.
     let referral = payload(20_000);
     let typical = median_async_ms!(BUDGET_MS, {
-        sealing::seal(&referral, &form(), 0, &recipients)
+        sealing::seal(&referral, &form(), 0, &recipients, None)
             .await
             .expect("seals");
     });
