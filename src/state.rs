@@ -1577,6 +1577,7 @@ mod tests {
                 name: "Shelter North".into(),
                 kind: AgencyKind::Shelter,
                 signing_key: None,
+                endorsed: false,
             }],
             refused: Vec::new(),
         };

@@ -229,6 +229,10 @@ pub struct DirectoryEntry {
     /// The agency's Ed25519 signing key, when it has published one: what its signed
     /// packets verify under.
     pub signing_key: Option<SigningPublicKey>,
+    /// Whether that signing key endorses `key` (the directory's `endorsement`, checked):
+    /// after a rotation, what lets a device that pinned the signing key accept the new key
+    /// without a call.
+    pub endorsed: bool,
 }
 
 impl DirectoryEntry {
@@ -337,6 +341,8 @@ struct RawEntry {
     jwk: serde_json::Value,
     #[serde(default)]
     signing_jwk: Option<serde_json::Value>,
+    #[serde(default)]
+    endorsement: Option<String>,
 }
 
 impl Directory {
@@ -400,11 +406,18 @@ fn read_entry(value: serde_json::Value) -> Result<DirectoryEntry, EntryRefusal> 
             SigningPublicKey::from_jwk_json(&jwk.to_string()).map_err(EntryRefusal::SigningKey)?,
         ),
     };
+    // An endorsement that does not hold is no endorsement: the key is then a plain
+    // change, which a person confirms.
+    let endorsed = match (&signing_key, &raw.endorsement) {
+        (Some(signing), Some(endorsement)) => signing.endorses(endorsement, &key),
+        _ => false,
+    };
     Ok(DirectoryEntry {
         key,
         name: raw.name,
         kind,
         signing_key,
+        endorsed,
     })
 }
 
@@ -433,6 +446,10 @@ pub enum Trust {
     New,
     /// Exactly as pinned.
     Known,
+    /// A new key under a pinned agency (same name, same kind), endorsed by the signing key
+    /// pinned for it: the agency vouches for its own rotation. Pinned now, like a new
+    /// agency; the fingerprint of the key pinned before.
+    Vouched { before: String },
     /// Different from what was pinned: not to be sent to until a person confirms.
     Changed(Vec<Change>),
 }
@@ -496,6 +513,14 @@ impl Pins {
                 before: fingerprint_of_kid(pinned_kid).unwrap_or_default(),
             });
         }
+        if let [Change::Key { before }] = changes.as_slice()
+            && !self.keys.contains_key(kid)
+            && self.vouched_for(entry)
+        {
+            return Trust::Vouched {
+                before: before.clone(),
+            };
+        }
         match self.keys.get(kid) {
             None if changes.is_empty() => return Trust::New,
             None => {}
@@ -521,6 +546,22 @@ impl Pins {
         }
     }
 
+    /// Whether `entry`'s new key is endorsed by the signing key pinned for the key its
+    /// name was pinned to, with the same name and kind as pinned then.
+    fn vouched_for(&self, entry: &DirectoryEntry) -> bool {
+        let (Some(signing), true) = (&entry.signing_key, entry.endorsed) else {
+            return false;
+        };
+        let Some(before) = self.names.get(&Self::name_index(entry)) else {
+            return false;
+        };
+        self.keys.get(before).is_some_and(|pin| {
+            pin.signing.as_deref() == Some(signing.kid())
+                && pin.name == digest("name", &[before, &comparable_name(&entry.name)])
+                && pin.kind == digest("kind", &[before, entry.kind.as_str()])
+        })
+    }
+
     /// Pins `entry` as it is now: on first sight, or once a person has confirmed its
     /// change. Whatever the name or the key was pinned to before is replaced.
     pub fn pin(&mut self, entry: &DirectoryEntry) {
@@ -543,7 +584,7 @@ impl Pins {
             .iter()
             .map(|entry| {
                 let trust = self.trust(entry);
-                if trust == Trust::New {
+                if matches!(trust, Trust::New | Trust::Vouched { .. }) {
                     self.pin(entry);
                 }
                 trust

@@ -12,6 +12,10 @@
 //! recipients) verbatim, and an opener refuses a signature made for any other. So a
 //! co-recipient, who can decrypt and re-encrypt, cannot move the signed content to a new
 //! packet id or to other recipients, and cannot change a byte of it.
+//!
+//! The same key **endorses** the agency's new encryption key at a rotation ([`endorse`]):
+//! a sender's browser that pinned the signing key accepts a new key it endorses without
+//! the phone call a changed key otherwise needs (`confidant_core::agency::Pins`).
 
 use core::fmt;
 
@@ -24,7 +28,7 @@ use zeroize::Zeroizing;
 use crate::b64;
 use crate::format_error::{ByteLength, FormatError};
 use crate::json_object::JsonObject;
-use crate::keys::{KeyError, fingerprint_of_thumbprint};
+use crate::keys::{KeyError, PublicKey, fingerprint_of_thumbprint};
 use crate::primitives;
 use crate::random::random_bytes;
 use crate::untrusted_text::{parse_error, shown};
@@ -256,6 +260,67 @@ impl fmt::Debug for SigningKeyPair {
         f.debug_struct("SigningKeyPair")
             .field("public", &self.public)
             .finish_non_exhaustive()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Endorsing a new encryption key
+
+/// The endorsement of the encryption key `key` by the agency's signing key: a JWS in
+/// compact serialization whose protected header is exactly `{"alg":"EdDSA","kid":…}` (the
+/// signing key's id) and whose payload is `{"confidant_endorses":…}` (the encryption key's
+/// id). It says "this new key is ours", and nothing else: the header and the payload
+/// differ from a signed packet's, so neither can pass for the other.
+pub fn endorse(signing: &SigningKeyPair, key: &PublicKey) -> String {
+    let header = serde_json::json!({ "alg": SIGNING_KEY_ALG, "kid": signing.public.kid() });
+    let payload = serde_json::json!({ ENDORSES: key.kid() });
+    let protected = b64::encode(header.to_string().as_bytes());
+    let payload = b64::encode(payload.to_string().as_bytes());
+    let signature = signing.sign(&signing_input(&protected, &payload));
+    format!("{protected}.{payload}.{}", b64::encode(&signature))
+}
+
+const ENDORSES: &str = "confidant_endorses";
+
+impl SigningPublicKey {
+    /// Whether `endorsement` is this key's endorsement of `key` ([`endorse`]), read
+    /// strictly: exactly those header and payload members, this key's id, that key's id,
+    /// and a signature that verifies.
+    pub fn endorses(&self, endorsement: &str, key: &PublicKey) -> bool {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Header {
+            alg: String,
+            kid: String,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Payload {
+            confidant_endorses: String,
+        }
+        if endorsement.len() > 1024 {
+            return false;
+        }
+        let mut parts = endorsement.split('.');
+        let (Some(protected), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        let header: Option<JsonObject<Header>> =
+            b64::decode(protected).and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let claims: Option<JsonObject<Payload>> =
+            b64::decode(payload).and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let signature = b64::decode_array::<SIGNATURE_LEN>(signature).and_then(Result::ok);
+        match (header, claims, signature) {
+            (Some(JsonObject(header)), Some(JsonObject(claims)), Some(signature)) => {
+                header.alg == SIGNING_KEY_ALG
+                    && header.kid == self.kid
+                    && claims.confidant_endorses == key.kid()
+                    && self.verifies(&signing_input(protected, payload), &signature)
+            }
+            _ => false,
+        }
     }
 }
 

@@ -52,6 +52,7 @@ fn an_honest_entry_is_read_with_its_key_id_and_fingerprint_computed() {
             name: "Shelter North".into(),
             kind: AgencyKind::Shelter,
             signing_key: None,
+            endorsed: false,
         }]
     );
     assert!(read.refused.is_empty());
@@ -132,6 +133,7 @@ fn entry(key: &PublicKey, name: &str, kind: AgencyKind) -> DirectoryEntry {
         name: name.into(),
         kind,
         signing_key: None,
+        endorsed: false,
     }
 }
 

@@ -1,20 +1,23 @@
 //! Signed packets: the Ed25519 known answers (RFC 8032 §7.1, RFC 8037 appendix A), the
 //! signing key kept in the keyring, and every way a packet's signature is refused: content
 //! changed after signing, content re-signed by another agency, signed content moved into
-//! another packet by a co-recipient, and a malformed signature.
+//! another packet by a co-recipient, and a malformed signature. And the rotation an
+//! agency's signing key endorses, which a device that pinned it accepts without a call.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use common::seeded_rng;
-use confidant_core::agency::{self, AgencyKind, DirectoryEntry, Sender, SenderRefusal};
+use confidant_core::agency::{
+    self, AgencyKind, Change, Directory, DirectoryEntry, Pins, Sender, SenderRefusal, Trust,
+};
 use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyError, KeyFile, Keyring, Passphrase};
 use confidant_core::packet::{
     FormRef, Packet, PacketError, Recipient, prepare_seal, prepare_signed_seal,
 };
 use confidant_core::primitives;
-use confidant_core::signing::{SignatureError, SigningKeyPair, SigningPublicKey};
+use confidant_core::signing::{SignatureError, SigningKeyPair, SigningPublicKey, endorse};
 use serde_json::{Value, json};
 
 #[cfg(target_arch = "wasm32")]
@@ -213,6 +216,7 @@ fn entry(ring: &Keyring, name: &str, kind: AgencyKind) -> DirectoryEntry {
         name: name.into(),
         kind,
         signing_key: ring.signing.as_ref().map(|pair| pair.public().clone()),
+        endorsed: false,
     }
 }
 
@@ -455,7 +459,8 @@ fn malformed_signatures_are_refused_not_read_as_unsigned() {
         Some(&f.police),
         60,
     );
-    let edits: [(&str, fn(Value) -> Value); 4] = [
+    type Edit = fn(Value) -> Value;
+    let edits: [(&str, Edit); 4] = [
         ("not a jws", |_| json!({"text": "plain"})),
         ("an unknown member", |mut jws| {
             jws["header"] = json!({"kid": "x"});
@@ -487,4 +492,132 @@ fn malformed_signatures_are_refused_not_read_as_unsigned() {
     let mut json: Value = serde_json::from_str(&packet).unwrap();
     json["protected"] = json!(b64(br#"{"enc":"A256GCM","cty":"JWT"}"#));
     assert!(Packet::parse(&json.to_string()).is_err());
+}
+
+/// The directory's entry for `ring`'s current key, with `endorsement` when given, as a
+/// browser reads it.
+fn listed(ring: &Keyring, name: &str, kind: &str, endorsement: Option<&str>) -> DirectoryEntry {
+    let signing = ring.signing.as_ref().unwrap().public();
+    let mut entry = json!({
+        "kid": ring.current.public.kid(),
+        "name": name,
+        "kind": kind,
+        "fingerprint": ring.current.public.fingerprint(),
+        "jwk": serde_json::from_str::<Value>(&ring.current.public.to_jwk_json()).unwrap(),
+        "signing_jwk": serde_json::from_str::<Value>(&signing.to_jwk_json()).unwrap(),
+    });
+    if let Some(endorsement) = endorsement {
+        entry["endorsement"] = json!(endorsement);
+    }
+    let directory = Directory::parse(&json!({ "agencies": [entry] }).to_string()).unwrap();
+    assert!(directory.refused.is_empty(), "{:?}", directory.refused);
+    directory.entries[0].clone()
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_rotation_the_pinned_signing_key_endorses_is_accepted_without_a_call_and_nothing_else_is() {
+    let mut ring = Keyring::generate(&mut seeded_rng(70)).unwrap();
+    let first = ring.current.public.clone();
+    let mut pins = Pins::default();
+    assert_eq!(
+        pins.check_all(&[listed(&ring, "Police unit", "police", None)]),
+        [Trust::New]
+    );
+    ring.rotate(AgencyKeyPair::generate(&mut seeded_rng(71)).unwrap())
+        .unwrap();
+    let signing = ring.signing.clone().unwrap();
+    let endorsement = endorse(&signing, &ring.current.public);
+    assert!(
+        signing
+            .public()
+            .endorses(&endorsement, &ring.current.public)
+    );
+    assert!(!signing.public().endorses(&endorsement, &first));
+
+    // Endorsed by the signing key this device pinned: accepted, and pinned.
+    let vouched = listed(&ring, "Police unit", "police", Some(&endorsement));
+    assert!(vouched.endorsed);
+    assert_eq!(
+        pins.trust(&vouched),
+        Trust::Vouched {
+            before: first.fingerprint()
+        }
+    );
+
+    // Not endorsed, endorsed for another key, tampered with, or relabelled: a change a
+    // person confirms.
+    let mut tampered = endorsement.clone();
+    tampered.replace_range(tampered.len() - 2.., "AA");
+    let other_key = endorse(&signing, &first);
+    for (what, entry) in [
+        (
+            "no endorsement",
+            listed(&ring, "Police unit", "police", None),
+        ),
+        (
+            "another key's",
+            listed(&ring, "Police unit", "police", Some(&other_key)),
+        ),
+        (
+            "tampered",
+            listed(&ring, "Police unit", "police", Some(&tampered)),
+        ),
+        (
+            "relabelled",
+            listed(&ring, "Police unit", "ngo", Some(&endorsement)),
+        ),
+    ] {
+        assert!(
+            matches!(pins.trust(&entry), Trust::Changed(_)),
+            "{what}: {:?}",
+            pins.trust(&entry)
+        );
+    }
+
+    // A hostile operator publishes a key of its own with a signing key of its own that
+    // endorses it: the signing key is not the one pinned, so it is a change too.
+    let mut hostile = Keyring::generate(&mut seeded_rng(72)).unwrap();
+    let hostile_signing = hostile.signing.clone().unwrap();
+    hostile.current = AgencyKeyPair::generate(&mut seeded_rng(73)).unwrap();
+    let forged = endorse(&hostile_signing, &hostile.current.public);
+    let entry = listed(&hostile, "Police unit", "police", Some(&forged));
+    assert!(entry.endorsed);
+    assert!(matches!(pins.trust(&entry), Trust::Changed(_)));
+
+    // Once vouched, the new key is pinned: known from then on.
+    assert_eq!(
+        pins.check_all(std::slice::from_ref(&vouched)),
+        [Trust::Vouched {
+            before: first.fingerprint()
+        }]
+    );
+    assert_eq!(pins.trust(&vouched), Trust::Known);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_signing_key_where_none_was_pinned_or_another_one_is_a_change() {
+    let ring = Keyring::generate(&mut seeded_rng(80)).unwrap();
+    let mut without = listed(&ring, "Shelter North", "shelter", None);
+    without.signing_key = None;
+    let mut pins = Pins::default();
+    assert_eq!(pins.check_all(&[without]), [Trust::New]);
+    // The same key now with a signing key: whoever holds it could sign in its name.
+    let with = listed(&ring, "Shelter North", "shelter", None);
+    assert_eq!(
+        pins.trust(&with),
+        Trust::Changed(vec![Change::SigningKey { before: None }])
+    );
+    pins.pin(&with);
+    assert_eq!(pins.trust(&with), Trust::Known);
+    let mut swapped = with.clone();
+    let other = SigningKeyPair::generate(&mut seeded_rng(81)).unwrap();
+    swapped.signing_key = Some(other.public().clone());
+    assert_eq!(
+        pins.trust(&swapped),
+        Trust::Changed(vec![Change::SigningKey {
+            before: Some(ring.signing.as_ref().unwrap().public().fingerprint())
+        }])
+    );
 }

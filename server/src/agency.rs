@@ -86,6 +86,7 @@ fn add(mut arguments: Arguments) -> Result<(), CliError> {
         jwk: key.to_jwk_json(),
         fingerprint: key.fingerprint(),
         signing_jwk: signing.as_ref().map(SigningPublicKey::to_jwk_json),
+        endorsement: None,
     };
     let added = store.add_agency(&agency, &credential_hash(&credential), crate::api::now())?;
     if !added {
@@ -185,16 +186,44 @@ fn kid(arguments: &mut Arguments) -> Result<String, CliError> {
     ))?)
 }
 
-/// `agency rotate --data DIR --kid OLD --key NEW.jwk`.
+/// `agency rotate --data DIR --kid OLD --key NEW.jwk [--endorsement NEW.endorsement]`.
+///
+/// The endorsement, written by `keygen --rotate`, must be by the signing key the agency
+/// publishes, for this new key: browsers that pinned that signing key then accept the new
+/// key without asking their worker to call the agency.
 fn rotate(mut arguments: Arguments) -> Result<(), CliError> {
     let store = open_store(&mut arguments)?;
     let old = kid(&mut arguments)?;
     let key = public_key(&mut arguments)?;
+    let endorsement = arguments.value("endorsement")?;
     arguments.finish()?;
+    let endorsement = match endorsement {
+        None => None,
+        Some(path) => {
+            let path = PathBuf::from(path);
+            let text = std::fs::read_to_string(&path).map_err(|source| CliError::Read {
+                from: Target::PublicKey(path.clone()),
+                source,
+            })?;
+            let text = text.trim().to_owned();
+            let signing = store
+                .agencies()?
+                .into_iter()
+                .find(|agency| agency.kid == old)
+                .ok_or_else(|| CliError::NoSuchAgency { kid: old.clone() })?
+                .signing_jwk
+                .and_then(|jwk| SigningPublicKey::from_jwk_json(&jwk).ok());
+            if !signing.is_some_and(|signing| signing.endorses(&text, &key)) {
+                return Err(CliError::NotEndorsed(path));
+            }
+            Some(text)
+        }
+    };
     let new = NewKey {
         kid: key.kid().to_owned(),
         jwk: key.to_jwk_json(),
         fingerprint: key.fingerprint(),
+        endorsement,
     };
     match store.rotate_agency(&old, &new, crate::api::now())? {
         Rotated::Done { waiting } => {
@@ -203,6 +232,15 @@ fn rotate(mut arguments: Arguments) -> Result<(), CliError> {
             crate::say(&format!(
                 "kept: the credential and {waiting} waiting packet(s); packets sealed to the former key are still delivered"
             ));
+            if new.endorsement.is_some() {
+                crate::say(
+                    "endorsed by the agency's signing key: browsers that pinned it accept the new key without a call",
+                );
+            } else {
+                crate::note(
+                    "not endorsed: every browser that pinned the former key asks its worker to confirm the new fingerprint with the agency",
+                );
+            }
             Ok(())
         }
         Rotated::NoSuchAgency => Err(CliError::NoSuchAgency { kid: old }),

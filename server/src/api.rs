@@ -152,6 +152,9 @@ async fn directory(State(api): State<Arc<Api>>) -> Response {
             {
                 entry["signing_jwk"] = signing;
             }
+            if let Some(endorsement) = agency.endorsement {
+                entry["endorsement"] = serde_json::Value::String(endorsement);
+            }
             entry
         })
         .collect();

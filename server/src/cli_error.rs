@@ -86,6 +86,8 @@ pub enum CliError {
     ForgedSender(String),
     /// `--sign-with` names a keyring without a signing key.
     NoSigningKey(PathBuf),
+    /// `--endorsement` is not the agency's signing key's endorsement of the new key.
+    NotEndorsed(PathBuf),
 }
 
 /// Which file or stream a read or a write failed on, named as a message names it.
@@ -179,6 +181,11 @@ impl fmt::Display for CliError {
                 write!(f, "not a directory Confidant can read: {reason}")
             }
             Self::ForgedSender(reason) => f.write_str(reason),
+            Self::NotEndorsed(path) => write!(
+                f,
+                "`{}` is not an endorsement of this key by the agency's published signing key",
+                path.display()
+            ),
             Self::NoSigningKey(path) => write!(
                 f,
                 "`{}` has no signing key: `confidant keygen --rotate` adds one",

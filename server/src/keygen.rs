@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use confidant_core::keys::{
     AgencyKeyPair, KdfParams, KeyFile, Keyring, MIN_PASSPHRASE_SCORE, Passphrase,
 };
-use confidant_core::signing::SigningPublicKey;
+use confidant_core::signing::{SigningPublicKey, endorse};
 
 use crate::args::Arguments;
 use crate::cli_error::{CliError, Target, UsageError};
@@ -180,6 +180,17 @@ fn rotate_ring(mut arguments: Arguments, path: &Path) -> Result<(), CliError> {
         .add_signing_key(&mut getrandom::SysRng)
         .map_err(CliError::KeyGeneration)?;
     write_ring(path, &ring, &passphrase)?;
+    // The long-lived signing key vouches for the new key, unless it is new itself (then
+    // no browser has pinned it yet, and the rotation is confirmed by a call once).
+    let endorsement_path = path.with_extension("endorsement");
+    let _ = std::fs::remove_file(&endorsement_path);
+    if !signing_added && let Some(signing) = &ring.signing {
+        write_new(
+            &endorsement_path,
+            format!("{}\n", endorse(signing, &next.public)).as_bytes(),
+            false,
+        )?;
+    }
     if signing_added && let Some(signing) = &ring.signing {
         let signing_path = signing_key_path(path);
         let _ = std::fs::remove_file(&signing_path);
@@ -208,9 +219,20 @@ fn rotate_ring(mut arguments: Arguments, path: &Path) -> Result<(), CliError> {
     ));
     crate::say(&format!("key id: {}", next.public.kid()));
     crate::say(&format!("fingerprint: {}", next.public.fingerprint()));
-    crate::say(
-        "publish it with `confidant agency rotate`; the former keys still open older packets",
-    );
+    if endorsement_path.exists() {
+        crate::say(&format!(
+            "its endorsement by the agency's signing key is in {}: publish both with \
+             `confidant agency rotate --key {} --endorsement {}`; the former keys still open \
+             older packets",
+            endorsement_path.display(),
+            jwk_path.display(),
+            endorsement_path.display()
+        ));
+    } else {
+        crate::say(
+            "publish it with `confidant agency rotate`; the former keys still open older packets",
+        );
+    }
     Ok(())
 }
 

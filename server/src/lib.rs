@@ -59,7 +59,7 @@ commands:
           list --data DIR       list the registered agencies
           remove --data DIR --kid KID
                                 remove an agency and the packets waiting only for it
-          rotate --data DIR --kid OLD --key NEW.jwk
+          rotate --data DIR --kid OLD --key NEW.jwk [--endorsement NEW.endorsement]
                                 publish a new key for the agency; keeps its name, kind,
                                 credential and waiting packets, and still delivers
                                 packets sealed to the former key

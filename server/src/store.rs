@@ -36,6 +36,8 @@ pub struct Agency {
     pub fingerprint: String,
     /// The agency's Ed25519 signing key (a public JWK), when it has registered one.
     pub signing_jwk: Option<String>,
+    /// That signing key's endorsement of `jwk`, given at its rotation.
+    pub endorsement: Option<String>,
 }
 
 /// What the server answers for an accepted packet; the same for every upload of it.
@@ -151,6 +153,8 @@ pub struct NewKey {
     pub kid: String,
     pub jwk: String,
     pub fingerprint: String,
+    /// The agency's signing key's endorsement of the new key (`docs/server.md`), if given.
+    pub endorsement: Option<String>,
 }
 
 /// What became of a rotation.
@@ -204,7 +208,8 @@ CREATE TABLE IF NOT EXISTS agencies (
     fingerprint TEXT NOT NULL,
     credential_hash BLOB NOT NULL UNIQUE,
     added INTEGER NOT NULL,
-    signing_jwk TEXT
+    signing_jwk TEXT,
+    endorsement TEXT
 ) STRICT;
 CREATE TABLE IF NOT EXISTS packets (
     id TEXT PRIMARY KEY,
@@ -258,12 +263,19 @@ fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
     let has_size = connection
         .prepare("SELECT 1 FROM pragma_table_info('deliveries') WHERE name = 'size'")?
         .exists([])?;
-    let has_signing = connection
-        .prepare("SELECT 1 FROM pragma_table_info('agencies') WHERE name = 'signing_jwk'")?
-        .exists([])?;
+    // Stores made before agencies signed: their agencies have no signing key yet.
+    let mut missing = Vec::new();
+    for column in ["signing_jwk", "endorsement"] {
+        if !connection
+            .prepare("SELECT 1 FROM pragma_table_info('agencies') WHERE name = ?1")?
+            .exists([column])?
+        {
+            missing.push(column);
+        }
+    }
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if !has_signing {
-        transaction.execute_batch("ALTER TABLE agencies ADD COLUMN signing_jwk TEXT;")?;
+    for column in missing {
+        transaction.execute_batch(&format!("ALTER TABLE agencies ADD COLUMN {column} TEXT;"))?;
     }
     if !has_size {
         transaction.execute_batch(
@@ -374,7 +386,7 @@ impl Store for SqliteStore {
     fn agencies(&self) -> Result<Vec<Agency>, StoreError> {
         let connection = self.connection();
         let mut statement = connection.prepare(
-            "SELECT kid, name, kind, jwk, fingerprint, signing_jwk FROM agencies
+            "SELECT kid, name, kind, jwk, fingerprint, signing_jwk, endorsement FROM agencies
                  ORDER BY name, kid",
         )?;
         let rows = statement.query_map([], |row| {
@@ -385,6 +397,7 @@ impl Store for SqliteStore {
                 jwk: row.get(3)?,
                 fingerprint: row.get(4)?,
                 signing_jwk: row.get(5)?,
+                endorsement: row.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -451,8 +464,9 @@ impl Store for SqliteStore {
             return Ok(Rotated::KeyTaken);
         }
         transaction.execute(
-            "UPDATE agencies SET kid = ?2, jwk = ?3, fingerprint = ?4 WHERE kid = ?1",
-            params![old_kid, new.kid, new.jwk, new.fingerprint],
+            "UPDATE agencies SET kid = ?2, jwk = ?3, fingerprint = ?4, endorsement = ?5
+             WHERE kid = ?1",
+            params![old_kid, new.kid, new.jwk, new.fingerprint, new.endorsement],
         )?;
         transaction.execute(
             "UPDATE deliveries SET kid = ?2 WHERE kid = ?1",

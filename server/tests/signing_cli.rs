@@ -271,3 +271,88 @@ fn a_keyring_without_a_signing_key_cannot_sign_until_rotated() {
     assert!(scratch.path("old.sign.jwk").exists());
     ok(&seal());
 }
+
+#[test]
+fn a_rotation_comes_with_the_signing_keys_endorsement_which_the_directory_publishes() {
+    use confidant_core::agency::{Directory, Pins, Trust};
+    let scratch = Scratch::new("signing-endorse");
+    let data = scratch.path("data");
+    let pass = scratch.write("pass", &format!("{PASSPHRASE}\n"));
+    let police = keygen(&scratch, "police", &pass);
+    let shelter = keygen(&scratch, "shelter", &pass);
+    add(&data, "Police unit", "police", &police, true);
+    add(&data, "Shelter North", "shelter", &shelter, true);
+    let first_kid = kid(&police);
+    let directory = |server: &Server| {
+        let text = common::request(server.address, "GET", "/api/v1/directory", &[], b"")
+            .unwrap()
+            .json()
+            .to_string();
+        Directory::parse(&text).unwrap()
+    };
+    let server = Server::start(&data, &[]);
+    let mut pins = Pins::default();
+    pins.check_all(&directory(&server).entries);
+
+    let (said, _) = ok(&confidant(
+        &[
+            "keygen",
+            "--rotate",
+            s(&police.key),
+            "--passphrase-file",
+            s(&pass),
+        ],
+        "",
+    ));
+    let endorsement = scratch.path("police.endorsement");
+    assert!(said.contains("--endorsement"), "{said}");
+    // Another agency's endorsement, or none for this key, is refused by the operator's tool.
+    let (_, _) = ok(&confidant(
+        &[
+            "keygen",
+            "--rotate",
+            s(&shelter.key),
+            "--passphrase-file",
+            s(&pass),
+        ],
+        "",
+    ));
+    let rotate = |endorsement: &Path| {
+        confidant(
+            &[
+                "agency",
+                "rotate",
+                "--data",
+                s(&data),
+                "--kid",
+                &first_kid,
+                "--key",
+                s(&police.jwk),
+                "--endorsement",
+                s(endorsement),
+            ],
+            "",
+        )
+    };
+    let error = refused(&rotate(&scratch.path("shelter.endorsement")));
+    assert!(
+        error.contains("is not an endorsement of this key"),
+        "{error}"
+    );
+    let (said, _) = ok(&rotate(&endorsement));
+    assert!(
+        said.contains("endorsed by the agency's signing key"),
+        "{said}"
+    );
+
+    // The directory publishes it, and a browser's pins accept the rotation at once.
+    let listed = directory(&server);
+    let entry = listed
+        .entries
+        .iter()
+        .find(|entry| entry.name == "Police unit")
+        .unwrap();
+    assert_eq!(entry.kid(), kid(&police));
+    assert!(entry.endorsed);
+    assert!(matches!(pins.trust(entry), Trust::Vouched { .. }));
+}

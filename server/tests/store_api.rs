@@ -355,6 +355,7 @@ fn expiry_deletes_acknowledged_and_forgotten_packets() {
         jwk: "{}".into(),
         fingerprint: "f".into(),
         signing_jwk: None,
+        endorsement: None,
     };
     store.add_agency(&agency, &[1; 32], 0).unwrap();
     let kid = vec!["k".to_owned()];
@@ -612,4 +613,33 @@ fn the_bytes_waiting_follow_deliveries_and_an_older_store_is_counted_once() {
     drop(connection);
     let store = SqliteStore::open(&data).unwrap();
     assert_eq!(store.waiting_bytes(&shelter_kid).unwrap(), size);
+}
+
+#[test]
+fn a_store_made_before_agencies_signed_opens_and_takes_their_signing_keys() {
+    use confidant::store::{DATABASE_FILE, SqliteStore, Store};
+    let scratch = Scratch::new("migrate-signing");
+    let data = scratch.path("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let connection = rusqlite::Connection::open(data.join(DATABASE_FILE)).unwrap();
+    connection
+        .execute_batch(
+            "CREATE TABLE agencies (kid TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+                 jwk TEXT NOT NULL, fingerprint TEXT NOT NULL,
+                 credential_hash BLOB NOT NULL UNIQUE, added INTEGER NOT NULL) STRICT;
+             INSERT INTO agencies VALUES ('k', 'n', 'ngo', '{}', 'f', x'01', 0);",
+        )
+        .unwrap();
+    drop(connection);
+    let store = SqliteStore::open(&data).unwrap();
+    let agencies = store.agencies().unwrap();
+    assert_eq!(agencies.len(), 1);
+    assert_eq!(agencies[0].signing_jwk, None);
+    assert_eq!(agencies[0].endorsement, None);
+    assert!(store.set_signing_key("k", r#"{"signing":1}"#).unwrap());
+    assert!(!store.set_signing_key("nobody", r#"{"signing":1}"#).unwrap());
+    assert_eq!(
+        store.agencies().unwrap()[0].signing_jwk.as_deref(),
+        Some(r#"{"signing":1}"#)
+    );
 }

@@ -11,7 +11,7 @@
 
 use confidant_core::draft::{Derivation, DraftError};
 use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyFile, Keyring, MAX_KEY_FILE_LEN};
-use confidant_core::signing::SigningPublicKey;
+use confidant_core::signing::{SigningPublicKey, endorse};
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
@@ -31,6 +31,7 @@ enum Step {
         kid: String,
         public_jwk: String,
         signing: Option<SigningPublicKey>,
+        endorsement: Option<String>,
         problem: Option<&'static str>,
         checking: bool,
     },
@@ -42,6 +43,9 @@ enum Step {
         /// The agency's signing key, which a new ring gets and an older one gains at its
         /// first rotation here.
         signing: Option<SigningPublicKey>,
+        /// At a rotation, the signing key's endorsement of the new key
+        /// (`confidant_core::signing::endorse`).
+        endorsement: Option<String>,
     },
 }
 
@@ -83,7 +87,7 @@ fn file_name(name: &str) -> Option<String> {
 async fn make(
     passphrase: Zeroizing<String>,
     rotate: Option<RingToRotate>,
-) -> Result<(String, AgencyKeyPair, Option<SigningPublicKey>), &'static str> {
+) -> Result<Made, &'static str> {
     let derivation =
         Derivation::new(KdfParams::DEFAULT, &mut getrandom::SysRng).map_err(|_| "failed")?;
     let key = derive::derive_new(&passphrase, derivation)
@@ -101,8 +105,16 @@ async fn make(
             ring
         }
     };
-    ring.add_signing_key(&mut getrandom::SysRng)
+    let signing_added = ring
+        .add_signing_key(&mut getrandom::SysRng)
         .map_err(|_| "failed")?;
+    // A signing key browsers may have pinned vouches for the new key; a brand new one
+    // could not (none has pinned it).
+    let endorsement = ring
+        .signing
+        .as_ref()
+        .filter(|_| !signing_added && !ring.former.is_empty())
+        .map(|signing| endorse(signing, &pair.public));
     let file = KeyFile::seal_ring_with_key(
         &ring,
         &key,
@@ -115,7 +127,21 @@ async fn make(
         .signing
         .as_ref()
         .map(|signing| signing.public().clone());
-    Ok((file, pair, signing))
+    Ok(Made {
+        file,
+        pair,
+        signing,
+        endorsement,
+    })
+}
+
+/// A keyring just made: its file, its new current key pair, its signing key, and at a
+/// rotation the endorsement of the new key.
+struct Made {
+    file: String,
+    pair: AgencyKeyPair,
+    signing: Option<SigningPublicKey>,
+    endorsement: Option<String>,
 }
 
 /// Opens the copy the worker gave back: it must be the keyring just made (`kid`) and
@@ -199,7 +225,12 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match make(first, rotate).await {
                     Err(problem) => step.set(Step::Choose(Some(problem))),
-                    Ok((file, pair, signing)) => {
+                    Ok(Made {
+                        file,
+                        pair,
+                        signing,
+                        endorsement,
+                    }) => {
                         let _ = files::save(&format!("{chosen}.key"), &file, "application/json");
                         step.set(Step::Saved {
                             name: chosen,
@@ -207,6 +238,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                             kid: pair.public.kid().to_owned(),
                             public_jwk: pair.public.to_jwk_json(),
                             signing,
+                            endorsement,
                             problem: None,
                             checking: false,
                         });
@@ -270,6 +302,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                         file,
                         public_jwk,
                         signing,
+                        endorsement,
                         checking: false,
                         ..
                     } = saved.clone()
@@ -290,6 +323,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                                 kid,
                                 public_jwk,
                                 signing,
+                                endorsement,
                                 ..
                             } => Step::Saved {
                                 name,
@@ -297,6 +331,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                                 kid,
                                 public_jwk,
                                 signing,
+                                endorsement,
                                 problem,
                                 checking,
                             },
@@ -321,6 +356,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                                     fingerprint,
                                     public_jwk,
                                     signing,
+                                    endorsement,
                                 });
                             }
                         }
@@ -354,7 +390,18 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             fingerprint,
             public_jwk,
             signing,
+            endorsement,
         } => {
+            let onendorsement = endorsement.as_ref().map(|endorsement| {
+                let (name, endorsement) = (name.clone(), endorsement.clone());
+                Callback::from(move |_: MouseEvent| {
+                    let _ = files::save(
+                        &format!("{name}.endorsement"),
+                        &format!("{endorsement}\n"),
+                        "application/jose",
+                    );
+                })
+            });
             let onsigning = signing.as_ref().map(|signing| {
                 let (name, jwk) = (name.clone(), signing.to_jwk_json());
                 Callback::from(move |_: MouseEvent| {
@@ -387,6 +434,10 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                         <p>{ words.keyring_signing_fingerprint }</p>
                         <p class="keyring-fingerprint" id="keyring-signing-fingerprint" dir="ltr">{ signing.fingerprint() }</p>
                         <p><button type="button" class="secondary" id="save-signing-key" onclick={onsigning}>{ words.keyring_save_signing }</button></p>
+                    }
+                    if let Some(onendorsement) = onendorsement {
+                        <p>{ words.keyring_endorsement_help }</p>
+                        <p><button type="button" class="secondary" id="save-endorsement" onclick={onendorsement}>{ words.keyring_save_endorsement }</button></p>
                     }
                 </div>
             }

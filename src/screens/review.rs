@@ -234,6 +234,11 @@ pub fn review(props: &ReviewProps) -> Html {
                                     if *trust == Trust::New {
                                         <p class="help">{ words.agency_new }</p>
                                     }
+                                    if let Trust::Vouched { before } = trust {
+                                        <p class="help" id={format!("vouched-{i}")}>
+                                            { words.agency_vouched }{ " " }<code dir="ltr">{ before.clone() }</code>
+                                        </p>
+                                    }
                                     if !agreed {
                                         <p class="help not-agreed">{ words.not_agreed }</p>
                                     }

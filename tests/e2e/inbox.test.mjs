@@ -532,8 +532,17 @@ test("a keyring made in the browser is ready only once its saved copy is given b
       await page.locator("#keyring-rotated").waitFor({ timeout: 60_000 });
       const kids = JSON.parse(readFileSync(ring, "utf8")).keys.map((key) => key.kid);
       assert.equal(kids.length, 2);
-      // The signing key stays through the rotation.
+      // The signing key stays through the rotation, and endorses the new key: the
+      // operator's tool takes the endorsement only if it holds.
       assert.equal(JSON.parse(readFileSync(ring, "utf8")).signing_key.kid, JSON.parse(readFileSync(signingJwk, "utf8")).kid);
+      const [newPublic] = await Promise.all([page.waitForEvent("download"), page.locator("#save-public-key").click()]);
+      const newJwk = keys.write("rotated-in-browser.jwk", readFileSync(await newPublic.path(), "utf8"));
+      const [endorsed] = await Promise.all([page.waitForEvent("download"), page.locator("#save-endorsement").click()]);
+      assert.equal(endorsed.suggestedFilename(), "shelter-north.endorsement");
+      const endorsement = keys.write("rotated-in-browser.endorsement", readFileSync(await endorsed.path(), "utf8"));
+      const published = execFileSync(BIN, ["agency", "rotate", "--data", data, "--kid", JSON.parse(readFileSync(jwk, "utf8")).kid,
+        "--key", newJwk, "--endorsement", endorsement], { encoding: "utf8" });
+      assert.match(published, /endorsed by the agency's signing key/);
       assert.equal(kids[1], JSON.parse(readFileSync(jwk, "utf8")).kid);
       assert.equal(execFileSync(BIN, ["open", "--key", ring, "--passphrase-file", pass], { input: packet, encoding: "utf8" }).trim(), "{\"made\":\"in the browser\"}");
       await page.locator("#lock-inbox").click();

@@ -2,13 +2,18 @@
 // real app: a swapped key is refused and nothing is sealed to it; a relabelled agency is
 // blocked until confirmed; each agency gets only what the form and the person allow, in
 // a packet of its own; and after a quick exit the device keeps no agency name, kind or
-// sealing time, while an undelivered packet is still delivered later.
+// sealing time, while an undelivered packet is still delivered later. A rotation the
+// agency's pinned signing key endorses goes through without a call; one it does not
+// endorse waits for the worker.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import * as jose from "jose";
 import { NEUTRAL_PAGE, launchChromium, openApp, shown, startServer } from "./support.mjs";
 import {
-  confidantAgency, everythingStored, fillReferral, inbox, openPacket, openReferral,
+  BIN, confidantAgency, everythingStored, fillReferral, inbox, openPacket, openReferral,
   scratch, sealFor, withServer as withServerIn,
 } from "./referral.mjs";
 
@@ -85,6 +90,42 @@ test("a directory answer that puts another key under a pinned agency is refused,
   assert.deepEqual(recipientKids(posted[0]), [police.jwk.kid]);
   assert.ok(!JSON.stringify(posted).includes(attackerKid), "a packet names the attacker's key");
   assert.deepEqual(await inbox(server.url, shelter), []);
+}));
+
+test("a rotation endorsed by the agency's pinned signing key is sent to without a call; one not endorsed waits for the worker", () => withServer(agencies, async ({ data, server, page, agencies: { police, shelter } }) => {
+  const posted = postedPackets(page);
+  await openApp(page, server.url);
+  await openReferral(page);
+  await fillReferral(page);
+  // First sight: every agency is pinned, its signing key with it.
+  await page.locator("#recipient-2").waitFor();
+  await page.locator("#back-to-referral").click();
+
+  // Both agencies rotate; the police publish the endorsement `keygen --rotate` wrote.
+  const rotate = (agency, endorse) => {
+    execFileSync(BIN, ["keygen", "--rotate", agency.key, "--passphrase-file", agency.passphrase]);
+    const folder = dirname(agency.key);
+    const endorsement = endorse ? ["--endorsement", join(folder, "agency.endorsement")] : [];
+    execFileSync(BIN, ["agency", "rotate", "--data", data, "--kid", agency.jwk.kid, "--key", join(folder, "agency.jwk"), ...endorsement]);
+    return JSON.parse(readFileSync(join(folder, "agency.jwk"), "utf8"));
+  };
+  const newPolice = rotate(police, true);
+  rotate(shelter, false);
+
+  await page.locator("#check-answers").click();
+  const vouched = page.locator('[id^="vouched-"]');
+  await vouched.waitFor();
+  assert.equal(await vouched.count(), 1);
+  assert.match(await vouched.innerText(), /endorsed by the signing key this device pinned/);
+  assert.equal(await page.getByLabel(/^Police unit \(/).isDisabled(), false);
+  // Not endorsed: the shelter waits for the worker to confirm its new fingerprint.
+  assert.equal(await page.getByLabel(/^Shelter North \(/).isDisabled(), true);
+  assert.match(await page.locator(".key-changed").innerText(), /new key/);
+
+  await sealFor(page, "Outreach team", ["Police unit"]);
+  await page.locator('#outbox li[data-delivery="delivered"]').waitFor({ timeout: 30_000 });
+  assert.equal(posted.length, 1);
+  assert.deepEqual(recipientKids(posted[0]), [newPolice.kid]);
 }));
 
 test("an agency relabelled as the police cannot be sent to until the worker confirms it", () => withServer(agencies, async ({ server, page }) => {

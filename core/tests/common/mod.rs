@@ -21,6 +21,7 @@ pub fn agency(seed: u64, name: &str, kind: AgencyKind) -> DirectoryEntry {
         name: name.to_owned(),
         kind,
         signing_key: None,
+        endorsed: false,
     }
 }
 
