@@ -10,7 +10,9 @@
 //! The private keys leave memory as soon as the file is sealed; nothing of them is stored.
 
 use confidant_core::draft::{Derivation, DraftError};
-use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyFile, Keyring, MAX_KEY_FILE_LEN};
+use confidant_core::keys::{
+    AgencyKeyPair, KdfParams, KeyFile, Keyring, MAX_KEY_FILE_LEN, PublicKey,
+};
 use confidant_core::signing::{SigningPublicKey, endorse};
 use yew::prelude::*;
 use zeroize::Zeroizing;
@@ -28,7 +30,8 @@ enum Step {
     Saved {
         name: String,
         file: String,
-        kid: String,
+        /// The key ids the file must list, current first.
+        kids: Vec<String>,
         public_jwk: String,
         signing: Option<SigningPublicKey>,
         endorsement: Option<String>,
@@ -66,6 +69,10 @@ pub struct KeyringSetupProps {
     /// a new current one.
     #[prop_or_default]
     pub rotate: Option<RingToRotate>,
+    /// With `rotate`: instead of adding a key, retire this former key (its key id). The
+    /// caller has checked that nothing in the inbox needs it.
+    #[prop_or_default]
+    pub retire: Option<AttrValue>,
     /// Back to the unlock form.
     pub onclose: Callback<()>,
 }
@@ -87,6 +94,7 @@ fn file_name(name: &str) -> Option<String> {
 async fn make(
     passphrase: Zeroizing<String>,
     rotate: Option<RingToRotate>,
+    retire: Option<AttrValue>,
 ) -> Result<Made, &'static str> {
     let derivation =
         Derivation::new(KdfParams::DEFAULT, &mut getrandom::SysRng).map_err(|_| "failed")?;
@@ -96,13 +104,23 @@ async fn make(
             DraftError::WeakPassphrase => "weak",
             _ => "failed",
         })?;
-    let pair = AgencyKeyPair::generate(&mut getrandom::SysRng).map_err(|_| "failed")?;
-    let mut ring = match rotate {
-        None => Keyring::new(pair.clone()),
-        Some(RingToRotate(ring)) => {
+    let retiring = retire.is_some();
+    let (mut ring, pair) = match (rotate, retire) {
+        (None, _) => {
+            let pair = AgencyKeyPair::generate(&mut getrandom::SysRng).map_err(|_| "failed")?;
+            (Keyring::new(pair.clone()), pair)
+        }
+        (Some(RingToRotate(ring)), None) => {
+            let pair = AgencyKeyPair::generate(&mut getrandom::SysRng).map_err(|_| "failed")?;
             let mut ring = (*ring).clone();
             ring.rotate(pair.clone()).map_err(|_| "full")?;
-            ring
+            (ring, pair)
+        }
+        (Some(RingToRotate(ring)), Some(kid)) => {
+            let mut ring = (*ring).clone();
+            ring.retire(&kid).map_err(|_| "failed")?;
+            let pair = ring.current.clone();
+            (ring, pair)
         }
     };
     let signing_added = ring
@@ -113,7 +131,7 @@ async fn make(
     let endorsement = ring
         .signing
         .as_ref()
-        .filter(|_| !signing_added && !ring.former.is_empty())
+        .filter(|_| !signing_added && !ring.former.is_empty() && !retiring)
         .map(|signing| endorse(signing, &pair.public));
     let file = KeyFile::seal_ring_with_key(
         &ring,
@@ -127,9 +145,14 @@ async fn make(
         .signing
         .as_ref()
         .map(|signing| signing.public().clone());
+    let kids = ring
+        .pairs()
+        .map(|pair| pair.public.kid().to_owned())
+        .collect();
     Ok(Made {
         file,
         pair,
+        kids,
         signing,
         endorsement,
     })
@@ -140,29 +163,34 @@ async fn make(
 struct Made {
     file: String,
     pair: AgencyKeyPair,
+    /// Every key id of the ring, current first.
+    kids: Vec<String>,
     signing: Option<SigningPublicKey>,
     endorsement: Option<String>,
 }
 
-/// Opens the copy the worker gave back: it must be the keyring just made (`kid`) and
-/// open with `passphrase`.
+/// Opens the copy the worker gave back: it must be the keyring just made (its key ids
+/// `kids`, current first: an older copy of the same ring is not it) and open with
+/// `passphrase`.
 async fn check(
     given: web_sys::File,
     passphrase: Zeroizing<String>,
-    kid: String,
+    kids: Vec<String>,
 ) -> Result<(), &'static str> {
     let text = Zeroizing::new(
         files::read_text(&given, MAX_KEY_FILE_LEN)
             .await
             .map_err(|_| "not_that_file")?,
     );
-    if KeyFile::public_key(&text)
-        .map_err(|_| "not_that_file")?
-        .kid()
-        != kid
+    let listed = KeyFile::public_keys(&text).map_err(|_| "not_that_file")?;
+    if !listed
+        .iter()
+        .map(PublicKey::kid)
+        .eq(kids.iter().map(String::as_str))
     {
         return Err("not_that_file");
     }
+    let kid = kids.first().ok_or("not_that_file")?;
     let (params, salt) = KeyFile::kdf(&text).map_err(|_| "not_that_file")?;
     let key = derive::derive(&passphrase, Derivation { params, salt })
         .await
@@ -172,7 +200,7 @@ async fn check(
         return Err("not_that_file");
     }
     let former: Vec<&str> = ring.former.iter().map(|pair| pair.public.kid()).collect();
-    backup_checks::checked(&kid, &former);
+    backup_checks::checked(kid, &former);
     Ok(())
 }
 
@@ -202,7 +230,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             passphrase.clone(),
             again.clone(),
         );
-        let rotate = props.rotate.clone();
+        let (rotate, retire) = (props.rotate.clone(), props.retire.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *step == Step::Making {
@@ -221,13 +249,14 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                 return;
             }
             step.set(Step::Making);
-            let (step, rotate) = (step.clone(), rotate.clone());
+            let (step, rotate, retire) = (step.clone(), rotate.clone(), retire.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match make(first, rotate).await {
+                match make(first, rotate, retire).await {
                     Err(problem) => step.set(Step::Choose(Some(problem))),
                     Ok(Made {
                         file,
                         pair,
+                        kids,
                         signing,
                         endorsement,
                     }) => {
@@ -235,7 +264,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                         step.set(Step::Saved {
                             name: chosen,
                             file,
-                            kid: pair.public.kid().to_owned(),
+                            kids,
                             public_jwk: pair.public.to_jwk_json(),
                             signing,
                             endorsement,
@@ -251,7 +280,11 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
     let body = match &*step {
         Step::Choose(problem) => html! {
             <form class="unlock keyring" id="keyring-form" onsubmit={onmake} novalidate=true>
-                <p>{ if props.rotate.is_some() { words.keyring_rotate_intro } else { words.keyring_intro } }</p>
+                <p>{ match (&props.rotate, &props.retire) {
+                    (_, Some(_)) => words.keyring_retire_intro,
+                    (Some(_), None) => words.keyring_rotate_intro,
+                    (None, None) => words.keyring_intro,
+                } }</p>
                 <div class="field">
                     <label for="keyring-name">{ words.keyring_name }</label>
                     <input type="text" id="keyring-name" ref={name} autocomplete="off" spellcheck="false" />
@@ -279,7 +312,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
         Step::Saved {
             name,
             file,
-            kid,
+            kids,
             problem,
             checking,
             ..
@@ -294,7 +327,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                 let step = step.clone();
                 let (given, given_passphrase) = (given.clone(), given_passphrase.clone());
                 let saved = (*step).clone();
-                let kid = kid.clone();
+                let kids = kids.clone();
                 Callback::from(move |event: SubmitEvent| {
                     event.prevent_default();
                     let Step::Saved {
@@ -320,7 +353,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                             Step::Saved {
                                 name,
                                 file,
-                                kid,
+                                kids,
                                 public_jwk,
                                 signing,
                                 endorsement,
@@ -328,7 +361,7 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                             } => Step::Saved {
                                 name,
                                 file,
-                                kid,
+                                kids,
                                 public_jwk,
                                 signing,
                                 endorsement,
@@ -343,9 +376,9 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
                         return;
                     };
                     step.set(with(None, true));
-                    let (step, kid) = (step.clone(), kid.clone());
+                    let (step, kids) = (step.clone(), kids.clone());
                     wasm_bindgen_futures::spawn_local(async move {
-                        match check(chosen, secret, kid.clone()).await {
+                        match check(chosen, secret, kids.clone()).await {
                             Err(problem) => step.set(with(Some(problem), false)),
                             Ok(()) => {
                                 let fingerprint = KeyFile::public_key(&file)
@@ -425,7 +458,9 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             html! {
                 <div class="keyring" id="keyring-verified">
                     <p role="status">{ words.keyring_verified }</p>
-                    if props.rotate.is_some() {
+                    if props.retire.is_some() {
+                        <p id="keyring-retired">{ words.keyring_retired }</p>
+                    } else if props.rotate.is_some() {
                         <p id="keyring-rotated">{ words.keyring_rotated }</p>
                     }
                     <p class="keyring-fingerprint" id="keyring-fingerprint" dir="ltr">{ fingerprint.clone() }</p>
@@ -446,7 +481,11 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
     let onclose = props.onclose.reform(|_: MouseEvent| ());
     html! {
         <section class="keyring-setup" aria-labelledby="keyring-title">
-            <h2 id="keyring-title">{ if props.rotate.is_some() { words.rotate_keyring } else { words.create_keyring } }</h2>
+            <h2 id="keyring-title">{ match (&props.rotate, &props.retire) {
+                (_, Some(_)) => words.retire_key,
+                (Some(_), None) => words.rotate_keyring,
+                (None, None) => words.create_keyring,
+            } }</h2>
             { body }
             <p><button type="button" class="secondary" id="close-keyring" onclick={onclose}>{ words.back_to_inbox }</button></p>
         </section>

@@ -107,6 +107,15 @@ struct Entry {
     opened: Opened,
     /// The key whose signature the packet carried, verified; `None` when unsigned.
     signer: Option<SigningPublicKey>,
+    /// The key ids the packet is sealed to, once it was read; what retiring a key checks.
+    sealed_to: Option<Vec<String>>,
+}
+
+/// What opening a packet learnt besides what it is.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Seen {
+    signer: Option<SigningPublicKey>,
+    sealed_to: Option<Vec<String>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -241,10 +250,7 @@ enum Action {
     Problem(UnlockProblem),
     Unlocked(Rc<Unlocked>, Vec<Waiting>),
     /// Packets opened since the last report, by id, with the key that signed each.
-    Opened(
-        Rc<Unlocked>,
-        Vec<(String, Opened, Option<SigningPublicKey>)>,
-    ),
+    Opened(Rc<Unlocked>, Vec<(String, Opened, Seen)>),
     Read(Option<String>),
     Sort(Sort),
     Filter(FilterBy, Option<String>),
@@ -280,6 +286,7 @@ impl Reducible for InboxState {
                         waiting,
                         opened: Opened::Opening,
                         signer: None,
+                        sealed_to: None,
                     })
                     .collect();
             }
@@ -287,12 +294,13 @@ impl Reducible for InboxState {
                 if !same_unlock(state.unlocked.as_ref(), Some(&unlock)) {
                     return self;
                 }
-                for (id, opened, signer) in opened {
+                for (id, opened, seen) in opened {
                     if let Some(entry) =
                         state.entries.iter_mut().find(|e| e.waiting.packet_id == id)
                     {
                         entry.opened = opened;
-                        entry.signer = signer;
+                        entry.signer = seen.signer;
+                        entry.sealed_to = seen.sealed_to;
                     }
                 }
             }
@@ -365,15 +373,16 @@ async fn unlock(
     ))
 }
 
-/// Fetches and opens one packet: what it is, and the key that signed it.
+/// Fetches and opens one packet: what it is, the key that signed it, and the keys it is
+/// sealed to.
 async fn open_one(
     unlocked: &Unlocked,
     packet_id: &str,
     definitions: &mut Definitions,
-) -> (Opened, Option<SigningPublicKey>) {
-    let mut signer = None;
-    let opened = read_one(unlocked, packet_id, definitions, &mut signer).await;
-    (opened, signer)
+) -> (Opened, Seen) {
+    let mut seen = Seen::default();
+    let opened = read_one(unlocked, packet_id, definitions, &mut seen).await;
+    (opened, seen)
 }
 
 /// Fetches and opens one packet: every way it can fail is told apart, so that one bad
@@ -383,7 +392,7 @@ async fn read_one(
     unlocked: &Unlocked,
     packet_id: &str,
     definitions: &mut Definitions,
-    signer: &mut Option<SigningPublicKey>,
+    seen: &mut Seen,
 ) -> Opened {
     let text = match network::inbox_packet(&unlocked.credential, packet_id).await {
         Ok(text) => text,
@@ -395,6 +404,7 @@ async fn read_one(
     let Ok(packet) = Packet::parse(&text) else {
         return Opened::Damaged;
     };
+    seen.sealed_to = Some(packet.recipient_ids().map(str::to_owned).collect());
     let Some(pair) = packet
         .recipients()
         .iter()
@@ -412,7 +422,7 @@ async fn read_one(
     if opened.meta().packet_id() != packet_id {
         return Opened::Tampered;
     }
-    *signer = opened.signer().cloned();
+    seen.signer = opened.signer().cloned();
     let meta = opened.meta();
     if meta.form_id() == ACKNOWLEDGMENT_FORM_ID {
         return match Acknowledgment::read(
@@ -479,6 +489,15 @@ fn sorted(entries: &[Entry], sort: Sort) -> Vec<&Entry> {
     sorted
 }
 
+/// Whether `problem` means the keyring file did not open: a failed backup check when one
+/// was due.
+fn drill_failed(problem: UnlockProblem) -> bool {
+    matches!(
+        problem,
+        UnlockProblem::WrongPassphrase | UnlockProblem::NotKeyFile
+    )
+}
+
 fn problem_text(problem: UnlockProblem, words: &Words) -> &'static str {
     match problem {
         UnlockProblem::NoFile => words.unlock_no_file,
@@ -499,6 +518,72 @@ fn opened_problem(opened: &Opened, words: &Words) -> Option<&'static str> {
         Opened::NotAReferral => words.packet_not_referral,
         Opened::BadForm => words.packet_bad_form,
     })
+}
+
+/// The reference of a packet in the inbox that, of the ring's keys, only `kid` opens, or
+/// that was not read (so might be one): what stops `kid` from being retired.
+fn needed_by(entries: &[Entry], ring: &Keyring, kid: &str) -> Option<String> {
+    entries
+        .iter()
+        .find(|entry| match &entry.sealed_to {
+            None => true,
+            Some(kids) => {
+                kids.iter().any(|sealed| sealed == kid)
+                    && !kids
+                        .iter()
+                        .any(|sealed| sealed != kid && ring.get(sealed).is_some())
+            }
+        })
+        .map(|entry| reference_code(&entry.waiting.packet_id).unwrap_or_default())
+}
+
+/// The ring's former keys, each of which may be retired once nothing in the inbox needs
+/// it; the retirement makes a new keyring file without it.
+fn former_keys(
+    state: &InboxState,
+    ring: &Keyring,
+    retiring: &UseStateHandle<Option<String>>,
+    refused: &UseStateHandle<Option<String>>,
+    words: &'static Words,
+) -> Html {
+    if ring.former.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="former-keys no-print" id="former-keys" aria-labelledby="former-keys-title">
+            <h2 id="former-keys-title">{ words.former_keys }</h2>
+            <p class="help">{ words.former_keys_help }</p>
+            <ul>
+                { for ring.former.iter().enumerate().map(|(i, pair)| {
+                    let kid = pair.public.kid().to_owned();
+                    let blocker = needed_by(&state.entries, ring, &kid);
+                    let onretire = {
+                        let (retiring, refused) = (retiring.clone(), refused.clone());
+                        Callback::from(move |_: MouseEvent| match &blocker {
+                            Some(reference) => refused.set(Some(reference.clone())),
+                            None => {
+                                refused.set(None);
+                                retiring.set(Some(kid.clone()));
+                            }
+                        })
+                    };
+                    html! {
+                        <li>
+                            <code dir="ltr">{ pair.public.fingerprint() }</code>{ " " }
+                            <button type="button" class="secondary" id={format!("retire-{i}")} onclick={onretire}>
+                                { words.retire_key }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if let Some(reference) = &**refused {
+                <p class="error" id="retire-refused" role="alert">
+                    { words.retire_refused.replace("{reference}", reference) }
+                </p>
+            }
+        </section>
+    }
 }
 
 /// The directory's entries this device trusts: pinned, and unchanged since.
@@ -609,6 +694,9 @@ pub fn inbox(props: &InboxProps) -> Html {
     // Making a new keyring instead of unlocking one, or adding a key to the unlocked one.
     let creating = use_state(|| false);
     let rotating = use_state(|| false);
+    // Retiring a former key (its key id), and why the last one asked for was refused.
+    let retiring = use_state(|| None::<String>);
+    let retire_refused = use_state(|| None::<String>);
     let last_activity = use_mut_ref(|| Rc::new(Cell::new(clock::now_millis())));
 
     // The list's dates need the browser's date format, slow to make the first time (tens
@@ -703,12 +791,16 @@ pub fn inbox(props: &InboxProps) -> Html {
             dispatcher.dispatch(Action::Read(Some(id)))
         })
     };
-    // A lock (by the button, the idle time or leaving) also ends a rotation under way.
+    // A lock (by the button, the idle time or leaving) also ends a rotation or a
+    // retirement under way.
     {
-        let rotating = rotating.clone();
+        let (rotating, retiring, retire_refused) =
+            (rotating.clone(), retiring.clone(), retire_refused.clone());
         use_effect_with(state.unlocked.is_some(), move |unlocked| {
             if !*unlocked {
                 rotating.set(false);
+                retiring.set(None);
+                retire_refused.set(None);
             }
         });
     }
@@ -772,6 +864,17 @@ pub fn inbox(props: &InboxProps) -> Html {
             ),
             _ => html! {},
         },
+        (Some(unlocked), None) if retiring.is_some() => {
+            let onclose = {
+                let retiring = retiring.clone();
+                Callback::from(move |()| retiring.set(None))
+            };
+            html! {
+                <KeyringSetup language={props.language.clone()} {onclose}
+                    rotate={RingToRotate(unlocked.ring.clone())}
+                    retire={retiring.as_deref().map(|kid| AttrValue::from(kid.to_owned()))} />
+            }
+        }
         (Some(unlocked), None) if *rotating => {
             let onclose = {
                 let rotating = rotating.clone();
@@ -782,14 +885,19 @@ pub fn inbox(props: &InboxProps) -> Html {
                     rotate={RingToRotate(unlocked.ring.clone())} />
             }
         }
-        (Some(_), None) => list_view(
-            &state,
-            &props.directory,
-            &props.sent,
-            &props.language,
-            words,
-            &onread,
-        ),
+        (Some(unlocked), None) => html! {
+            <>
+                { list_view(
+                    &state,
+                    &props.directory,
+                    &props.sent,
+                    &props.language,
+                    words,
+                    &onread,
+                ) }
+                { former_keys(&state, &unlocked.ring, &retiring, &retire_refused, words) }
+            </>
+        },
     };
 
     html! {
@@ -800,7 +908,7 @@ pub fn inbox(props: &InboxProps) -> Html {
                     <button type="button" class="secondary" id="lock-inbox" onclick={onlock}>
                         { words.lock_inbox }
                     </button>
-                    if state.reading.is_none() && !*rotating {
+                    if state.reading.is_none() && !*rotating && retiring.is_none() {
                         { " " }
                         <button type="button" class="secondary" id="rotate-keyring" onclick={onrotate}>
                             { words.rotate_keyring }
@@ -833,7 +941,7 @@ async fn open_all(
             // Locked meanwhile: nothing more is opened, and the key goes now.
             return;
         }
-        let (mut opened, mut signer) = open_one(&unlocked, &id, &mut definitions).await;
+        let (mut opened, mut seen) = open_one(&unlocked, &id, &mut definitions).await;
         // Past the server's limit of requests per minute: wait as it asks, and go on.
         for _ in 0..RETRIES_WHEN_LIMITED {
             if opened != Opened::Limited || Rc::strong_count(&unlocked) == 1 {
@@ -844,12 +952,12 @@ async fn open_all(
                 std::mem::take(&mut opened_since),
             ));
             clock::sleep(LIMITED_PAUSE_MS).await;
-            (opened, signer) = open_one(&unlocked, &id, &mut definitions).await;
+            (opened, seen) = open_one(&unlocked, &id, &mut definitions).await;
         }
         if opened == Opened::Limited {
             opened = Opened::Unfetched;
         }
-        opened_since.push((id, opened, signer));
+        opened_since.push((id, opened, seen));
         if clock::now_millis() - reported_at >= REPORT_EVERY_MS {
             dispatcher.dispatch(Action::Opened(
                 unlocked.clone(),
@@ -933,7 +1041,16 @@ fn unlock_form(
                 </select>
             </div>
             if let Some(problem) = state.problem {
-                <p class="error" id="unlock-problem" role="alert">{ problem_text(problem, words) }</p>
+                // A backup check that fails is the warning that matters most: the file that
+                // would replace a lost device does not open.
+                if drill_failed(problem) && backup_checks::due().is_some() {
+                    <div class="error-summary drill-failed" id="backup-check-failed" role="alert">
+                        <p><strong>{ words.backup_check_failed }</strong></p>
+                        <p>{ words.backup_check_failed_what }</p>
+                    </div>
+                } else {
+                    <p class="error" id="unlock-problem" role="alert">{ problem_text(problem, words) }</p>
+                }
             }
             if state.unlocking {
                 <p class="notice" id="unlocking" role="status">

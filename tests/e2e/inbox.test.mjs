@@ -448,6 +448,14 @@ test("after a key rotation, one unlock opens what was sealed to the former key a
       }
       assert.ok(texts.some((text) => text.includes("AFTER-ROTATION-CANARY")));
       assert.ok(texts.some((text) => canaries.some((canary) => text.includes(canary)) && !text.includes("AFTER-ROTATION-CANARY")));
+
+      // The former key cannot be retired while the first referral, sealed to it alone,
+      // waits in the inbox: the refusal names it.
+      const facts = await reader.locator(`#packet-${metaOf(packet).packet_id} .inbox-facts`).innerText();
+      const reference = facts.split(" · ").at(-1).trim();
+      await reader.locator("#retire-0").click();
+      assert.match(await reader.locator("#retire-refused").innerText(), new RegExp(`packet ${reference} `));
+      assert.equal(await reader.locator("#keyring-form").count(), 0);
     } finally {
       await receiver.close();
     }
@@ -558,6 +566,33 @@ test("a keyring made in the browser is ready only once its saved copy is given b
       await page.locator(".brand-link").click();
       await page.locator("#open-inbox").click();
       await page.locator("#backup-check-due").waitFor();
+      // A drill that fails says so loudly, and the check stays due; one that opens ends it.
+      await unlock(page, { keyFile: ring, passphrase: "lantern orbit copper meadow", credential });
+      const failed = page.locator("#backup-check-failed");
+      await failed.waitFor({ timeout: 60_000 });
+      assert.equal(await failed.getAttribute("role"), "alert");
+      assert.match(await failed.innerText(), /backup check failed/);
+      assert.equal(await page.locator("#unlock-problem").count(), 0);
+      await unlock(page, { keyFile: ring, passphrase: strong, credential });
+
+      // Nothing in the inbox needs the first key: it is retired in a new file, verified
+      // like a new keyring, which no longer opens what was sealed to that key.
+      await page.locator("#inbox-empty").waitFor({ timeout: 60_000 });
+      await page.locator("#retire-0").click();
+      const [retired] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), choose("shelter-north", strong, strong)]);
+      const smaller = keys.write("retired-in-browser.key", readFileSync(await retired.path(), "utf8"));
+      // The file before the retirement is not the one just made.
+      await giveBack(ring, strong);
+      assert.match(await problem(), /not the keyring just made/);
+      await giveBack(smaller, strong);
+      await page.locator("#keyring-retired").waitFor({ timeout: 60_000 });
+      assert.deepEqual(JSON.parse(readFileSync(smaller, "utf8")).keys.map((key) => key.kid), [kids[0]]);
+      const refused = spawnSync(BIN, ["open", "--key", smaller, "--passphrase-file", pass], { input: packet, encoding: "utf8" });
+      assert.notEqual(refused.status, 0);
+      await page.locator("#close-keyring").click();
+      await page.locator("#lock-inbox").click();
+      await page.locator("#unlock-form").waitFor();
+      assert.equal(await page.locator("#backup-check-due").count(), 0);
     } finally {
       await maker.close();
     }
