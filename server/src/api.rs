@@ -73,6 +73,7 @@ pub fn routes(api: Arc<Api>) -> Router {
         .route("/api/v1/inbox", get(inbox))
         .route("/api/v1/inbox/{packet_id}", get(download))
         .route("/api/v1/inbox/{packet_id}/ack", post(acknowledge))
+        .route("/api/v1/embed/{partner}", get(embed))
         .with_state(api)
 }
 
@@ -159,6 +160,32 @@ async fn directory(State(api): State<Arc<Api>>) -> Response {
         })
         .collect();
     let mut response = axum::Json(json!({ "agencies": agencies })).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+/// `GET /api/v1/embed/ID`: what a partner's frame is for: the origin it is framed by (the
+/// one its height messages go to), its form, and the key ids of its recipients, which the
+/// frame checks against those its snippet pins before it seals anything.
+async fn embed(State(api): State<Arc<Api>>, id: Result<Path<String>, PathRejection>) -> Response {
+    let Ok(Path(id)) = id else {
+        return error(StatusCode::NOT_FOUND, "unknown_partner", "no such partner");
+    };
+    let store = api.store.clone();
+    let partner = match blocking(move || store.partner(&id)).await {
+        Ok(partner) => partner,
+        Err(response) => return response,
+    };
+    let Some(partner) = partner else {
+        return error(StatusCode::NOT_FOUND, "unknown_partner", "no such partner");
+    };
+    let mut response = axum::Json(json!({
+        "partner": partner.id,
+        "origin": partner.origin,
+        "form": partner.form,
+        "recipients": partner.recipients,
+    }))
+    .into_response();
     no_store(response.headers_mut());
     response
 }

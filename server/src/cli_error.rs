@@ -88,6 +88,8 @@ pub enum CliError {
     NoSigningKey(PathBuf),
     /// `--endorsement` is not the agency's signing key's endorsement of the new key.
     NotEndorsed(PathBuf),
+    /// A partner cannot be added, found or removed as asked (the sentence says why).
+    Partner(String),
 }
 
 /// Which file or stream a read or a write failed on, named as a message names it.
@@ -181,6 +183,7 @@ impl fmt::Display for CliError {
                 write!(f, "not a directory Confidant can read: {reason}")
             }
             Self::ForgedSender(reason) => f.write_str(reason),
+            Self::Partner(reason) => f.write_str(reason),
             Self::NotEndorsed(path) => write!(
                 f,
                 "`{}` is not an endorsement of this key by the agency's published signing key",

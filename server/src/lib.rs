@@ -14,6 +14,7 @@ pub mod cli_error;
 pub mod inbox;
 pub mod keygen;
 pub mod open;
+pub mod partner;
 pub mod rate_limit;
 pub mod seal;
 pub mod secrets;
@@ -35,9 +36,6 @@ commands:
           --listen ADDR         address to listen on (default 127.0.0.1:8080)
           --data DIR            where the store keeps its files (default ./data)
           --static DIR          the built app to serve (default ./dist)
-          --frame-ancestor ORIGIN
-                                an origin allowed to embed the app in a frame
-                                (repeatable; by default no site may)
           --max-packet-bytes N  the largest packet accepted (default 25000000)
           --rate-limit N        API requests a minute from one client (default 120;
                                 0 turns the limit off)
@@ -68,6 +66,16 @@ commands:
                                 one stops working
           signing-key --data DIR --kid KID --key AGENCY.sign.jwk
                                 publish the agency's signing key (senders confirm a change)
+  partner the partner sites that may embed a form in a frame (docs/embedding.md)
+          add --data DIR --origin ORIGIN --form FORM --to KID [--to KID…]
+                                let ORIGIN frame FORM, whose answers go sealed to the
+                                agencies named; only /embed/FORM?partner=ID allows it
+          list --data DIR       list the partners: id, origin, form, recipients
+          remove --data DIR --origin ORIGIN [--form FORM]
+                                refuse that origin's frames from now on
+          snippet --data DIR --origin ORIGIN --form FORM --url URL [--title TITLE]
+                                print the HTML the partner pastes: the frame, pinning
+                                its recipients' key ids, and the resizing script
   keygen  create an agency keyring, or change one
           --out NAME            writes NAME.key (private), NAME.jwk and NAME.sign.jwk (public)
           --passphrase-file F   the key's passphrase (else asked at the terminal)
@@ -109,6 +117,7 @@ pub fn main_with_env() -> ExitCode {
     let result = match arguments.command().as_deref() {
         Some("serve") => serve::run(arguments).map_err(CliError::Serve),
         Some("agency") => agency::run(arguments),
+        Some("partner") => partner::run(arguments),
         Some("keygen") => keygen::run(arguments),
         Some("seal") => seal::run(arguments),
         Some("open") => open::run(arguments),

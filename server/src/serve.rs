@@ -1,5 +1,11 @@
 //! `confidant serve`: the app and, behind `/api/v1/`, the ciphertext store.
 //!
+//! No page of the app may be framed (`frame-ancestors 'none'`, `X-Frame-Options: DENY`),
+//! except the embed route, `/embed/FORM?partner=ID`, by the one origin registered for
+//! that partner and form (`confidant partner`, `docs/embedding.md`). No answer carries
+//! CORS headers but the embed script's: a frame is the server's own origin, so it reaches
+//! the API without them.
+//!
 //! The server logs nothing about requests: not bodies, not addresses. It prints one line
 //! when it is ready and one when it stops, and a line for a storage failure.
 //!
@@ -17,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -27,6 +33,7 @@ use tokio::sync::Semaphore;
 
 use crate::api::{self, Api};
 use crate::args::Arguments;
+use crate::partner;
 use crate::rate_limit::RateLimiter;
 use crate::static_site::{self, StaticSite};
 use crate::store::{SqliteStore, Store};
@@ -42,7 +49,6 @@ struct ServeConfig {
     listen: SocketAddr,
     data: PathBuf,
     static_dir: PathBuf,
-    frame_ancestors: Vec<String>,
     max_packet_bytes: usize,
     rate_limit: u32,
     retention: Duration,
@@ -73,9 +79,13 @@ impl ServeConfig {
                 .value("static")?
                 .unwrap_or_else(|| "dist".to_owned()),
         );
-        let frame_ancestors = arguments.values("frame-ancestor")?;
-        for origin in &frame_ancestors {
-            check_origin(origin)?;
+        if !arguments.values("frame-ancestor")?.is_empty() {
+            return Err(
+                "`--frame-ancestor` is gone: a partner site embeds one form, for \
+                        agencies the deployment fixes, once registered with \
+                        `confidant partner add` (docs/embedding.md)"
+                    .to_owned(),
+            );
         }
         let max_packet_bytes = number(&mut arguments, "max-packet-bytes", 25_000_000)?;
         let rate_limit = number(&mut arguments, "rate-limit", 120)?;
@@ -103,7 +113,6 @@ impl ServeConfig {
             listen,
             data,
             static_dir,
-            frame_ancestors,
             max_packet_bytes,
             rate_limit,
             retention: Duration::from_secs(retention * DAY),
@@ -144,32 +153,14 @@ fn positive<T: std::str::FromStr + PartialEq + From<u8>>(
     Ok(value)
 }
 
-/// A frame ancestor must be a bare origin: a scheme, a host and maybe a port. Anything
-/// else (a path, a wildcard, a quote) could widen or break the policy.
-fn check_origin(origin: &str) -> Result<(), String> {
-    let rest = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .ok_or_else(|| format!("frame ancestor `{origin}` must start with https:// or http://"))?;
-    let well_formed = !rest.is_empty()
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'));
-    if well_formed {
-        Ok(())
-    } else {
-        Err(format!(
-            "frame ancestor `{origin}` must be an origin such as https://partner.example"
-        ))
-    }
-}
-
-#[derive(Debug)]
 struct AppState {
     site: StaticSite,
+    /// The policy of every page but the embed route's: no framing at all.
     csp: HeaderValue,
-    /// Origins allowed to embed the app, and so to call the API from their pages.
-    cors_origins: Vec<String>,
+    /// Where the embed route finds its partners.
+    store: Arc<dyn Store>,
+    /// The embed script's validator.
+    script_etag: String,
 }
 
 pub fn run(arguments: Arguments) -> Result<(), String> {
@@ -177,12 +168,13 @@ pub fn run(arguments: Arguments) -> Result<(), String> {
     let store: Arc<dyn Store> =
         Arc::new(SqliteStore::open(&config.data).map_err(|error| error.to_string())?);
     let site = StaticSite::load(&config.static_dir)?;
-    let csp = HeaderValue::from_str(&site.content_security_policy(&config.frame_ancestors))
+    let csp = HeaderValue::from_str(&site.content_security_policy(&[]))
         .map_err(|_| "the content security policy is not a valid header".to_owned())?;
     let state = Arc::new(AppState {
         site,
         csp,
-        cors_origins: config.frame_ancestors.clone(),
+        store: store.clone(),
+        script_etag: static_site::etag_of(partner::EMBED_SCRIPT.as_bytes()),
     });
     let api = Arc::new(Api {
         store: store.clone(),
@@ -290,6 +282,8 @@ async fn serve_connections(
 fn router(state: Arc<AppState>, api: Arc<Api>) -> Router {
     let headers_state = state.clone();
     Router::new()
+        .route(partner::EMBED_SCRIPT_PATH, get(embed_script))
+        .route("/embed/{form}", get(embed_page))
         .fallback(get(static_asset))
         .with_state(state)
         .merge(api::routes(api))
@@ -298,43 +292,92 @@ fn router(state: Arc<AppState>, api: Arc<Api>) -> Router {
         }))
 }
 
-/// Every response carries the security headers; API responses to a configured embedding
-/// origin also carry CORS headers (and its preflight requests are answered), no other.
+/// Every response carries the security headers; those a route set for itself (the embed
+/// route's frame policy, the embed script's resource policy) are kept.
 async fn site_headers(
     state: Arc<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let origin = request
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|value| value.to_str().ok())
-        .filter(|origin| state.cors_origins.iter().any(|allowed| allowed == origin))
-        .map(str::to_owned);
-    let is_api = request.uri().path().starts_with("/api/");
-    let preflight = request.method() == axum::http::Method::OPTIONS;
-    let mut response = if is_api && preflight {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        next.run(request).await
-    };
+    let mut response = next.run(request).await;
     security_headers(response.headers_mut(), &state.csp);
-    if let (true, Some(origin)) = (is_api, origin)
-        && let Ok(origin) = HeaderValue::from_str(&origin)
-    {
-        let headers = response.headers_mut();
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("content-type, authorization"),
-        );
+    response
+}
+
+#[derive(serde::Deserialize)]
+struct EmbedQuery {
+    partner: Option<String>,
+}
+
+/// `/embed/FORM?partner=ID`: the app's page, which opens as that form alone, and which
+/// only the partner's registered origin may frame. Any other partner, form or origin gets
+/// the page as every route sends it, which no site may frame.
+async fn embed_page(
+    State(state): State<Arc<AppState>>,
+    Path(form): Path<String>,
+    Query(query): Query<EmbedQuery>,
+    request: HeaderMap,
+) -> Response {
+    let Some(id) = query.partner else {
+        return not_found();
+    };
+    let store = state.store.clone();
+    let partner = match tokio::task::spawn_blocking(move || store.partner(&id)).await {
+        Ok(Ok(partner)) => partner,
+        _ => return (StatusCode::SERVICE_UNAVAILABLE, "try again\n").into_response(),
+    };
+    let Some(partner) = partner.filter(|partner| partner.form == form) else {
+        return not_found();
+    };
+    let mut response = asset_response(&state.site, "/index.html", &request);
+    let policy = state
+        .site
+        .content_security_policy(std::slice::from_ref(&partner.origin));
+    let headers = response.headers_mut();
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    // For browsers older than `frame-ancestors`; newer ones ignore ALLOW-FROM.
+    if let Ok(allow) = HeaderValue::from_str(&format!("ALLOW-FROM {}", partner.origin)) {
+        headers.insert(header::X_FRAME_OPTIONS, allow);
     }
     response
+}
+
+/// The script a partner's page may load to resize its frames. A page of another origin
+/// loads it with `crossorigin` and an integrity hash, so it is the one answer that allows
+/// every origin: it is public, the same for all, and carries nothing but itself.
+async fn embed_script(State(state): State<Arc<AppState>>, request: HeaderMap) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(etag) = HeaderValue::from_str(&state.script_etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("cross-origin"),
+    );
+    let unchanged = request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|line| static_site::if_none_match(line, &state.script_etag));
+    if unchanged {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    (headers, partner::EMBED_SCRIPT).into_response()
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found\n").into_response()
 }
 
 /// A file of the app: the representation the request's `Accept-Encoding` prefers, or
@@ -344,8 +387,12 @@ async fn static_asset(
     uri: Uri,
     request: HeaderMap,
 ) -> Response {
-    let Some(asset) = state.site.get(uri.path()) else {
-        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    asset_response(&state.site, uri.path(), &request)
+}
+
+fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Response {
+    let Some(asset) = site.get(path) else {
+        return not_found();
     };
     let lines = |name| {
         request
@@ -389,9 +436,15 @@ async fn static_asset(
     (headers, chosen.body.clone()).into_response()
 }
 
-/// Headers every response of the site carries.
+/// Headers every response of the site carries. The frame policy and the resource policy
+/// are the defaults for a route that did not set its own.
 fn security_headers(headers: &mut HeaderMap, csp: &HeaderValue) {
-    headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert_with(|| csp.clone());
+    headers
+        .entry(header::X_FRAME_OPTIONS)
+        .or_insert(HeaderValue::from_static("DENY"));
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
@@ -411,10 +464,9 @@ fn security_headers(headers: &mut HeaderMap, csp: &HeaderValue) {
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
     );
-    headers.insert(
-        "cross-origin-resource-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    headers
+        .entry("cross-origin-resource-policy")
+        .or_insert(HeaderValue::from_static("same-origin"));
     // Browsers heed it only over HTTPS (the deployment, behind its TLS proxy) and ignore it
     // over plain HTTP, so it is safe on loopback too.
     headers.insert(
@@ -439,18 +491,4 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = interrupt.await;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn frame_ancestors_must_be_bare_origins() {
-        assert!(check_origin("https://partner.example").is_ok());
-        assert!(check_origin("http://localhost:8081").is_ok());
-        assert!(check_origin("https://partner.example/path").is_err());
-        assert!(check_origin("*").is_err());
-        assert!(check_origin("https://a.example 'unsafe-inline'").is_err());
-    }
 }

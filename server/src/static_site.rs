@@ -236,7 +236,7 @@ impl StaticSite {
     }
 
     /// The page's Content-Security-Policy. `frame_ancestors` are the origins allowed to
-    /// embed the app; with none, no site may frame it.
+    /// frame it (the embed route's partner); with none, no site may.
     pub fn content_security_policy(&self, frame_ancestors: &[String]) -> String {
         let mut scripts = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
         scripts.extend(self.inline_script_hashes.iter().cloned());
@@ -304,16 +304,25 @@ fn variant_of<'a>(
     })
 }
 
+/// The first 128 bits of a body's SHA-256, in hex: what its validators are made of.
+fn content_hash(body: &[u8]) -> String {
+    Sha256::digest(body)[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// A strong validator for `body` as sent without a content coding.
+pub fn etag_of(body: &[u8]) -> String {
+    format!("\"{}\"", content_hash(body))
+}
+
 fn asset(
     name: &str,
     body: Vec<u8>,
     mut compressed: Vec<(ContentCoding, Vec<u8>)>,
 ) -> Result<Asset, String> {
-    let digest = Sha256::digest(&body);
-    let hash: String = digest[..16]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let hash = content_hash(&body);
     compressed.sort_by_key(|(coding, _)| ContentCoding::ALL.iter().position(|c| c == coding));
     let compressed = compressed
         .into_iter()

@@ -40,6 +40,22 @@ pub struct Agency {
     pub endorsement: Option<String>,
 }
 
+/// A partner site that may embed one form in a frame, for fixed agencies
+/// (`confidant partner add`, `docs/embedding.md`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Partner {
+    /// Random, base64url: what the partner's snippet names.
+    pub id: String,
+    /// The one origin that may frame it.
+    pub origin: String,
+    /// The form it embeds.
+    pub form: String,
+    /// The key ids of the agencies what is sent through it is sealed to.
+    pub recipients: Vec<String>,
+    /// Seconds since the epoch.
+    pub added: u64,
+}
+
 /// What the server answers for an accepted packet; the same for every upload of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Receipt {
@@ -115,6 +131,14 @@ pub trait Store: Send + Sync {
     /// Registers `signing_jwk` as the signing key of the agency under `kid` (its current
     /// key id), replacing any before; `false` if there is no such agency.
     fn set_signing_key(&self, kid: &str, signing_jwk: &str) -> Result<bool, StoreError>;
+    /// Registers a partner; `false` if its origin embeds its form already.
+    fn add_partner(&self, partner: &Partner) -> Result<bool, StoreError>;
+    /// Every partner, by origin and form.
+    fn partners(&self) -> Result<Vec<Partner>, StoreError>;
+    /// The partner with this id.
+    fn partner(&self, id: &str) -> Result<Option<Partner>, StoreError>;
+    /// Removes the partners of `origin` (for `form` only, when given); how many.
+    fn remove_partners(&self, origin: &str, form: Option<&str>) -> Result<usize, StoreError>;
     /// Replaces the credential of the agency under `kid`; `false` if there is none.
     fn replace_credential(&self, kid: &str, credential_hash: &[u8; 32])
     -> Result<bool, StoreError>;
@@ -226,6 +250,14 @@ CREATE TABLE IF NOT EXISTS deliveries (
     PRIMARY KEY (kid, packet_id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS deliveries_by_packet ON deliveries(packet_id);
+CREATE TABLE IF NOT EXISTS partners (
+    id TEXT PRIMARY KEY,
+    origin TEXT NOT NULL,
+    form TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    added INTEGER NOT NULL,
+    UNIQUE (origin, form)
+) STRICT;
 CREATE TABLE IF NOT EXISTS former_keys (
     kid TEXT PRIMARY KEY,
     agency TEXT NOT NULL,
@@ -256,6 +288,31 @@ WHEN OLD.acknowledged IS NULL BEGIN
     UPDATE waiting SET bytes = bytes - OLD.size WHERE kid = OLD.kid;
 END;
 ";
+
+/// A partner's row: id, origin, form, recipients (a JSON list of key ids), added.
+type PartnerRow = (String, String, String, String, i64);
+
+fn partner_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<PartnerRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    ))
+}
+
+fn partner_of((id, origin, form, recipients, added): PartnerRow) -> Result<Partner, StoreError> {
+    let recipients = serde_json::from_str(&recipients)
+        .map_err(|error| StoreError(format!("a partner's recipients do not read: {error}")))?;
+    Ok(Partner {
+        id,
+        origin,
+        form,
+        recipients,
+        added: u64::try_from(added).unwrap_or(0),
+    })
+}
 
 /// Brings a store made before deliveries carried their size up to date: the sizes are
 /// copied from the packets and the waiting bytes counted once, in one transaction.
@@ -496,6 +553,51 @@ impl Store for SqliteStore {
         Ok(Rotated::Done {
             waiting: waiting as usize,
         })
+    }
+
+    fn add_partner(&self, partner: &Partner) -> Result<bool, StoreError> {
+        let recipients = serde_json::to_string(&partner.recipients)
+            .map_err(|error| StoreError(format!("cannot write the recipients: {error}")))?;
+        let added = self.connection().execute(
+            "INSERT OR IGNORE INTO partners (id, origin, form, recipients, added)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                partner.id,
+                partner.origin,
+                partner.form,
+                recipients,
+                partner.added as i64
+            ],
+        )?;
+        Ok(added == 1)
+    }
+
+    fn partners(&self) -> Result<Vec<Partner>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection.prepare(
+            "SELECT id, origin, form, recipients, added FROM partners ORDER BY origin, form",
+        )?;
+        let rows = statement.query_map([], partner_row)?;
+        rows.map(|row| partner_of(row?)).collect()
+    }
+
+    fn partner(&self, id: &str) -> Result<Option<Partner>, StoreError> {
+        self.connection()
+            .query_row(
+                "SELECT id, origin, form, recipients, added FROM partners WHERE id = ?1",
+                params![id],
+                partner_row,
+            )
+            .optional()?
+            .map(partner_of)
+            .transpose()
+    }
+
+    fn remove_partners(&self, origin: &str, form: Option<&str>) -> Result<usize, StoreError> {
+        Ok(self.connection().execute(
+            "DELETE FROM partners WHERE origin = ?1 AND (?2 IS NULL OR form = ?2)",
+            params![origin, form],
+        )?)
     }
 
     fn set_signing_key(&self, kid: &str, signing_jwk: &str) -> Result<bool, StoreError> {

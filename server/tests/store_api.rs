@@ -385,68 +385,6 @@ fn expiry_deletes_acknowledged_and_forgotten_packets() {
     assert_eq!(left, vec!["recent".to_owned()]);
 }
 
-#[test]
-fn only_configured_embedding_origins_get_cors() {
-    let scratch = Scratch::new("cors");
-    let data = scratch.path("data");
-    let server = Server::start(&data, &["--frame-ancestor", "https://partner.example"]);
-    let preflight = |origin: &str| {
-        request(
-            server.address,
-            "OPTIONS",
-            "/api/v1/packets",
-            &[
-                ("origin", origin),
-                ("access-control-request-method", "POST"),
-                ("access-control-request-headers", "content-type"),
-            ],
-            b"",
-        )
-        .unwrap()
-    };
-    let allowed = preflight("https://partner.example");
-    assert_eq!(allowed.status, 204);
-    assert_eq!(
-        allowed.header("access-control-allow-origin"),
-        Some("https://partner.example")
-    );
-    let refused = preflight("https://elsewhere.example");
-    assert_eq!(refused.header("access-control-allow-origin"), None);
-
-    let directory = request(
-        server.address,
-        "GET",
-        "/api/v1/directory",
-        &[("origin", "https://partner.example")],
-        b"",
-    )
-    .unwrap();
-    assert_eq!(
-        directory.header("access-control-allow-origin"),
-        Some("https://partner.example")
-    );
-    assert_eq!(directory.header("vary"), Some("Origin"));
-    // Every answer, the API's included, carries the security headers.
-    assert!(
-        directory
-            .header("content-security-policy")
-            .unwrap()
-            .contains("frame-ancestors https://partner.example")
-    );
-    assert_eq!(directory.header("x-content-type-options"), Some("nosniff"));
-    // The app's pages are never given CORS headers.
-    let page = request(
-        server.address,
-        "GET",
-        "/",
-        &[("origin", "https://partner.example")],
-        b"",
-    )
-    .unwrap();
-    assert_eq!(page.status, 200);
-    assert_eq!(page.header("access-control-allow-origin"), None);
-}
-
 /// Every file of the data folder that contains `needle`.
 fn files_containing(data: &std::path::Path, needle: &[u8]) -> Vec<String> {
     std::fs::read_dir(data)
