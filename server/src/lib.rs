@@ -109,7 +109,8 @@ commands:
           --timeout SECONDS     the longest one request may take (default 60)
   help    print this message
 
-Passphrases are never taken from the command line.";
+Passphrases are never taken from the command line. A value that begins with `--` (a key
+id may) is given as --name=VALUE.";
 
 /// Runs the command line `confidant` was started with.
 pub fn main_with_env() -> ExitCode {

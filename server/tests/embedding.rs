@@ -54,9 +54,9 @@ fn a_partner_frames_its_form_alone_and_nothing_else_is_framed_or_shared() {
         let mut args = vec![
             "partner", "add", "--data", d, "--origin", origin, "--form", form,
         ];
-        for kid in to {
-            args.extend(["--to", kid]);
-        }
+        // `--to=KID`: a key id may begin with `--`.
+        let to: Vec<String> = to.iter().map(|kid| format!("--to={kid}")).collect();
+        args.extend(to.iter().map(String::as_str));
         confidant(&args, "")
     };
     for (origin, form, to, why) in [

@@ -115,8 +115,7 @@ fn a_keyring_rotates_opens_both_generations_and_retires_a_key_only_when_nothing_
             "rotate",
             "--data",
             s(&data),
-            "--kid",
-            first.kid(),
+            &format!("--kid={}", first.kid()),
             "--key",
             s(&jwk),
         ],
@@ -161,11 +160,11 @@ fn a_keyring_rotates_opens_both_generations_and_retires_a_key_only_when_nothing_
 
     // The first key is refused retirement while its packet is in the inbox, read either
     // in the store or through the server; acknowledged is not enough: it must be gone.
+    let retire_first = format!("--retire={}", first.kid());
     let retire = |place: &[&str]| {
         let mut args = vec![
             "keygen",
-            "--retire",
-            first.kid(),
+            &retire_first,
             "--key",
             s(&key),
             "--passphrase-file",
@@ -215,8 +214,7 @@ fn a_keyring_rotates_opens_both_generations_and_retires_a_key_only_when_nothing_
     let said = refused(&confidant(
         &[
             "keygen",
-            "--retire",
-            second.kid(),
+            &format!("--retire={}", second.kid()),
             "--key",
             s(&key),
             "--passphrase-file",

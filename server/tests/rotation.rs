@@ -77,8 +77,7 @@ fn a_rotated_agency_keeps_its_credential_and_waiting_packets_and_receives_under_
         &data,
         &[
             "rotate",
-            "--kid",
-            &old_kid,
+            &format!("--kid={}", &old_kid),
             "--key",
             next_jwk.to_str().unwrap(),
         ],
@@ -141,7 +140,12 @@ fn a_rotated_agency_keeps_its_credential_and_waiting_packets_and_receives_under_
     ] {
         let refused = agency_command(
             &data,
-            &["rotate", "--kid", from, "--key", key.to_str().unwrap()],
+            &[
+                "rotate",
+                &format!("--kid={}", from),
+                "--key",
+                key.to_str().unwrap(),
+            ],
         );
         assert!(!refused.status.success());
         assert!(String::from_utf8_lossy(&refused.stderr).contains("already registered"));
@@ -150,8 +154,7 @@ fn a_rotated_agency_keeps_its_credential_and_waiting_packets_and_receives_under_
         &data,
         &[
             "rotate",
-            "--kid",
-            &old_kid,
+            &format!("--kid={}", &old_kid),
             "--key",
             next_jwk.to_str().unwrap(),
         ],

@@ -422,7 +422,7 @@ test("after a key rotation, one unlock opens what was sealed to the former key a
     const formerKid = shelter.jwk.kid;
     execFileSync(BIN, ["keygen", "--rotate", shelter.key, "--passphrase-file", shelter.passphrase]);
     const jwk = shelter.key.replace(/\.key$/, ".jwk");
-    execFileSync(BIN, ["agency", "rotate", "--data", data, "--kid", formerKid, "--key", jwk]);
+    execFileSync(BIN, ["agency", "rotate", "--data", data, `--kid=${formerKid}`, "--key", jwk]);
     const current = JSON.parse(readFileSync(jwk, "utf8"));
     assert.notEqual(current.kid, formerKid);
     const directory = await (await fetch(`${server.url}api/v1/directory`)).json();
@@ -548,7 +548,7 @@ test("a keyring made in the browser is ready only once its saved copy is given b
       const [endorsed] = await Promise.all([page.waitForEvent("download"), page.locator("#save-endorsement").click()]);
       assert.equal(endorsed.suggestedFilename(), "shelter-north.endorsement");
       const endorsement = keys.write("rotated-in-browser.endorsement", readFileSync(await endorsed.path(), "utf8"));
-      const published = execFileSync(BIN, ["agency", "rotate", "--data", data, "--kid", JSON.parse(readFileSync(jwk, "utf8")).kid,
+      const published = execFileSync(BIN, ["agency", "rotate", "--data", data, `--kid=${JSON.parse(readFileSync(jwk, "utf8")).kid}`,
         "--key", newJwk, "--endorsement", endorsement], { encoding: "utf8" });
       assert.match(published, /endorsed by the agency's signing key/);
       assert.equal(kids[1], JSON.parse(readFileSync(jwk, "utf8")).kid);

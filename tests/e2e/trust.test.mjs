@@ -106,7 +106,7 @@ test("a rotation endorsed by the agency's pinned signing key is sent to without 
     execFileSync(BIN, ["keygen", "--rotate", agency.key, "--passphrase-file", agency.passphrase]);
     const folder = dirname(agency.key);
     const endorsement = endorse ? ["--endorsement", join(folder, "agency.endorsement")] : [];
-    execFileSync(BIN, ["agency", "rotate", "--data", data, "--kid", agency.jwk.kid, "--key", join(folder, "agency.jwk"), ...endorsement]);
+    execFileSync(BIN, ["agency", "rotate", "--data", data, `--kid=${agency.jwk.kid}`, "--key", join(folder, "agency.jwk"), ...endorsement]);
     return JSON.parse(readFileSync(join(folder, "agency.jwk"), "utf8"));
   };
   const newPolice = rotate(police, true);
