@@ -20,12 +20,13 @@
 // usage: node bench/shell.mjs APP_DIST HELLO_DIST [--quick]
 //   --quick: one load each, to show that the bench runs (the test command uses it); the
 //   timings mean little, the transfers and the budget check stand.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 import { launchChromium, openApp, startServer } from "../tests/e2e/support.mjs";
-import { confidantAgency, fillReferral, openReferral, scratch, sealFor } from "../tests/e2e/referral.mjs";
+import { BIN, confidantAgency, fillReferral, openReferral, scratch, sealFor } from "../tests/e2e/referral.mjs";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -51,13 +52,13 @@ async function countTransfers(context, page) {
 }
 
 /** One cold load at phone size, slow CPU and network; times from navigation start. */
-async function coldLoad(browser, url, { app }) {
+async function coldLoad(browser, url, { app, ready, choose }) {
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   const { cdp, received } = await countTransfers(context, page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
   await cdp.send("Network.emulateNetworkConditions", SLOW);
-  await page.addInitScript(() => {
+  await page.addInitScript(([ready, choose]) => {
     const marks = (window.__marks = {});
     const at = (name) => requestAnimationFrame(() => { marks[name] ??= performance.now(); });
     new MutationObserver(() => {
@@ -68,10 +69,17 @@ async function coldLoad(browser, url, { app }) {
         marks.startSeen = true;
         at("started");
       }
+      // The worker's choice on the first screen, as soon as it can be made.
+      const entry = choose && document.querySelector(`[data-open="${choose}"]`);
+      if (entry && !marks.chosen) { marks.chosen = true; entry.click(); }
+      if (ready && document.querySelector(ready) && !marks.readySeen) {
+        marks.readySeen = true;
+        at("ready");
+      }
     }).observe(document, { childList: true, subtree: true, attributes: true });
-  });
+  }, [ready ?? null, choose ?? null]);
   await page.goto(url, { waitUntil: "commit", timeout: 300_000 });
-  const done = app ? "started" : "firstRender";
+  const done = ready ? "ready" : app ? "started" : "firstRender";
   await page.waitForFunction((name) => window.__marks?.[name] !== undefined, done, { timeout: 300_000 });
   await page.waitForLoadState("networkidle", { timeout: 300_000 }).catch(() => {});
   const marks = await page.evaluate(() => window.__marks);
@@ -93,6 +101,34 @@ async function loads(browser, url, app) {
     firstRender: median(runs.map((run) => run.marks.firstRender)),
     started: median(runs.map((run) => run.marks.started ?? run.marks.firstRender)),
   };
+}
+
+/**
+ * The embed route, as a partner's visitor first opens it: the bytes received and the time
+ * until the form is on screen (its section progress shown), median of the cold loads.
+ */
+async function embedLoads(browser, appDist) {
+  const keys = scratch("confidant-bench-embed-");
+  const data = mkdtempSync(join(tmpdir(), "confidant-bench-embed-data-"));
+  const shelter = confidantAgency(keys.dir, data, "Shelter North", "shelter");
+  const run = (more) => execFileSync(BIN, ["partner", ...more, "--data", data, "--origin", "https://ngo.example",
+    "--form", "referral"], { encoding: "utf8" });
+  run(["add", `--to=${shelter.jwk.kid}`]);
+  const server = await startServer({ dist: appDist, data });
+  try {
+    const snippet = run(["snippet", "--url", server.url.replace(/\/$/, "")]);
+    const src = snippet.match(/src="([^"]+\/embed\/referral[^"]+)"/)[1].replaceAll("&amp;", "&");
+    const runs = [];
+    for (let i = 0; i < LOADS; i++) runs.push(await coldLoad(browser, src, { app: true, ready: "#section-progress" }));
+    return {
+      transfer: median(runs.map((one) => one.received.reduce((sum, r) => sum + r.bytes, 0))),
+      shown: median(runs.map((one) => one.marks.ready)),
+    };
+  } finally {
+    await server.stop();
+    rmSync(data, { recursive: true, force: true });
+    keys.remove();
+  }
 }
 
 /** Every byte received on the way to a sealed, delivered referral, on a first visit. */
@@ -149,6 +185,19 @@ try {
   console.log(`time to a working quick exit: app ${app.quickExit.toFixed(0)} ms, against the minimal app's first render ${hello.firstRender.toFixed(0)} ms, ratio ${ratio(app.quickExit, hello.firstRender)} (target at most 1.3x)`);
   console.log(`time to first render: app ${app.firstRender.toFixed(0)} ms, minimal app ${hello.firstRender.toFixed(0)} ms, ratio ${ratio(app.firstRender, hello.firstRender)} (target at most 1.3x)`);
   console.log(`the app running (its module loaded in the background): ${app.started.toFixed(0)} ms, ${kib(app.everything)} received by then`);
+
+  const embed = await embedLoads(browser, appDist);
+  const referral = [];
+  for (let i = 0; i < LOADS; i++) {
+    referral.push(await coldLoad(browser, appServer.url, { app: true, ready: "#section-progress", choose: "refer" }));
+  }
+  const full = {
+    transfer: median(referral.map((one) => one.received.reduce((sum, r) => sum + r.bytes, 0))),
+    shown: median(referral.map((one) => one.marks.ready)),
+  };
+  console.log(`\nThe embed route (a partner's frame, /embed/referral), cold, same conditions, until the form is on screen:`);
+  console.log(`embed: ${kib(embed.transfer)} received, ${embed.shown.toFixed(0)} ms; the full app with "Refer" tapped on its first screen: ${kib(full.transfer)}, ${full.shown.toFixed(0)} ms;`);
+  console.log(`ratio ${ratio(embed.transfer, full.transfer)} in bytes and ${ratio(embed.shown, full.shown)} in time (target at most 1x); the minimal app's first render ${hello.firstRender.toFixed(0)} ms, ratio ${ratio(embed.shown, hello.firstRender)}`);
 
   const path = await wholePath(browser, appDist);
   console.log(`\nThe whole path to a sealed referral, first visit, every byte received: ${kib(path.total)} (target at most 220 KiB)`);

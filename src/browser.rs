@@ -8,6 +8,7 @@ pub mod clock;
 pub mod derive;
 pub mod document;
 pub mod drafts;
+pub mod embedding;
 pub mod files;
 pub mod focus;
 pub mod frames;

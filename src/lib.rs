@@ -8,6 +8,7 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod embed;
 pub mod forms;
 pub mod interface_text;
 pub mod quick_exit;
@@ -20,6 +21,13 @@ pub mod use_cases;
 /// the WebAssembly module is running (so it stops waiting to show a failure message).
 pub fn start() {
     let root = browser::document::app_root();
+    // A partner's frame (`/embed/FORM?partner=ID`): the form alone.
+    if let Some(address) = browser::document::embed_address() {
+        yew::Renderer::<embed::Embed>::with_root_and_props(root, embed::EmbedProps { address })
+            .render();
+        browser::document::mark_started();
+        return;
+    }
     let first_screen = browser::document::take_first_choice()
         .as_deref()
         .and_then(state::Screen::from_first_choice);

@@ -19,6 +19,11 @@
 (function () {
   "use strict";
   var root = document.documentElement;
+  // A partner's frame (docs/embedding.md): no home screen, no service worker.
+  var embedded = window.location.pathname.indexOf("/embed/") === 0;
+  if (embedded) {
+    root.setAttribute("data-confidant-embed", "");
+  }
   // After this long without the app, say that the connection is slow (and keep waiting).
   var SLOW_AFTER_MS = 8000;
   // Escape twice within this time leaves (the app's DOUBLE_PRESS_WINDOW_MS).
@@ -54,6 +59,15 @@
       window.history.replaceState(null, "", "/");
     } catch (refused) {
       // Nothing was appended to the address.
+    }
+    // In a frame, the whole tab goes (the sandbox allows it on a press).
+    try {
+      if (window.top !== window) {
+        window.top.location.replace(neutralPage());
+        return;
+      }
+    } catch (refused) {
+      // Without a press: at least the frame goes.
     }
     window.location.replace(neutralPage());
   }
@@ -120,7 +134,7 @@
       });
     });
   }
-  if ("serviceWorker" in navigator) {
+  if ("serviceWorker" in navigator && !embedded) {
     window.addEventListener("load", function () {
       var url = "/service-worker.js";
       var policy = window.trustedTypes && window.trustedTypes.createPolicy("confidant-service-worker", {

@@ -93,6 +93,11 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/")) {
     return;
   }
+  // A partner's frame always asks the server, which alone says which site may frame it
+  // (the page from here would carry the app's own "never framed" policy).
+  if (url.pathname.startsWith("/embed/")) {
+    return;
+  }
   if (request.mode === "navigate") {
     // The page of this build, whatever the address (the app has one page, and nothing it
     // needs is ever in the address).

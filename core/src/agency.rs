@@ -670,6 +670,52 @@ pub fn sender<'a>(
     Ok(Sender::SignedBy(signed_by))
 }
 
+// ---------------------------------------------------------------------------------------
+// An embedded form's recipients
+
+/// Why an embedded form will not seal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmbedRefusal {
+    /// The agencies the server names for the partner are not exactly those its snippet
+    /// pins: the server changed them since, or the snippet was edited.
+    NotPinned,
+    /// A pinned agency is not in the directory under that key id: its key changed, or it
+    /// left.
+    NotListed,
+    /// No agency is named at all.
+    NoRecipient,
+}
+
+/// The recipients of an embedded form: the key ids the server fixes for the partner
+/// (`fixed`), which must be exactly the key ids the partner's snippet pins (`pins`), each
+/// as the directory lists it. Key ids are computed from the keys, so a pinned id is the
+/// key itself: a server that swaps a key, adds an agency or drops one is refused.
+pub fn embed_recipients(
+    entries: &[DirectoryEntry],
+    fixed: &[String],
+    pins: &[String],
+) -> Result<Vec<DirectoryEntry>, EmbedRefusal> {
+    if fixed.is_empty() {
+        return Err(EmbedRefusal::NoRecipient);
+    }
+    fn set(kids: &[String]) -> std::collections::BTreeSet<&str> {
+        kids.iter().map(String::as_str).collect()
+    }
+    if set(fixed) != set(pins) || fixed.len() != set(fixed).len() {
+        return Err(EmbedRefusal::NotPinned);
+    }
+    fixed
+        .iter()
+        .map(|kid| {
+            entries
+                .iter()
+                .find(|entry| entry.kid() == kid)
+                .cloned()
+                .ok_or(EmbedRefusal::NotListed)
+        })
+        .collect()
+}
+
 /// The key id a payload names as its sender's: a referral's `sender`, an answer's `from`.
 /// Only those members are read; the rest of the payload is skipped unparsed.
 pub fn claimed_sender(payload_json: &str) -> Option<String> {

@@ -185,3 +185,43 @@ fn every_change_to_a_pinned_agency_blocks_until_confirmed_and_names_what_changed
     assert_eq!(Pins::from_json(&stored), pins);
     assert_eq!(Pins::from_json("not json"), Pins::default());
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn an_embedded_form_sends_only_to_exactly_the_agencies_its_snippet_pins() {
+    use confidant_core::agency::{EmbedRefusal, embed_recipients};
+    let shelter = common::agency(31, "Shelter North", AgencyKind::Shelter);
+    let police = common::agency(32, "Police unit", AgencyKind::Police);
+    let entries = [shelter.clone(), police.clone()];
+    let kid = |entry: &DirectoryEntry| entry.kid().to_owned();
+    let (s, p) = (kid(&shelter), kid(&police));
+    assert_eq!(
+        embed_recipients(&entries, &[s.clone(), p.clone()], &[p.clone(), s.clone()]),
+        Ok(vec![shelter.clone(), police.clone()])
+    );
+    // The server adds an agency, drops one, or names one twice: not what was pinned.
+    for (fixed, pins) in [
+        (vec![s.clone(), p.clone()], vec![s.clone()]),
+        (vec![s.clone()], vec![s.clone(), p.clone()]),
+        (vec![s.clone(), s.clone()], vec![s.clone()]),
+    ] {
+        assert_eq!(
+            embed_recipients(&entries, &fixed, &pins),
+            Err(EmbedRefusal::NotPinned)
+        );
+    }
+    // A pinned key the directory no longer lists (a rotation, or a swapped key).
+    let rotated = common::agency(33, "Police unit", AgencyKind::Police);
+    assert_eq!(
+        embed_recipients(
+            &[shelter.clone(), rotated],
+            std::slice::from_ref(&p),
+            std::slice::from_ref(&p)
+        ),
+        Err(EmbedRefusal::NotListed)
+    );
+    assert_eq!(
+        embed_recipients(&entries, &[], &[]),
+        Err(EmbedRefusal::NoRecipient)
+    );
+}

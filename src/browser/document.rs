@@ -25,6 +25,21 @@ pub fn mark_started() {
     }
 }
 
+/// Where an embedded form's frame is, when the page is one (`/embed/FORM?partner=ID`).
+pub fn embed_address() -> Option<crate::embed::EmbedAddress> {
+    let location = gloo::utils::window().location();
+    crate::embed::EmbedAddress::parse(
+        &location.pathname().ok()?,
+        &location.search().ok()?,
+        &location.hash().ok()?,
+    )
+}
+
+/// How tall the app's content is, in CSS pixels: what an embedded form's frame needs.
+pub fn content_height() -> f64 {
+    f64::from(app_root().scroll_height())
+}
+
 /// What the worker chose on the first screen before the app had arrived (`boot.js` writes
 /// it as `data-confidant-open` on `<html>`): `identify`, `refer`, `inbox`, `outbox` or
 /// `groups`. Read once; the mark is removed.

@@ -33,6 +33,14 @@ pub fn leave_for_neutral_page() {
     let Some(window) = web_sys::window() else {
         return;
     };
+    // In a partner's frame, the whole tab goes: the frame's sandbox lets it navigate the
+    // top window on the visitor's press, and on nothing else.
+    if let Ok(Some(top)) = window.top()
+        && !js_sys::Object::is(top.as_ref(), window.as_ref())
+        && top.location().replace(&neutral_page()).is_ok()
+    {
+        return;
+    }
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
     }

@@ -30,6 +30,22 @@ impl fmt::Display for NetworkError {
     }
 }
 
+/// What a partner's frame is for (`GET /api/v1/embed/ID`): the origin that frames it,
+/// its form, and the key ids of the agencies the deployment fixed for it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct EmbedConfig {
+    pub partner: String,
+    pub origin: String,
+    pub form: String,
+    pub recipients: Vec<String>,
+}
+
+/// Reads what the partner `id` (base64url, checked by the caller) is for.
+pub async fn embed_config(id: &str) -> Result<EmbedConfig, NetworkError> {
+    let text = fetch_text(&format!("/api/v1/embed/{id}")).await?;
+    serde_json::from_str(&text).map_err(|_| NetworkError::Unreadable)
+}
+
 /// GETs a path of the app's own origin and returns the body as text.
 pub async fn fetch_text(path: &str) -> Result<String, NetworkError> {
     let response = gloo::net::http::Request::get(path)

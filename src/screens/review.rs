@@ -57,7 +57,7 @@ enum Sealing {
     SaveFailed(Vec<Outgoing>),
 }
 
-fn gate_text(reason: NotSendable, words: &Words) -> &'static str {
+pub(crate) fn gate_text(reason: NotSendable, words: &Words) -> &'static str {
     match reason {
         NotSendable::AgeMissing => words.gate_age_missing,
         NotSendable::TypeMissing => words.gate_type_missing,

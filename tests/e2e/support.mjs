@@ -156,11 +156,14 @@ export async function shown(page, selector) {
  * the index of the choice of a radio group (reached with the arrows), or what to type.
  * `onSection` runs on each section once it is answered, before "Next".
  */
-export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose = {}, { onSection } = {}) {
+export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose = {}, { onSection, frame } = {}) {
+  // The form may be in a frame (an embedded form): the keys go to the page, which hands
+  // them to whatever has the focus, and the form is read in its frame.
+  const scope = frame ?? page;
   const answered = new Set();
   for (let presses = 0; presses < 3000; presses++) {
     await page.keyboard.press("Tab");
-    const focus = await page.evaluate(() => {
+    const focus = await scope.evaluate(() => {
       const element = document.activeElement;
       return { id: element?.id ?? "", tag: element?.tagName ?? "", type: element?.type ?? "",
         name: element?.name ?? "" };
@@ -171,11 +174,11 @@ export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose =
     }
     if (focus.id === "section-next") {
       await onSection?.();
-      const before = await page.locator("#section-progress").innerText();
+      const before = await scope.locator("#section-progress").innerText();
       await page.keyboard.press("Enter");
-      await settle(page);
-      if ((await page.locator("#section-progress").innerText()) === before) {
-        const missing = await page.locator(".error-summary li").allInnerTexts();
+      await settle(scope);
+      if ((await scope.locator("#section-progress").innerText()) === before) {
+        const missing = await scope.locator(".error-summary li").allInnerTexts();
         throw new Error(`"Next" stayed on ${before}: ${missing.join("; ")}`);
       }
       continue;
@@ -221,7 +224,7 @@ export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose =
       answered.add(field);
       await page.keyboard.type(text(answered.size, field));
     }
-    await settle(page);
+    await settle(scope);
   }
   throw new Error("the walk through the form never reached its check button");
 }

@@ -1,0 +1,269 @@
+// A form embedded in a partner's site, end to end: the real server, Chromium, and a
+// partner page on a second origin (a server of its own, on another port) holding the
+// snippet `confidant partner snippet` prints. The frame fills by keyboard and its height
+// follows; a canary typed in every field reaches no message, request or storage of the
+// partner's page; what is sent reaches the fixed agencies and opens with their keys. An
+// origin not registered gets no frame, nor does a registered origin for another form; a
+// snippet whose pins no longer match refuses to seal; forged messages change nothing; the
+// quick exit takes the whole tab away on a press; axe finds nothing in English or Arabic.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { after, before, test } from "node:test";
+import { NEUTRAL_PAGE, fillByKeyboard, launchChromium, serveNeutralPage, settle, startServer } from "./support.mjs";
+import { ADULT, BIN, agreeTo, confidantAgency, inbox, openPacket, scratch } from "./referral.mjs";
+
+let keys;
+let browser;
+before(async () => {
+  keys = scratch("confidant-embed-");
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  keys?.remove();
+});
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** A partner's web server: `page(path)` gives the HTML of each path. */
+async function partnerSite(page) {
+  const server = createServer((request, response) => {
+    const body = page(new URL(request.url, "http://x").pathname);
+    response.writeHead(body ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
+    response.end(body ?? "");
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** The partner's page: its own heading, the snippet, and nothing focusable of its own. */
+const partnerPage = (snippet) => `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Report a concern</title></head><body><h1>Report a concern</h1>${snippet}</body></html>`;
+
+/** Everything the partner's page hears: every message event, on the window, in capture. */
+async function listenToMessages(page) {
+  await page.addInitScript(() => {
+    window.__messages = [];
+    window.addEventListener("message", (event) => {
+      window.__messages.push({ origin: event.origin, data: JSON.stringify(event.data) });
+    }, true);
+  });
+}
+
+async function withSetup(body, contextOptions = {}) {
+  const app = await startServer();
+  const data = app.data;
+  const shelter = confidantAgency(keys.dir, data, "Shelter North", "shelter");
+  const police = confidantAgency(keys.dir, data, "Police unit", "police");
+  const pages = new Map();
+  const partner = await partnerSite((path) => pages.get(path));
+  const elsewhere = await partnerSite((path) => pages.get(path));
+  const url = app.url.replace(/\/$/, "");
+  const run = (args) => execFileSync(BIN, args, { encoding: "utf8" });
+  run(["partner", "add", "--data", data, "--origin", partner.origin, "--form", "referral",
+    `--to=${shelter.jwk.kid}`, `--to=${police.jwk.kid}`]);
+  const snippet = run(["partner", "snippet", "--data", data, "--origin", partner.origin,
+    "--form", "referral", "--url", url, "--title", "Referral form"]);
+  pages.set("/", partnerPage(snippet));
+  const context = await browser.newContext({ acceptDownloads: true, ...contextOptions });
+  await serveNeutralPage(context);
+  try {
+    await body({ app, url, data, shelter, police, partner, elsewhere, pages, snippet, context, run });
+  } finally {
+    await context.close();
+    await partner.close();
+    await elsewhere.close();
+    await app.stop();
+  }
+}
+
+/** The Confidant frame of `page`, once its form is on screen. */
+async function confidantFrame(page) {
+  await page.locator("iframe[data-confidant-embed]").waitFor();
+  const handle = await page.locator("iframe[data-confidant-embed]").elementHandle();
+  const frame = await handle.contentFrame();
+  await frame.waitForSelector('html[data-confidant="started"]', { timeout: 60_000 });
+  await frame.locator("#section-progress").waitFor({ timeout: 60_000 });
+  return frame;
+}
+
+/** Waits until the browser has refused `page`'s frame: Chromium shows its error page. */
+async function refusedFrame(page) {
+  await page.locator("iframe[data-confidant-embed]").waitFor();
+  for (let tries = 0; tries < 100; tries++) {
+    const frame = page.frames().find((candidate) => candidate !== page.mainFrame());
+    if (frame?.url().startsWith("chrome-error:")) return;
+    if (frame && await frame.evaluate(() => document.documentElement?.getAttribute("data-confidant")).catch(() => null)) {
+      throw new Error("the frame was shown");
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error("the frame was neither refused nor shown");
+}
+
+const frameHeight = (page) => page.locator("iframe[data-confidant-embed]").evaluate((frame) => frame.getBoundingClientRect().height);
+
+test("the partner's frame fills by keyboard, resizes, and sends to the fixed agencies; the partner's page learns nothing", () => withSetup(
+  async ({ url, shelter, police, partner, context, snippet }) => {
+    assert.match(snippet, /integrity="sha384-/);
+    const page = await context.newPage();
+    await listenToMessages(page);
+    const requests = [];
+    page.on("request", (request) => {
+      if (request.frame() === page.mainFrame()) requests.push(`${request.url()} ${request.postData() ?? ""}`);
+    });
+    await page.goto(partner.origin);
+    const frame = await confidantFrame(page);
+    // The visitor sees whose form this is.
+    assert.match(await frame.locator("#embed-whose").innerText(),
+      new RegExp(`${partner.origin.replace("http://", "")}.*Shelter North, Police unit`));
+
+    // The height follows the content, in steps of 32 px, and the frame never scrolls.
+    await page.waitForFunction(() => window.__messages.some((m) => m.data.includes("confidant:embed:height")));
+    const first = await frameHeight(page);
+    assert.equal(first % 32, 0);
+    assert.ok(first >= 320 && first <= 4096, `${first}`);
+    const canaries = [];
+    const heights = new Set([first]);
+    await fillByKeyboard(page, (n) => {
+      const canary = `EMBED-CANARY-${n}-f00d`;
+      canaries.push(canary);
+      return canary;
+    }, ADULT, {
+      frame,
+      onSection: async () => {
+        await settle(frame);
+        await page.waitForTimeout(300);
+        heights.add(await frameHeight(page));
+        const scrolls = await frame.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+        assert.ok(scrolls <= 1, `the frame scrolls by ${scrolls} px`);
+      },
+    });
+    assert.ok(heights.size > 1, `the height never changed: ${[...heights]}`);
+    await agreeTo(frame, ["identity", "health", "narrative"], ["shelter", "police"]);
+    await frame.locator("#check-answers").click();
+    await frame.locator("#seal-and-send").click();
+    await frame.locator("#embed-sent").waitFor({ timeout: 30_000 });
+
+    // Sealed for the fixed agencies, each opens its own.
+    const [forShelter] = await inbox(url + "/", shelter);
+    const [forPolice] = await inbox(url + "/", police);
+    assert.ok(forShelter && forPolice, "a fixed agency received nothing");
+    const opened = JSON.stringify(openPacket(shelter, forShelter));
+    assert.ok(canaries.some((canary) => opened.includes(canary)));
+    assert.ok(JSON.stringify(openPacket(police, forPolice)).includes("EMBED-CANARY"));
+
+    // The partner's page heard heights, only from the app's origin, and no canary.
+    const messages = await page.evaluate(() => window.__messages);
+    assert.ok(messages.length > 0);
+    for (const message of messages) {
+      assert.equal(message.origin, url);
+      const data = JSON.parse(message.data);
+      assert.deepEqual(Object.keys(data).sort(), ["height", "type", "version"]);
+      assert.equal(data.type, "confidant:embed:height");
+      assert.equal(data.version, 1);
+    }
+    const heard = JSON.stringify(messages) + requests.join("\n");
+    const stored = await page.evaluate(async () => JSON.stringify({
+      local: { ...localStorage }, session: { ...sessionStorage },
+      databases: (await indexedDB.databases?.()) ?? [], cookie: document.cookie,
+    }));
+    for (const canary of canaries) {
+      assert.ok(!heard.includes(canary), `the partner's page heard ${canary}`);
+      assert.ok(!stored.includes(canary), `the partner's storage holds ${canary}`);
+    }
+    // Its requests: the page, the script; nothing to the app's API.
+    assert.ok(!requests.some((request) => request.includes("/api/")), requests.join("\n"));
+  }));
+
+test("no frame for an origin not registered, nor for a registered origin's other form; a snippet whose pins no longer match refuses to seal", () => withSetup(
+  async ({ url, data, elsewhere, partner, pages, snippet, context, police }) => {
+    const page = await context.newPage();
+    // The same snippet on another origin: the browser refuses the frame.
+    pages.set("/", partnerPage(snippet));
+    await page.goto(elsewhere.origin);
+    await refusedFrame(page);
+    // The registered origin, framing another form with its partner id.
+    pages.set("/other", partnerPage(snippet.replace("/embed/referral?", "/embed/identification?")));
+    await page.goto(`${partner.origin}/other`);
+    await refusedFrame(page);
+    const direct = await fetch(`${url}/embed/identification?${snippet.match(/\?(partner=[^#"]+)/)[1]}`);
+    assert.equal(direct.status, 404);
+    assert.match(direct.headers.get("content-security-policy"), /frame-ancestors 'none'/);
+
+    // The snippet pins the shelter only, where the server names the police too.
+    pages.set("/pinned", partnerPage(snippet.replace(/#pins=[^"]+/, `#pins=${police.jwk.kid}`)));
+    await page.goto(`${partner.origin}/pinned`);
+    const handle = await page.locator("iframe[data-confidant-embed]").elementHandle();
+    const frame = await handle.contentFrame();
+    const refused = frame.locator("#embed-refused");
+    await refused.waitFor({ timeout: 60_000 });
+    assert.match(await refused.innerText(), /not the ones this site's embed code names/);
+    assert.equal(await frame.locator("#seal-and-send").count(), 0);
+
+    // The police rotate their key: the snippet pasted before pins a key the directory no
+    // longer lists, and the frame says so rather than seal to the new key unpinned.
+    execFileSync(BIN, ["keygen", "--rotate", police.key, "--passphrase-file", police.passphrase]);
+    execFileSync(BIN, ["agency", "rotate", "--data", data, `--kid=${police.jwk.kid}`, "--key", police.key.replace(/\.key$/, ".jwk")]);
+    await page.goto(partner.origin);
+    const stale = (await (await page.locator("iframe[data-confidant-embed]").elementHandle()).contentFrame()).locator("#embed-refused");
+    await stale.waitFor({ timeout: 60_000 });
+    assert.match(await stale.innerText(), /not in the directory under that key/);
+  }));
+
+test("forged messages from the partner's page change nothing; the quick exit takes the whole tab, only on a press", () => withSetup(
+  async ({ partner, context }) => {
+    const page = await context.newPage();
+    await page.goto(partner.origin);
+    const frame = await confidantFrame(page);
+    const before = await frame.locator("#section-progress").innerText();
+    await page.evaluate(() => {
+      const target = document.querySelector("iframe[data-confidant-embed]").contentWindow;
+      for (const message of [
+        { type: "confidant:embed:height", version: 1, height: 4096 },
+        { type: "confidant:embed:answers" },
+        { type: "confidant:embed:quick-exit" },
+        "next",
+      ]) target.postMessage(message, "*");
+    });
+    await page.waitForTimeout(500);
+    assert.equal(await frame.locator("#section-progress").innerText(), before);
+    assert.equal(page.url(), `${partner.origin}/`);
+    // Without the visitor's press the sandbox keeps the tab: a navigation of the top window
+    // tried once any activation has expired (5 s in Chromium) goes nowhere.
+    await frame.evaluate((neutral) => new Promise((resolve) => setTimeout(() => {
+      try {
+        window.top.location.replace(neutral);
+      } catch {
+        // Refused by the sandbox.
+      }
+      resolve();
+    }, 6000)), NEUTRAL_PAGE);
+    await page.waitForTimeout(500);
+    assert.equal(page.url(), `${partner.origin}/`);
+    // The visitor's press takes the whole tab to the neutral page.
+    await page.goto(partner.origin);
+    await (await confidantFrame(page)).locator(".quick-exit").click();
+    await page.waitForURL(`${NEUTRAL_PAGE}**`, { timeout: 10_000 });
+  }));
+
+test("the frame: no WCAG 2.1 A/AA violation in English and Arabic", () => withSetup(
+  async ({ partner, context }) => {
+    const page = await context.newPage();
+    await page.goto(partner.origin);
+    const frame = await confidantFrame(page);
+    for (const language of ["en", "ar"]) {
+      await frame.locator("#language").selectOption(language);
+      await settle(frame);
+      if (!(await frame.evaluate(() => Boolean(window.axe)))) {
+        await frame.addScriptTag({ path: AXE });
+      }
+      const violations = await frame.evaluate(async () => (await window.axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+      })).violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.help} (${v.nodes[0]?.target})`));
+      assert.deepEqual(violations, [], language);
+    }
+  }, { bypassCSP: true }));
