@@ -8,6 +8,7 @@
 // quick exit takes the whole tab away on a press; axe finds nothing in English or Arabic.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
@@ -145,7 +146,18 @@ test("the partner's frame fills by keyboard, resizes, and sends to the fixed age
     assert.ok(heights.size > 1, `the height never changed: ${[...heights]}`);
     await agreeTo(frame, ["identity", "health", "narrative"], ["shelter", "police"]);
     await frame.locator("#check-answers").click();
+
+    // The network drops as it is sent: the visitor is told it was not, and loses nothing.
+    await context.route("**/api/v1/packets", (route) => route.abort());
     await frame.locator("#seal-and-send").click();
+    await frame.locator("#embed-not-delivered").waitFor({ timeout: 30_000 });
+    assert.equal(await frame.locator("#embed-sent").count(), 0);
+    const [saved] = await Promise.all([page.waitForEvent("download"), frame.locator("#embed-save").click()]);
+    const file = JSON.parse(readFileSync(await saved.path(), "utf8"));
+    assert.ok(Array.isArray(file.recipients) && file.ciphertext, "the saved file is not a sealed packet");
+    assert.ok(!JSON.stringify(file).includes("EMBED-CANARY"));
+    await context.unroute("**/api/v1/packets");
+    await frame.locator("#embed-retry").click();
     await frame.locator("#embed-sent").waitFor({ timeout: 30_000 });
 
     // Sealed for the fixed agencies, each opens its own.
@@ -232,6 +244,11 @@ test("forged messages from the partner's page change nothing; the quick exit tak
     await page.waitForTimeout(500);
     assert.equal(await frame.locator("#section-progress").innerText(), before);
     assert.equal(page.url(), `${partner.origin}/`);
+    // A height message from anywhere but its own frame is ignored by the script.
+    const height = await frameHeight(page);
+    await page.evaluate(() => window.postMessage({ type: "confidant:embed:height", version: 1, height: 4064 }, "*"));
+    await page.waitForTimeout(300);
+    assert.equal(await frameHeight(page), height);
     // Without the visitor's press the sandbox keeps the tab: a navigation of the top window
     // tried once any activation has expired (5 s in Chromium) goes nowhere.
     await frame.evaluate((neutral) => new Promise((resolve) => setTimeout(() => {
@@ -248,6 +265,28 @@ test("forged messages from the partner's page change nothing; the quick exit tak
     await page.goto(partner.origin);
     await (await confidantFrame(page)).locator(".quick-exit").click();
     await page.waitForURL(`${NEUTRAL_PAGE}**`, { timeout: 10_000 });
+  }));
+
+test("<confidant-form> makes the same sandboxed frame, and never puts the form in the partner's page", () => withSetup(
+  async ({ url, partner, pages, snippet, context }) => {
+    const src = snippet.match(/<iframe src="([^"]+)"/)[1].replaceAll("&amp;", "&");
+    const script = snippet.match(/<script [^>]+><\/script>/)[0];
+    pages.set("/element", `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Report</title></head>
+<body><h1>Report</h1><confidant-form src="${src}" title="Referral form"></confidant-form>${script}</body></html>`);
+    const page = await context.newPage();
+    await page.goto(`${partner.origin}/element`);
+    const frame = await confidantFrame(page);
+    assert.ok(frame.url().startsWith(`${url}/embed/referral?partner=`));
+    const made = await page.locator("confidant-form iframe").evaluate((element) => ({
+      sandbox: element.getAttribute("sandbox"), referrer: element.getAttribute("referrerpolicy"),
+      allow: element.getAttribute("allow"), title: element.title,
+    }));
+    assert.equal(made.sandbox, snippet.match(/sandbox="([^"]+)"/)[1]);
+    assert.equal(made.referrer, "no-referrer");
+    assert.equal(made.allow, "");
+    assert.equal(made.title, "Referral form");
+    // The partner's DOM holds the frame and nothing of the form.
+    assert.equal(await page.locator("#section-progress, input, select, textarea").count(), 0);
   }));
 
 test("the frame: no WCAG 2.1 A/AA violation in English and Arabic", () => withSetup(
