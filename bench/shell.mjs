@@ -113,7 +113,7 @@ async function embedLoads(browser, appDist) {
   const shelter = confidantAgency(keys.dir, data, "Shelter North", "shelter");
   const run = (more) => execFileSync(BIN, ["partner", ...more, "--data", data, "--origin", "https://ngo.example",
     "--form", "referral"], { encoding: "utf8" });
-  run(["add", `--to=${shelter.jwk.kid}`]);
+  run(["add", "--name", "Hotline", `--to=${shelter.jwk.kid}`]);
   const server = await startServer({ dist: appDist, data });
   try {
     const snippet = run(["snippet", "--url", server.url.replace(/\/$/, "")]);

@@ -15,6 +15,7 @@
 use std::rc::Rc;
 
 use confidant_core::agency::{self, DirectoryEntry, EmbedRefusal};
+use confidant_core::embed_snippet::{self, Embedding};
 use confidant_core::form::{Answer, Answers, PlannedPacket, plan_referral, recipient_agreed};
 use confidant_core::keys::AgencyKeyPair;
 use confidant_core::packet::reference_code;
@@ -91,9 +92,12 @@ pub struct EmbedProps {
 #[derive(Clone, Debug, PartialEq)]
 enum Setup {
     Loading,
-    /// The partner's origin, and the agencies it sends to, checked against the pins.
+    /// The partner (its origin, its name, whether it asked for "completed"), and the
+    /// agencies it sends to, checked against the pins.
     Ready {
         origin: String,
+        name: String,
+        completed: bool,
         recipients: Rc<Vec<DirectoryEntry>>,
     },
     /// It cannot send: the server's answer does not fit the snippet, or did not come.
@@ -147,6 +151,8 @@ pub fn embed(props: &EmbedProps) -> Html {
                 };
                 let EmbedConfig {
                     origin,
+                    name,
+                    completed,
                     form,
                     recipients,
                     ..
@@ -159,6 +165,8 @@ pub fn embed(props: &EmbedProps) -> Html {
                     match agency::embed_recipients(&directory.entries, &recipients, &address.pins) {
                         Ok(recipients) => Setup::Ready {
                             origin,
+                            name,
+                            completed,
                             recipients: Rc::new(recipients),
                         },
                         Err(refusal) => Setup::Refused(refusal),
@@ -243,6 +251,11 @@ pub fn embed(props: &EmbedProps) -> Html {
         .map(|file| AttrValue::from(forms::address(&file)));
     let full_tab = gloo::utils::window().location().href().unwrap_or_default();
     let site = gloo::utils::window().location().host().unwrap_or_default();
+    let page_for_partner = (!embedding::framed()).then(|| {
+        html! {
+            <PartnerSnippet address={address.clone()} setup={(*setup).clone()} language={(*language).clone()} />
+        }
+    });
 
     let header = html! {
         <header class="shell-header embed-header">
@@ -251,10 +264,16 @@ pub fn embed(props: &EmbedProps) -> Html {
         </header>
     };
     let whose = match &*setup {
-        Setup::Ready { origin, recipients } => html! {
+        Setup::Ready {
+            origin,
+            name,
+            recipients,
+            ..
+        } => html! {
             <p class="embed-whose" id="embed-whose">
                 { words.embed_whose
-                    .replace("{partner}", origin.trim_start_matches("https://").trim_start_matches("http://"))
+                    .replace("{partner}", name)
+                    .replace("{origin}", origin.trim_start_matches("https://").trim_start_matches("http://"))
                     .replace("{site}", &site)
                     .replace("{agencies}", &recipients.iter().map(|entry| entry.name.as_str()).collect::<Vec<_>>().join(", ")) }
             </p>
@@ -281,12 +300,31 @@ pub fn embed(props: &EmbedProps) -> Html {
                 check_label={words.review_and_send} onvalid={Some(onvalid)} />
         },
         (Setup::Loading, _) => html! { <p role="status">{ words.embed_loading }</p> },
-        (Setup::Ready { recipients, .. }, state) => {
+        (
+            Setup::Ready {
+                recipients,
+                origin,
+                completed,
+                ..
+            },
+            state,
+        ) => {
             let Some(form) = (*loaded).clone() else {
                 return html! {};
             };
+            // Told that something was sent only when the partner asked for it.
+            let destination = Destination {
+                recipients: recipients.clone(),
+                tell: completed.then(|| origin.clone()),
+            };
             send_view(
-                &form, &answers, recipients, state, &sending, &language, words,
+                &form,
+                &answers,
+                destination,
+                state,
+                &sending,
+                &language,
+                words,
             )
         }
     };
@@ -300,6 +338,7 @@ pub fn embed(props: &EmbedProps) -> Html {
                 <p class="embed-full-tab">
                     <a href={full_tab} target="_blank" rel="noopener noreferrer" id="embed-full-tab">{ words.embed_full_tab }</a>
                 </p>
+                { page_for_partner }
             </main>
         </div>
     }
@@ -307,10 +346,79 @@ pub fn embed(props: &EmbedProps) -> Html {
 
 /// The review and the sending: who receives it (of the fixed agencies, those the person
 /// agreed to), what the form's rules rule out, and the outcome.
+#[derive(Properties, PartialEq)]
+struct PartnerSnippetProps {
+    address: EmbedAddress,
+    setup: Setup,
+    language: AttrValue,
+}
+
+/// In a tab of its own, the embed page is also the partner's page: the snippet its web
+/// person pastes, the same text `confidant partner snippet` prints, made from what the
+/// server says of the partner and the script it serves.
+#[function_component(PartnerSnippet)]
+fn partner_snippet(props: &PartnerSnippetProps) -> Html {
+    let script = use_state(|| None::<String>);
+    {
+        let script = script.clone();
+        use_effect_with((), move |()| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(text) = network::fetch_text(embed_snippet::SCRIPT_PATH).await {
+                    script.set(Some(text));
+                }
+            });
+        });
+    }
+    let (
+        Setup::Ready {
+            name, recipients, ..
+        },
+        Some(script),
+    ) = (&props.setup, &*script)
+    else {
+        return html! {};
+    };
+    let words = crate::interface_text::for_language(&props.language);
+    let url = gloo::utils::window()
+        .location()
+        .origin()
+        .unwrap_or_default();
+    let recipients: Vec<String> = recipients
+        .iter()
+        .map(|entry| entry.kid().to_owned())
+        .collect();
+    let text = embed_snippet::snippet(
+        &Embedding {
+            url: &url,
+            form: props.address.form.id(),
+            partner: &props.address.partner,
+            recipients: &recipients,
+            title: name,
+        },
+        script.as_bytes(),
+    );
+    html! {
+        <details class="embed-snippet" id="embed-snippet">
+            <summary>{ words.embed_snippet }</summary>
+            <pre dir="ltr"><code id="embed-snippet-code">{ text }</code></pre>
+        </details>
+    }
+}
+
+/// Where an embedded form sends, once checked: its agencies, and the partner's origin
+/// when it asked to be told that something was sent.
+struct Destination {
+    recipients: Rc<Vec<DirectoryEntry>>,
+    tell: Option<String>,
+}
+
 fn send_view(
     form: &SharedForm,
     answers: &UseStateHandle<Answers>,
-    fixed: &Rc<Vec<DirectoryEntry>>,
+    Destination {
+        recipients: fixed,
+        tell,
+    }: Destination,
     state: &Sending,
     sending: &UseStateHandle<Sending>,
     language: &UseStateHandle<AttrValue>,
@@ -341,7 +449,7 @@ fn send_view(
                     }
                 })
             };
-            let onretry = retry(packets.clone(), sending.clone());
+            let onretry = retry(packets.clone(), sending.clone(), tell);
             html! {
                 <div class="error-summary" role="alert" id="embed-not-delivered">
                     <p>{ words.embed_not_delivered }</p>
@@ -363,21 +471,22 @@ fn send_view(
                 Ok(_) => html! {},
             };
             let onsend = {
-                let (form, sending) = (form.clone(), sending.clone());
+                let (form, sending, tell) = (form.clone(), sending.clone(), tell);
                 let language = language.to_string();
                 let plan = planned.clone().unwrap_or_default();
                 Callback::from(move |_: MouseEvent| {
                     sending.set(Sending::Working);
-                    let (form, plan, language, sending) = (
+                    let (form, plan, language, sending, tell) = (
                         form.clone(),
                         plan.clone(),
                         language.clone(),
                         sending.clone(),
+                        tell.clone(),
                     );
                     wasm_bindgen_futures::spawn_local(async move {
                         clock::sleep(0).await;
                         match seal_all(&form, &plan, &language).await {
-                            Ok(packets) => deliver(packets, sending).await,
+                            Ok(packets) => deliver(packets, sending, tell).await,
                             Err(()) => sending.set(Sending::Failed),
                         }
                     });
@@ -443,13 +552,19 @@ async fn seal_all(
     Ok(packets)
 }
 
-/// Uploads every packet now; "sent" only once the server has stored them all.
-async fn deliver(packets: Vec<Outgoing>, sending: UseStateHandle<Sending>) {
+/// Uploads every packet now; "sent" only once the server has stored them all, and then,
+/// when `tell` names the partner's origin, a bare "completed" to its page.
+async fn deliver(packets: Vec<Outgoing>, sending: UseStateHandle<Sending>, tell: Option<String>) {
     let mut undelivered = Vec::new();
     for packet in &packets {
         if network::upload(&packet.packet).await != Upload::Stored {
             undelivered.push(packet.clone());
         }
+    }
+    if undelivered.is_empty()
+        && let Some(origin) = &tell
+    {
+        embedding::post_completed(origin);
     }
     sending.set(if undelivered.is_empty() {
         Sending::Sent(
@@ -463,11 +578,15 @@ async fn deliver(packets: Vec<Outgoing>, sending: UseStateHandle<Sending>) {
     });
 }
 
-fn retry(packets: Vec<Outgoing>, sending: UseStateHandle<Sending>) -> Callback<MouseEvent> {
+fn retry(
+    packets: Vec<Outgoing>,
+    sending: UseStateHandle<Sending>,
+    tell: Option<String>,
+) -> Callback<MouseEvent> {
     Callback::from(move |_: MouseEvent| {
-        let (packets, sending) = (packets.clone(), sending.clone());
+        let (packets, sending, tell) = (packets.clone(), sending.clone(), tell.clone());
         sending.set(Sending::Working);
-        wasm_bindgen_futures::spawn_local(async move { deliver(packets, sending).await });
+        wasm_bindgen_futures::spawn_local(async move { deliver(packets, sending, tell).await });
     })
 }
 

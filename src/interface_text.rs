@@ -68,6 +68,7 @@ pub struct Words {
     pub form_version: &'static str,
     pub show_more: &'static str,
     pub inbox_opened: &'static str,
+    pub embed_snippet: &'static str,
     pub embed_whose: &'static str,
     pub embed_loading: &'static str,
     pub embed_unreachable: &'static str,

@@ -21,6 +21,7 @@ pub mod acknowledgment;
 pub mod agency;
 pub mod backup_checks;
 pub mod draft;
+pub mod embed_snippet;
 pub mod form;
 pub mod format_error;
 pub mod keys;

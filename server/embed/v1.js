@@ -5,7 +5,10 @@
 // It listens only to messages whose source is one of its own frames and whose origin is
 // the origin it was loaded from, and takes from them only a height, which it checks:
 // `{ type: "confidant:embed:height", version: 1, height }`, a whole multiple of 32 from
-// 320 to 4096 pixels. Anything else is ignored. docs/embedding.md explains the snippet.
+// 320 to 4096 pixels; and, for a partner registered with `--completed`, a bare
+// `{ type: "confidant:embed:completed", version: 1 }`, which it passes on as a
+// `confidant:completed` event on the frame. Anything else is ignored. docs/embedding.md
+// explains the snippet.
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -24,8 +27,13 @@
     const frame = [...ours()].find((candidate) => candidate.contentWindow === event.source);
     if (!frame) return;
     const data = event.data;
-    if (data === null || typeof data !== "object" || data.type !== "confidant:embed:height" ||
-      data.version !== 1) return;
+    if (data === null || typeof data !== "object" || data.version !== 1) return;
+    // Sent, when the partner asked to know: an event on the frame, with nothing in it.
+    if (data.type === "confidant:embed:completed" && Object.keys(data).length === 2) {
+      frame.dispatchEvent(new CustomEvent("confidant:completed", { bubbles: true }));
+      return;
+    }
+    if (data.type !== "confidant:embed:height") return;
     const height = data.height;
     if (!Number.isInteger(height) || height < LEAST || height > MOST || height % STEP !== 0) return;
     frame.style.height = `${height}px`;

@@ -182,6 +182,8 @@ async fn embed(State(api): State<Arc<Api>>, id: Result<Path<String>, PathRejecti
     let mut response = axum::Json(json!({
         "partner": partner.id,
         "origin": partner.origin,
+        "name": partner.name,
+        "completed": partner.completed,
         "form": partner.form,
         "recipients": partner.recipients,
     }))

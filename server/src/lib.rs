@@ -67,9 +67,11 @@ commands:
           signing-key --data DIR --kid KID --key AGENCY.sign.jwk
                                 publish the agency's signing key (senders confirm a change)
   partner the partner sites that may embed a form in a frame (docs/embedding.md)
-          add --data DIR --origin ORIGIN --form FORM --to KID [--to KID…]
+          add --data DIR --origin ORIGIN --name NAME --form FORM --to KID [--to KID…] [--completed]
                                 let ORIGIN frame FORM, whose answers go sealed to the
-                                agencies named; only /embed/FORM?partner=ID allows it
+                                agencies named; only /embed/FORM?partner=ID allows it;
+                                --completed: the frame tells the page when something
+                                was sent (nothing more)
           list --data DIR       list the partners: id, origin, form, recipients
           remove --data DIR --origin ORIGIN [--form FORM]
                                 refuse that origin's frames from now on

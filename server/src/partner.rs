@@ -11,9 +11,10 @@
 
 use std::path::PathBuf;
 
-use base64ct::{Base64, Base64UrlUnpadded, Encoding};
-use sha2::{Digest, Sha384};
+use base64ct::{Base64UrlUnpadded, Encoding};
+use confidant_core::embed_snippet::{self, Embedding};
 
+use crate::agency_name::check_agency_name;
 use crate::args::Arguments;
 use crate::cli_error::{CliError, UsageError};
 use crate::store::{Agency, Partner, SqliteStore, Store};
@@ -22,21 +23,7 @@ use crate::store::{Agency, Partner, SqliteStore, Store};
 /// served at [`EMBED_SCRIPT_PATH`] and pinned in the snippet by its hash.
 pub const EMBED_SCRIPT: &str = include_str!("../embed/v1.js");
 /// Where [`EMBED_SCRIPT`] is served.
-pub const EMBED_SCRIPT_PATH: &str = "/embed/v1.js";
-
-/// The sandbox of a Confidant frame, token by token, and why each is there:
-/// - `allow-scripts`: the app is WebAssembly and script;
-/// - `allow-same-origin`: the frame keeps its own origin, the server's, so that it reaches
-///   the API without CORS and its storage is its own (without it the origin is opaque);
-/// - `allow-forms`: the form's sections are HTML forms (CSP `form-action 'none'` still
-///   stops any submission from leaving);
-/// - `allow-downloads`: a sealed packet the frame could not deliver is offered as a file;
-/// - `allow-popups` and `allow-popups-to-escape-sandbox`: the link that opens the form in
-///   a full tab;
-/// - `allow-top-navigation-by-user-activation`: the quick exit takes the whole tab away,
-///   and only when the visitor presses it.
-pub const SANDBOX: &str = "allow-scripts allow-same-origin allow-forms allow-downloads \
-     allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation";
+pub const EMBED_SCRIPT_PATH: &str = embed_snippet::SCRIPT_PATH;
 
 pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     match arguments.command().as_deref() {
@@ -95,7 +82,8 @@ fn required(arguments: &mut Arguments, name: &str, what: &'static str) -> Result
     Ok(arguments.value(name)?.ok_or(UsageError::Needs(what))?)
 }
 
-/// `partner add --data DIR --origin ORIGIN --form FORM --to KID [--to KID…]`.
+/// `partner add --data DIR --origin ORIGIN --name NAME --form FORM --to KID [--to KID…]
+/// [--completed]`.
 fn add(mut arguments: Arguments) -> Result<(), CliError> {
     let store = open_store(&mut arguments)?;
     let origin = required(
@@ -103,6 +91,12 @@ fn add(mut arguments: Arguments) -> Result<(), CliError> {
         "origin",
         "give the partner's site with `--origin https://…`",
     )?;
+    let name = required(
+        &mut arguments,
+        "name",
+        "give the partner's name, as visitors know it, with `--name NAME`",
+    )?;
+    let completed = arguments.flag("completed")?;
     let form = required(
         &mut arguments,
         "form",
@@ -112,6 +106,7 @@ fn add(mut arguments: Arguments) -> Result<(), CliError> {
     arguments.finish()?;
     check_origin(&origin).map_err(CliError::Partner)?;
     check_form_id(&form).map_err(CliError::Partner)?;
+    check_agency_name(&name, &[]).map_err(CliError::AgencyName)?;
     if to.is_empty() {
         return Err(UsageError::Needs(
             "name the agencies it sends to with `--to KID` (repeatable)",
@@ -135,6 +130,8 @@ fn add(mut arguments: Arguments) -> Result<(), CliError> {
     let partner = Partner {
         id: Base64UrlUnpadded::encode_string(&id),
         origin,
+        name,
+        completed,
         form,
         recipients: to,
         added: crate::api::now(),
@@ -224,49 +221,28 @@ fn snippet(mut arguments: Arguments) -> Result<(), CliError> {
         .into_iter()
         .find(|partner| partner.origin == origin && partner.form == form)
         .ok_or_else(|| CliError::Partner(format!("{origin} embeds no form `{form}`")))?;
-    crate::say(&snippet_html(
-        &url,
-        &partner,
-        title.as_deref().unwrap_or("Confidant form"),
-    ));
+    let title = title.unwrap_or_else(|| partner.name.clone());
+    crate::say(&snippet_html(&url, &partner, &title));
     Ok(())
 }
 
 /// The `integrity` value of [`EMBED_SCRIPT`] (SRI, SHA-384).
 pub fn script_integrity() -> String {
-    format!(
-        "sha384-{}",
-        Base64::encode_string(&Sha384::digest(EMBED_SCRIPT.as_bytes()))
-    )
+    embed_snippet::integrity(EMBED_SCRIPT.as_bytes())
 }
 
-/// Text for an HTML attribute value in double quotes.
-fn attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// The snippet for `partner`, served from `url` (this server's public origin): the frame,
-/// whose address pins the recipients' key ids in its fragment (never sent to any server),
-/// and the optional resizing script with its integrity hash.
+/// The snippet for `partner`, served from `url` (this server's public origin), titled
+/// `title` (the partner's name unless given): the same text as the app's page for it.
 pub fn snippet_html(url: &str, partner: &Partner, title: &str) -> String {
-    let src = format!(
-        "{url}/embed/{}?partner={}#pins={}",
-        partner.form,
-        partner.id,
-        partner.recipients.join(",")
-    );
-    format!(
-        "<iframe src=\"{src}\" title=\"{title}\" data-confidant-embed\n  \
-         sandbox=\"{SANDBOX}\"\n  \
-         referrerpolicy=\"no-referrer\" allow=\"\" loading=\"lazy\"\n  \
-         style=\"display:block;width:100%;height:640px;border:0\"></iframe>\n\
-         <script src=\"{url}{EMBED_SCRIPT_PATH}\" integrity=\"{integrity}\" crossorigin=\"anonymous\" async></script>",
-        src = attribute(&src),
-        title = attribute(title),
-        integrity = script_integrity(),
+    embed_snippet::snippet(
+        &Embedding {
+            url,
+            form: &partner.form,
+            partner: &partner.id,
+            recipients: &partner.recipients,
+            title,
+        },
+        EMBED_SCRIPT.as_bytes(),
     )
 }
 
@@ -291,26 +267,5 @@ mod tests {
         assert!(check_form_id("referral").is_ok());
         assert!(check_form_id("../referral").is_err());
         assert!(check_form_id("").is_err());
-    }
-
-    #[test]
-    fn the_snippet_escapes_what_it_quotes() {
-        let partner = Partner {
-            id: "AAAA".into(),
-            origin: "https://ngo.example".into(),
-            form: "referral".into(),
-            recipients: vec!["k1".into(), "k2".into()],
-            added: 0,
-        };
-        let html = snippet_html("https://confidant.example", &partner, "A \"form\" <b>");
-        assert!(
-            html.contains("title=\"A &quot;form&quot; &lt;b&gt;\""),
-            "{html}"
-        );
-        assert!(
-            html.contains("/embed/referral?partner=AAAA#pins=k1,k2"),
-            "{html}"
-        );
-        assert!(html.contains(&script_integrity()));
     }
 }

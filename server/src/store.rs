@@ -48,6 +48,11 @@ pub struct Partner {
     pub id: String,
     /// The one origin that may frame it.
     pub origin: String,
+    /// The partner's name, as the frame shows it to the visitor beside the origin.
+    pub name: String,
+    /// Whether the frame tells the partner's page that something was sent (a bare
+    /// `completed` message, nothing in it): off unless the partner asked.
+    pub completed: bool,
     /// The form it embeds.
     pub form: String,
     /// The key ids of the agencies what is sent through it is sealed to.
@@ -253,6 +258,8 @@ CREATE INDEX IF NOT EXISTS deliveries_by_packet ON deliveries(packet_id);
 CREATE TABLE IF NOT EXISTS partners (
     id TEXT PRIMARY KEY,
     origin TEXT NOT NULL,
+    name TEXT NOT NULL,
+    completed INTEGER NOT NULL,
     form TEXT NOT NULL,
     recipients TEXT NOT NULL,
     added INTEGER NOT NULL,
@@ -289,8 +296,9 @@ WHEN OLD.acknowledged IS NULL BEGIN
 END;
 ";
 
-/// A partner's row: id, origin, form, recipients (a JSON list of key ids), added.
-type PartnerRow = (String, String, String, String, i64);
+/// A partner's row: id, origin, name, completed, form, recipients (a JSON list of key
+/// ids), added.
+type PartnerRow = (String, String, String, bool, String, String, i64);
 
 fn partner_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<PartnerRow> {
     Ok((
@@ -299,15 +307,21 @@ fn partner_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<PartnerRow> {
         row.get(2)?,
         row.get(3)?,
         row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
     ))
 }
 
-fn partner_of((id, origin, form, recipients, added): PartnerRow) -> Result<Partner, StoreError> {
+fn partner_of(
+    (id, origin, name, completed, form, recipients, added): PartnerRow,
+) -> Result<Partner, StoreError> {
     let recipients = serde_json::from_str(&recipients)
         .map_err(|error| StoreError(format!("a partner's recipients do not read: {error}")))?;
     Ok(Partner {
         id,
         origin,
+        name,
+        completed,
         form,
         recipients,
         added: u64::try_from(added).unwrap_or(0),
@@ -559,11 +573,13 @@ impl Store for SqliteStore {
         let recipients = serde_json::to_string(&partner.recipients)
             .map_err(|error| StoreError(format!("cannot write the recipients: {error}")))?;
         let added = self.connection().execute(
-            "INSERT OR IGNORE INTO partners (id, origin, form, recipients, added)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT OR IGNORE INTO partners (id, origin, name, completed, form, recipients, added)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 partner.id,
                 partner.origin,
+                partner.name,
+                partner.completed,
                 partner.form,
                 recipients,
                 partner.added as i64
@@ -575,7 +591,8 @@ impl Store for SqliteStore {
     fn partners(&self) -> Result<Vec<Partner>, StoreError> {
         let connection = self.connection();
         let mut statement = connection.prepare(
-            "SELECT id, origin, form, recipients, added FROM partners ORDER BY origin, form",
+            "SELECT id, origin, name, completed, form, recipients, added FROM partners
+             ORDER BY origin, form",
         )?;
         let rows = statement.query_map([], partner_row)?;
         rows.map(|row| partner_of(row?)).collect()
@@ -584,7 +601,8 @@ impl Store for SqliteStore {
     fn partner(&self, id: &str) -> Result<Option<Partner>, StoreError> {
         self.connection()
             .query_row(
-                "SELECT id, origin, form, recipients, added FROM partners WHERE id = ?1",
+                "SELECT id, origin, name, completed, form, recipients, added FROM partners
+                 WHERE id = ?1",
                 params![id],
                 partner_row,
             )

@@ -52,7 +52,7 @@ fn a_partner_frames_its_form_alone_and_nothing_else_is_framed_or_shared() {
     // What the operator may not register.
     let add = |origin: &str, form: &str, to: &[&str]| {
         let mut args = vec![
-            "partner", "add", "--data", d, "--origin", origin, "--form", form,
+            "partner", "add", "--data", d, "--origin", origin, "--name", "Hotline", "--form", form,
         ];
         // `--to=KID`: a key id may begin with `--`.
         let to: Vec<String> = to.iter().map(|kid| format!("--to={kid}")).collect();
@@ -166,6 +166,9 @@ fn a_partner_frames_its_form_alone_and_nothing_else_is_framed_or_shared() {
     // What the frame reads about itself.
     let config = get(&format!("/api/v1/embed/{id}"), &[]).json();
     assert_eq!(config["origin"], ORIGIN);
+    assert_eq!(config["name"], "Hotline");
+    // No "completed" signal unless the partner asked for it.
+    assert_eq!(config["completed"], false);
     assert_eq!(config["form"], "referral");
     assert_eq!(
         config["recipients"],

@@ -36,6 +36,10 @@ impl fmt::Display for NetworkError {
 pub struct EmbedConfig {
     pub partner: String,
     pub origin: String,
+    /// The partner's name, shown to the visitor beside its origin.
+    pub name: String,
+    /// Whether the partner asked to be told, with nothing else, that something was sent.
+    pub completed: bool,
     pub form: String,
     pub recipients: Vec<String>,
 }

@@ -51,6 +51,8 @@ async function listenToMessages(page) {
     window.addEventListener("message", (event) => {
       window.__messages.push({ origin: event.origin, data: JSON.stringify(event.data) });
     }, true);
+    window.__completed = 0;
+    document.addEventListener("confidant:completed", () => { window.__completed += 1; }, true);
   });
 }
 
@@ -64,10 +66,11 @@ async function withSetup(body, contextOptions = {}) {
   const elsewhere = await partnerSite((path) => pages.get(path));
   const url = app.url.replace(/\/$/, "");
   const run = (args) => execFileSync(BIN, args, { encoding: "utf8" });
-  run(["partner", "add", "--data", data, "--origin", partner.origin, "--form", "referral",
-    `--to=${shelter.jwk.kid}`, `--to=${police.jwk.kid}`]);
+  // This partner asked to be told when something was sent (and nothing more).
+  run(["partner", "add", "--data", data, "--origin", partner.origin, "--name", "Hotline North",
+    "--completed", "--form", "referral", `--to=${shelter.jwk.kid}`, `--to=${police.jwk.kid}`]);
   const snippet = run(["partner", "snippet", "--data", data, "--origin", partner.origin,
-    "--form", "referral", "--url", url, "--title", "Referral form"]);
+    "--form", "referral", "--url", url]);
   pages.set("/", partnerPage(snippet));
   const context = await browser.newContext({ acceptDownloads: true, ...contextOptions });
   await serveNeutralPage(context);
@@ -120,7 +123,9 @@ test("the partner's frame fills by keyboard, resizes, and sends to the fixed age
     const frame = await confidantFrame(page);
     // The visitor sees whose form this is.
     assert.match(await frame.locator("#embed-whose").innerText(),
-      new RegExp(`${partner.origin.replace("http://", "")}.*Shelter North, Police unit`));
+      new RegExp(`Hotline North \\(${partner.origin.replace("http://", "")}\\).*Shelter North, Police unit`));
+    // In a frame, the page for the partner's web team does not show.
+    assert.equal(await frame.locator("#embed-snippet").count(), 0);
 
     // The height follows the content, in steps of 32 px, and the frame never scrolls.
     await page.waitForFunction(() => window.__messages.some((m) => m.data.includes("confidant:embed:height")));
@@ -168,12 +173,18 @@ test("the partner's frame fills by keyboard, resizes, and sends to the fixed age
     assert.ok(canaries.some((canary) => opened.includes(canary)));
     assert.ok(JSON.stringify(openPacket(police, forPolice)).includes("EMBED-CANARY"));
 
-    // The partner's page heard heights, only from the app's origin, and no canary.
+    // The partner's page heard heights and, as it asked, one bare "completed", only from
+    // the app's origin, and no canary.
+    await page.waitForFunction(() => window.__completed === 1);
     const messages = await page.evaluate(() => window.__messages);
     assert.ok(messages.length > 0);
+    const completed = messages.filter((message) => JSON.parse(message.data).type === "confidant:embed:completed");
+    assert.equal(completed.length, 1);
+    assert.deepEqual(JSON.parse(completed[0].data), { type: "confidant:embed:completed", version: 1 });
     for (const message of messages) {
       assert.equal(message.origin, url);
       const data = JSON.parse(message.data);
+      if (data.type === "confidant:embed:completed") continue;
       assert.deepEqual(Object.keys(data).sort(), ["height", "type", "version"]);
       assert.equal(data.type, "confidant:embed:height");
       assert.equal(data.version, 1);
@@ -287,6 +298,16 @@ test("<confidant-form> makes the same sandboxed frame, and never puts the form i
     assert.equal(made.title, "Referral form");
     // The partner's DOM holds the frame and nothing of the form.
     assert.equal(await page.locator("#section-progress, input, select, textarea").count(), 0);
+
+    // Opened in a tab of its own, the embed page shows the partner's web team the very
+    // snippet the command line printed.
+    const tab = await context.newPage();
+    await tab.goto(src);
+    await tab.locator("#embed-snippet").click();
+    const code = tab.locator("#embed-snippet-code");
+    await code.waitFor();
+    assert.equal((await code.textContent()).trim(), snippet.trim());
+    assert.match(snippet, /title="Hotline North"/);
   }));
 
 test("the frame: no WCAG 2.1 A/AA violation in English and Arabic", () => withSetup(
