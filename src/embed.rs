@@ -29,8 +29,8 @@ use crate::forms::{self, FormKey};
 use crate::quick_exit;
 use crate::screens::form_screen::FormScreen;
 use crate::screens::review::gate_text;
-use crate::sealing;
-use crate::state::{Delivery, Outgoing, SharedForm};
+use crate::state::{Outgoing, SharedForm};
+use crate::use_cases;
 
 /// What the frame's address says: the form, the partner, and the key ids its snippet pins.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -527,27 +527,11 @@ async fn seal_all(
     let now = (clock::now_millis() / 1000.0) as u64;
     let mut packets = Vec::with_capacity(plan.len());
     for packet in plan {
-        let payload = packet
-            .payload(
-                form,
-                &form.0.definition,
-                form.0.translation.as_deref(),
-                language,
-                &sender.public,
-                now,
-            )
-            .map_err(|_| ())?;
-        let bytes = sealing::seal(
-            &payload,
-            &PlannedPacket::form_ref(form),
-            now,
-            &packet.seal_to(),
-            None,
-        )
-        .await
-        .map_err(|_| ())?;
-        let text = String::from_utf8(bytes).map_err(|_| ())?;
-        packets.push(Outgoing::new(text, Delivery::Waiting).ok_or(())?);
+        packets.push(
+            use_cases::seal_planned(form, packet, language, &sender.public, None, now)
+                .await
+                .map_err(|_| ())?,
+        );
     }
     Ok(packets)
 }

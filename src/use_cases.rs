@@ -11,6 +11,7 @@ use confidant_core::agency::DirectoryEntry;
 use confidant_core::draft::DraftKey;
 use confidant_core::form::FormDefinition;
 use confidant_core::form::{Answers, NotSendable, PlannedPacket, plan_referral};
+use confidant_core::keys::PublicKey;
 use confidant_core::packet::PacketError;
 use confidant_core::signing::SigningKeyPair;
 use zeroize::Zeroizing;
@@ -80,13 +81,29 @@ async fn seal_one(
     signer: Option<&SigningKeyPair>,
     now: u64,
 ) -> Result<SealedPacket, SealError> {
+    let outgoing = seal_planned(form, packet, language, &sender.key, signer, now).await?;
+    let kept = outbox::keep(&outgoing).is_ok();
+    Ok(SealedPacket { outgoing, kept })
+}
+
+/// Seals one planned packet of a referral, its payload written at `now` with
+/// `sender_key` as the key replies go to, and signed by `signer` when given. Nothing is
+/// kept: the caller keeps it, or delivers it at once (an embedded form).
+pub async fn seal_planned(
+    form: &SharedForm,
+    packet: &PlannedPacket,
+    language: &str,
+    sender_key: &PublicKey,
+    signer: Option<&SigningKeyPair>,
+    now: u64,
+) -> Result<Outgoing, SealError> {
     let payload = packet
         .payload(
             form,
             &form.0.definition,
             form.0.translation.as_deref(),
             language,
-            &sender.key,
+            sender_key,
             now,
         )
         .map_err(|_| SealError::Payload)?;
@@ -102,11 +119,9 @@ async fn seal_one(
     .map_err(SealError::Seal)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| SealError::Seal(PacketError::Invalid("the packet is not text")))?;
-    let outgoing = Outgoing::new(text, Delivery::Waiting).ok_or(SealError::Seal(
-        PacketError::Invalid("the sealed packet does not parse"),
-    ))?;
-    let kept = outbox::keep(&outgoing).is_ok();
-    Ok(SealedPacket { outgoing, kept })
+    Outgoing::new(text, Delivery::Waiting).ok_or(SealError::Seal(PacketError::Invalid(
+        "the sealed packet does not parse",
+    )))
 }
 
 /// The pause before the next try after `attempts` failed ones: 1, 2, 4 … seconds, at

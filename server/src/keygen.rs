@@ -116,7 +116,7 @@ fn write_signing_key(path: &Path, key: &SigningPublicKey) -> Result<(), CliError
 
 /// Opens the keyring at `path` with its passphrase (from `--passphrase-file` or the
 /// terminal).
-fn open_ring(
+pub(crate) fn open_ring(
     path: &Path,
     passphrase_file: Option<&str>,
 ) -> Result<(String, Keyring, Passphrase), CliError> {

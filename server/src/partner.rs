@@ -78,6 +78,15 @@ pub fn check_form_id(form: &str) -> Result<(), String> {
     }
 }
 
+/// `--origin ORIGIN`, which every partner command but `list` needs.
+fn origin(arguments: &mut Arguments) -> Result<String, CliError> {
+    required(
+        arguments,
+        "origin",
+        "give the partner's site with `--origin https://…`",
+    )
+}
+
 fn required(arguments: &mut Arguments, name: &str, what: &'static str) -> Result<String, CliError> {
     Ok(arguments.value(name)?.ok_or(UsageError::Needs(what))?)
 }
@@ -86,11 +95,7 @@ fn required(arguments: &mut Arguments, name: &str, what: &'static str) -> Result
 /// [--completed]`.
 fn add(mut arguments: Arguments) -> Result<(), CliError> {
     let store = open_store(&mut arguments)?;
-    let origin = required(
-        &mut arguments,
-        "origin",
-        "give the partner's site with `--origin https://…`",
-    )?;
+    let origin = origin(&mut arguments)?;
     let name = required(
         &mut arguments,
         "name",
@@ -179,11 +184,7 @@ fn list(mut arguments: Arguments) -> Result<(), CliError> {
 /// that form only, when given) are refused from the next request on.
 fn remove(mut arguments: Arguments) -> Result<(), CliError> {
     let store = open_store(&mut arguments)?;
-    let origin = required(
-        &mut arguments,
-        "origin",
-        "give the partner's site with `--origin https://…`",
-    )?;
+    let origin = origin(&mut arguments)?;
     let form = arguments.value("form")?;
     arguments.finish()?;
     let removed = store.remove_partners(&origin, form.as_deref())?;
@@ -198,11 +199,7 @@ fn remove(mut arguments: Arguments) -> Result<(), CliError> {
 /// [--title TITLE]`: the HTML the partner pastes.
 fn snippet(mut arguments: Arguments) -> Result<(), CliError> {
     let store = open_store(&mut arguments)?;
-    let origin = required(
-        &mut arguments,
-        "origin",
-        "give the partner's site with `--origin https://…`",
-    )?;
+    let origin = origin(&mut arguments)?;
     let form = required(
         &mut arguments,
         "form",

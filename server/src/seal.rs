@@ -7,10 +7,10 @@
 //! that receivers can tell it comes from this agency (`docs/packet.md`).
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use confidant_core::keys::{KeyFile, PublicKey};
+use confidant_core::keys::PublicKey;
 use confidant_core::packet::{FormRef, MAX_PADDED_PAYLOAD_LEN, Recipient, prepare_signed_seal};
 use confidant_core::signing::SigningKeyPair;
 use zeroize::Zeroizing;
@@ -87,23 +87,10 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
 }
 
 /// The signing key of the keyring at `path`, opened with its passphrase.
-fn signing_key(path: &PathBuf, passphrase_file: Option<&str>) -> Result<SigningKeyPair, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
-        from: Target::KeyFile(path.clone()),
-        source,
-    })?;
-    let passphrase = secrets::from_file_or_prompt(
-        passphrase_file,
-        &format!("Passphrase of {}: ", path.display()),
-        false,
-    )?;
-    KeyFile::open_ring(&text, &passphrase)
-        .map_err(|source| CliError::KeyFile {
-            path: path.clone(),
-            source,
-        })?
-        .signing
-        .ok_or_else(|| CliError::NoSigningKey(path.clone()))
+fn signing_key(path: &Path, passphrase_file: Option<&str>) -> Result<SigningKeyPair, CliError> {
+    let (_, ring, _) = crate::keygen::open_ring(path, passphrase_file)?;
+    ring.signing
+        .ok_or_else(|| CliError::NoSigningKey(path.to_owned()))
 }
 
 /// `ID@VERSION`, as in `referral@1.0`.

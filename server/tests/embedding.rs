@@ -7,31 +7,11 @@
 
 mod common;
 
-use std::process::Output;
-
 use base64ct::{Base64, Encoding};
-use common::{Scratch, Server, confidant, register_agency, request};
+use common::{Scratch, Server, confidant, ok, refused, register_agency, request};
 use sha2::{Digest, Sha384};
 
 const ORIGIN: &str = "https://ngo.example";
-
-fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn refused(output: &Output) -> String {
-    assert!(
-        !output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn unframeable(response: &common::Response) {
     let policy = response.header("content-security-policy").unwrap();

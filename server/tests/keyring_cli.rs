@@ -9,35 +9,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
 
-use common::{Scratch, Server, confidant};
+use common::{Scratch, Server, confidant, ok, refused, s};
 use confidant::store::{SqliteStore, Store};
 use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyFile, Passphrase, PublicKey};
 
 const PASSPHRASE: &str = "shelter north violet meadow harbour";
-
-fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn refused(output: &Output) -> String {
-    assert!(
-        !output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 fn public(jwk: &Path) -> PublicKey {
     PublicKey::from_jwk_json(&std::fs::read_to_string(jwk).unwrap()).unwrap()

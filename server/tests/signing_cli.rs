@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{Scratch, Server, confidant};
+use common::{Scratch, Server, confidant, refused, s};
 use confidant_core::keys::{AgencyKeyPair, KdfParams, KeyFile, Keyring, Passphrase, PublicKey};
 use confidant_core::signing::SigningPublicKey;
 
@@ -26,19 +26,6 @@ fn ok(output: &Output) -> (String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
-}
-
-fn refused(output: &Output) -> String {
-    assert!(
-        !output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 struct Made {

@@ -169,6 +169,14 @@ struct Made {
     endorsement: Option<String>,
 }
 
+/// A button's callback that offers `text` (and a newline) as the file `name`.
+fn offer(name: String, text: &str, media_type: &'static str) -> Callback<MouseEvent> {
+    let text = format!("{text}\n");
+    Callback::from(move |_: MouseEvent| {
+        let _ = files::save(&name, &text, media_type);
+    })
+}
+
 /// Opens the copy the worker gave back: it must be the keyring just made (its key ids
 /// `kids`, current first: an older copy of the same ring is not it) and open with
 /// `passphrase`.
@@ -426,35 +434,20 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             endorsement,
         } => {
             let onendorsement = endorsement.as_ref().map(|endorsement| {
-                let (name, endorsement) = (name.clone(), endorsement.clone());
-                Callback::from(move |_: MouseEvent| {
-                    let _ = files::save(
-                        &format!("{name}.endorsement"),
-                        &format!("{endorsement}\n"),
-                        "application/jose",
-                    );
-                })
+                offer(
+                    format!("{name}.endorsement"),
+                    endorsement,
+                    "application/jose",
+                )
             });
             let onsigning = signing.as_ref().map(|signing| {
-                let (name, jwk) = (name.clone(), signing.to_jwk_json());
-                Callback::from(move |_: MouseEvent| {
-                    let _ = files::save(
-                        &format!("{name}.sign.jwk"),
-                        &format!("{jwk}\n"),
-                        "application/json",
-                    );
-                })
+                offer(
+                    format!("{name}.sign.jwk"),
+                    &signing.to_jwk_json(),
+                    "application/json",
+                )
             });
-            let onpublic = {
-                let (name, public_jwk) = (name.clone(), public_jwk.clone());
-                Callback::from(move |_: MouseEvent| {
-                    let _ = files::save(
-                        &format!("{name}.jwk"),
-                        &format!("{public_jwk}\n"),
-                        "application/json",
-                    );
-                })
-            };
+            let onpublic = offer(format!("{name}.jwk"), public_jwk, "application/json");
             html! {
                 <div class="keyring" id="keyring-verified">
                     <p role="status">{ words.keyring_verified }</p>

@@ -320,3 +320,28 @@ pub fn confidant(args: &[&str], stdin: &str) -> std::process::Output {
     let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     child.wait_with_output().unwrap()
 }
+
+/// The standard output of a command that must have succeeded (else its standard error).
+pub fn ok(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The standard error of a command that must have failed (else its standard output).
+pub fn refused(output: &std::process::Output) -> String {
+    assert!(
+        !output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A path as the command line takes it.
+pub fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
