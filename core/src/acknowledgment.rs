@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 use crate::json_object::{JsonBudget, JsonObject, payload_format};
 use crate::keys::PublicKey;
 use crate::packet::FormRef;
-use crate::untrusted_text::{parse_error, shown};
+use crate::untrusted_text::{self, plaintext_parse_error};
 
 /// The `format` member of an acknowledgment payload.
 pub const ACKNOWLEDGMENT_FORMAT: &str = "confidant-acknowledgment";
@@ -194,7 +194,7 @@ impl Acknowledgment {
     pub fn to_payload(&self) -> Result<Zeroizing<String>, AckError> {
         self.check()?;
         let from: serde_json::Value = serde_json::from_str(&self.from.to_jwk_json())
-            .map_err(|error| AckError::Malformed(parse_error(&error)))?;
+            .map_err(|error| AckError::Malformed(plaintext_parse_error(&error)))?;
         let raw = RawAck {
             format: ACKNOWLEDGMENT_FORMAT.to_owned(),
             format_version: ACKNOWLEDGMENT_FORMAT_VERSION,
@@ -207,7 +207,7 @@ impl Acknowledgment {
         };
         serde_json::to_string(&raw)
             .map(Zeroizing::new)
-            .map_err(|error| AckError::Malformed(parse_error(&error)))
+            .map_err(|error| AckError::Malformed(plaintext_parse_error(&error)))
     }
 
     /// Reads the payload of a packet whose authenticated label names `form_id` at
@@ -220,9 +220,11 @@ impl Acknowledgment {
             .check(payload_json)
             .map_err(|problem| AckError::Malformed(problem.to_owned()))?;
         let (format, format_version) = payload_format(payload_json)
-            .map_err(|error| AckError::Malformed(parse_error(&error)))?;
+            .map_err(|error| AckError::Malformed(plaintext_parse_error(&error)))?;
         if format != ACKNOWLEDGMENT_FORMAT {
-            return Err(AckError::NotAnAcknowledgment(shown(&format)));
+            return Err(AckError::NotAnAcknowledgment(
+                untrusted_text::payload_format(&format),
+            ));
         }
         if format_version != ACKNOWLEDGMENT_FORMAT_VERSION {
             return Err(AckError::UnsupportedVersion(format_version));
@@ -231,7 +233,7 @@ impl Acknowledgment {
             return Err(AckError::FormMismatch);
         }
         let JsonObject(raw): JsonObject<RawAck> = serde_json::from_str(payload_json)
-            .map_err(|error| AckError::Malformed(parse_error(&error)))?;
+            .map_err(|error| AckError::Malformed(plaintext_parse_error(&error)))?;
         let from = PublicKey::from_published_jwk_json(&raw.from.to_string())
             .map_err(|_| AckError::FromKey)?;
         let ack = Self {

@@ -31,7 +31,7 @@ use crate::json_object::JsonObject;
 use crate::keys::{KeyError, PublicKey, fingerprint_of_thumbprint};
 use crate::primitives;
 use crate::random::random_bytes;
-use crate::untrusted_text::{parse_error, shown};
+use crate::untrusted_text::{parse_error, plaintext_parse_error, shown};
 use crate::wipe::WipedString;
 
 /// The JWS `alg` of an agency's signing key (RFC 8037 §3.1).
@@ -386,11 +386,13 @@ pub(crate) fn verify_payload(
     packet_aad: &str,
 ) -> Result<VerifiedPayload, SignatureError> {
     let JsonObject(raw): JsonObject<RawJws> = serde_json::from_str(jws)
-        .map_err(|error| SignatureError::Malformed(parse_error(&error)))?;
+        .map_err(|error| SignatureError::Malformed(plaintext_parse_error(&error)))?;
     let header_bytes = b64::decode(&raw.protected)
         .ok_or_else(|| SignatureError::Malformed("protected header is not base64url".into()))?;
     let JsonObject(header): JsonObject<RawJwsHeader> = serde_json::from_slice(&header_bytes)
-        .map_err(|error| SignatureError::Malformed(format!("header: {}", parse_error(&error))))?;
+        .map_err(|error| {
+            SignatureError::Malformed(format!("header: {}", plaintext_parse_error(&error)))
+        })?;
     if header.alg != SIGNING_KEY_ALG {
         return Err(SignatureError::Malformed(format!(
             "unsupported alg `{}`",

@@ -11,6 +11,35 @@ const MAX_SHOWN_CHARS: usize = 32;
 /// A parser's message is a sentence around the value it quotes: room for both.
 pub const MAX_MESSAGE_CHARS: usize = 160;
 
+/// What a JSON parser found wrong with decrypted content (a referral, an answer, the
+/// signature around them), in fixed words and a position. serde's own message quotes the
+/// value it refuses, and in decrypted content that value may be what a person told a
+/// worker; an error can end up on a terminal, in a bug report or in a log, so nothing of
+/// the plaintext is in it.
+pub fn plaintext_parse_error(error: &serde_json::Error) -> String {
+    let what = match error.classify() {
+        serde_json::error::Category::Syntax => "not valid JSON",
+        serde_json::error::Category::Eof => "JSON that ends early",
+        serde_json::error::Category::Data => "a value or member that does not fit the format",
+        serde_json::error::Category::Io => "unreadable",
+    };
+    format!("{what} at line {}, column {}", error.line(), error.column())
+}
+
+/// The format a decrypted payload names, for an error: one of Confidant's own by name, and
+/// anything else unquoted, since the payload is plaintext.
+pub fn payload_format(format: &str) -> String {
+    let known = [
+        crate::form::REFERRAL_FORMAT,
+        crate::acknowledgment::ACKNOWLEDGMENT_FORMAT,
+    ];
+    if known.contains(&format) {
+        format.to_owned()
+    } else {
+        "payload of another format".to_owned()
+    }
+}
+
 /// `value`, escaped like a Rust string literal and cut to a few dozen characters.
 pub fn shown(value: &str) -> String {
     escaped(value, MAX_SHOWN_CHARS)
@@ -58,6 +87,33 @@ mod tests {
         );
         assert!(text.contains(r"\u{202e}"), "{text}");
         assert!(text.contains(r"\u{a}"), "{text}");
+    }
+
+    #[test]
+    fn a_plaintext_parser_message_quotes_nothing() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Shape {
+            age: u8,
+        }
+        // serde quotes the first two; the other two are here for the other categories.
+        for (json, serde_quotes_it) in [
+            (r#"{"age": "CANARY-Maria"}"#, true),
+            (r#"{"CANARY-Maria": 1}"#, true),
+            (r#"{"age": 1, "CANARY-Maria"#, false),
+            (r#"{"age": CANARY-Maria}"#, false),
+        ] {
+            let error = serde_json::from_str::<Shape>(json).unwrap_err();
+            assert_eq!(
+                parse_error(&error).contains("CANARY"),
+                serde_quotes_it,
+                "{json}"
+            );
+            let message = plaintext_parse_error(&error);
+            assert!(!message.contains("CANARY"), "{json}: {message}");
+            assert!(message.contains("line 1, column"), "{message}");
+        }
     }
 
     #[test]

@@ -121,4 +121,8 @@ fn an_acknowledgment_that_does_not_hold_together_is_refused() {
     // No error repeats the note.
     let error = read(&|p| p["reason"] = Value::Null).unwrap_err();
     assert!(!error.to_string().contains("No bed"));
+    // Nor a value the parser refuses, which serde's own message would quote.
+    let error = read(&|p| p["state"] = json!("CANARY-lost")).unwrap_err();
+    assert!(matches!(error, AckError::Malformed(_)), "{error}");
+    assert!(!error.to_string().contains("CANARY"), "{error}");
 }

@@ -114,6 +114,10 @@ fn a_payload_unlike_its_label_or_not_a_referral_is_refused_with_its_own_error() 
         altered(&|payload| payload["format"] = json!("confidant-acknowledgment")),
         Err(ReceivedError::NotAReferral(_))
     ));
+    // A format that is none of Confidant's is not quoted: it is the sender's plaintext.
+    let error = altered(&|payload| payload["format"] = json!("CANARY-format")).unwrap_err();
+    assert!(matches!(error, ReceivedError::NotAReferral(_)), "{error}");
+    assert!(!error.to_string().contains("CANARY"), "{error}");
     // Another kind of payload is named as such, whatever else it holds.
     assert_eq!(
         ReceivedReferral::read(
@@ -152,6 +156,11 @@ fn a_payload_unlike_its_label_or_not_a_referral_is_refused_with_its_own_error() 
         altered(&|payload| payload["withheld"] = json!([{ "reason": "whim" }])),
         Err(ReceivedError::Malformed(_))
     ));
+    // No error quotes a value the parser refuses, as serde's own message would.
+    let error =
+        altered(&|payload| payload["withheld"] = json!([{ "reason": "CANARY-whim" }])).unwrap_err();
+    assert!(matches!(error, ReceivedError::Malformed(_)), "{error}");
+    assert!(!error.to_string().contains("CANARY"), "{error}");
     // No error repeats an answer.
     value["answers"]["urgency"] = json!("CANARY-urgency");
     let error = ReceivedReferral::read(&value.to_string(), "referral", &form.version).unwrap_err();

@@ -21,7 +21,7 @@ use super::sending::{REFERRAL_FORMAT, REFERRAL_FORMAT_VERSION, Withheld};
 use crate::agency::AgencyKind;
 use crate::json_object::{JsonBudget, JsonObject, payload_format};
 use crate::keys::PublicKey;
-use crate::untrusted_text::{parse_error, shown};
+use crate::untrusted_text::{self, plaintext_parse_error};
 
 /// A payload's structure before anything is built from it: a definition's budget, plus
 /// the answers and the rest.
@@ -222,15 +222,17 @@ impl ReceivedReferral {
             .map_err(|problem| ReceivedError::Malformed(problem.to_owned()))?;
         // What the payload says it is, before its shape is held to a referral's.
         let (format, format_version) = payload_format(payload_json)
-            .map_err(|error| ReceivedError::Malformed(parse_error(&error)))?;
+            .map_err(|error| ReceivedError::Malformed(plaintext_parse_error(&error)))?;
         if format != REFERRAL_FORMAT {
-            return Err(ReceivedError::NotAReferral(shown(&format)));
+            return Err(ReceivedError::NotAReferral(untrusted_text::payload_format(
+                &format,
+            )));
         }
         if format_version != REFERRAL_FORMAT_VERSION {
             return Err(ReceivedError::UnsupportedVersion(format_version));
         }
         let JsonObject(raw): JsonObject<RawPayload> = serde_json::from_str(payload_json)
-            .map_err(|error| ReceivedError::Malformed(parse_error(&error)))?;
+            .map_err(|error| ReceivedError::Malformed(plaintext_parse_error(&error)))?;
         if raw.form.id != form_id || raw.form.version != form_version {
             return Err(ReceivedError::FormMismatch);
         }
@@ -340,6 +342,7 @@ fn read_withheld(form: &FormDefinition, raw: RawWithheld) -> Result<Withheld, Re
             let category = raw.category.ok_or_else(|| malformed("no category"))?;
             Ok(Withheld::NotAgreed { category })
         }
-        other => Err(malformed(&format!("unknown reason {}", shown(other)))),
+        // Not quoted: it is decrypted content, and an error may reach a log.
+        _ => Err(malformed("an unknown reason")),
     }
 }
