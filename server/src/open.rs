@@ -89,12 +89,17 @@ pub fn run(mut arguments: Arguments) -> Result<(), CliError> {
     }
     // Who signed it, before anything of the payload is written out: a signature that does
     // not hold was refused when the packet opened.
-    crate::note(&signed_line(&opened, directory.as_ref())?);
+    let (line, signed_by) = signed_line(&opened, directory.as_ref())?;
+    crate::note(&line);
     // An answer to a referral is also said in words: what became of which referral.
     let meta = opened.meta();
     if meta.form_id() == ACKNOWLEDGMENT_FORM_ID {
         match Acknowledgment::read(opened.payload_json(), meta.form_id(), meta.form_version()) {
-            Ok(answer) => crate::note(&answer_in_words(&answer)),
+            Ok(answer) => crate::note(&answer_in_words(
+                &answer,
+                opened.signer().is_some(),
+                signed_by.as_deref(),
+            )),
             Err(error) => crate::note(&format!("not a readable answer: {error}")),
         }
     }
@@ -119,34 +124,41 @@ fn read_directory(path: &PathBuf) -> Result<Directory, CliError> {
 }
 
 /// `signed by KID (signing key fingerprint F)`, with the agency's name when a directory
-/// was given and lists the key, or `not signed: the sender is not verified`. A packet
-/// whose payload names another agency of the directory than the one that signed is
-/// refused.
-fn signed_line(opened: &OpenedPacket, directory: Option<&Directory>) -> Result<String, CliError> {
+/// was given and lists the key, or `not signed: the sender is not verified`; and that
+/// name, shown, once the directory has verified it. A packet whose payload names another
+/// agency of the directory than the one that signed is refused.
+fn signed_line(
+    opened: &OpenedPacket,
+    directory: Option<&Directory>,
+) -> Result<(String, Option<String>), CliError> {
     let Some(signer) = opened.signer() else {
-        return Ok("not signed: the sender is not verified".to_owned());
+        return Ok(("not signed: the sender is not verified".to_owned(), None));
     };
     let mut line = format!(
         "signed by {} (signing key fingerprint {})",
         signer.kid(),
         signer.fingerprint()
     );
+    let mut named = None;
     if let Some(directory) = directory {
         let claimed = agency::claimed_sender(opened.payload_json()).unwrap_or_default();
         match agency::sender(&directory.entries, Some(signer), &claimed) {
             Ok(Sender::SignedBy(entry)) => {
                 line.push_str(&format!(": {} ({})", shown(&entry.name), entry.kind));
+                named = Some(shown(&entry.name));
             }
             Ok(_) => line.push_str(": a key the directory does not list"),
             Err(refusal) => return Err(CliError::ForgedSender(refusal.to_string())),
         }
     }
-    Ok(line)
+    Ok((line, named))
 }
 
-/// One line for an answer: the referral it answers, its state (and reason), and the key
-/// that says it answers, as a claim. The note stays in the payload, not in this line.
-fn answer_in_words(answer: &Acknowledgment) -> String {
+/// One line for an answer: the referral it answers, its state (and reason), and who
+/// answers: the agency the directory verified the signature of, or else the key the
+/// answer names, as a claim (signed by the key on the line above when `signed`, which
+/// only a directory can put a name to). The note stays in the payload, not in this line.
+fn answer_in_words(answer: &Acknowledgment, signed: bool, signed_by: Option<&str>) -> String {
     let state = match answer.state {
         AckState::Received => "received, a decision is still to come",
         AckState::Accepted => "accepted",
@@ -161,13 +173,23 @@ fn answer_in_words(answer: &Acknowledgment) -> String {
         DeclineReason::Duplicate => "already referred",
         DeclineReason::Other => "another reason, in the note",
     });
+    let who = match (signed_by, signed) {
+        (Some(name), _) => format!("answered by {name}, whose signature is verified above"),
+        (None, true) => format!(
+            "stated by the key {}, signed by the key above (--directory FILE names its agency)",
+            answer.from.fingerprint()
+        ),
+        (None, false) => format!(
+            "stated by the key {} (not verified)",
+            answer.from.fingerprint()
+        ),
+    };
     format!(
-        "answer to referral {}: {state}{}; stated by the key {} (not verified)",
+        "answer to referral {}: {state}{}; {who}",
         reference_code(&answer.referral).unwrap_or_else(|| "(not a packet id)".to_owned()),
         reason
             .map(|reason| format!(" ({reason})"))
             .unwrap_or_default(),
-        answer.from.fingerprint(),
     )
 }
 

@@ -208,6 +208,58 @@ fn a_signed_referral_names_its_sender_and_a_forged_one_is_refused() {
             .any(|line| line == "not signed: the sender is not verified"),
         "{said}"
     );
+
+    // The shelter's signed answer: its line names the shelter once the directory has
+    // verified the signature, and never calls the answer unverified.
+    use confidant_core::acknowledgment::{AckState, Acknowledgment};
+    let answer = Acknowledgment {
+        referral: "AAECAwQFBgcICQoLDA0ODw".into(),
+        state: AckState::Accepted,
+        reason: None,
+        note: "canary-note-bed-free".into(),
+        from: PublicKey::from_jwk_json(&std::fs::read_to_string(&shelter.jwk).unwrap()).unwrap(),
+        at_unix_seconds: 1_764_460_934,
+    };
+    let (signed_answer, _) = ok(&confidant(
+        &[
+            "seal",
+            "--to",
+            s(&police.jwk),
+            "--form",
+            "acknowledgment@1",
+            "--sign-with",
+            s(&shelter.key),
+            "--sign-passphrase-file",
+            s(&pass),
+        ],
+        &answer.to_payload().unwrap(),
+    ));
+    let open_answer = |with_directory: bool| {
+        let mut args = vec![
+            "open",
+            "--key",
+            s(&police.key),
+            "--passphrase-file",
+            s(&pass),
+        ];
+        if with_directory {
+            args.extend(["--directory", s(&directory_file)]);
+        }
+        let (_, said) = ok(&confidant(&args, &signed_answer));
+        said.lines()
+            .find(|line| line.starts_with("answer to referral "))
+            .unwrap_or_else(|| panic!("{said}"))
+            .to_owned()
+    };
+    let named = open_answer(true);
+    assert!(
+        named.ends_with("accepted; answered by Shelter North, whose signature is verified above"),
+        "{named}"
+    );
+    let unnamed = open_answer(false);
+    assert!(unnamed.contains("signed by the key above"), "{unnamed}");
+    assert!(!unnamed.contains("not verified"), "{unnamed}");
+    assert!(!named.contains("canary") && !unnamed.contains("canary"));
 }
 
 #[test]
