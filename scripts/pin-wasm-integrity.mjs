@@ -35,9 +35,9 @@ page = page.replace(/<link rel="preload" href="[^"]+\.wasm"[^>]*>/, "");
 writeFileSync(pagePath, page);
 console.log(`pin-wasm-integrity: ${wasmUrl} pinned as ${integrity}`);
 
-// Each worker's module, pinned the same way in its loader. A build without workers (the
-// bench's minimal app) has none to pin.
-for (const worker of ["derive-worker", "strength-worker"]) {
+// Each worker's module, and the embedded form's, pinned the same way in its loader. A
+// build without them (the bench's minimal app) has none to pin.
+for (const worker of ["derive-worker", "strength-worker", "embed"]) {
   const loaderPath = join(staging, `${worker}-loader.js`);
   if (!existsSync(loaderPath)) {
     continue;

@@ -32,7 +32,9 @@ function files(folder) {
 // The passphrase-strength worker (zxcvbn's dictionaries, about 640 KiB compressed) is
 // left out: every first visit would download it in the background, for drafts only.
 // Without network, a new draft's passphrase is held to the page's plain rule instead.
-const LEFT_OUT = /^strength-worker/;
+// So is the embedded form's page and module: a partner's frame never uses the service
+// worker, and the app's visitors never open it.
+const LEFT_OUT = /^(strength-worker|embed[-_.])/;
 
 const listed = files(staging)
   .map((path) => relative(staging, path).split(sep).join("/"))

@@ -344,8 +344,6 @@ pub fn embed(props: &EmbedProps) -> Html {
     }
 }
 
-/// The review and the sending: who receives it (of the fixed agencies, those the person
-/// agreed to), what the form's rules rule out, and the outcome.
 #[derive(Properties, PartialEq)]
 struct PartnerSnippetProps {
     address: EmbedAddress,
@@ -355,30 +353,42 @@ struct PartnerSnippetProps {
 
 /// In a tab of its own, the embed page is also the partner's page: the snippet its web
 /// person pastes, the same text `confidant partner snippet` prints, made from what the
-/// server says of the partner and the script it serves.
+/// server says of the partner and the script it serves. The script (whose hash the
+/// snippet carries) is fetched when the snippet is first opened, not by every visitor.
 #[function_component(PartnerSnippet)]
 fn partner_snippet(props: &PartnerSnippetProps) -> Html {
+    let opened = use_state(|| false);
     let script = use_state(|| None::<String>);
     {
         let script = script.clone();
-        use_effect_with((), move |()| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(text) = network::fetch_text(embed_snippet::SCRIPT_PATH).await {
-                    script.set(Some(text));
-                }
-            });
+        use_effect_with(*opened, move |opened| {
+            if *opened && script.is_none() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(text) = network::fetch_text(embed_snippet::SCRIPT_PATH).await {
+                        script.set(Some(text));
+                    }
+                });
+            }
         });
     }
-    let (
-        Setup::Ready {
-            name, recipients, ..
-        },
-        Some(script),
-    ) = (&props.setup, &*script)
+    let Setup::Ready {
+        name, recipients, ..
+    } = &props.setup
     else {
         return html! {};
     };
     let words = crate::interface_text::for_language(&props.language);
+    let ontoggle = {
+        let opened = opened.clone();
+        Callback::from(move |_: Event| opened.set(true))
+    };
+    let Some(script) = &*script else {
+        return html! {
+            <details class="embed-snippet" id="embed-snippet" {ontoggle}>
+                <summary>{ words.embed_snippet }</summary>
+            </details>
+        };
+    };
     let url = gloo::utils::window()
         .location()
         .origin()
@@ -398,7 +408,7 @@ fn partner_snippet(props: &PartnerSnippetProps) -> Html {
         script.as_bytes(),
     );
     html! {
-        <details class="embed-snippet" id="embed-snippet">
+        <details class="embed-snippet" id="embed-snippet" open=true>
             <summary>{ words.embed_snippet }</summary>
             <pre dir="ltr"><code id="embed-snippet-code">{ text }</code></pre>
         </details>

@@ -21,13 +21,6 @@ pub mod use_cases;
 /// the WebAssembly module is running (so it stops waiting to show a failure message).
 pub fn start() {
     let root = browser::document::app_root();
-    // A partner's frame (`/embed/FORM?partner=ID`): the form alone.
-    if let Some(address) = browser::document::embed_address() {
-        yew::Renderer::<embed::Embed>::with_root_and_props(root, embed::EmbedProps { address })
-            .render();
-        browser::document::mark_started();
-        return;
-    }
     let first_screen = browser::document::take_first_choice()
         .as_deref()
         .and_then(state::Screen::from_first_choice);
@@ -37,6 +30,23 @@ pub fn start() {
             first_screen,
             ..app::AppProps::default()
         },
+    )
+    .render();
+    browser::document::mark_started();
+}
+
+/// Mounts an embedded form (`src/bin/embed.rs`) for the frame's address,
+/// `/embed/FORM?partner=ID#pins=…`. The server serves the embed page only at such an
+/// address, so any other is a page that was tampered with: it is declared failed, which
+/// the boot script shows, rather than opening anything.
+pub fn start_embed() {
+    let Some(address) = browser::document::embed_address() else {
+        browser::document::mark_failed();
+        return;
+    };
+    yew::Renderer::<embed::Embed>::with_root_and_props(
+        browser::document::app_root(),
+        embed::EmbedProps { address },
     )
     .render();
     browser::document::mark_started();

@@ -304,14 +304,18 @@ async fn site_headers(
     response
 }
 
+/// The embedded form's page, as `scripts/write-embed-page.mjs` writes it into the build.
+const EMBED_PAGE: &str = "/embed.html";
+
 #[derive(serde::Deserialize)]
 struct EmbedQuery {
     partner: Option<String>,
 }
 
-/// `/embed/FORM?partner=ID`: the app's page, which opens as that form alone, and which
-/// only the partner's registered origin may frame. Any other partner, form or origin gets
-/// the page as every route sends it, which no site may frame.
+/// `/embed/FORM?partner=ID`: the embedded form's page (`embed.html`, which loads the form's
+/// own module rather than the app's), which only the partner's registered origin may
+/// frame. Any other partner, form or origin gets the page as every route sends it, which
+/// no site may frame.
 async fn embed_page(
     State(state): State<Arc<AppState>>,
     Path(form): Path<String>,
@@ -329,7 +333,7 @@ async fn embed_page(
     let Some(partner) = partner.filter(|partner| partner.form == form) else {
         return not_found();
     };
-    let mut response = asset_response(&state.site, "/index.html", &request);
+    let mut response = asset_response(&state.site, EMBED_PAGE, &request);
     let policy = state
         .site
         .content_security_policy(std::slice::from_ref(&partner.origin));

@@ -102,7 +102,7 @@ fn a_partner_frames_its_form_alone_and_nothing_else_is_framed_or_shared() {
     // The embed route, for that partner and form: framed by that origin alone.
     let page = get(&format!("/embed/referral?partner={id}"), &[]);
     assert_eq!(page.status, 200);
-    assert!(String::from_utf8_lossy(&page.body).contains("<title>test</title>"));
+    assert!(String::from_utf8_lossy(&page.body).contains("<title>test embed</title>"));
     let policy = page.header("content-security-policy").unwrap();
     assert!(
         policy.contains(&format!("frame-ancestors {ORIGIN};")),

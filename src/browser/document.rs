@@ -25,6 +25,13 @@ pub fn mark_started() {
     }
 }
 
+/// Tells `www/boot.js` that the app will not start, which it shows as its failure notice.
+pub fn mark_failed() {
+    if let Some(root) = gloo::utils::document().document_element() {
+        let _ = root.set_attribute("data-confidant", "failed");
+    }
+}
+
 /// Where an embedded form's frame is, when the page is one (`/embed/FORM?partner=ID`).
 pub fn embed_address() -> Option<crate::embed::EmbedAddress> {
     let location = gloo::utils::window().location();

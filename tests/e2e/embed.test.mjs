@@ -302,13 +302,50 @@ test("<confidant-form> makes the same sandboxed frame, and never puts the form i
     // Opened in a tab of its own, the embed page shows the partner's web team the very
     // snippet the command line printed.
     const tab = await context.newPage();
+    const scriptFetched = [];
+    tab.on("request", (request) => {
+      if (request.url().includes("/embed/v1.js")) scriptFetched.push(request.url());
+    });
     await tab.goto(src);
+    await tab.locator("#embed-snippet").waitFor();
+    // A visitor who never opens it never fetches the script the snippet pins.
+    await settle(tab);
+    assert.deepEqual(scriptFetched, []);
     await tab.locator("#embed-snippet").click();
     const code = tab.locator("#embed-snippet-code");
     await code.waitFor();
     assert.equal((await code.textContent()).trim(), snippet.trim());
     assert.match(snippet, /title="Hotline North"/);
   }));
+
+test("on a phone (360 px, touch) the frame fits the partner's page and fills by tapping; it loads the form's own module, not the app's", () => withSetup(
+  async ({ url, partner, context }) => {
+    const page = await context.newPage();
+    const modules = [];
+    page.on("request", (request) => {
+      if (request.url().startsWith(url) && /\.(wasm|js)$/.test(new URL(request.url()).pathname)) {
+        modules.push(new URL(request.url()).pathname);
+      }
+    });
+    await page.goto(partner.origin);
+    const frame = await confidantFrame(page);
+    // The embed page loads the embedded form's module (src/bin/embed.rs) and none of the
+    // app's, whose name Trunk gives as confidant-web-HASH.
+    assert.ok(modules.includes("/embed_bg.wasm"), modules.join(" "));
+    assert.ok(!modules.some((path) => path.includes("confidant-web")), modules.join(" "));
+    // Nothing scrolls sideways, in the frame or the partner's page.
+    const sideways = (target) => target.evaluate(() =>
+      document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(await sideways(page), 0);
+    assert.equal(await sideways(frame), 0);
+    // The quick exit is on screen, and a field takes a tap and the keyboard.
+    const exit = await frame.locator(".quick-exit").boundingBox();
+    assert.ok(exit && exit.width >= 44 && exit.height >= 44, JSON.stringify(exit));
+    const field = frame.locator("#app input:not([type=hidden]), #app textarea").first();
+    await field.tap();
+    await page.keyboard.type("x");
+    assert.ok(await field.evaluate((element) => element === document.activeElement));
+  }, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }));
 
 test("the frame: no WCAG 2.1 A/AA violation in English and Arabic", () => withSetup(
   async ({ partner, context }) => {

@@ -102,6 +102,12 @@ impl Server {
             "<!DOCTYPE html><title>test</title>",
         )
         .unwrap();
+        // The embedded form's page (scripts/write-embed-page.mjs).
+        std::fs::write(
+            dist.join("embed.html"),
+            "<!DOCTYPE html><title>test embed</title>",
+        )
+        .unwrap();
         Self::serve(data, &dist, extra)
     }
 
