@@ -183,6 +183,12 @@ class Session {
     return found[ELEMENT];
   }
 
+  /** Commands from now on go into the frame `selector` finds; `null` goes back to the top. */
+  async frame(selector) {
+    const id = selector === null ? null : { [ELEMENT]: await this.element(selector) };
+    return this.command("POST", "/frame", { id });
+  }
+
   /** A real click (WebDriver's element click: scrolled into view, hit-tested). */
   async click(selector) {
     return this.command("POST", `/element/${await this.element(selector)}/click`, {});
