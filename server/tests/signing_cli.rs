@@ -149,11 +149,11 @@ fn a_signed_referral_names_its_sender_and_a_forged_one_is_refused() {
         &sent,
     ));
     assert!(!packet.contains("canary-signed-3315"));
-    let open = |packet: &str, with_directory: bool| {
+    let open_as = |reader: &Made, packet: &str, with_directory: bool| {
         let mut args = vec![
             "open",
             "--key",
-            s(&shelter.key),
+            s(&reader.key),
             "--passphrase-file",
             s(&pass),
         ];
@@ -162,6 +162,7 @@ fn a_signed_referral_names_its_sender_and_a_forged_one_is_refused() {
         }
         confidant(&args, packet)
     };
+    let open = |packet: &str, with_directory: bool| open_as(&shelter, packet, with_directory);
     let (opened, said) = ok(&open(&packet, false));
     assert_eq!(opened.trim_end(), sent);
     let line = said
@@ -235,17 +236,7 @@ fn a_signed_referral_names_its_sender_and_a_forged_one_is_refused() {
         &answer.to_payload().unwrap(),
     ));
     let open_answer = |with_directory: bool| {
-        let mut args = vec![
-            "open",
-            "--key",
-            s(&police.key),
-            "--passphrase-file",
-            s(&pass),
-        ];
-        if with_directory {
-            args.extend(["--directory", s(&directory_file)]);
-        }
-        let (_, said) = ok(&confidant(&args, &signed_answer));
+        let (_, said) = ok(&open_as(&police, &signed_answer, with_directory));
         said.lines()
             .find(|line| line.starts_with("answer to referral "))
             .unwrap_or_else(|| panic!("{said}"))

@@ -100,6 +100,33 @@ function fillInPage(prefix, choose) {
 const ADULT = { age_disputed: 1, estimated_age: "34" };
 const SHARING = ["identity", "health", "narrative", "none"];
 
+/**
+ * In the page: the person agrees to share every category of `sharing` but "none", with
+ * every kind of agency named. One change per painted frame: the form reads each answer
+ * into its state before the next.
+ */
+function shareWithAll(sharing) {
+  const frame = () => new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
+  return (async () => {
+    for (const [i, option] of sharing.entries()) {
+      const box = document.getElementById(`field-sharing_consent-${i}`);
+      if (box && box.checked !== (option !== "none")) {
+        box.click();
+        await frame();
+      }
+    }
+    for (let i = 0; ; i++) {
+      const box = document.getElementById(`field-named_recipients-${i}`);
+      if (!box) break;
+      if (!box.checked) {
+        box.click();
+        await frame();
+      }
+    }
+  })();
+}
+
 /** Everything the app's origin keeps: both storages, cookies, IndexedDB names, caches. */
 function everythingStored() {
   return (async () => {
@@ -200,27 +227,7 @@ for (const engine of enginesToRun()) {
     /** Fills the referral as an adult's, shares everything, and goes on to the review. */
     async function fillReferral(prefix) {
       const answered = await browser.evaluateAsync(fillInPage, prefix, ADULT);
-      // One change per painted frame: the form reads each answer into its state before
-      // the next.
-      await browser.evaluateAsync(async (sharing) => {
-        const frame = () => new Promise((resolve) =>
-          requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
-        for (const [i, option] of sharing.entries()) {
-          const box = document.getElementById(`field-sharing_consent-${i}`);
-          if (box && box.checked !== (option !== "none")) {
-            box.click();
-            await frame();
-          }
-        }
-        for (let i = 0; ; i++) {
-          const box = document.getElementById(`field-named_recipients-${i}`);
-          if (!box) break;
-          if (!box.checked) {
-            box.click();
-            await frame();
-          }
-        }
-      }, SHARING);
+      await browser.evaluateAsync(shareWithAll, SHARING);
       // WebKit now and then loses a click on a page still laying out its sections: the
       // check is asked again until the review or the error summary shows.
       for (let attempt = 1; ; attempt++) {
@@ -341,25 +348,7 @@ for (const engine of enginesToRun()) {
         assert.ok(modules.includes("/embed_bg.wasm"), modules.join(" "));
         assert.ok(!modules.some((path) => path.includes("confidant-web")), modules.join(" "));
         await browser.evaluateAsync(fillInPage, canary, ADULT);
-        await browser.evaluateAsync(async (sharing) => {
-          const frame = () => new Promise((resolve) =>
-            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
-          for (const [i, option] of sharing.entries()) {
-            const box = document.getElementById(`field-sharing_consent-${i}`);
-            if (box && box.checked !== (option !== "none")) {
-              box.click();
-              await frame();
-            }
-          }
-          for (let i = 0; ; i++) {
-            const box = document.getElementById(`field-named_recipients-${i}`);
-            if (!box) break;
-            if (!box.checked) {
-              box.click();
-              await frame();
-            }
-          }
-        }, SHARING);
+        await browser.evaluateAsync(shareWithAll, SHARING);
         // The frame is as tall as its content, so its buttons may be below the partner's
         // fold: brought into view (scrolling the partner's page too) before the real click.
         // WebKit, as in the app's referral journey, now and then loses a click on a page
