@@ -228,20 +228,34 @@ for (const engine of enginesToRun()) {
     async function fillReferral(prefix) {
       const answered = await browser.evaluateAsync(fillInPage, prefix, ADULT);
       await browser.evaluateAsync(shareWithAll, SHARING);
-      // WebKit now and then loses a click on a page still laying out its sections: the
-      // check is asked again until the review or the error summary shows.
+      await checkAnswers();
+      await browser.waitForSelector("#seal-and-send");
+      return answered;
+    }
+
+    /**
+     * Presses "Review and send" until the review or the error summary shows: WebKit now and
+     * then loses a click on a page still laying out its sections. `inFrame`: the button
+     * is in a frame as tall as its content, so it is first brought into view (scrolling
+     * the partner's page too); and since WebKitWebDriver loses this click in a frame every
+     * time (the send button takes its real click), the third try is the button's own
+     * click() from a script.
+     */
+    async function checkAnswers({ inFrame = false } = {}) {
       for (let attempt = 1; ; attempt++) {
-        await browser.click("#check-answers");
+        if (inFrame) {
+          await browser.evaluate(() => document.getElementById("check-answers").scrollIntoView({ block: "center" }));
+        }
+        if (inFrame && attempt === 3) await browser.evaluate(() => document.getElementById("check-answers").click());
+        else await browser.click("#check-answers");
         try {
           await browser.waitFor(() => document.querySelector("#seal-and-send, .error-summary"), [],
             { timeout: 15_000, what: "the review or the error summary" });
-          break;
+          return;
         } catch (error) {
           if (attempt === 3) throw error;
         }
       }
-      await browser.waitForSelector("#seal-and-send");
-      return answered;
     }
 
     /** On the review: the police unit sends to the shelter. */
@@ -349,24 +363,7 @@ for (const engine of enginesToRun()) {
         assert.ok(!modules.some((path) => path.includes("confidant-web")), modules.join(" "));
         await browser.evaluateAsync(fillInPage, canary, ADULT);
         await browser.evaluateAsync(shareWithAll, SHARING);
-        // The frame is as tall as its content, so its buttons may be below the partner's
-        // fold: brought into view (scrolling the partner's page too) before the real click.
-        // WebKit, as in the app's referral journey, now and then loses a click on a page
-        // still laying out: asked again until the review or the error summary shows. In a
-        // frame WebKitWebDriver loses this one every time (the send button below takes its
-        // real click), so the third try is the button's own click() from a script.
-        for (let attempt = 1; ; attempt++) {
-          await browser.evaluate(() => document.getElementById("check-answers").scrollIntoView({ block: "center" }));
-          if (attempt < 3) await browser.click("#check-answers");
-          else await browser.evaluate(() => document.getElementById("check-answers").click());
-          try {
-            await browser.waitFor(() => document.querySelector("#seal-and-send, .error-summary"), [],
-              { timeout: 15_000, what: "the review or the error summary" });
-            break;
-          } catch (error) {
-            if (attempt === 3) throw error;
-          }
-        }
+        await checkAnswers({ inFrame: true });
         assert.equal(await browser.evaluate(() => document.querySelector(".error-summary")?.innerText ?? ""), "");
         await browser.evaluate(() => document.getElementById("seal-and-send").scrollIntoView({ block: "center" }));
         await browser.click("#seal-and-send");
