@@ -232,6 +232,7 @@ fn rotate(mut arguments: Arguments) -> Result<(), CliError> {
             crate::say(&format!(
                 "kept: the credential and {waiting} waiting packet(s); packets sealed to the former key are still delivered"
             ));
+            repointed_partners(&store, &old, Some(&new.kid))?;
             if new.endorsement.is_some() {
                 crate::say(
                     "endorsed by the agency's signing key: browsers that pinned it accept the new key without a call",
@@ -289,8 +290,39 @@ fn remove(mut arguments: Arguments) -> Result<(), CliError> {
         crate::say(&format!(
             "removed {kid} and the packets waiting only for it"
         ));
-        Ok(())
+        repointed_partners(&store, &kid, None)
     } else {
         Err(CliError::NoSuchAgency { kid })
     }
+}
+
+/// Keeps the partner sites in step with an agency's rotation (`new_kid`) or removal
+/// (`None`), and says what each partner must do: its snippet pins the former key, so its
+/// frame refuses to seal until the partner pastes the new snippet. Refusing is the
+/// design (a snippet pinned months ago must not follow a key change it never saw); this
+/// only spares the operator finding the partners by hand.
+fn repointed_partners(
+    store: &SqliteStore,
+    old_kid: &str,
+    new_kid: Option<&str>,
+) -> Result<(), CliError> {
+    for (partner, removed) in store.repoint_partners(old_kid, new_kid)? {
+        let which = format!("partner {} (form {})", partner.origin, partner.form);
+        if removed {
+            crate::say(&format!(
+                "{which} removed: it sealed to this agency alone; add it again with `confidant partner add`"
+            ));
+            continue;
+        }
+        let now = match new_kid {
+            Some(new) => format!("now seals to {new} instead of {old_kid}"),
+            None => format!("no longer seals to {old_kid}"),
+        };
+        crate::say(&format!(
+            "{which} {now}; its frame refuses to seal until the partner pastes the new snippet: \
+             confidant partner snippet --origin {} --form {}",
+            partner.origin, partner.form
+        ));
+    }
+    Ok(())
 }

@@ -144,6 +144,15 @@ pub trait Store: Send + Sync {
     fn partner(&self, id: &str) -> Result<Option<Partner>, StoreError>;
     /// Removes the partners of `origin` (for `form` only, when given); how many.
     fn remove_partners(&self, origin: &str, form: Option<&str>) -> Result<usize, StoreError>;
+    /// After the agency under `old_kid` rotated to `new_kid` (`Some`) or was removed
+    /// (`None`): every partner sealing to `old_kid` seals to `new_kid` instead, or no longer
+    /// to it, and a partner left with no agency is removed. The partners changed, as they
+    /// are now, and whether each was removed.
+    fn repoint_partners(
+        &self,
+        old_kid: &str,
+        new_kid: Option<&str>,
+    ) -> Result<Vec<(Partner, bool)>, StoreError>;
     /// Replaces the credential of the agency under `kid`; `false` if there is none.
     fn replace_credential(&self, kid: &str, credential_hash: &[u8; 32])
     -> Result<bool, StoreError>;
@@ -616,6 +625,56 @@ impl Store for SqliteStore {
             "DELETE FROM partners WHERE origin = ?1 AND (?2 IS NULL OR form = ?2)",
             params![origin, form],
         )?)
+    }
+
+    fn repoint_partners(
+        &self,
+        old_kid: &str,
+        new_kid: Option<&str>,
+    ) -> Result<Vec<(Partner, bool)>, StoreError> {
+        let mut connection = self.connection();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let partners = {
+            let mut statement = transaction.prepare(
+                "SELECT id, origin, name, completed, form, recipients, added FROM partners
+                 ORDER BY origin, form",
+            )?;
+            let rows = statement.query_map([], partner_row)?;
+            rows.map(|row| partner_of(row?))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let mut changed = Vec::new();
+        for mut partner in partners {
+            if !partner.recipients.iter().any(|kid| kid == old_kid) {
+                continue;
+            }
+            let mut recipients = Vec::new();
+            for kid in partner.recipients.drain(..) {
+                let kid = if kid == old_kid {
+                    new_kid.map(str::to_owned)
+                } else {
+                    Some(kid)
+                };
+                if let Some(kid) = kid.filter(|kid| !recipients.contains(kid)) {
+                    recipients.push(kid);
+                }
+            }
+            partner.recipients = recipients;
+            let removed = partner.recipients.is_empty();
+            if removed {
+                transaction.execute("DELETE FROM partners WHERE id = ?1", params![partner.id])?;
+            } else {
+                let recipients = serde_json::to_string(&partner.recipients)
+                    .map_err(|error| StoreError(format!("cannot write the recipients: {error}")))?;
+                transaction.execute(
+                    "UPDATE partners SET recipients = ?2 WHERE id = ?1",
+                    params![partner.id, recipients],
+                )?;
+            }
+            changed.push((partner, removed));
+        }
+        transaction.commit()?;
+        Ok(changed)
     }
 
     fn set_signing_key(&self, kid: &str, signing_jwk: &str) -> Result<bool, StoreError> {

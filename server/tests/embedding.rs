@@ -245,3 +245,113 @@ fn the_global_frame_ancestor_flag_is_refused_with_where_to_go_instead() {
     ));
     assert!(error.contains("confidant partner add"), "{error}");
 }
+
+#[test]
+fn a_partner_follows_its_agencies_rotation_and_removal_and_its_snippet_must_be_pasted_again() {
+    let scratch = Scratch::new("embedding-rotation");
+    let data = scratch.path("data");
+    let d = data.to_str().unwrap();
+    let shelter = register_agency(&scratch, &data, "Shelter North");
+    let police = register_agency(&scratch, &data, "Police unit");
+    let (shelter_kid, police_kid) = (shelter.keys.public.kid(), police.keys.public.kid());
+    let add = |origin: &str, to: &[&str]| {
+        let mut args = vec![
+            "partner", "add", "--data", d, "--origin", origin, "--name", "Hotline", "--form",
+            "referral",
+        ];
+        let to: Vec<String> = to.iter().map(|kid| format!("--to={kid}")).collect();
+        args.extend(to.iter().map(String::as_str));
+        ok(&confidant(&args, ""))
+    };
+    add(ORIGIN, &[shelter_kid, police_kid]);
+    add("https://inspectorate.example", &[police_kid]);
+    let snippet = |origin: &str| {
+        ok(&confidant(
+            &[
+                "partner",
+                "snippet",
+                "--data",
+                d,
+                "--origin",
+                origin,
+                "--form",
+                "referral",
+                "--url",
+                "https://confidant.example",
+            ],
+            "",
+        ))
+    };
+    let before = snippet(ORIGIN);
+    assert!(
+        before.contains(&format!("#pins={shelter_kid},{police_kid}")),
+        "{before}"
+    );
+
+    // The police rotate: both partners now seal to the new key, and each is told to paste
+    // its new snippet; the old snippet's pins no longer match what the server names.
+    let rotated = confidant_core::keys::AgencyKeyPair::generate(&mut getrandom::SysRng).unwrap();
+    let new_kid = rotated.public.kid();
+    let jwk = scratch.write("police-2.jwk", &rotated.public.to_jwk_json());
+    let said = ok(&confidant(
+        &[
+            "agency",
+            "rotate",
+            "--data",
+            d,
+            &format!("--kid={police_kid}"),
+            "--key",
+            jwk.to_str().unwrap(),
+        ],
+        "",
+    ));
+    for origin in [ORIGIN, "https://inspectorate.example"] {
+        assert!(
+            said.contains(&format!(
+                "partner {origin} (form referral) now seals to {new_kid} instead of {police_kid}"
+            )),
+            "{said}"
+        );
+    }
+    assert!(said.contains("pastes the new snippet"), "{said}");
+    let after = snippet(ORIGIN);
+    assert!(
+        after.contains(&format!("#pins={shelter_kid},{new_kid}")),
+        "{after}"
+    );
+    assert_ne!(before, after);
+
+    // The shelter leaves: the hotline seals to the police alone; the police leave: both
+    // partners are left with no agency and go.
+    let said = ok(&confidant(
+        &[
+            "agency",
+            "remove",
+            "--data",
+            d,
+            &format!("--kid={shelter_kid}"),
+        ],
+        "",
+    ));
+    assert!(
+        said.contains(&format!(
+            "partner {ORIGIN} (form referral) no longer seals to {shelter_kid}"
+        )),
+        "{said}"
+    );
+    let said = ok(&confidant(
+        &["agency", "remove", "--data", d, &format!("--kid={new_kid}")],
+        "",
+    ));
+    assert_eq!(
+        said.matches("removed: it sealed to this agency alone")
+            .count(),
+        2,
+        "{said}"
+    );
+    let listed = ok(&confidant(&["partner", "list", "--data", d], ""));
+    assert!(
+        !listed.contains(ORIGIN) && !listed.contains("inspectorate"),
+        "{listed}"
+    );
+}
