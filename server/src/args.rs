@@ -40,7 +40,7 @@ impl Arguments {
         while let Some(word) = self.words.pop_front() {
             if word == flag {
                 match self.words.pop_front() {
-                    Some(value) if !value.starts_with("--") => found.push(value),
+                    Some(value) if !looks_like_an_option(&value) => found.push(value),
                     _ => return Err(UsageError::NeedsValue { flag }),
                 }
             } else if let Some(value) = word.strip_prefix(&prefix) {
@@ -85,6 +85,22 @@ impl Arguments {
             Some(_) => Err(UsageError::StrayValue),
         }
     }
+}
+
+/// Whether `word` is an option (`--name` or `--name=…`, the name short, in lower case)
+/// rather than a value that happens to begin with `--`: a key id is 43 characters of
+/// base64url, and one in 4,096 begins with `--`. So `--kid --Ab3…` reads the key id, and
+/// `--kid --data d` still says that `--kid` needs a value.
+fn looks_like_an_option(word: &str) -> bool {
+    let Some(rest) = word.strip_prefix("--") else {
+        return false;
+    };
+    let name = rest.split('=').next().unwrap_or_default();
+    (1..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 #[cfg(test)]
@@ -143,6 +159,33 @@ mod tests {
         let error = args.finish().unwrap_err();
         assert_eq!(error, UsageError::StrayValue);
         assert!(!error.to_string().contains("hunter2-canary"), "{error}");
+    }
+
+    #[test]
+    fn reads_a_key_id_that_begins_with_two_hyphens() {
+        let kid = "--Ab3_defghijklmnopqrstuvwxyz0123456789ABCD";
+        assert_eq!(kid.len(), 43);
+        let mut args = arguments(&format!("agency remove --kid {kid} --data d"));
+        args.command();
+        args.command();
+        assert_eq!(args.value("data"), Ok(Some("d".to_owned())));
+        assert_eq!(args.value("kid"), Ok(Some(kid.to_owned())));
+        assert_eq!(args.finish(), Ok(()));
+        let mut args = arguments(&format!("--to {kid} --to --Zz9-{}", "x".repeat(38)));
+        assert_eq!(args.values("to").map(|to| to.len()), Ok(2));
+        // A forgotten value is still one, whatever follows.
+        assert_eq!(
+            arguments("--kid --data d").value("kid"),
+            Err(UsageError::NeedsValue {
+                flag: "--kid".to_owned()
+            })
+        );
+        assert_eq!(
+            arguments("--kid --frame-ancestor=https://x.example").value("kid"),
+            Err(UsageError::NeedsValue {
+                flag: "--kid".to_owned()
+            })
+        );
     }
 
     #[test]

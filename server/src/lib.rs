@@ -111,8 +111,8 @@ commands:
           --timeout SECONDS     the longest one request may take (default 60)
   help    print this message
 
-Passphrases are never taken from the command line. A value that begins with `--` (a key
-id may) is given as --name=VALUE.";
+Passphrases are never taken from the command line. A value may also be given as
+--name=VALUE; a key id that begins with `--` (one in 4,096 does) is read either way.";
 
 /// Runs the command line `confidant` was started with.
 pub fn main_with_env() -> ExitCode {

@@ -377,3 +377,39 @@ fn bad_input_gets_one_clear_line_and_never_an_echo() {
     let error = failure(&confidant(&["frobnicate"], ""));
     assert!(error.contains("unknown command"), "{error}");
 }
+
+#[test]
+fn a_key_id_that_begins_with_two_hyphens_is_read_after_a_space_too() {
+    let scratch = Scratch::new("cli-hyphen-kid");
+    let data = scratch.path("data");
+    // One key id in 4,096 begins with `--`.
+    let keys = std::iter::repeat_with(|| {
+        confidant_core::keys::AgencyKeyPair::generate(&mut getrandom::SysRng).unwrap()
+    })
+    .find(|keys| keys.public.kid().starts_with("--"))
+    .unwrap();
+    let kid = keys.public.kid();
+    let jwk = scratch.write("hyphen.jwk", &keys.public.to_jwk_json());
+    let d = data.to_str().unwrap();
+    let added = confidant(
+        &[
+            "agency",
+            "add",
+            "--data",
+            d,
+            "--name",
+            "Hyphen house",
+            "--kind",
+            "ngo",
+            "--key",
+            jwk.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let credential = confidant(&["agency", "credential", "--kid", kid, "--data", d], "");
+    assert!(credential.status.success(), "{}", text(&credential.stderr));
+    let removed = confidant(&["agency", "remove", "--data", d, "--kid", kid], "");
+    assert!(removed.status.success(), "{}", text(&removed.stderr));
+    assert!(text(&removed.stdout).contains(&format!("removed {kid}")));
+}
