@@ -227,14 +227,19 @@ test("no frame for an origin not registered, nor for a registered origin's other
     assert.match(await refused.innerText(), /not the ones this site's embed code names/);
     assert.equal(await frame.locator("#seal-and-send").count(), 0);
 
-    // The police rotate their key: the snippet pasted before pins a key the directory no
-    // longer lists, and the frame says so rather than seal to the new key unpinned.
+    // The police rotate their key: the server now names the new key for the partner, and
+    // the snippet pasted before still pins the former one, so the frame refuses rather
+    // than seal to a key the partner never pinned.
     execFileSync(BIN, ["keygen", "--rotate", police.key, "--passphrase-file", police.passphrase]);
-    execFileSync(BIN, ["agency", "rotate", "--data", data, `--kid=${police.jwk.kid}`, "--key", police.key.replace(/\.key$/, ".jwk")]);
+    const rotated = execFileSync(BIN, ["agency", "rotate", "--data", data, `--kid=${police.jwk.kid}`, "--key",
+      police.key.replace(/\.key$/, ".jwk")], { encoding: "utf8" });
+    assert.match(rotated, /pastes the new snippet/);
     await page.goto(partner.origin);
-    const stale = (await (await page.locator("iframe[data-confidant-embed]").elementHandle()).contentFrame()).locator("#embed-refused");
+    const staleFrame = await (await page.locator("iframe[data-confidant-embed]").elementHandle()).contentFrame();
+    const stale = staleFrame.locator("#embed-refused");
     await stale.waitFor({ timeout: 60_000 });
-    assert.match(await stale.innerText(), /not in the directory under that key/);
+    assert.match(await stale.innerText(), /not the ones this site's embed code names/);
+    assert.equal(await staleFrame.locator("#seal-and-send").count(), 0);
   }));
 
 test("forged messages from the partner's page change nothing; the quick exit takes the whole tab, only on a press", () => withSetup(
