@@ -144,8 +144,9 @@ fn signed_line(
         let claimed = agency::claimed_sender(opened.payload_json()).unwrap_or_default();
         match agency::sender(&directory.entries, Some(signer), &claimed) {
             Ok(Sender::SignedBy(entry)) => {
-                line.push_str(&format!(": {} ({})", shown(&entry.name), entry.kind));
-                named = Some(shown(&entry.name));
+                let name = shown(&entry.name);
+                line.push_str(&format!(": {name} ({})", entry.kind));
+                named = Some(name);
             }
             Ok(_) => line.push_str(": a key the directory does not list"),
             Err(refusal) => return Err(CliError::ForgedSender(refusal.to_string())),

@@ -337,6 +337,22 @@ fn partner_of(
     })
 }
 
+/// Every partner, by origin and form.
+fn all_partners(connection: &Connection) -> Result<Vec<Partner>, StoreError> {
+    let mut statement = connection.prepare(
+        "SELECT id, origin, name, completed, form, recipients, added FROM partners
+         ORDER BY origin, form",
+    )?;
+    let rows = statement.query_map([], partner_row)?;
+    rows.map(|row| partner_of(row?)).collect()
+}
+
+/// A partner's recipients as the `recipients` column keeps them: a JSON list of key ids.
+fn recipients_json(recipients: &[String]) -> Result<String, StoreError> {
+    serde_json::to_string(recipients)
+        .map_err(|error| StoreError(format!("cannot write the recipients: {error}")))
+}
+
 /// Brings a store made before deliveries carried their size up to date: the sizes are
 /// copied from the packets and the waiting bytes counted once, in one transaction.
 fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
@@ -579,8 +595,7 @@ impl Store for SqliteStore {
     }
 
     fn add_partner(&self, partner: &Partner) -> Result<bool, StoreError> {
-        let recipients = serde_json::to_string(&partner.recipients)
-            .map_err(|error| StoreError(format!("cannot write the recipients: {error}")))?;
+        let recipients = recipients_json(&partner.recipients)?;
         let added = self.connection().execute(
             "INSERT OR IGNORE INTO partners (id, origin, name, completed, form, recipients, added)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -598,13 +613,7 @@ impl Store for SqliteStore {
     }
 
     fn partners(&self) -> Result<Vec<Partner>, StoreError> {
-        let connection = self.connection();
-        let mut statement = connection.prepare(
-            "SELECT id, origin, name, completed, form, recipients, added FROM partners
-             ORDER BY origin, form",
-        )?;
-        let rows = statement.query_map([], partner_row)?;
-        rows.map(|row| partner_of(row?)).collect()
+        all_partners(&self.connection())
     }
 
     fn partner(&self, id: &str) -> Result<Option<Partner>, StoreError> {
@@ -634,17 +643,8 @@ impl Store for SqliteStore {
     ) -> Result<Vec<(Partner, bool)>, StoreError> {
         let mut connection = self.connection();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let partners = {
-            let mut statement = transaction.prepare(
-                "SELECT id, origin, name, completed, form, recipients, added FROM partners
-                 ORDER BY origin, form",
-            )?;
-            let rows = statement.query_map([], partner_row)?;
-            rows.map(|row| partner_of(row?))
-                .collect::<Result<Vec<_>, _>>()?
-        };
         let mut changed = Vec::new();
-        for mut partner in partners {
+        for mut partner in all_partners(&transaction)? {
             if !partner.recipients.iter().any(|kid| kid == old_kid) {
                 continue;
             }
@@ -664,11 +664,9 @@ impl Store for SqliteStore {
             if removed {
                 transaction.execute("DELETE FROM partners WHERE id = ?1", params![partner.id])?;
             } else {
-                let recipients = serde_json::to_string(&partner.recipients)
-                    .map_err(|error| StoreError(format!("cannot write the recipients: {error}")))?;
                 transaction.execute(
                     "UPDATE partners SET recipients = ?2 WHERE id = ?1",
-                    params![partner.id, recipients],
+                    params![partner.id, recipients_json(&partner.recipients)?],
                 )?;
             }
             changed.push((partner, removed));
