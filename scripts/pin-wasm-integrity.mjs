@@ -6,7 +6,7 @@
 // the preload with a fetch that carries the module's SHA-384 and hands its response to
 // the loader, so a module that differs from the one built is refused, never run.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -32,6 +32,26 @@ page = page.replace(
   `init({ module_or_path: fetch('${wasmUrl}', { integrity: '${integrity}' }) })`,
 );
 page = page.replace(/<link rel="preload" href="[^"]+\.wasm"[^>]*>/, "");
+
+// The interface's language files (lang/TAG.txt), each named with its SHA-384 in the
+// page's <meta name="confidant-languages">: the app fetches a language with that
+// integrity, so a file that differs from the one built is refused, never shown. English
+// is built into the modules and needs no entry.
+if (page.includes("LANGUAGE_FILES_INTEGRITY")) {
+  const folder = join(staging, "lang");
+  const tags = existsSync(folder)
+    ? readdirSync(folder).filter((name) => name.endsWith(".txt")).map((name) => name.slice(0, -4)).sort()
+    : [];
+  if (tags.length === 0) {
+    console.error("pin-wasm-integrity: the page names language files, and the build has none in lang/");
+    process.exit(1);
+  }
+  const pins = tags
+    .filter((tag) => tag !== "en")
+    .map((tag) => `${tag} sha384-${createHash("sha384").update(readFileSync(join(folder, `${tag}.txt`))).digest("base64")}`);
+  page = page.replace("LANGUAGE_FILES_INTEGRITY", pins.join(" "));
+  console.log(`pin-wasm-integrity: ${pins.length} language files pinned`);
+}
 writeFileSync(pagePath, page);
 console.log(`pin-wasm-integrity: ${wasmUrl} pinned as ${integrity}`);
 

@@ -77,8 +77,18 @@ pub fn app(props: &AppProps) -> Html {
     };
     let choose_language = {
         let dispatcher = state.dispatcher();
-        use_callback((), move |language, ()| {
-            dispatcher.dispatch(ShellAction::Language(language))
+        use_callback((), move |language: String, ()| {
+            if crate::interface_text::is_loaded(&language) {
+                dispatcher.dispatch(ShellAction::Language(language));
+                return;
+            }
+            let dispatcher = dispatcher.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatcher.dispatch(match use_cases::load_language(&language).await {
+                    Ok(()) => ShellAction::Language(language),
+                    Err(_) => ShellAction::LanguageUnavailable,
+                });
+            });
         })
     };
 
@@ -504,7 +514,8 @@ pub fn app(props: &AppProps) -> Html {
                         { "Confidant" }
                     </button>
                 }
-                <LanguagePicker language={language.clone()} onchoose={choose_language} />
+                <LanguagePicker language={language.clone()} onchoose={choose_language}
+                    unavailable={state.language_unavailable} />
                 <QuickExitButton onexit={quick_exit} language={language} />
             </header>
             <main class="screen" id="screen">{ body }</main>

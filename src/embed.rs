@@ -239,9 +239,24 @@ pub fn embed(props: &EmbedProps) -> Html {
         let sending = sending.clone();
         Callback::from(move |()| sending.set(Sending::Review))
     };
+    let language_unavailable = use_state(|| false);
     let onchoose = {
-        let language = language.clone();
-        Callback::from(move |tag: String| language.set(AttrValue::from(tag)))
+        let (language, unavailable) = (language.clone(), language_unavailable.clone());
+        Callback::from(move |tag: String| {
+            if crate::interface_text::is_loaded(&tag) {
+                unavailable.set(false);
+                language.set(AttrValue::from(tag));
+                return;
+            }
+            let (language, unavailable) = (language.clone(), unavailable.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let loaded = use_cases::load_language(&tag).await.is_ok();
+                unavailable.set(!loaded);
+                if loaded {
+                    language.set(AttrValue::from(tag));
+                }
+            });
+        })
     };
 
     let key = address.form;
@@ -333,7 +348,7 @@ pub fn embed(props: &EmbedProps) -> Html {
             { header }
             <main class="screen" id="main">
                 { whose }
-                <LanguagePicker language={(*language).clone()} {onchoose} />
+                <LanguagePicker language={(*language).clone()} {onchoose} unavailable={*language_unavailable} />
                 { body }
                 <p class="embed-full-tab">
                     <a href={full_tab} target="_blank" rel="noopener noreferrer" id="embed-full-tab">{ words.embed_full_tab }</a>

@@ -1,396 +1,472 @@
 //! The interface's own words (buttons, messages, headings), one file per language in
-//! `interface_text/`. Form texts are not here: they travel in the form definitions.
+//! `www/lang/`. Form texts are not here: they travel in the form definitions.
 //!
-//! Adding a language is adding a file with its [`Words`] and a line in [`LANGUAGES`];
-//! the compiler then insists that every phrase is translated. The
-//! French, Spanish and Arabic files have not yet been checked by native speakers
-//! (`docs/forms.md` says why that matters before a deployment).
+//! English is built into every module. The other languages are files the app fetches
+//! when a worker chooses one (`browser::languages`), each checked against the SHA-384
+//! that the page names, so that a module carries one language rather than all of them.
+//! Adding a language is adding its file and a line in [`LANGUAGES`]; a test then insists
+//! that the file gives every phrase, in order. The French, Spanish and Arabic files have
+//! not yet been checked by native speakers (`docs/forms.md` says why that matters before
+//! a deployment).
 
-mod ar;
-mod en;
-mod es;
-mod fr;
+use std::cell::RefCell;
 
-/// Every phrase of the interface in one language.
-#[derive(Debug)]
-pub struct Words {
-    pub quick_exit: &'static str,
-    pub quick_exit_hint: &'static str,
-    pub language: &'static str,
-    pub home_heading: &'static str,
-    pub identify: &'static str,
-    pub identify_about: &'static str,
-    pub refer: &'static str,
-    pub refer_about: &'static str,
-    pub refer_intro: &'static str,
-    pub inbox: &'static str,
-    pub inbox_about: &'static str,
-    pub inbox_unlock_intro: &'static str,
-    pub key_file: &'static str,
-    pub key_passphrase: &'static str,
-    pub inbox_credential: &'static str,
-    pub lock_after: &'static str,
-    pub unlock: &'static str,
-    pub unlocking: &'static str,
-    pub unlock_no_file: &'static str,
-    pub unlock_not_key_file: &'static str,
-    pub unlock_wrong_passphrase: &'static str,
-    pub unlock_credential_refused: &'static str,
-    pub unlock_unreachable: &'static str,
-    pub inbox_locked_idle: &'static str,
-    pub lock_inbox: &'static str,
-    pub inbox_empty: &'static str,
-    pub received_on: &'static str,
-    pub sealed_on: &'static str,
-    pub sent_by: &'static str,
-    pub sort_by: &'static str,
-    pub sort_received: &'static str,
-    pub sort_urgency: &'static str,
-    pub sort_sealed: &'static str,
-    pub packet_opening: &'static str,
-    pub packet_damaged: &'static str,
-    pub packet_not_for_key: &'static str,
-    pub packet_tampered: &'static str,
-    pub packet_not_referral: &'static str,
-    pub packet_bad_form: &'static str,
-    pub packet_unfetched: &'static str,
-    pub read_referral: &'static str,
-    pub form_not_builtin: &'static str,
-    pub in_senders_language: &'static str,
-    pub not_sent_to_you: &'static str,
-    pub print_referral: &'static str,
-    pub print_warning: &'static str,
-    pub print_now: &'static str,
-    pub back_to_inbox: &'static str,
-    pub sender_key: &'static str,
-    pub acknowledged: &'static str,
-    pub packet_label: &'static str,
-    pub form_version: &'static str,
-    pub show_more: &'static str,
-    pub inbox_opened: &'static str,
-    pub embed_snippet: &'static str,
-    pub embed_whose: &'static str,
-    pub embed_loading: &'static str,
-    pub embed_unreachable: &'static str,
-    pub embed_refused: &'static str,
-    pub embed_not_pinned: &'static str,
-    pub embed_not_listed: &'static str,
-    pub embed_no_recipient: &'static str,
-    pub embed_full_tab: &'static str,
-    pub embed_sent: &'static str,
-    pub embed_not_delivered: &'static str,
-    pub embed_retry: &'static str,
-    pub embed_goes_to: &'static str,
-    pub former_keys: &'static str,
-    pub former_keys_help: &'static str,
-    pub retire_key: &'static str,
-    pub retire_refused: &'static str,
-    pub keyring_retire_intro: &'static str,
-    pub keyring_retired: &'static str,
-    pub backup_check_failed: &'static str,
-    pub backup_check_failed_what: &'static str,
-    pub agency_vouched: &'static str,
-    pub keyring_endorsement_help: &'static str,
-    pub keyring_save_endorsement: &'static str,
-    pub keyring_signing_fingerprint: &'static str,
-    pub keyring_save_signing: &'static str,
-    pub signed_by: &'static str,
-    pub signed_by_unknown_key: &'static str,
-    pub not_signed: &'static str,
-    pub packet_forged: &'static str,
-    pub signing_as: &'static str,
-    pub signing_other_agency: &'static str,
-    pub not_signing: &'static str,
-    pub changed_signing_key: &'static str,
-    pub new_signing_key: &'static str,
-    pub rotate_keyring: &'static str,
-    pub keyring_rotate_intro: &'static str,
-    pub keyring_rotated: &'static str,
-    pub keyring_full: &'static str,
-    pub create_keyring: &'static str,
-    pub keyring_intro: &'static str,
-    pub keyring_name: &'static str,
-    pub keyring_passphrase: &'static str,
-    pub keyring_passphrase_again: &'static str,
-    pub keyring_make: &'static str,
-    pub keyring_making: &'static str,
-    pub keyring_mismatch: &'static str,
-    pub keyring_weak: &'static str,
-    pub keyring_no_name: &'static str,
-    pub keyring_failed: &'static str,
-    pub keyring_save_intro: &'static str,
-    pub keyring_download: &'static str,
-    pub keyring_give_back: &'static str,
-    pub keyring_check_passphrase: &'static str,
-    pub keyring_check: &'static str,
-    pub keyring_not_that_file: &'static str,
-    pub keyring_check_failed: &'static str,
-    pub keyring_verified: &'static str,
-    pub keyring_save_public: &'static str,
-    pub backup_check_due: &'static str,
-    pub filter_kind: &'static str,
-    pub filter_urgency: &'static str,
-    pub filter_sender: &'static str,
-    pub filter_all: &'static str,
-    pub answers_kind: &'static str,
-    pub inbox_filtered: &'static str,
-    pub key_drop: &'static str,
-    pub answer_heading: &'static str,
-    pub ack_received: &'static str,
-    pub ack_accepted: &'static str,
-    pub ack_declined: &'static str,
-    pub ack_referred_onward: &'static str,
-    pub decline_reason: &'static str,
-    pub reason_no_capacity: &'static str,
-    pub reason_not_eligible: &'static str,
-    pub reason_outside_area: &'static str,
-    pub reason_person_declined: &'static str,
-    pub reason_duplicate: &'static str,
-    pub reason_other: &'static str,
-    pub ack_note: &'static str,
-    pub send_answer: &'static str,
-    pub answer_sent: &'static str,
-    pub answer_not_sent: &'static str,
-    pub answer_refused: &'static str,
-    pub answer_reason_needed: &'static str,
-    pub answer_to: &'static str,
-    pub answers_sent_referral: &'static str,
-    pub keep_packet: &'static str,
-    pub kept_explained: &'static str,
-    pub keep_failed: &'static str,
-    pub groups: &'static str,
-    pub groups_about: &'static str,
-    pub groups_intro: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub unknown: &'static str,
-    pub not_asked: &'static str,
-    pub given: &'static str,
-    pub declined: &'static str,
-    pub required: &'static str,
-    pub error_required: &'static str,
-    pub error_too_long: &'static str,
-    pub error_too_small: &'static str,
-    pub error_too_large: &'static str,
-    pub error_not_integer: &'static str,
-    pub error_in_future: &'static str,
-    pub answers_to_look_at: &'static str,
-    pub check_answers: &'static str,
-    pub unreviewed_notice: &'static str,
-    pub outcome_heading: &'static str,
-    pub outcome_no_profile: &'static str,
-    pub outcome_consistent: &'static str,
-    pub outcome_open: &'static str,
-    pub outcome_not_consistent: &'static str,
-    pub dimensions_present: &'static str,
-    pub dimensions_open: &'static str,
-    pub prompt_referral: &'static str,
-    pub prompt_referral_more: &'static str,
-    pub loading_form: &'static str,
-    pub form_failed: &'static str,
-    pub start_referral: &'static str,
-    pub prefilled_notice: &'static str,
-    pub new_person: &'static str,
-    pub new_person_confirm: &'static str,
-    pub new_person_start: &'static str,
-    pub new_person_cancel: &'static str,
-    pub mark_not_asked: &'static str,
-    pub marked_not_asked: &'static str,
-    pub undo: &'static str,
-    pub section_back: &'static str,
-    pub section_next: &'static str,
-    pub section_progress: &'static str,
-    pub all_sections: &'static str,
-    pub section_answered: &'static str,
-    pub check_passed: &'static str,
-    pub refer_not_sent: &'static str,
-    pub group_framework: &'static str,
-    pub group_framework_about: &'static str,
-    pub group_agreement: &'static str,
-    pub group_agreement_about: &'static str,
-    pub keep_in_browser: &'static str,
-    pub keep_in_browser_help: &'static str,
-    pub show_draft: &'static str,
-    pub print: &'static str,
-    pub back_to_form: &'static str,
-    pub to_be_agreed: &'static str,
-    pub need_none: &'static str,
-    pub need_urgent: &'static str,
-    pub need_non_urgent: &'static str,
-    pub find_country: &'static str,
-    pub find_language: &'static str,
-    pub common_choices: &'static str,
-    pub all_choices: &'static str,
-    pub choose: &'static str,
-    pub review_and_send: &'static str,
-    pub review_intro: &'static str,
-    pub send_as_full: &'static str,
-    pub send_as_anonymous: &'static str,
-    pub gate_age_missing: &'static str,
-    pub gate_type_missing: &'static str,
-    pub gate_consent_missing: &'static str,
-    pub gate_consent_declined: &'static str,
-    pub gate_child_not_informed: &'static str,
-    pub gate_child_anonymous: &'static str,
-    pub back_to_referral: &'static str,
-    pub sending_for: &'static str,
-    pub sending_for_help: &'static str,
-    pub recipients: &'static str,
-    pub recipients_help: &'static str,
-    pub directory_loading: &'static str,
-    pub directory_failed: &'static str,
-    pub agency_new: &'static str,
-    pub agency_changed: &'static str,
-    pub confirm_new_key: &'static str,
-    pub what_is_sent: &'static str,
-    pub seal_and_send: &'static str,
-    pub sealing: &'static str,
-    pub seal_failed: &'static str,
-    pub outbox_not_kept: &'static str,
-    pub outbox: &'static str,
-    pub outbox_about: &'static str,
-    pub outbox_intro: &'static str,
-    pub outbox_empty: &'static str,
-    pub delivery_waiting: &'static str,
-    pub delivery_delivered: &'static str,
-    pub delivery_refused: &'static str,
-    pub save_as_file: &'static str,
-    pub sealed_at: &'static str,
+/// Declares [`Words`], one `&'static str` per phrase, with the names a language file
+/// gives them in and how a file's lines fill them.
+macro_rules! words {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// Every phrase of the interface in one language.
+        #[derive(Debug)]
+        pub struct Words {
+            $($(#[$doc])* pub $name: &'static str,)*
+        }
+
+        impl Words {
+            /// The phrases' names, in the order a language file gives them.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
+
+            fn from_texts(texts: &mut impl Iterator<Item = &'static str>) -> Option<Words> {
+                Some(Words { $($name: texts.next()?,)* })
+            }
+        }
+    };
+}
+
+words! {
+    quick_exit,
+    quick_exit_hint,
+    language,
+    /// Shown under the language picker when the chosen language could not be loaded.
+    language_unavailable,
+    home_heading,
+    identify,
+    identify_about,
+    refer,
+    refer_about,
+    refer_intro,
+    inbox,
+    inbox_about,
+    inbox_unlock_intro,
+    key_file,
+    key_passphrase,
+    inbox_credential,
+    lock_after,
+    unlock,
+    unlocking,
+    unlock_no_file,
+    unlock_not_key_file,
+    unlock_wrong_passphrase,
+    unlock_credential_refused,
+    unlock_unreachable,
+    inbox_locked_idle,
+    lock_inbox,
+    inbox_empty,
+    received_on,
+    sealed_on,
+    sent_by,
+    sort_by,
+    sort_received,
+    sort_urgency,
+    sort_sealed,
+    packet_opening,
+    packet_damaged,
+    packet_not_for_key,
+    packet_tampered,
+    packet_not_referral,
+    packet_bad_form,
+    packet_unfetched,
+    read_referral,
+    form_not_builtin,
+    in_senders_language,
+    not_sent_to_you,
+    print_referral,
+    print_warning,
+    print_now,
+    back_to_inbox,
+    sender_key,
+    acknowledged,
+    packet_label,
+    form_version,
+    show_more,
+    inbox_opened,
+    embed_snippet,
+    embed_whose,
+    embed_loading,
+    embed_unreachable,
+    embed_refused,
+    embed_not_pinned,
+    embed_not_listed,
+    embed_no_recipient,
+    embed_full_tab,
+    embed_sent,
+    embed_not_delivered,
+    embed_retry,
+    embed_goes_to,
+    former_keys,
+    former_keys_help,
+    retire_key,
+    retire_refused,
+    keyring_retire_intro,
+    keyring_retired,
+    backup_check_failed,
+    backup_check_failed_what,
+    agency_vouched,
+    keyring_endorsement_help,
+    keyring_save_endorsement,
+    keyring_signing_fingerprint,
+    keyring_save_signing,
+    signed_by,
+    signed_by_unknown_key,
+    not_signed,
+    packet_forged,
+    signing_as,
+    signing_other_agency,
+    not_signing,
+    changed_signing_key,
+    new_signing_key,
+    rotate_keyring,
+    keyring_rotate_intro,
+    keyring_rotated,
+    keyring_full,
+    create_keyring,
+    keyring_intro,
+    keyring_name,
+    keyring_passphrase,
+    keyring_passphrase_again,
+    keyring_make,
+    keyring_making,
+    keyring_mismatch,
+    keyring_weak,
+    keyring_no_name,
+    keyring_failed,
+    keyring_save_intro,
+    keyring_download,
+    keyring_give_back,
+    keyring_check_passphrase,
+    keyring_check,
+    keyring_not_that_file,
+    keyring_check_failed,
+    keyring_verified,
+    keyring_save_public,
+    backup_check_due,
+    filter_kind,
+    filter_urgency,
+    filter_sender,
+    filter_all,
+    answers_kind,
+    inbox_filtered,
+    key_drop,
+    answer_heading,
+    ack_received,
+    ack_accepted,
+    ack_declined,
+    ack_referred_onward,
+    decline_reason,
+    reason_no_capacity,
+    reason_not_eligible,
+    reason_outside_area,
+    reason_person_declined,
+    reason_duplicate,
+    reason_other,
+    ack_note,
+    send_answer,
+    answer_sent,
+    answer_not_sent,
+    answer_refused,
+    answer_reason_needed,
+    answer_to,
+    answers_sent_referral,
+    keep_packet,
+    kept_explained,
+    keep_failed,
+    groups,
+    groups_about,
+    groups_intro,
+    yes,
+    no,
+    unknown,
+    not_asked,
+    given,
+    declined,
+    required,
+    error_required,
+    error_too_long,
+    error_too_small,
+    error_too_large,
+    error_not_integer,
+    error_in_future,
+    answers_to_look_at,
+    check_answers,
+    unreviewed_notice,
+    outcome_heading,
+    outcome_no_profile,
+    outcome_consistent,
+    outcome_open,
+    outcome_not_consistent,
+    dimensions_present,
+    dimensions_open,
+    prompt_referral,
+    prompt_referral_more,
+    loading_form,
+    form_failed,
+    start_referral,
+    prefilled_notice,
+    new_person,
+    new_person_confirm,
+    new_person_start,
+    new_person_cancel,
+    mark_not_asked,
+    marked_not_asked,
+    undo,
+    section_back,
+    section_next,
+    section_progress,
+    all_sections,
+    section_answered,
+    check_passed,
+    refer_not_sent,
+    group_framework,
+    group_framework_about,
+    group_agreement,
+    group_agreement_about,
+    keep_in_browser,
+    keep_in_browser_help,
+    show_draft,
+    print,
+    back_to_form,
+    to_be_agreed,
+    need_none,
+    need_urgent,
+    need_non_urgent,
+    find_country,
+    find_language,
+    common_choices,
+    all_choices,
+    choose,
+    review_and_send,
+    review_intro,
+    send_as_full,
+    send_as_anonymous,
+    gate_age_missing,
+    gate_type_missing,
+    gate_consent_missing,
+    gate_consent_declined,
+    gate_child_not_informed,
+    gate_child_anonymous,
+    back_to_referral,
+    sending_for,
+    sending_for_help,
+    recipients,
+    recipients_help,
+    directory_loading,
+    directory_failed,
+    agency_new,
+    agency_changed,
+    confirm_new_key,
+    what_is_sent,
+    seal_and_send,
+    sealing,
+    seal_failed,
+    outbox_not_kept,
+    outbox,
+    outbox_about,
+    outbox_intro,
+    outbox_empty,
+    delivery_waiting,
+    delivery_delivered,
+    delivery_refused,
+    save_as_file,
+    sealed_at,
     /// The packet's short reference (`XXXX-XXXX`), for the phone.
-    pub reference: &'static str,
-    pub to: &'static str,
-    pub tries: &'static str,
-    pub draft_heading: &'static str,
-    pub draft_keep_intro: &'static str,
-    pub passphrase: &'static str,
-    pub passphrase_repeat: &'static str,
-    pub keep_draft: &'static str,
-    pub passphrases_differ: &'static str,
-    pub passphrase_too_short: &'static str,
-    pub draft_kept: &'static str,
-    pub lock_now: &'static str,
-    pub draft_stored_intro: &'static str,
-    pub resume: &'static str,
-    pub draft_wrong_passphrase: &'static str,
-    pub discard_draft: &'static str,
-    pub deriving_key: &'static str,
-    pub draft_label: &'static str,
-    pub draft_label_help: &'static str,
-    pub draft_label_missing: &'static str,
-    pub draft_label_too_long: &'static str,
-    pub draft_saved_on: &'static str,
-    pub drafts_unopened: &'static str,
-    pub draft_unreadable: &'static str,
-    pub drafts_none: &'static str,
-    pub draft_resume_later: &'static str,
-    pub draft_keep_unlocked: &'static str,
-    pub open_drafts: &'static str,
-    pub drafts_delete: &'static str,
-    pub drafts_delete_confirm: &'static str,
-    pub draft_earlier: &'static str,
-    pub profile_intro: &'static str,
-    pub profile_keep: &'static str,
-    pub profile_kept: &'static str,
-    pub profile_forget: &'static str,
-    pub draft_locked_heading: &'static str,
-    pub draft_locked: &'static str,
-    pub draft_not_saved: &'static str,
-    pub withheld: &'static str,
-    pub kind_police: &'static str,
-    pub kind_ngo: &'static str,
-    pub kind_shelter: &'static str,
-    pub kind_child_protection: &'static str,
-    pub kind_labour_inspectorate: &'static str,
-    pub kind_health: &'static str,
-    pub kind_other: &'static str,
-    pub fingerprint_explained: &'static str,
-    pub directory_refused: &'static str,
-    pub changed_key: &'static str,
-    pub changed_name: &'static str,
-    pub changed_kind: &'static str,
-    pub not_agreed: &'static str,
-    pub gate_no_recipient: &'static str,
-    pub gate_recipient_not_agreed: &'static str,
-    pub packets_heading: &'static str,
-    pub packets_intro: &'static str,
-    pub reason_only_to: &'static str,
-    pub reason_not_agreed: &'static str,
-    pub save_failed: &'static str,
-    pub outbox_unreadable: &'static str,
-    pub unknown_agency: &'static str,
-    pub passphrase_weak: &'static str,
+    reference,
+    to,
+    tries,
+    draft_heading,
+    draft_keep_intro,
+    passphrase,
+    passphrase_repeat,
+    keep_draft,
+    passphrases_differ,
+    passphrase_too_short,
+    draft_kept,
+    lock_now,
+    draft_stored_intro,
+    resume,
+    draft_wrong_passphrase,
+    discard_draft,
+    deriving_key,
+    draft_label,
+    draft_label_help,
+    draft_label_missing,
+    draft_label_too_long,
+    draft_saved_on,
+    drafts_unopened,
+    draft_unreadable,
+    drafts_none,
+    draft_resume_later,
+    draft_keep_unlocked,
+    open_drafts,
+    drafts_delete,
+    drafts_delete_confirm,
+    draft_earlier,
+    profile_intro,
+    profile_keep,
+    profile_kept,
+    profile_forget,
+    draft_locked_heading,
+    draft_locked,
+    draft_not_saved,
+    withheld,
+    kind_police,
+    kind_ngo,
+    kind_shelter,
+    kind_child_protection,
+    kind_labour_inspectorate,
+    kind_health,
+    kind_other,
+    fingerprint_explained,
+    directory_refused,
+    changed_key,
+    changed_name,
+    changed_kind,
+    not_agreed,
+    gate_no_recipient,
+    gate_recipient_not_agreed,
+    packets_heading,
+    packets_intro,
+    reason_only_to,
+    reason_not_agreed,
+    save_failed,
+    outbox_unreadable,
+    unknown_agency,
+    passphrase_weak,
     /// Shown by the draft panel where no Web Worker could start: the key is derived on
     /// the page's thread, and a new passphrase is held to the plain rule.
-    pub workers_unavailable: &'static str,
-    pub update_ready: &'static str,
+    workers_unavailable,
+    update_ready,
     /// `{n}` stands for the number of packets.
-    pub outbox_waiting: &'static str,
-    pub outcome_sub_type: &'static str,
-    pub dimensions_with_yes: &'static str,
-    pub weight_strong: &'static str,
-    pub weight_medium: &'static str,
-    pub weight_weak: &'static str,
-    pub meets_rule: &'static str,
-    pub below_rule: &'static str,
-    pub outcome_ask_about: &'static str,
+    outbox_waiting,
+    outcome_sub_type,
+    dimensions_with_yes,
+    weight_strong,
+    weight_medium,
+    weight_weak,
+    meets_rule,
+    below_rule,
+    outcome_ask_about,
     /// Why a referral is prompted, beside or instead of the pattern (`PromptReason`).
-    pub reason_pattern: &'static str,
-    pub reason_strong: &'static str,
-    pub reason_child_item: &'static str,
-    pub reason_child_indicator: &'static str,
-    pub gate_child_protection_missing: &'static str,
-    pub gate_consent_withdrawn: &'static str,
+    reason_pattern,
+    reason_strong,
+    reason_child_item,
+    reason_child_indicator,
+    gate_child_protection_missing,
+    gate_consent_withdrawn,
     /// Followed by the date the person withdrew their consent.
-    pub consent_withdrawn_on: &'static str,
+    consent_withdrawn_on,
 }
 
 /// A language of the interface.
 #[derive(Debug)]
 pub struct Language {
-    /// BCP 47 tag; the forms' translation files carry the same (`forms/ID.TAG.json`).
+    /// BCP 47 tag; the forms' translation files carry the same (`forms/ID.TAG.json`), and
+    /// the interface's is `www/lang/TAG.txt`.
     pub tag: &'static str,
     /// Its name, in itself.
     pub name: &'static str,
     pub right_to_left: bool,
-    pub words: &'static Words,
 }
 
-/// Every language the interface speaks, in the order the picker lists them. Adding one
-/// is adding its file of [`Words`] and its line here (and, for the forms, a translation
-/// file per form under `forms/`).
+/// Every language the interface speaks, in the order the picker lists them.
 pub const LANGUAGES: [Language; 4] = [
     Language {
         tag: "en",
         name: "English",
         right_to_left: false,
-        words: &en::WORDS,
     },
     Language {
         tag: "fr",
         name: "Français",
         right_to_left: false,
-        words: &fr::WORDS,
     },
     Language {
         tag: "es",
         name: "Español",
         right_to_left: false,
-        words: &es::WORDS,
     },
     Language {
         tag: "ar",
         name: "العربية",
         right_to_left: true,
-        words: &ar::WORDS,
     },
 ];
 
-/// The words for a language tag; English for a language the interface does not have.
-pub fn for_language(tag: &str) -> &'static Words {
-    LANGUAGES
+/// The language built into every module.
+pub const BUILT_IN: &str = "en";
+
+/// A language file that does not give every phrase of [`Words`], each on a line of its
+/// own as `name = text`, and nothing more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unreadable;
+
+/// Reads a language file (`www/lang/TAG.txt`): lines starting with `#` and empty lines
+/// are notes; every other line is `name = text`, in the order of [`Words::NAMES`]. The
+/// names are checked by this crate's tests against the files it ships, not here: a file
+/// reaches the page only when its SHA-384 is the one the page names.
+pub fn read(file: &'static str) -> Result<Words, Unreadable> {
+    let mut texts = file
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| line.split_once(" = ").map(|(_, text)| text));
+    let mut given = std::iter::from_fn(|| texts.next().flatten());
+    let words = Words::from_texts(&mut given).ok_or(Unreadable)?;
+    match texts.next() {
+        None => Ok(words),
+        Some(_) => Err(Unreadable),
+    }
+}
+
+thread_local! {
+    /// The languages read so far besides English: each is read once and kept for the
+    /// page's life (a few KiB each, at most three).
+    static LOADED: RefCell<Vec<(&'static str, &'static Words)>> = const { RefCell::new(Vec::new()) };
+    static ENGLISH: &'static Words = Box::leak(Box::new(
+        read(include_str!("../www/lang/en.txt")).unwrap_or_else(|Unreadable| {
+            unreachable!("www/lang/en.txt gives every phrase (tested)")
+        }),
+    ));
+}
+
+/// Keeps a language's words once its file has been read: what [`for_language`] gives for
+/// `tag` from then on. A tag the interface does not speak is refused.
+pub fn install(tag: &str, file: String) -> Result<(), Unreadable> {
+    let language = LANGUAGES
         .iter()
-        .find(|language| language.tag == tag)
-        .map_or(&en::WORDS, |language| language.words)
+        .find(|language| language.tag == tag && language.tag != BUILT_IN)
+        .ok_or(Unreadable)?;
+    if is_loaded(tag) {
+        return Ok(());
+    }
+    let words: &'static Words = Box::leak(Box::new(read(file.leak())?));
+    LOADED.with_borrow_mut(|loaded| loaded.push((language.tag, words)));
+    Ok(())
+}
+
+/// Whether [`for_language`] has `tag`'s own words (English always).
+pub fn is_loaded(tag: &str) -> bool {
+    tag == BUILT_IN || LOADED.with_borrow(|loaded| loaded.iter().any(|(given, _)| *given == tag))
+}
+
+/// The words for a language tag; English for a language the interface does not have or
+/// has not loaded yet.
+pub fn for_language(tag: &str) -> &'static Words {
+    LOADED
+        .with_borrow(|loaded| {
+            loaded
+                .iter()
+                .find(|(given, _)| *given == tag)
+                .map(|(_, words)| *words)
+        })
+        .unwrap_or_else(|| ENGLISH.with(|english| *english))
 }
 
 /// The name of an agency kind in the interface's words, never its code.
@@ -418,4 +494,70 @@ pub fn is_right_to_left(tag: &str) -> bool {
     LANGUAGES
         .iter()
         .any(|language| language.tag == tag && language.right_to_left)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every language file the app ships, as the build copies it to `lang/`.
+    const FILES: [(&str, &str); 4] = [
+        ("en", include_str!("../www/lang/en.txt")),
+        ("fr", include_str!("../www/lang/fr.txt")),
+        ("es", include_str!("../www/lang/es.txt")),
+        ("ar", include_str!("../www/lang/ar.txt")),
+    ];
+
+    #[test]
+    fn every_language_file_gives_every_phrase_by_name_in_order() {
+        assert_eq!(
+            FILES.map(|(tag, _)| tag),
+            LANGUAGES.map(|language| language.tag)
+        );
+        for (tag, file) in FILES {
+            let names: Vec<&str> = file
+                .lines()
+                .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                .map(|line| line.split_once(" = ").map_or(line, |(name, _)| name))
+                .collect();
+            assert_eq!(names, Words::NAMES, "www/lang/{tag}.txt");
+            let words = read(file).unwrap_or_else(|_| panic!("www/lang/{tag}.txt is unreadable"));
+            for (name, text) in file.lines().filter_map(|line| line.split_once(" = ")) {
+                assert!(!text.trim().is_empty(), "{tag}: {name} is empty");
+            }
+            assert!(!words.quick_exit.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_file_missing_a_phrase_or_with_one_too_many_is_refused() {
+        let english = FILES[0].1;
+        let last_line = english.trim_end().rfind('\n').unwrap_or_default();
+        assert_eq!(read(&english[..last_line]).map(|_| ()), Err(Unreadable));
+        let longer: &'static str = format!("{english}extra = one too many\n").leak();
+        assert_eq!(read(longer).map(|_| ()), Err(Unreadable));
+        let broken: &'static str = english.replacen("quick_exit = ", "quick_exit: ", 1).leak();
+        assert_eq!(read(broken).map(|_| ()), Err(Unreadable));
+        assert_eq!(read("").map(|_| ()), Err(Unreadable));
+    }
+
+    #[test]
+    fn a_language_is_english_until_its_file_is_installed() {
+        assert!(is_loaded("en"));
+        assert!(!is_loaded("fr"));
+        assert_eq!(for_language("fr").quick_exit, "Quick exit");
+        assert_eq!(
+            install("fr", "quick_exit = Sortie rapide\n".to_owned()),
+            Err(Unreadable)
+        );
+        assert!(!is_loaded("fr"));
+        assert_eq!(install("fr", FILES[1].1.to_owned()), Ok(()));
+        assert!(is_loaded("fr"));
+        assert_eq!(for_language("fr").quick_exit, "Sortie rapide");
+        assert_eq!(for_language("en").quick_exit, "Quick exit");
+        // Only the languages of the picker, and never in place of the built-in one.
+        assert_eq!(install("de", FILES[1].1.to_owned()), Err(Unreadable));
+        assert_eq!(install("en", FILES[1].1.to_owned()), Err(Unreadable));
+        assert_eq!(for_language("de").quick_exit, "Quick exit");
+    }
 }

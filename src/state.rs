@@ -242,8 +242,11 @@ pub struct StoredOutbox {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ShellAction {
     Open(Screen),
-    /// The worker chose a language.
+    /// The interface's words in the language the worker chose are loaded: switch to it.
     Language(String),
+    /// The language the worker chose could not be loaded (offline before it was ever
+    /// fetched, or a file that failed its check): the interface stays as it was and says so.
+    LanguageUnavailable,
     /// A new answer (or `None`: cleared) to a field of a form, given at `at` (ms since
     /// the epoch, from the clock of the root).
     Answer {
@@ -355,6 +358,8 @@ pub struct ShellState {
     pub exited: bool,
     /// The language tag of the interface and of the forms.
     pub language: String,
+    /// The last language chosen could not be loaded (the picker says so).
+    pub language_unavailable: bool,
     pub answers: BTreeMap<FormKey, Answers>,
     /// The definitions loaded so far.
     pub loaded: BTreeMap<FormKey, SharedForm>,
@@ -418,6 +423,7 @@ impl Default for ShellState {
             screen: Screen::default(),
             exited: false,
             language: "en".to_owned(),
+            language_unavailable: false,
             answers: BTreeMap::new(),
             loaded: BTreeMap::new(),
             kept: BTreeSet::new(),
@@ -473,7 +479,11 @@ impl Reducible for ShellState {
         let mut state = (*self).clone();
         match action {
             ShellAction::Open(screen) => state.screen = screen,
-            ShellAction::Language(language) => state.language = language,
+            ShellAction::Language(language) => {
+                state.language = language;
+                state.language_unavailable = false;
+            }
+            ShellAction::LanguageUnavailable => state.language_unavailable = true,
             ShellAction::Answer {
                 form,
                 field,
@@ -924,6 +934,17 @@ mod tests {
         );
         assert_eq!(Screen::from_first_choice("refer"), Some(Screen::Refer));
         assert_eq!(Screen::from_first_choice("anything else"), None);
+    }
+
+    #[test]
+    fn a_language_that_did_not_load_leaves_the_interface_as_it_was() {
+        let state = reduce(ShellState::default(), ShellAction::Language("fr".into()));
+        let state = reduce(state, ShellAction::LanguageUnavailable);
+        assert_eq!(state.language, "fr");
+        assert!(state.language_unavailable);
+        let state = reduce(state, ShellAction::Language("ar".into()));
+        assert_eq!(state.language, "ar");
+        assert!(!state.language_unavailable);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What the worker's actions come to, between the views and the browser's effects:
-//! sealing a referral into the outbox, and delivering what is due. Views call these and
+//! sealing a referral into the outbox, delivering what is due, and loading the language
+//! the worker chose. Views call these and
 //! render their typed results; they never seal or upload themselves.
 
 use std::collections::HashMap;
@@ -22,6 +23,21 @@ use crate::browser::network::{self, Upload};
 use crate::browser::outbox;
 use crate::sealing;
 use crate::state::{Delivery, DraftAnswers, Outgoing, PROFILE_SECTION, SharedForm, Tried};
+
+/// Makes the interface's words in `tag` available to
+/// [`interface_text::for_language`](crate::interface_text::for_language): at once for
+/// English or a language already loaded, otherwise by fetching its file, which the browser
+/// checks against the SHA-384 the page names. Nothing changes on an error: the interface
+/// stays in the language it was in.
+pub async fn load_language(tag: &str) -> Result<(), network::NetworkError> {
+    if crate::interface_text::is_loaded(tag) {
+        return Ok(());
+    }
+    let integrity = crate::browser::document::language_integrity(tag)
+        .ok_or(network::NetworkError::Unreadable)?;
+    let file = network::language_file(tag, &integrity).await?;
+    crate::interface_text::install(tag, file).map_err(|_| network::NetworkError::Unreadable)
+}
 
 /// Why a referral was not sealed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -66,6 +66,14 @@ impl Mounted {
     }
 
     async fn with_draft_lock(draft_lock_after_ms: Option<f64>) -> Self {
+        // The app fetches these from the server (`lang/TAG.txt`); this page has none.
+        for (tag, file) in [
+            ("fr", include_str!("../www/lang/fr.txt")),
+            ("es", include_str!("../www/lang/es.txt")),
+            ("ar", include_str!("../www/lang/ar.txt")),
+        ] {
+            confidant_web::interface_text::install(tag, file.to_owned()).unwrap();
+        }
         let document = gloo::utils::document();
         let root = document.create_element("div").unwrap();
         document.body().unwrap().append_child(&root).unwrap();

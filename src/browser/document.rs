@@ -1,5 +1,5 @@
 //! The one place the app touches the document outside its own root element: where to
-//! mount, the page language, and what the boot script (`www/boot.js`) and the app tell each
+//! mount, the page language and the SHA-384 of each language file, and what the boot script (`www/boot.js`) and the app tell each
 //! other: that the app has started, and what the worker chose before it had.
 
 use web_sys::Element;
@@ -64,4 +64,22 @@ pub fn set_language(tag: &str, right_to_left: bool) {
         let _ = root.set_attribute("lang", tag);
         let _ = root.set_attribute("dir", if right_to_left { "rtl" } else { "ltr" });
     }
+}
+
+/// The SHA-384 (`sha384-…`) the page names for the interface's language file
+/// `lang/TAG.txt`: `<meta name="confidant-languages" content="TAG sha384-… TAG sha384-…">`,
+/// written at build time (`scripts/pin-wasm-integrity.mjs`). `None` for a language the page
+/// names none for: such a file is never fetched.
+pub fn language_integrity(tag: &str) -> Option<String> {
+    let meta = gloo::utils::document()
+        .query_selector(r#"meta[name="confidant-languages"]"#)
+        .ok()??;
+    let content = meta.get_attribute("content")?;
+    let mut words = content.split_whitespace();
+    while let (Some(given), Some(integrity)) = (words.next(), words.next()) {
+        if given == tag && integrity.starts_with("sha384-") {
+            return Some(integrity.to_owned());
+        }
+    }
+    None
 }

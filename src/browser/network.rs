@@ -2,7 +2,7 @@
 //!
 //! Only the app's own origin is ever asked (the Content-Security-Policy allows nothing
 //! else), and nothing sent from here is plaintext personal data: it fetches form
-//! definitions, the agency directory and, with an agency's credential, its inbox of sealed
+//! definitions, the interface's language files, the agency directory and, with an agency's credential, its inbox of sealed
 //! packets; the only bodies it posts are sealed packets.
 
 use std::fmt;
@@ -53,6 +53,20 @@ pub async fn embed_config(id: &str) -> Result<EmbedConfig, NetworkError> {
 /// GETs a path of the app's own origin and returns the body as text.
 pub async fn fetch_text(path: &str) -> Result<String, NetworkError> {
     let response = gloo::net::http::Request::get(path)
+        .send()
+        .await
+        .map_err(|_| NetworkError::Unreachable)?;
+    if !response.ok() {
+        return Err(NetworkError::Status(response.status()));
+    }
+    response.text().await.map_err(|_| NetworkError::Unreachable)
+}
+
+/// The interface's words in a language other than English (`www/lang/TAG.txt`), which the
+/// browser refuses unless its SHA-384 is `integrity`.
+pub async fn language_file(tag: &str, integrity: &str) -> Result<String, NetworkError> {
+    let response = gloo::net::http::Request::get(&format!("/lang/{tag}.txt"))
+        .integrity(integrity)
         .send()
         .await
         .map_err(|_| NetworkError::Unreachable)?;

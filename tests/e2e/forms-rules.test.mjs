@@ -6,7 +6,7 @@
 // the review.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { fillByKeyboard, launchChromium, openApp, shown } from "./support.mjs";
+import { fillByKeyboard, launchChromium, openApp, shown, chooseLanguage } from "./support.mjs";
 import {
   confidantAgency, fillReferral, inbox, openPacket, openReferral, scratch, sealFor,
   withServer as withServerIn,
@@ -158,7 +158,7 @@ test("consent is asked on the first page, and a person who declines gets an anon
 
 test("the gate's message is in the interface's language", () => withServer(agencies, async ({ server, page }) => {
   await openApp(page, server.url);
-  await page.selectOption("#language", "fr");
+  await chooseLanguage(page, "fr");
   await page.locator("#open-refer").click();
   await page.locator("#section-metadata").waitFor();
   await fillByKeyboard(page);

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import * as jose from "jose";
 import { after, before, test } from "node:test";
-import { ARTIFACTS, NEUTRAL_PAGE, inMemory, launchChromium, openApp, serveNeutralPage } from "./support.mjs";
+import { ARTIFACTS, NEUTRAL_PAGE, inMemory, launchChromium, openApp, serveNeutralPage, chooseLanguage } from "./support.mjs";
 import {
   BIN, confidantAgency, everyFile, everythingStored, fillReferral, inbox, joseAgency, openPacket,
   openReferral, optionValue, scratch, sealFor, withServer as withServerIn,
@@ -710,7 +710,7 @@ test("the inbox, the list and an opened referral: no WCAG 2.1 A/AA violation in 
     await openApp(page, server.url);
     for (const [language, width] of [["en", 1280], ["ar", 320], ["en", 320], ["ar", 1280]]) {
       await page.setViewportSize({ width, height: 800 });
-      await page.selectOption("#language", language);
+      await chooseLanguage(page, language);
       await page.locator("#open-inbox").click();
       const screens = [["unlock form", async () => {}], ["making a keyring", async () => {
         await page.locator("#create-keyring").click();

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { DIST, launchChromium, openApp, shown, startServer } from "./support.mjs";
+import { DIST, chooseLanguage, launchChromium, openApp, shown, startServer } from "./support.mjs";
 import {
   confidantAgency, everythingStored, fillReferral, inbox, openReferral, scratch, sealFor,
 } from "./referral.mjs";
@@ -138,6 +138,11 @@ test("after one visit the app opens offline, seals a referral, and delivers it o
     await server.stop();
     await page.reload();
     await page.waitForSelector('html[data-confidant="started"]', { timeout: 60_000 });
+    // The interface's other languages were kept as well: one is chosen without network.
+    await chooseLanguage(page, "ar");
+    assert.equal(await page.getAttribute("html", "dir"), "rtl");
+    await page.getByRole("button", { name: /خروج سريع/ }).waitFor();
+    await chooseLanguage(page, "en");
     await openReferral(page);
     const canaries = [];
     await fillReferral(page, { text: (n) => { const canary = `CANARY-${n}-0ff1`; canaries.push(canary); return canary; } });

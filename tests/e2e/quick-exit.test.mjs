@@ -6,7 +6,7 @@
 // page's own quick exit must do the same.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchChromium, NEUTRAL_PAGE, openApp, serveNeutralPage, startServer } from "./support.mjs";
+import { launchChromium, NEUTRAL_PAGE, openApp, serveNeutralPage, startServer, chooseLanguage } from "./support.mjs";
 
 const LANGUAGES = ["en", "fr", "es", "ar"];
 const FORMS = [
@@ -100,7 +100,7 @@ for (const device of DEVICES) {
     const problems = [];
     for (const language of LANGUAGES) {
       await openApp(page, server.url);
-      await page.selectOption("#language", language);
+      await chooseLanguage(page, language);
       for (const form of FORMS) {
         await openForm(page, form);
         const heights = await eachSection(page, async (entry) => {
@@ -129,7 +129,7 @@ for (const device of DEVICES) {
       await serveNeutralPage(context);
       const page = await context.newPage();
       await openApp(page, server.url);
-      await page.selectOption("#language", language);
+      await chooseLanguage(page, language);
       await openForm(page, form);
       // The longest section: the most to scroll through.
       const heights = await eachSection(page);
@@ -185,7 +185,7 @@ test("phone: the header is one short row and every answer is a target of at leas
   const problems = [];
   for (const language of LANGUAGES) {
     await openApp(page, server.url);
-    await page.selectOption("#language", language);
+    await chooseLanguage(page, language);
     for (const form of FORMS) {
       await openForm(page, form);
       const header = await page.evaluate(() => document.querySelector(".shell-header").getBoundingClientRect().height);

@@ -122,6 +122,19 @@ export async function openApp(page, url) {
   await page.getByRole("heading", { name: "What do you need to do?" }).waitFor();
 }
 
+/**
+ * Chooses the interface's language in the picker of `page` (or of a frame) and waits until
+ * the page is in it: every language but English arrives as a file (lang/TAG.txt) first.
+ */
+export async function chooseLanguage(page, tag) {
+  await page.locator("#language").selectOption(tag);
+  await page.locator(`html[lang="${tag}"]`).waitFor({ state: "attached", timeout: 30_000 });
+  await page.locator("#language").evaluate((select, tag) => new Promise((resolve) => {
+    const check = () => (select.value === tag ? resolve() : requestAnimationFrame(check));
+    check();
+  }), tag);
+}
+
 /** Two animation frames: the app records a choice once the browser has painted it. */
 export const settle = (page) => page.evaluate(() => new Promise((resolve) =>
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)))));
