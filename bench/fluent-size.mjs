@@ -2,7 +2,8 @@
 // interface's words are translated: the minimal Yew app (bench/hello) built as it is and
 // with the feature `fluent` (one message with a plural, through `fluent-bundle`), both
 // compressed as the server sends them (brotli). Next to it, what the app's own words
-// weigh today: every phrase of src/interface_text/ in its four languages.
+// weigh today: English, built into every module, and each other language of www/lang/,
+// a file fetched when a worker chooses it.
 //
 // usage: node bench/fluent-size.mjs HELLO_DIST HELLO_FLUENT_DIST
 import { readdirSync, readFileSync } from "node:fs";
@@ -16,10 +17,12 @@ const wasm = (dist) => readFileSync(join(dist, readdirSync(dist).find((name) => 
 const kib = (bytes) => (bytes / 1024).toFixed(1);
 
 const [plain, fluent] = process.argv.slice(2).map((dist) => brotli(wasm(dist)));
-const words = readdirSync("src/interface_text")
-  .map((name) => readFileSync(join("src/interface_text", name), "utf8"))
-  .flatMap((source) => [...source.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1]))
+const texts = (tag) => readFileSync(join("www/lang", `${tag}.txt`), "utf8").split("\n")
+  .filter((line) => line.includes(" = ") && !line.startsWith("#"))
+  .map((line) => line.slice(line.indexOf(" = ") + 3))
   .join("\n");
-const wordsSize = brotli(Buffer.from(words));
+const languages = readdirSync("www/lang").filter((name) => name.endsWith(".txt")).map((name) => name.slice(0, -4));
 console.log(`Project Fluent (fluent-bundle, one message with a plural) in a minimal Yew app: ${kib(fluent)} KiB brotli against ${kib(plain)} KiB without, +${kib(fluent - plain)} KiB (${(fluent / plain).toFixed(2)}x)`);
-console.log(`the app's interface words in four languages, as Rust tables: ${kib(wordsSize)} KiB brotli of text`);
+console.log(`the app's interface words, brotli of their text: ${languages
+  .map((tag) => `${tag} ${kib(brotli(Buffer.from(texts(tag))))} KiB${tag === "en" ? " (built in)" : ""}`)
+  .join(", ")}; each other language is a file fetched when chosen`);
