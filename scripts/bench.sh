@@ -2,7 +2,8 @@
 # Prints Confidant's figures, each next to a reference measured in the same run:
 # - what the app transfers for its first load and for the whole path to a sealed
 #   referral, and its times to a working quick exit and to first render on a slow phone,
-#   against a minimal Yew app served the same way (bench/shell.mjs);
+#   against a minimal Yew app served the same way (bench/shell.mjs), and where the
+#   modules' bytes go, by crate and by part of the app (bench/weight.mjs);
 # - packet seal and open throughput natively, and in headless Chromium against the
 #   browser's own AES-GCM on the same data in the same page (bench/packet-speed);
 # - the server's ingest with 20 concurrent clients against bare SQLite inserts of the
@@ -38,6 +39,9 @@ trunk build --release --locked >/dev/null
 (cd bench/hello && CARGO_TARGET_DIR="$PWD/../../target/hello" trunk build --release >/dev/null)
 cargo build --profile native --locked -p confidant
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hello/dist "${QUICK[@]}"
+# Where the modules' bytes go, by crate and by part of Confidant, and what each lever
+# keeps off the path to a sealed referral.
+node bench/weight.mjs dist "${QUICK[@]}"
 # The same reference with Project Fluent in it: what that library alone would cost.
 (cd bench/hello && cargo fetch --locked --quiet &&
   CARGO_TARGET_DIR="$PWD/../../target/hello" trunk build --release --features fluent \

@@ -25,8 +25,12 @@ macro_rules! words {
             /// The phrases' names, in the order a language file gives them.
             pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
 
-            fn from_texts(texts: &mut impl Iterator<Item = &'static str>) -> Option<Words> {
-                Some(Words { $($name: texts.next()?,)* })
+            /// The words from every phrase's text, in the order of [`Words::NAMES`]; `None`
+            /// unless there is exactly one text for each. (An array moved into place, so
+            /// that filling the fields takes no code per phrase.)
+            fn from_texts(texts: Vec<&'static str>) -> Option<Words> {
+                let [$($name),*]: [&'static str; Words::NAMES.len()] = texts.try_into().ok()?;
+                Some(Words { $($name),* })
             }
         }
     };
@@ -413,16 +417,13 @@ pub struct Unreadable;
 /// names are checked by this crate's tests against the files it ships, not here: a file
 /// reaches the page only when its SHA-384 is the one the page names.
 pub fn read(file: &'static str) -> Result<Words, Unreadable> {
-    let mut texts = file
+    let texts = file
         .lines()
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(|line| line.split_once(" = ").map(|(_, text)| text));
-    let mut given = std::iter::from_fn(|| texts.next().flatten());
-    let words = Words::from_texts(&mut given).ok_or(Unreadable)?;
-    match texts.next() {
-        None => Ok(words),
-        Some(_) => Err(Unreadable),
-    }
+        .map(|line| line.split_once(" = ").map(|(_, text)| text))
+        .collect::<Option<Vec<&'static str>>>()
+        .ok_or(Unreadable)?;
+    Words::from_texts(texts).ok_or(Unreadable)
 }
 
 thread_local! {

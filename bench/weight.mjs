@@ -1,0 +1,199 @@
+// Where the bytes of the app's WebAssembly go, measured on the build of this run: for the
+// app's module and the embedded form's, the code of each crate and of each part of the app
+// (screens, components, the core's modules), its data, and what the levers chosen so far
+// keep off the path to a sealed referral.
+//
+// It reads the modules as wasm-bindgen wrote them, with their function names
+// (target/wasm-bindgen/release/NAME_bg.wasm), and shrinks a copy with the same wasm-opt
+// flags as the build but keeping the names, so the figures are those of the files served
+// (up to the names). With --quick it skips the shrinking (a check that the bench runs).
+// Code that a generic crate instantiates for Confidant's types (Yew's components, serde's
+// visitors, alloc's collections) counts for that crate.
+//
+// usage: node bench/weight.mjs DIST [--quick]
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { brotliCompressSync, constants } from "node:zlib";
+
+const [dist = "dist", ...flags] = process.argv.slice(2);
+const QUICK = flags.includes("--quick");
+const NAMED = "target/wasm-bindgen/release";
+// index.html's data-wasm-opt-params, and -Oz as data-wasm-opt="z".
+const WASM_OPT = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+  "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals", "--strip-producers", "-g"];
+
+const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** The module's function bodies with their names, and its data, from its sections. */
+function readModule(bytes) {
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (byte < 0x80) return value;
+    }
+  };
+  const name = () => {
+    const length = leb();
+    const text = bytes.subarray(at, at + length).toString("utf8");
+    at += length;
+    return text;
+  };
+  let imported = 0;
+  const bodies = [];
+  const names = new Map();
+  let data = Buffer.alloc(0);
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const size = leb();
+    const end = at + size;
+    if (id === 2) {
+      for (let count = leb(); count > 0; count--) {
+        name();
+        name();
+        const kind = bytes[at++];
+        if (kind === 0) {
+          imported++;
+          leb();
+        } else if (kind === 1) {
+          at++;
+          const limits = bytes[at++];
+          leb();
+          if (limits & 1) leb();
+        } else if (kind === 2) {
+          const limits = bytes[at++];
+          leb();
+          if (limits & 1) leb();
+        } else if (kind === 3) {
+          at += 2;
+        } else {
+          leb();
+        }
+      }
+    } else if (id === 10) {
+      for (let count = leb(); count > 0; count--) {
+        const length = leb();
+        bodies.push(bytes.subarray(at, at + length));
+        at += length;
+      }
+    } else if (id === 11) {
+      data = bytes.subarray(at, end);
+    } else if (id === 0 && name() === "name") {
+      while (at < end) {
+        const sub = bytes[at++];
+        const subSize = leb();
+        const subEnd = at + subSize;
+        if (sub === 1) {
+          for (let count = leb(); count > 0; count--) {
+            const index = leb();
+            names.set(index, name());
+          }
+        }
+        at = subEnd;
+      }
+    }
+    at = end;
+  }
+  return { functions: bodies.map((body, i) => ({ body, name: names.get(imported + i) ?? "" })), data };
+}
+
+const ESCAPES = { LT: "<", GT: ">", RF: "&", BP: "*", C: ",", LP: "(", RP: ")", SP: "@" };
+/** A Rust symbol in readable form, whether or not wasm-bindgen demangled it. */
+function demangle(symbol) {
+  if (!symbol.startsWith("_ZN")) return symbol;
+  const parts = [];
+  let at = 3;
+  while (at < symbol.length && symbol[at] !== "E") {
+    let digits = "";
+    while (/[0-9]/.test(symbol[at])) digits += symbol[at++];
+    if (!digits) break;
+    parts.push(symbol.slice(at, at + Number(digits)));
+    at += Number(digits);
+  }
+  return parts
+    .filter((part, i) => !(i === parts.length - 1 && /^h[0-9a-f]{16}$/.test(part)))
+    .map((part) => part.replace(/^_\$/, "$")
+      .replace(/\$([A-Z]+)\$/g, (all, code) => ESCAPES[code] ?? all)
+      .replace(/\$u([0-9a-f]+)\$/g, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+      .replace(/\.\./g, "::"))
+    .join("::");
+}
+
+/** The crate a function's code belongs to, and the part of Confidant it serves, if any. */
+function owner(symbol) {
+  const name = demangle(symbol).replace(/\[[0-9a-f]+\]/g, "");
+  const part = name.match(/confidant_(web|core)::((?:[a-z_0-9]+::)?[a-z_0-9]+)/);
+  const path = name.replace(/^[<&(\[\s]+|^(?:mut|dyn|impl) /g, "");
+  let crate = path.match(/^([a-z_][a-z_0-9]*)(::|<|$)/)?.[1];
+  if (!crate || crate === "impl") {
+    crate = path.match(/ as ([a-z_][a-z_0-9]*)::/)?.[1] ?? (name.startsWith("__wbg") || name.startsWith("__wbindgen") ? "wasm_bindgen" : "other");
+  }
+  return { crate, part: part ? `${part[1]}::${part[2].replace(/::[A-Z].*$/, "")}` : null };
+}
+
+function table(title, rows, total) {
+  console.log(`  ${title}`);
+  for (const [label, raw, compressed] of rows) {
+    console.log(`    ${label.padEnd(34)} ${kib(raw).padStart(10)} ${`${(100 * raw / total).toFixed(1)}%`.padStart(6)}   brotli alone ${kib(compressed).padStart(9)}`);
+  }
+}
+
+function weigh(label, named, served) {
+  const { functions, data } = readModule(named);
+  const code = functions.reduce((sum, { body }) => sum + body.length, 0);
+  const group = (key) => {
+    const groups = new Map();
+    for (const fn of functions) {
+      const which = key(fn);
+      if (which === null) continue;
+      if (!groups.has(which)) groups.set(which, []);
+      groups.get(which).push(fn.body);
+    }
+    return [...groups]
+      .map(([which, bodies]) => [which, bodies.reduce((sum, body) => sum + body.length, 0), Buffer.concat(bodies)])
+      .sort((a, b) => b[1] - a[1]);
+  };
+  console.log(`\n${label}: ${kib(served.length)} served (${kib(brotli(served))} brotli); measured${QUICK ? " before wasm-opt" : ""}: ${kib(code)} of code in ${functions.length} functions, ${kib(data.length)} of data (${kib(brotli(data))} brotli alone)`);
+  const crates = group((fn) => owner(fn.name).crate);
+  table("code by crate (the ten largest):", crates.slice(0, 10).map(([name, raw, bodies]) => [name, raw, brotli(bodies)]), code);
+  const parts = group((fn) => owner(fn.name).part);
+  table("code by part of Confidant (the twelve largest):", parts.slice(0, 12).map(([name, raw, bodies]) => [name, raw, brotli(bodies)]), code);
+  return { served };
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "confidant-weight-"));
+try {
+  const modules = {};
+  for (const [name, label] of [["confidant-web", "The app's module"], ["embed", "The embedded form's module"]]) {
+    const input = join(NAMED, `${name}_bg.wasm`);
+    let named = readFileSync(input);
+    if (!QUICK) {
+      const output = join(scratch, `${name}.wasm`);
+      execFileSync("wasm-opt", [...WASM_OPT, input, "-o", output]);
+      named = readFileSync(output);
+    }
+    const servedName = readdirSync(dist).find((file) => file === `${name}_bg.wasm` || new RegExp(`^${name}-[0-9a-f]+_bg\\.wasm$`).test(file));
+    modules[name] = weigh(label, named, readFileSync(join(dist, servedName)));
+  }
+
+  // What each lever keeps off the path to a sealed referral, from the files of this build.
+  const size = (file) => brotli(readFileSync(join(dist, file)));
+  const app = brotli(modules["confidant-web"].served);
+  const embed = brotli(modules.embed.served);
+  const languages = readdirSync(join(dist, "lang")).filter((file) => file.endsWith(".txt") && file !== "en.txt");
+  const workers = readdirSync(dist).filter((file) => /^(derive|strength)-worker_bg\.wasm$/.test(file));
+  console.log("\nWhat each lever keeps off the path to a sealed referral, measured on this build (brotli):");
+  console.log(`  the first screen in plain HTML: the quick exit works before ${kib(app)} of module arrive (bench/shell.mjs: first load)`);
+  console.log(`  a module of its own for the embedded form: ${kib(embed)} against the app's ${kib(app)}, ${kib(app - embed)} less`);
+  console.log(`  languages on demand: ${languages.map((file) => `${file} ${kib(size(`lang/${file}`))}`).join(", ")} fetched only when chosen`);
+  console.log(`  workers' modules loaded only for drafts: ${workers.map((file) => `${file} ${kib(size(file))}`).join(", ")}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
