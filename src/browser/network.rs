@@ -52,21 +52,18 @@ pub async fn embed_config(id: &str) -> Result<EmbedConfig, NetworkError> {
 
 /// GETs a path of the app's own origin and returns the body as text.
 pub async fn fetch_text(path: &str) -> Result<String, NetworkError> {
-    let response = gloo::net::http::Request::get(path)
-        .send()
-        .await
-        .map_err(|_| NetworkError::Unreachable)?;
-    if !response.ok() {
-        return Err(NetworkError::Status(response.status()));
-    }
-    response.text().await.map_err(|_| NetworkError::Unreachable)
+    text_of(gloo::net::http::Request::get(path)).await
 }
 
 /// The interface's words in a language other than English (`www/lang/TAG.txt`), which the
 /// browser refuses unless its SHA-384 is `integrity`.
 pub async fn language_file(tag: &str, integrity: &str) -> Result<String, NetworkError> {
-    let response = gloo::net::http::Request::get(&format!("/lang/{tag}.txt"))
-        .integrity(integrity)
+    text_of(gloo::net::http::Request::get(&format!("/lang/{tag}.txt")).integrity(integrity)).await
+}
+
+/// Sends a GET and returns the body of a successful answer as text.
+async fn text_of(request: gloo::net::http::RequestBuilder) -> Result<String, NetworkError> {
+    let response = request
         .send()
         .await
         .map_err(|_| NetworkError::Unreachable)?;
