@@ -78,15 +78,12 @@ pub fn app(props: &AppProps) -> Html {
     let choose_language = {
         let dispatcher = state.dispatcher();
         use_callback((), move |language: String, ()| {
-            if crate::interface_text::is_loaded(&language) {
-                dispatcher.dispatch(ShellAction::Language(language));
-                return;
-            }
             let dispatcher = dispatcher.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                dispatcher.dispatch(match use_cases::load_language(&language).await {
-                    Ok(()) => ShellAction::Language(language),
-                    Err(_) => ShellAction::LanguageUnavailable,
+            use_cases::when_language_loaded(language, move |language, loaded| {
+                dispatcher.dispatch(if loaded {
+                    ShellAction::Language(language)
+                } else {
+                    ShellAction::LanguageUnavailable
                 });
             });
         })

@@ -243,14 +243,8 @@ pub fn embed(props: &EmbedProps) -> Html {
     let onchoose = {
         let (language, unavailable) = (language.clone(), language_unavailable.clone());
         Callback::from(move |tag: String| {
-            if crate::interface_text::is_loaded(&tag) {
-                unavailable.set(false);
-                language.set(AttrValue::from(tag));
-                return;
-            }
             let (language, unavailable) = (language.clone(), unavailable.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let loaded = use_cases::load_language(&tag).await.is_ok();
+            use_cases::when_language_loaded(tag, move |tag, loaded| {
                 unavailable.set(!loaded);
                 if loaded {
                     language.set(AttrValue::from(tag));

@@ -2,7 +2,7 @@
 //! `www/lang/`. Form texts are not here: they travel in the form definitions.
 //!
 //! English is built into every module. The other languages are files the app fetches
-//! when a worker chooses one (`browser::languages`), each checked against the SHA-384
+//! when a worker chooses one (`use_cases::when_language_loaded`), each checked against the SHA-384
 //! that the page names, so that a module carries one language rather than all of them.
 //! Adding a language is adding its file and a line in [`LANGUAGES`]; a test then insists
 //! that the file gives every phrase, in order. The French, Spanish and Arabic files have

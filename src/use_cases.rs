@@ -24,15 +24,24 @@ use crate::browser::outbox;
 use crate::sealing;
 use crate::state::{Delivery, DraftAnswers, Outgoing, PROFILE_SECTION, SharedForm, Tried};
 
-/// Makes the interface's words in `tag` available to
-/// [`interface_text::for_language`](crate::interface_text::for_language): at once for
-/// English or a language already loaded, otherwise by fetching its file, which the browser
-/// checks against the SHA-384 the page names. Nothing changes on an error: the interface
-/// stays in the language it was in.
-pub async fn load_language(tag: &str) -> Result<(), network::NetworkError> {
-    if crate::interface_text::is_loaded(tag) {
-        return Ok(());
+/// Calls `then` with the language tag and whether the interface's words in it are
+/// available to [`interface_text::for_language`](crate::interface_text::for_language):
+/// at once for English or a language already loaded (so the switch happens without a
+/// wait), otherwise once its file has been fetched, which the browser checks against the
+/// SHA-384 the page names. On `false` nothing has changed: the interface stays in the
+/// language it was in.
+pub fn when_language_loaded(tag: String, then: impl FnOnce(String, bool) + 'static) {
+    if crate::interface_text::is_loaded(&tag) {
+        then(tag, true);
+        return;
     }
+    wasm_bindgen_futures::spawn_local(async move {
+        let loaded = load_language(&tag).await.is_ok();
+        then(tag, loaded);
+    });
+}
+
+async fn load_language(tag: &str) -> Result<(), network::NetworkError> {
     let integrity = crate::browser::document::language_integrity(tag)
         .ok_or(network::NetworkError::Unreadable)?;
     let file = network::language_file(tag, &integrity).await?;

@@ -1,6 +1,7 @@
 //! The one place the app touches the document outside its own root element: where to
-//! mount, the page language and the SHA-384 of each language file, and what the boot script (`www/boot.js`) and the app tell each
-//! other: that the app has started, and what the worker chose before it had.
+//! mount, the page language and the SHA-384 of each language file, and what the boot
+//! script (`www/boot.js`) and the app tell each other: that the app has started, and what
+//! the worker chose before it had.
 
 use web_sys::Element;
 

@@ -2,8 +2,9 @@
 //!
 //! Only the app's own origin is ever asked (the Content-Security-Policy allows nothing
 //! else), and nothing sent from here is plaintext personal data: it fetches form
-//! definitions, the interface's language files, the agency directory and, with an agency's credential, its inbox of sealed
-//! packets; the only bodies it posts are sealed packets.
+//! definitions, the interface's language files, the agency directory and, with an
+//! agency's credential, its inbox of sealed packets; the only bodies it posts are sealed
+//! packets.
 
 use std::fmt;
 
