@@ -15,7 +15,7 @@ use crate::browser::{
 };
 use crate::components::draft_panel::{DraftEvent, DraftPanel};
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
-use crate::components::quick_exit_button::QuickExitButton;
+use crate::components::quick_exit_button::{QuickExitButtonProps, quick_exit_button};
 use crate::forms::{self, FormKey};
 use crate::quick_exit;
 use crate::state::{
@@ -26,12 +26,14 @@ use crate::use_cases::{self, Backoff};
 use confidant_core::draft::{PERSON, PersonDraft};
 use confidant_core::form::{Answer, Answers};
 
-use crate::screens::draft::Draft;
-use crate::screens::groups::{GroupForm, Groups};
+use crate::screens::draft::{DraftProps, draft};
+use crate::screens::groups::{GroupFormProps, GroupsProps, group_form, groups};
+use crate::screens::home::{HomeProps, home};
+use crate::screens::identify::{IdentifyProps, identify};
 use crate::screens::inbox::{Inbox, SentReferral};
 use crate::screens::outbox::Outbox;
+use crate::screens::refer::{ReferProps, refer};
 use crate::screens::review::Review;
-use crate::screens::{home::Home, identify::Identify, refer::Refer};
 
 #[derive(Debug, Default, Properties, PartialEq)]
 pub struct AppProps {
@@ -371,10 +373,10 @@ pub fn app(props: &AppProps) -> Html {
     let words = crate::interface_text::for_language(&state.language);
     let body = match state.screen {
         Screen::Home => html! {
-            <Home onopen={open.clone()} language={language.clone()} update_ready={state.update_ready}
-                waiting={state.outbox.iter().filter(|packet| packet.delivery == crate::state::Delivery::Waiting).count()}
-                person_begun={person_begun} person_unsaved={person_unsaved}
-                onnewperson={new_person.clone()} />
+            { home(&HomeProps { onopen: open.clone(), language: language.clone(), update_ready: state.update_ready,
+                waiting: state.outbox.iter().filter(|packet| packet.delivery == crate::state::Delivery::Waiting).count(),
+                person_begun, person_unsaved,
+                onnewperson: new_person.clone() }) }
         },
         // A person's draft that locked: the unlock, or a new person; never a blank form
         // that looks like theirs.
@@ -408,22 +410,35 @@ pub fn app(props: &AppProps) -> Html {
                 .as_ref()
                 .filter(|(form, _)| *form == FormKey::Identification)
                 .map(|(_, fields)| fields.len());
-            html! { <Identify key={state.person.to_string()} answers={state.answers(FormKey::Identification)}
-            onanswer={onanswer(FormKey::Identification)} language={language.clone()}
-            source={source(FormKey::Identification)}
-            translation={translation(FormKey::Identification)}
-            onload={onload(FormKey::Identification)} {onrefer} {onmark} {marked} {onundo}
-            unsaved={person_unsaved} onnewperson={new_person.clone()}
-            drafts={draft_panel.clone()} /> }
+            identify(&IdentifyProps {
+                person: state.person,
+                answers: state.answers(FormKey::Identification),
+                onanswer: onanswer(FormKey::Identification),
+                language: language.clone(),
+                source: source(FormKey::Identification),
+                translation: translation(FormKey::Identification),
+                onload: onload(FormKey::Identification),
+                onrefer,
+                onmark,
+                marked,
+                onundo,
+                unsaved: person_unsaved,
+                onnewperson: new_person.clone(),
+                drafts: draft_panel.clone(),
+            })
         }
-        Screen::Refer => html! {
-            <Refer key={state.person.to_string()} answers={state.answers(FormKey::Referral)} onanswer={onanswer(FormKey::Referral)}
-                onreview={open.reform(|()| Screen::Review)}
-                drafts={draft_panel.clone()}
-                language={language.clone()} source={source(FormKey::Referral)}
-                translation={translation(FormKey::Referral)}
-                onload={onload(FormKey::Referral)} prefilled={state.prefilled} />
-        },
+        Screen::Refer => refer(&ReferProps {
+            person: state.person,
+            answers: state.answers(FormKey::Referral),
+            onanswer: onanswer(FormKey::Referral),
+            onreview: open.reform(|()| Screen::Review),
+            drafts: draft_panel.clone(),
+            language: language.clone(),
+            source: source(FormKey::Referral),
+            translation: translation(FormKey::Referral),
+            onload: onload(FormKey::Referral),
+            prefilled: state.prefilled,
+        }),
         Screen::Review => match state.loaded.get(&FormKey::Referral) {
             Some(form) => {
                 let onsealed = {
@@ -477,25 +492,36 @@ pub fn app(props: &AppProps) -> Html {
         },
         Screen::GroupChecklists => {
             let onopen = open.reform(Screen::Group);
-            html! { <Groups language={language.clone()} {onopen} /> }
+            groups(&GroupsProps {
+                language: language.clone(),
+                onopen,
+            })
         }
         Screen::Group(form) => {
             let onkeep = keep.reform(move |keep| (form, keep));
             let ondraft = open.reform(move |()| Screen::Draft(form));
-            html! {
-                <GroupForm {form} source={source(form)} translation={translation(form)}
-                    answers={state.answers(form)}
-                    onanswer={onanswer(form)} language={language.clone()} onload={onload(form)}
-                    kept={state.kept.contains(&form)} {onkeep} {ondraft} />
-            }
+            group_form(&GroupFormProps {
+                form,
+                source: source(form),
+                translation: translation(form),
+                answers: state.answers(form),
+                onanswer: onanswer(form),
+                language: language.clone(),
+                onload: onload(form),
+                kept: state.kept.contains(&form),
+                onkeep,
+                ondraft,
+            })
         }
         Screen::Draft(form) => {
             let onback = open.reform(move |()| Screen::Group(form));
             match state.loaded.get(&form) {
-                Some(definition) => html! {
-                    <Draft form={definition.clone()} answers={state.answers(form)}
-                        language={language.clone()} {onback} />
-                },
+                Some(definition) => draft(&DraftProps {
+                    form: definition.clone(),
+                    answers: state.answers(form),
+                    language: language.clone(),
+                    onback,
+                }),
                 None => html! {},
             }
         }
@@ -513,7 +539,7 @@ pub fn app(props: &AppProps) -> Html {
                 }
                 <LanguagePicker language={language.clone()} onchoose={choose_language}
                     unavailable={state.language_unavailable} />
-                <QuickExitButton onexit={quick_exit} language={language} />
+                { quick_exit_button(&QuickExitButtonProps { onexit: quick_exit, language }) }
             </header>
             <main class="screen" id="screen">{ body }</main>
         </div>

@@ -24,7 +24,7 @@ use yew::prelude::*;
 use crate::browser::network::{self, EmbedConfig, Upload};
 use crate::browser::{clock, document, embedding, outbox};
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
-use crate::components::quick_exit_button::QuickExitButton;
+use crate::components::quick_exit_button::{QuickExitButtonProps, quick_exit_button};
 use crate::forms::{self, FormKey};
 use crate::quick_exit;
 use crate::screens::form_screen::FormScreen;
@@ -269,7 +269,7 @@ pub fn embed(props: &EmbedProps) -> Html {
     let header = html! {
         <header class="shell-header embed-header">
             <span class="brand">{ "Confidant" }</span>
-            <QuickExitButton onexit={onexit.clone()} language={(*language).clone()} />
+            { quick_exit_button(&QuickExitButtonProps { onexit: onexit.clone(), language: (*language).clone() }) }
         </header>
     };
     let whose = match &*setup {

@@ -6,7 +6,7 @@ use crate::components::screen_heading::ScreenHeading;
 use crate::screens::form_screen::form_language;
 use crate::state::SharedForm;
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug)]
 pub struct DraftProps {
     pub form: SharedForm,
     pub answers: Answers,
@@ -17,7 +17,6 @@ pub struct DraftProps {
 /// The document a form composes from its answers (the group agreement's draft protocol
 /// and memorandum of understanding), laid out to be read and printed. A question not yet
 /// answered reads "to be agreed".
-#[function_component(Draft)]
 pub fn draft(props: &DraftProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let language = form_language(&props.form, &props.language);

@@ -6,14 +6,13 @@ use crate::forms::FormKey;
 use crate::screens::form_screen::FormScreen;
 use crate::state::SharedForm;
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug)]
 pub struct GroupsProps {
     pub language: AttrValue,
     pub onopen: Callback<FormKey>,
 }
 
 /// The group's own checklists, to choose from.
-#[function_component(Groups)]
 pub fn groups(props: &GroupsProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let entry = |form: FormKey, title: &'static str, about: &'static str| {
@@ -39,17 +38,15 @@ pub fn groups(props: &GroupsProps) -> Html {
     }
 }
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug)]
 pub struct GroupFormProps {
     pub form: FormKey,
     pub source: AttrValue,
     /// The form's texts in the worker's language, when it has a file of its own.
-    #[prop_or_default]
     pub translation: Option<AttrValue>,
     pub answers: Answers,
     pub onanswer: Callback<(String, Option<Answer>)>,
     pub language: AttrValue,
-    #[prop_or_default]
     pub onload: Callback<SharedForm>,
     /// Whether the coordinator chose to keep these answers in the browser.
     pub kept: bool,
@@ -61,7 +58,6 @@ pub struct GroupFormProps {
 /// One of the group's checklists, with the choice to keep its answers in this browser
 /// (offered only for a form whose fields are all about organisations) and, for the
 /// agreement, the way to its printable draft.
-#[function_component(GroupForm)]
 pub fn group_form(props: &GroupFormProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let before = {

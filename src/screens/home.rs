@@ -4,27 +4,22 @@ use crate::components::new_person::NewPerson;
 use crate::components::screen_heading::ScreenHeading;
 use crate::state::Screen;
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug)]
 pub struct HomeProps {
     pub onopen: Callback<Screen>,
     pub language: AttrValue,
     /// A new build is installed and will be used on the next open.
-    #[prop_or_default]
     pub update_ready: bool,
     /// Sealed packets in the outbox not yet delivered.
-    #[prop_or_default]
     pub waiting: usize,
     /// Answers about a person are in memory ("New person" is offered).
-    #[prop_or_default]
     pub person_begun: bool,
     /// Some of them are neither sealed nor saved.
-    #[prop_or_default]
     pub person_unsaved: bool,
     pub onnewperson: Callback<()>,
 }
 
 /// The four things a worker comes to Confidant for.
-#[function_component(Home)]
 pub fn home(props: &HomeProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let entry = |screen: Screen, id: &'static str, title: &'static str, about: &'static str| {

@@ -6,8 +6,10 @@ use crate::components::outcome_panel::OutcomePanel;
 use crate::screens::form_screen::FormScreen;
 use crate::state::SharedForm;
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug)]
 pub struct IdentifyProps {
+    /// Whose answers these are: a new person starts the form afresh.
+    pub person: u32,
     pub answers: Answers,
     pub onanswer: Callback<(String, Option<Answer>)>,
     /// The language to show the form in, when the form has it.
@@ -15,34 +17,28 @@ pub struct IdentifyProps {
     /// The definition's address; tests point it elsewhere.
     pub source: AttrValue,
     /// The form's texts in the worker's language, when it has a file of its own.
-    #[prop_or_default]
     pub translation: Option<AttrValue>,
     /// Told the definition once loaded (the referral starts from it).
-    #[prop_or_default]
     pub onload: Callback<SharedForm>,
     /// The worker wants to refer the person.
     pub onrefer: Callback<()>,
     /// "Mark the remaining questions Not asked".
     pub onmark: Callback<()>,
     /// How many questions the last marking answered, while it can be taken back.
-    #[prop_or_default]
     pub marked: Option<usize>,
     /// Take the marking back.
     pub onundo: Callback<()>,
     /// Answers about the person that are neither sealed nor saved are in memory.
-    #[prop_or_default]
     pub unsaved: bool,
     /// "New person".
     pub onnewperson: Callback<()>,
     /// The person's drafts (`components::draft_panel`), shown above the form.
-    #[prop_or_default]
     pub drafts: Html,
 }
 
 /// The identification checklist: the questions, the worker's answers (held by the shell,
 /// in memory only), a check of what is missing, where the indicators stand, and the way
 /// on to a referral.
-#[function_component(Identify)]
 pub fn identify(props: &IdentifyProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let after = {
@@ -95,7 +91,7 @@ pub fn identify(props: &IdentifyProps) -> Html {
         Callback::from(move |_: SharedForm| drafts.clone())
     };
     html! {
-        <FormScreen source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
+        <FormScreen key={props.person.to_string()} source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
             heading={words.identify} onload={props.onload.clone()} {before} {after} />
     }

@@ -4,30 +4,28 @@ use yew::prelude::*;
 use crate::screens::form_screen::FormScreen;
 use crate::state::SharedForm;
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug)]
 pub struct ReferProps {
+    /// Whose answers these are: a new person starts the form afresh.
+    pub person: u32,
     pub answers: Answers,
     pub onanswer: Callback<(String, Option<Answer>)>,
     pub language: AttrValue,
     pub source: AttrValue,
     /// The form's texts in the worker's language, when it has a file of its own.
-    #[prop_or_default]
     pub translation: Option<AttrValue>,
     /// Told the definition once loaded (the shell then fills in what the checklist gave).
-    #[prop_or_default]
     pub onload: Callback<SharedForm>,
     /// Whether some answers came from the identification checklist.
     pub prefilled: bool,
     /// The answers are complete: on to the review.
     pub onreview: Callback<()>,
     /// The person's drafts (`components::draft_panel`), shown above the form.
-    #[prop_or_default]
     pub drafts: Html,
 }
 
 /// The referral form. Answers live in the shell's memory only, until they are sealed on
 /// the review screen.
-#[function_component(Refer)]
 pub fn refer(props: &ReferProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let before = {
@@ -46,7 +44,7 @@ pub fn refer(props: &ReferProps) -> Html {
         })
     };
     html! {
-        <FormScreen source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
+        <FormScreen key={props.person.to_string()} source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
             heading={words.refer} onload={props.onload.clone()} {before}
             check_label={words.review_and_send} onvalid={props.onreview.clone()} />
