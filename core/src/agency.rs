@@ -382,7 +382,9 @@ impl Directory {
 }
 
 fn read_entry(value: serde_json::Value) -> Result<DirectoryEntry, EntryRefusal> {
-    let JsonObject(raw): JsonObject<RawEntry> = serde_json::from_value(value)
+    // Read again from text rather than from the `Value`: the typed structures have one
+    // reader in the module, from text (see `form::parse`).
+    let JsonObject(raw): JsonObject<RawEntry> = serde_json::from_str(&value.to_string())
         .map_err(|error| EntryRefusal::Malformed(parse_error(&error)))?;
     let jwk = serde_json::to_string(&raw.jwk)
         .map_err(|error| EntryRefusal::Malformed(parse_error(&error)))?;

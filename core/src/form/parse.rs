@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::condition::{self, Declared};
 use super::definition::{
@@ -39,7 +40,7 @@ struct RawForm {
     title: BTreeMap<String, String>,
     sections: Vec<RawSection>,
     #[serde(default)]
-    scoring: Option<Value>,
+    scoring: Option<Box<RawValue>>,
     #[serde(default)]
     review: BTreeMap<String, String>,
     #[serde(default)]
@@ -204,13 +205,20 @@ impl FormDefinition {
                 .check(text)
                 .map_err(|problem| error(Kind::TooComplex, "", problem))?;
         }
-        let mut value: Value = serde_json::from_str(json)
-            .map_err(|e| error(Kind::Malformed, "", format!("not a form definition: {e}")))?;
-        for translation in translations {
-            translation::apply(&mut value, translation)?;
-        }
-        let raw: RawForm = serde_json::from_value(value)
-            .map_err(|e| error(Kind::Malformed, "", format!("not a form definition: {e}")))?;
+        let malformed = |e: serde_json::Error| {
+            error(Kind::Malformed, "", format!("not a form definition: {e}"))
+        };
+        // The typed structures are read from text only: reading them from a `Value` as
+        // well would compile a second reader for every one of them (bench/weight.mjs).
+        let raw: RawForm = if translations.is_empty() {
+            serde_json::from_str(json).map_err(malformed)?
+        } else {
+            let mut value: Value = serde_json::from_str(json).map_err(malformed)?;
+            for translation in translations {
+                translation::apply(&mut value, translation)?;
+            }
+            serde_json::from_str(&value.to_string()).map_err(malformed)?
+        };
         if raw.format != "confidant-form" {
             return Err(error(
                 Kind::WrongFormat,
@@ -381,7 +389,7 @@ impl FormDefinition {
             review.insert(language, status);
         }
         let scoring = match raw.scoring {
-            Some(value) => Some(scoring::parse(&value, &declared(&sections), text)?),
+            Some(json) => Some(scoring::parse(json.get(), &declared(&sections), text)?),
             None => None,
         };
         let draft = raw

@@ -175,16 +175,12 @@ struct RawItem {
     weights: BTreeMap<String, String>,
 }
 
-/// Parses a `scoring` declaration; `text` checks a label has every language of the form.
-pub(super) fn parse<T>(
-    value: &Value,
-    declared: &Declared<'_>,
-    text: T,
-) -> Result<Scoring, FormError>
+/// Parses a `scoring` declaration from its JSON text; `text` checks a label has every language of the form.
+pub(super) fn parse<T>(json: &str, declared: &Declared<'_>, text: T) -> Result<Scoring, FormError>
 where
     T: Fn(&str, BTreeMap<String, String>) -> Result<Text, FormError>,
 {
-    let raw: RawScoring = serde_json::from_value(value.clone()).map_err(|e| {
+    let raw: RawScoring = serde_json::from_str(json).map_err(|e| {
         error(
             Kind::Malformed,
             "scoring",
