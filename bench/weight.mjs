@@ -20,9 +20,10 @@ import { brotliCompressSync, constants } from "node:zlib";
 const [dist = "dist", ...flags] = process.argv.slice(2);
 const QUICK = flags.includes("--quick");
 const NAMED = "target/wasm-bindgen/release";
-// index.html's data-wasm-opt-params, and -Oz as data-wasm-opt="z".
+// index.html's data-wasm-opt-params for the app and the embed (-Oz twice), and -Oz as
+// data-wasm-opt="z".
 const WASM_OPT = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-  "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals", "--strip-producers", "-g"];
+  "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals", "--strip-producers", "-Oz", "-g"];
 
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
