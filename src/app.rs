@@ -382,12 +382,12 @@ pub fn app(props: &AppProps) -> Html {
         // that looks like theirs.
         Screen::Identify | Screen::Refer if state.draft_locked => html! {
             <section class="draft-locked" aria-labelledby="draft-locked-heading">
-                <h1 id="draft-locked-heading" tabindex="-1">{ words.draft_locked_heading }</h1>
-                <p class="notice" role="status" id="draft-locked">{ words.draft_locked }</p>
+                <h1 id="draft-locked-heading" tabindex="-1">{ words.draft_locked_heading() }</h1>
+                <p class="notice" role="status" id="draft-locked">{ words.draft_locked() }</p>
                 { draft_panel.clone() }
                 <div class="actions">
                     <button type="button" class="secondary" id="new-person"
-                        onclick={new_person.reform(|_: MouseEvent| ())}>{ words.new_person }</button>
+                        onclick={new_person.reform(|_: MouseEvent| ())}>{ words.new_person() }</button>
                 </div>
             </section>
         },

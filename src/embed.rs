@@ -280,7 +280,7 @@ pub fn embed(props: &EmbedProps) -> Html {
             ..
         } => html! {
             <p class="embed-whose" id="embed-whose">
-                { words.embed_whose
+                { words.embed_whose()
                     .replace("{partner}", name)
                     .replace("{origin}", origin.trim_start_matches("https://").trim_start_matches("http://"))
                     .replace("{site}", &site)
@@ -291,24 +291,24 @@ pub fn embed(props: &EmbedProps) -> Html {
     };
     let body = match (&*setup, &*sending) {
         (Setup::Unreachable, _) => html! {
-            <p class="error" role="alert" id="embed-unreachable">{ words.embed_unreachable }</p>
+            <p class="error" role="alert" id="embed-unreachable">{ words.embed_unreachable() }</p>
         },
         (Setup::Refused(refusal), _) => html! {
             <div class="error-summary" role="alert" id="embed-refused">
-                <p>{ words.embed_refused }</p>
+                <p>{ words.embed_refused() }</p>
                 <p>{ match refusal {
-                    EmbedRefusal::NotPinned => words.embed_not_pinned,
-                    EmbedRefusal::NotListed => words.embed_not_listed,
-                    EmbedRefusal::NoRecipient => words.embed_no_recipient,
+                    EmbedRefusal::NotPinned => words.embed_not_pinned(),
+                    EmbedRefusal::NotListed => words.embed_not_listed(),
+                    EmbedRefusal::NoRecipient => words.embed_no_recipient(),
                 } }</p>
             </div>
         },
         (Setup::Loading | Setup::Ready { .. }, Sending::Filling) => html! {
             <FormScreen {source} {translation} answers={(*answers).clone()} {onanswer}
-                language={(*language).clone()} heading={words.embed_loading} {onload}
-                check_label={words.review_and_send} onvalid={Some(onvalid)} />
+                language={(*language).clone()} heading={words.embed_loading()} {onload}
+                check_label={words.review_and_send()} onvalid={Some(onvalid)} />
         },
-        (Setup::Loading, _) => html! { <p role="status">{ words.embed_loading }</p> },
+        (Setup::Loading, _) => html! { <p role="status">{ words.embed_loading() }</p> },
         (
             Setup::Ready {
                 recipients,
@@ -345,7 +345,7 @@ pub fn embed(props: &EmbedProps) -> Html {
                 <LanguagePicker language={(*language).clone()} {onchoose} unavailable={*language_unavailable} />
                 { body }
                 <p class="embed-full-tab">
-                    <a href={full_tab} target="_blank" rel="noopener noreferrer" id="embed-full-tab">{ words.embed_full_tab }</a>
+                    <a href={full_tab} target="_blank" rel="noopener noreferrer" id="embed-full-tab">{ words.embed_full_tab() }</a>
                 </p>
                 { page_for_partner }
             </main>
@@ -394,7 +394,7 @@ fn partner_snippet(props: &PartnerSnippetProps) -> Html {
     let Some(script) = &*script else {
         return html! {
             <details class="embed-snippet" id="embed-snippet" {ontoggle}>
-                <summary>{ words.embed_snippet }</summary>
+                <summary>{ words.embed_snippet() }</summary>
             </details>
         };
     };
@@ -418,7 +418,7 @@ fn partner_snippet(props: &PartnerSnippetProps) -> Html {
     );
     html! {
         <details class="embed-snippet" id="embed-snippet" open=true>
-            <summary>{ words.embed_snippet }</summary>
+            <summary>{ words.embed_snippet() }</summary>
             <pre dir="ltr"><code id="embed-snippet-code">{ text }</code></pre>
         </details>
     }
@@ -455,7 +455,7 @@ fn send_view(
     match state {
         Sending::Sent(references) => html! {
             <div class="notice" role="status" id="embed-sent">
-                <p>{ words.embed_sent }</p>
+                <p>{ words.embed_sent() }</p>
                 <ul>{ for references.iter().map(|reference| html! { <li><code>{ reference.clone() }</code></li> }) }</ul>
             </div>
         },
@@ -471,14 +471,14 @@ fn send_view(
             let onretry = retry(packets.clone(), sending.clone(), tell);
             html! {
                 <div class="error-summary" role="alert" id="embed-not-delivered">
-                    <p>{ words.embed_not_delivered }</p>
-                    <button type="button" class="primary" id="embed-retry" onclick={onretry}>{ words.embed_retry }</button>
+                    <p>{ words.embed_not_delivered() }</p>
+                    <button type="button" class="primary" id="embed-retry" onclick={onretry}>{ words.embed_retry() }</button>
                     { " " }
-                    <button type="button" class="secondary" id="embed-save" onclick={onsave}>{ words.save_as_file }</button>
+                    <button type="button" class="secondary" id="embed-save" onclick={onsave}>{ words.save_as_file() }</button>
                 </div>
             }
         }
-        Sending::Failed => html! { <p role="alert" class="error">{ words.seal_failed }</p> },
+        Sending::Failed => html! { <p role="alert" class="error">{ words.seal_failed() }</p> },
         Sending::Filling | Sending::Review | Sending::Working => {
             let planned = plan_referral(form, answers, &recipients);
             let gate = match &planned {
@@ -514,19 +514,19 @@ fn send_view(
             let names: Vec<&str> = recipients.iter().map(|entry| entry.name.as_str()).collect();
             html! {
                 <section aria-labelledby="embed-send-title">
-                    <h2 id="embed-send-title">{ words.review_and_send }</h2>
+                    <h2 id="embed-send-title">{ words.review_and_send() }</h2>
                     { gate }
-                    <p id="embed-recipients">{ words.embed_goes_to.replace("{agencies}", &names.join(", ")) }</p>
+                    <p id="embed-recipients">{ words.embed_goes_to().replace("{agencies}", &names.join(", ")) }</p>
                     if *state == Sending::Working {
-                        <p role="status" id="sealing">{ words.sealing }</p>
+                        <p role="status" id="sealing">{ words.sealing() }</p>
                     }
                     <div class="actions">
                         <button type="button" class="primary" id="seal-and-send"
                             disabled={planned.is_err() || *state == Sending::Working} onclick={onsend}>
-                            { words.seal_and_send }
+                            { words.seal_and_send() }
                         </button>
                         { " " }
-                        <button type="button" class="secondary" id="back-to-form" onclick={onback}>{ words.back_to_referral }</button>
+                        <button type="button" class="secondary" id="back-to-form" onclick={onback}>{ words.back_to_referral() }</button>
                     </div>
                 </section>
             }

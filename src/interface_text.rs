@@ -11,27 +11,42 @@
 
 use std::cell::RefCell;
 
-/// Declares [`Words`], one `&'static str` per phrase, with the names a language file
-/// gives them in and how a file's lines fill them.
+/// Declares [`Words`], one phrase's text per name, with the names a language file gives
+/// them in and how a file's lines fill them.
 macro_rules! words {
     ($($(#[$doc:meta])* $name:ident,)*) => {
-        /// Every phrase of the interface in one language.
-        #[derive(Debug)]
-        pub struct Words {
-            $($(#[$doc])* pub $name: &'static str,)*
+        /// Each phrase's place in a language file, and in [`Words`].
+        #[allow(non_camel_case_types)]
+        enum Phrase {
+            $($name,)*
         }
+
+        /// The phrases' names, in the order a language file gives them.
+        const PHRASES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Every phrase of the interface in one language, in the order of [`Words::NAMES`].
+        /// The texts are one array, read by one method per phrase: filling it from a file
+        /// is then a move of the array, where a field per phrase took a few KiB of code
+        /// (bench/weight.mjs).
+        #[derive(Debug)]
+        pub struct Words([&'static str; PHRASES.len()]);
 
         impl Words {
             /// The phrases' names, in the order a language file gives them.
-            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
+            pub const NAMES: &'static [&'static str] = PHRASES;
 
             /// The words from every phrase's text, in the order of [`Words::NAMES`]; `None`
-            /// unless there is exactly one text for each. (An array moved into place, so
-            /// that filling the fields takes no code per phrase.)
+            /// unless there is exactly one text for each.
             fn from_texts(texts: Vec<&'static str>) -> Option<Words> {
-                let [$($name),*]: [&'static str; Words::NAMES.len()] = texts.try_into().ok()?;
-                Some(Words { $($name),* })
+                texts.try_into().ok().map(Words)
             }
+
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> &'static str {
+                    self.0[Phrase::$name as usize]
+                }
+            )*
         }
     };
 }
@@ -474,20 +489,20 @@ pub fn for_language(tag: &str) -> &'static Words {
 pub fn kind_name(kind: confidant_core::agency::AgencyKind, words: &Words) -> &'static str {
     use confidant_core::agency::AgencyKind;
     match kind {
-        AgencyKind::Police => words.kind_police,
-        AgencyKind::Ngo => words.kind_ngo,
-        AgencyKind::Shelter => words.kind_shelter,
-        AgencyKind::ChildProtection => words.kind_child_protection,
-        AgencyKind::LabourInspectorate => words.kind_labour_inspectorate,
-        AgencyKind::Health => words.kind_health,
-        AgencyKind::Other => words.kind_other,
+        AgencyKind::Police => words.kind_police(),
+        AgencyKind::Ngo => words.kind_ngo(),
+        AgencyKind::Shelter => words.kind_shelter(),
+        AgencyKind::ChildProtection => words.kind_child_protection(),
+        AgencyKind::LabourInspectorate => words.kind_labour_inspectorate(),
+        AgencyKind::Health => words.kind_health(),
+        AgencyKind::Other => words.kind_other(),
     }
 }
 
 /// Why an answer is kept from an agency by the form's `only_to`: "only for: police, …".
 pub fn only_for(kinds: &[confidant_core::agency::AgencyKind], words: &Words) -> String {
     let kinds: Vec<&str> = kinds.iter().map(|kind| kind_name(*kind, words)).collect();
-    format!("{} {}", words.reason_only_to, kinds.join(", "))
+    format!("{} {}", words.reason_only_to(), kinds.join(", "))
 }
 
 /// Whether a language tag is written right to left.
@@ -526,7 +541,7 @@ mod tests {
             for (name, text) in file.lines().filter_map(|line| line.split_once(" = ")) {
                 assert!(!text.trim().is_empty(), "{tag}: {name} is empty");
             }
-            assert!(!words.quick_exit.is_empty());
+            assert!(!words.quick_exit().is_empty());
         }
     }
 
@@ -546,7 +561,7 @@ mod tests {
     fn a_language_is_english_until_its_file_is_installed() {
         assert!(is_loaded("en"));
         assert!(!is_loaded("fr"));
-        assert_eq!(for_language("fr").quick_exit, "Quick exit");
+        assert_eq!(for_language("fr").quick_exit(), "Quick exit");
         assert_eq!(
             install("fr", "quick_exit = Sortie rapide\n".to_owned()),
             Err(Unreadable)
@@ -554,11 +569,11 @@ mod tests {
         assert!(!is_loaded("fr"));
         assert_eq!(install("fr", FILES[1].1.to_owned()), Ok(()));
         assert!(is_loaded("fr"));
-        assert_eq!(for_language("fr").quick_exit, "Sortie rapide");
-        assert_eq!(for_language("en").quick_exit, "Quick exit");
+        assert_eq!(for_language("fr").quick_exit(), "Sortie rapide");
+        assert_eq!(for_language("en").quick_exit(), "Quick exit");
         // Only the languages of the picker, and never in place of the built-in one.
         assert_eq!(install("de", FILES[1].1.to_owned()), Err(Unreadable));
         assert_eq!(install("en", FILES[1].1.to_owned()), Err(Unreadable));
-        assert_eq!(for_language("de").quick_exit, "Quick exit");
+        assert_eq!(for_language("de").quick_exit(), "Quick exit");
     }
 }

@@ -123,8 +123,8 @@ pub fn code_choice(props: &CodeChoiceProps) -> Html {
         (!code.is_empty()).then_some(code)
     });
     let search_label = match props.codes {
-        Codes::Country => words.find_country,
-        Codes::Language => words.find_language,
+        Codes::Country => words.find_country(),
+        Codes::Language => words.find_language(),
     };
     let id = &props.id;
     html! {
@@ -136,14 +136,14 @@ pub fn code_choice(props: &CodeChoiceProps) -> Html {
             </div>
             <select id={format!("field-{id}")} {onchange}
                 aria-describedby={props.described_by.clone()} aria-invalid={props.invalid.clone()}>
-                <option value="" selected={props.selected.is_empty()}>{ words.choose }</option>
+                <option value="" selected={props.selected.is_empty()}>{ words.choose() }</option>
                 if common.is_empty() {
                     { for rest.map(|(code, name)| option(code, name)) }
                 } else {
-                    <optgroup label={words.common_choices}>
+                    <optgroup label={words.common_choices()}>
                         { for common.iter().map(|(code, name)| option(code, name)) }
                     </optgroup>
-                    <optgroup label={words.all_choices}>
+                    <optgroup label={words.all_choices()}>
                         { for rest.map(|(code, name)| option(code, name)) }
                     </optgroup>
                 }

@@ -87,8 +87,8 @@ fn read_and_clear(input: &NodeRef) -> String {
 
 fn label_problem(error: DraftError, words: &'static Words) -> &'static str {
     match error {
-        DraftError::LabelTooLong => words.draft_label_too_long,
-        _ => words.draft_label_missing,
+        DraftError::LabelTooLong => words.draft_label_too_long(),
+        _ => words.draft_label_missing(),
     }
 }
 
@@ -143,7 +143,7 @@ async fn unlock(passphrase: &str, words: &'static Words) -> Result<Unlocked, Dra
                 .ok()
                 .filter(serde_json::Value::is_object)
                 .map(|answers| PersonDraft {
-                    label: words.draft_earlier.to_owned(),
+                    label: words.draft_earlier().to_owned(),
                     saved: String::new(),
                     forms: [(FormKey::Referral.id().to_owned(), answers)].into(),
                 })
@@ -242,32 +242,32 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
 
     let status = match &*step {
         Step::Idle | Step::ConfirmDeleteAll => html! {},
-        Step::Deriving => html! { <p role="status" id="draft-status">{ words.deriving_key }</p> },
+        Step::Deriving => html! { <p role="status" id="draft-status">{ words.deriving_key() }</p> },
         Step::Problem(text) => {
             html! { <p role="alert" class="error" id="draft-problem">{ *text }</p> }
         }
         Step::Unopened(count) => html! {
             <p role="status" class="notice" id="drafts-unopened">
-                { words.drafts_unopened.replace("{n}", &count.to_string()) }
+                { words.drafts_unopened().replace("{n}", &count.to_string()) }
             </p>
         },
     };
     // Where no worker could start, the panel says what that changes (the page pauses; a
     // new passphrase is held to the plain rule), rather than fall back silently.
     let fallback = if workers::unavailable() {
-        html! { <p class="notice" id="workers-unavailable">{ words.workers_unavailable }</p> }
+        html! { <p class="notice" id="workers-unavailable">{ words.workers_unavailable() }</p> }
     } else {
         html! {}
     };
     let unreadable = if props.unreadable {
-        html! { <p role="alert" class="error" id="draft-unreadable">{ words.draft_unreadable }</p> }
+        html! { <p role="alert" class="error" id="draft-unreadable">{ words.draft_unreadable() }</p> }
     } else {
         html! {}
     };
     let label_field = html! {
         <div class="field">
-            <label for="draft-label">{ words.draft_label }</label>
-            <p class="help" id="draft-label-help">{ words.draft_label_help }</p>
+            <label for="draft-label">{ words.draft_label() }</label>
+            <p class="help" id="draft-label-help">{ words.draft_label_help() }</p>
             <input type="text" id="draft-label" ref={label.clone()} autocomplete="off" spellcheck="false"
                 aria-describedby="draft-label-help" maxlength="60" />
         </div>
@@ -278,16 +278,16 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
         None => html! {},
         Some(true) => html! {
             <div class="profile" id="profile">
-                <p id="profile-kept">{ words.profile_kept }</p>
+                <p id="profile-kept">{ words.profile_kept() }</p>
                 <button type="button" class="secondary" id="forget-profile"
-                    onclick={props.ondraft.reform(|_: MouseEvent| DraftEvent::ForgetProfile)}>{ words.profile_forget }</button>
+                    onclick={props.ondraft.reform(|_: MouseEvent| DraftEvent::ForgetProfile)}>{ words.profile_forget() }</button>
             </div>
         },
         Some(false) => html! {
             <div class="profile" id="profile">
-                <p>{ words.profile_intro }</p>
+                <p>{ words.profile_intro() }</p>
                 <button type="button" class="secondary" id="keep-profile"
-                    onclick={props.ondraft.reform(|_: MouseEvent| DraftEvent::KeepProfile)}>{ words.profile_keep }</button>
+                    onclick={props.ondraft.reform(|_: MouseEvent| DraftEvent::KeepProfile)}>{ words.profile_keep() }</button>
             </div>
         },
     };
@@ -296,10 +296,10 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
         let onlock = props.ondraft.reform(|_: MouseEvent| DraftEvent::Lock);
         return html! {
             <section class="draft-panel" aria-labelledby="draft-heading">
-                <h2 id="draft-heading">{ words.draft_heading }</h2>
-                <p id="draft-kept">{ words.draft_kept.replace("{label}", &open.label) }</p>
+                <h2 id="draft-heading">{ words.draft_heading() }</h2>
+                <p id="draft-kept">{ words.draft_kept().replace("{label}", &open.label) }</p>
                 { fallback }
-                <button type="button" class="secondary" id="lock-draft" onclick={onlock}>{ words.lock_now }</button>
+                <button type="button" class="secondary" id="lock-draft" onclick={onlock}>{ words.lock_now() }</button>
                 { profile }
             </section>
         };
@@ -318,7 +318,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                 let typed = read_and_clear(&label);
                 match (PersonDraft::check_label(&typed), drafts::new_id()) {
                     (Err(error), _) => step.set(Step::Problem(label_problem(error, words))),
-                    (Ok(_), None) => step.set(Step::Problem(words.draft_not_saved)),
+                    (Ok(_), None) => step.set(Step::Problem(words.draft_not_saved())),
                     (Ok(label), Some(id)) => {
                         step.set(Step::Idle);
                         ondraft.emit(DraftEvent::Kept(
@@ -343,7 +343,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                 );
                 Callback::from(move |_: MouseEvent| match open_draft(&key.0, &entry) {
                     Ok(forms) => ondraft.emit(DraftEvent::Resumed(entry.clone(), forms)),
-                    Err(_) => step.set(Step::Problem(words.draft_wrong_passphrase)),
+                    Err(_) => step.set(Step::Problem(words.draft_wrong_passphrase())),
                 })
             };
             let ondelete = {
@@ -358,13 +358,13 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                 <li class="draft-entry">
                     <span class="draft-label" dir="auto">{ entry.label.clone() }</span>
                     if !saved.is_empty() {
-                        <span class="draft-saved">{ words.draft_saved_on.replace("{day}", &saved) }</span>
+                        <span class="draft-saved">{ words.draft_saved_on().replace("{day}", &saved) }</span>
                     }
                     <span class="actions">
                         if !props.unsaved {
-                            <button type="button" class="secondary resume-draft" onclick={onresume}>{ words.resume }</button>
+                            <button type="button" class="secondary resume-draft" onclick={onresume}>{ words.resume() }</button>
                         }
-                        <button type="button" class="secondary delete-draft" onclick={ondelete}>{ words.discard_draft }</button>
+                        <button type="button" class="secondary delete-draft" onclick={ondelete}>{ words.discard_draft() }</button>
                     </span>
                 </li>
             }
@@ -372,22 +372,22 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
         let onlock = props.ondraft.reform(|_: MouseEvent| DraftEvent::Lock);
         return html! {
             <section class="draft-panel" aria-labelledby="draft-heading">
-                <h2 id="draft-heading">{ words.draft_heading }</h2>
+                <h2 id="draft-heading">{ words.draft_heading() }</h2>
                 { unreadable }
                 if props.drafts.is_empty() {
-                    <p id="drafts-none">{ words.drafts_none }</p>
+                    <p id="drafts-none">{ words.drafts_none() }</p>
                 } else {
                     <ul class="draft-list" id="draft-list">{ for rows }</ul>
                     if props.unsaved {
-                        <p class="notice" id="draft-resume-later">{ words.draft_resume_later }</p>
+                        <p class="notice" id="draft-resume-later">{ words.draft_resume_later() }</p>
                     }
                 }
-                <p id="draft-intro">{ words.draft_keep_unlocked }</p>
+                <p id="draft-intro">{ words.draft_keep_unlocked() }</p>
                 { label_field }
                 { status }
                 <div class="actions">
-                    <button type="button" class="secondary" id="keep-draft" onclick={onkeep}>{ words.keep_draft }</button>
-                    <button type="button" class="secondary" id="lock-draft" onclick={onlock}>{ words.lock_now }</button>
+                    <button type="button" class="secondary" id="keep-draft" onclick={onkeep}>{ words.keep_draft() }</button>
+                    <button type="button" class="secondary" id="lock-draft" onclick={onlock}>{ words.lock_now() }</button>
                 </div>
                 { profile }
             </section>
@@ -419,7 +419,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                                 profile,
                             ));
                         }
-                        Err(_) => step.set(Step::Problem(words.draft_wrong_passphrase)),
+                        Err(_) => step.set(Step::Problem(words.draft_wrong_passphrase())),
                     }
                 });
             })
@@ -442,10 +442,10 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
             };
             html! {
                 <div class="notice" role="group" aria-labelledby="delete-drafts-question">
-                    <p id="delete-drafts-question">{ words.drafts_delete_confirm.replace("{n}", &kept.to_string()) }</p>
+                    <p id="delete-drafts-question">{ words.drafts_delete_confirm().replace("{n}", &kept.to_string()) }</p>
                     <div class="actions">
-                        <button type="button" class="secondary" id="delete-drafts-confirm" onclick={ondelete}>{ words.drafts_delete }</button>
-                        <button type="button" class="primary" id="delete-drafts-cancel" onclick={oncancel}>{ words.new_person_cancel }</button>
+                        <button type="button" class="secondary" id="delete-drafts-confirm" onclick={ondelete}>{ words.drafts_delete() }</button>
+                        <button type="button" class="primary" id="delete-drafts-cancel" onclick={oncancel}>{ words.new_person_cancel() }</button>
                     </div>
                 </div>
             }
@@ -455,22 +455,22 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                 Callback::from(move |_: MouseEvent| step.set(Step::ConfirmDeleteAll))
             };
             html! {
-                <button type="button" class="secondary" id="discard-draft" onclick={onask}>{ words.drafts_delete }</button>
+                <button type="button" class="secondary" id="discard-draft" onclick={onask}>{ words.drafts_delete() }</button>
             }
         };
         return html! {
             <section class="draft-panel" aria-labelledby="draft-heading">
-                <h2 id="draft-heading">{ words.draft_heading }</h2>
-                <p id="draft-stored">{ words.draft_stored_intro.replace("{n}", &kept.to_string()) }</p>
+                <h2 id="draft-heading">{ words.draft_heading() }</h2>
+                <p id="draft-stored">{ words.draft_stored_intro().replace("{n}", &kept.to_string()) }</p>
                 <div class="field">
-                    <label for="draft-passphrase">{ words.passphrase }</label>
+                    <label for="draft-passphrase">{ words.passphrase() }</label>
                     <input type="password" id="draft-passphrase" ref={first} autocomplete="off" spellcheck="false" />
                 </div>
                 { status }
                 { fallback }
                 <div class="actions">
                     <button type="button" class="primary" id="open-draft" onclick={onopen}
-                        disabled={*step == Step::Deriving}>{ words.open_drafts }</button>
+                        disabled={*step == Step::Deriving}>{ words.open_drafts() }</button>
                     { delete_all }
                 </div>
             </section>
@@ -499,15 +499,15 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
             };
             let (one, two) = (read_and_clear(&first), read_and_clear(&second));
             if one.chars().count() < MIN_PASSPHRASE_CHARS {
-                step.set(Step::Problem(words.passphrase_too_short));
+                step.set(Step::Problem(words.passphrase_too_short()));
                 return;
             }
             if one != two {
-                step.set(Step::Problem(words.passphrases_differ));
+                step.set(Step::Problem(words.passphrases_differ()));
                 return;
             }
             let Some(id) = drafts::new_id() else {
-                step.set(Step::Problem(words.draft_not_saved));
+                step.set(Step::Problem(words.draft_not_saved()));
                 return;
             };
             let passphrase = Zeroizing::new(one);
@@ -534,32 +534,32 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                         ondraft.emit(DraftEvent::Kept(SharedDraftKey(Rc::new(key)), entry));
                     }
                     Err(DraftError::WeakPassphrase) => {
-                        step.set(Step::Problem(words.passphrase_weak));
+                        step.set(Step::Problem(words.passphrase_weak()));
                     }
-                    Err(_) => step.set(Step::Problem(words.draft_not_saved)),
+                    Err(_) => step.set(Step::Problem(words.draft_not_saved())),
                 }
             });
         })
     };
     html! {
         <section class="draft-panel" aria-labelledby="draft-heading">
-            <h2 id="draft-heading">{ words.draft_heading }</h2>
+            <h2 id="draft-heading">{ words.draft_heading() }</h2>
             { unreadable }
-            <p id="draft-intro">{ words.draft_keep_intro }</p>
+            <p id="draft-intro">{ words.draft_keep_intro() }</p>
             { label_field }
             <div class="field">
-                <label for="draft-passphrase">{ words.passphrase }</label>
+                <label for="draft-passphrase">{ words.passphrase() }</label>
                 <input type="password" id="draft-passphrase" ref={first} autocomplete="off" spellcheck="false"
                     onfocus={Callback::from(|_: FocusEvent| derive::prepare_judge())} />
             </div>
             <div class="field">
-                <label for="draft-passphrase-again">{ words.passphrase_repeat }</label>
+                <label for="draft-passphrase-again">{ words.passphrase_repeat() }</label>
                 <input type="password" id="draft-passphrase-again" ref={second} autocomplete="off" spellcheck="false" />
             </div>
             { status }
             { fallback }
             <button type="button" class="secondary" id="keep-draft" onclick={onkeep}
-                disabled={*step == Step::Deriving}>{ words.keep_draft }</button>
+                disabled={*step == Step::Deriving}>{ words.keep_draft() }</button>
         </section>
     }
 }

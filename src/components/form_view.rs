@@ -144,12 +144,12 @@ pub struct FieldViewProps {
 /// The words for an error kind; they name the problem, never the answer.
 pub fn error_text(kind: ValidationKind, words: &Words) -> &'static str {
     match kind {
-        ValidationKind::Required => words.error_required,
-        ValidationKind::TooLong => words.error_too_long,
-        ValidationKind::TooSmall => words.error_too_small,
-        ValidationKind::TooLarge => words.error_too_large,
-        ValidationKind::NotInteger => words.error_not_integer,
-        ValidationKind::InFuture => words.error_in_future,
+        ValidationKind::Required => words.error_required(),
+        ValidationKind::TooLong => words.error_too_long(),
+        ValidationKind::TooSmall => words.error_too_small(),
+        ValidationKind::TooLarge => words.error_too_large(),
+        ValidationKind::NotInteger => words.error_not_integer(),
+        ValidationKind::InFuture => words.error_in_future(),
     }
 }
 
@@ -190,7 +190,7 @@ fn field_view(props: &FieldViewProps) -> Html {
     let label = field.label.get(language).to_owned();
     let required = field
         .required
-        .then(|| html! { <span class="required">{ " " }{ words.required }</span> });
+        .then(|| html! { <span class="required">{ " " }{ words.required() }</span> });
     let help = field
         .help
         .as_ref()
@@ -253,10 +253,10 @@ fn field_view(props: &FieldViewProps) -> Html {
         },
         FieldKind::YesNo => {
             let options = [
-                ("yes", words.yes),
-                ("no", words.no),
-                ("unknown", words.unknown),
-                ("not_asked", words.not_asked),
+                ("yes", words.yes()),
+                ("no", words.no()),
+                ("unknown", words.unknown()),
+                ("not_asked", words.not_asked()),
             ]
             .into_iter()
             .map(|(value, text)| (value.to_owned(), text.to_owned()))
@@ -291,8 +291,8 @@ fn field_view(props: &FieldViewProps) -> Html {
         }
         FieldKind::Consent => {
             let options = vec![
-                ("given".to_owned(), words.given.to_owned()),
-                ("declined".to_owned(), words.declined.to_owned()),
+                ("given".to_owned(), words.given().to_owned()),
+                ("declined".to_owned(), words.declined().to_owned()),
             ];
             let selected = match &props.answer {
                 Some(Answer::Consent(true)) => Some("given".to_owned()),
@@ -354,9 +354,9 @@ fn field_view(props: &FieldViewProps) -> Html {
         }
         FieldKind::NeedsMatrix(needs) => {
             let levels = [
-                (NeedLevel::None, words.need_none),
-                (NeedLevel::Urgent, words.need_urgent),
-                (NeedLevel::NonUrgent, words.need_non_urgent),
+                (NeedLevel::None, words.need_none()),
+                (NeedLevel::Urgent, words.need_urgent()),
+                (NeedLevel::NonUrgent, words.need_non_urgent()),
             ];
             let ids: Rc<[String]> = needs.iter().map(|need| need.id.clone()).collect();
             let current = |need: &str| match &props.answer {
@@ -553,9 +553,9 @@ pub fn answer_text(field: &Field, answer: &Answer, language: &str, words: &Words
             .iter()
             .map(|(need, level)| {
                 let level = match level {
-                    NeedLevel::None => words.need_none,
-                    NeedLevel::Urgent => words.need_urgent,
-                    NeedLevel::NonUrgent => words.need_non_urgent,
+                    NeedLevel::None => words.need_none(),
+                    NeedLevel::Urgent => words.need_urgent(),
+                    NeedLevel::NonUrgent => words.need_non_urgent(),
                 };
                 format!("{}: {level}", option(needs, need))
             })
@@ -569,13 +569,18 @@ pub fn answer_text(field: &Field, answer: &Answer, language: &str, words: &Words
                 .map_or_else(|| code.clone(), |(_, name)| name.clone())
         }
         (_, Answer::YesNo(answer)) => match answer {
-            YesNo::Yes => words.yes,
-            YesNo::No => words.no,
-            YesNo::Unknown => words.unknown,
-            YesNo::NotAsked => words.not_asked,
+            YesNo::Yes => words.yes(),
+            YesNo::No => words.no(),
+            YesNo::Unknown => words.unknown(),
+            YesNo::NotAsked => words.not_asked(),
         }
         .to_owned(),
-        (_, Answer::Consent(given)) => if *given { words.given } else { words.declined }.to_owned(),
+        (_, Answer::Consent(given)) => if *given {
+            words.given()
+        } else {
+            words.declined()
+        }
+        .to_owned(),
         (_, Answer::Number(number)) => number.to_string(),
         (
             _,

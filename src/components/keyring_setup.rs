@@ -214,13 +214,13 @@ async fn check(
 
 fn problem_text(problem: &str, words: &Words) -> &'static str {
     match problem {
-        "mismatch" => words.keyring_mismatch,
-        "weak" => words.keyring_weak,
-        "name" => words.keyring_no_name,
-        "not_that_file" => words.keyring_not_that_file,
-        "check_failed" => words.keyring_check_failed,
-        "full" => words.keyring_full,
-        _ => words.keyring_failed,
+        "mismatch" => words.keyring_mismatch(),
+        "weak" => words.keyring_weak(),
+        "name" => words.keyring_no_name(),
+        "not_that_file" => words.keyring_not_that_file(),
+        "check_failed" => words.keyring_check_failed(),
+        "full" => words.keyring_full(),
+        _ => words.keyring_failed(),
     }
 }
 
@@ -289,32 +289,32 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
         Step::Choose(problem) => html! {
             <form class="unlock keyring" id="keyring-form" onsubmit={onmake} novalidate=true>
                 <p>{ match (&props.rotate, &props.retire) {
-                    (_, Some(_)) => words.keyring_retire_intro,
-                    (Some(_), None) => words.keyring_rotate_intro,
-                    (None, None) => words.keyring_intro,
+                    (_, Some(_)) => words.keyring_retire_intro(),
+                    (Some(_), None) => words.keyring_rotate_intro(),
+                    (None, None) => words.keyring_intro(),
                 } }</p>
                 <div class="field">
-                    <label for="keyring-name">{ words.keyring_name }</label>
+                    <label for="keyring-name">{ words.keyring_name() }</label>
                     <input type="text" id="keyring-name" ref={name} autocomplete="off" spellcheck="false" />
                 </div>
                 <div class="field">
-                    <label for="keyring-passphrase">{ words.keyring_passphrase }</label>
+                    <label for="keyring-passphrase">{ words.keyring_passphrase() }</label>
                     <input type="password" id="keyring-passphrase" ref={passphrase} autocomplete="new-password" spellcheck="false"
                         onfocus={Callback::from(|_: FocusEvent| derive::prepare_judge())} />
                 </div>
                 <div class="field">
-                    <label for="keyring-passphrase-again">{ words.keyring_passphrase_again }</label>
+                    <label for="keyring-passphrase-again">{ words.keyring_passphrase_again() }</label>
                     <input type="password" id="keyring-passphrase-again" ref={again} autocomplete="new-password" spellcheck="false" />
                 </div>
                 if let Some(problem) = problem {
                     <p class="error" id="keyring-problem" role="alert">{ problem_text(problem, words) }</p>
                 }
-                <button type="submit" class="primary" id="make-keyring">{ words.keyring_make }</button>
+                <button type="submit" class="primary" id="make-keyring">{ words.keyring_make() }</button>
             </form>
         },
         Step::Making => html! {
             <p class="notice" id="keyring-making" role="status">
-                <progress aria-label={words.keyring_making}></progress>{ " " }{ words.keyring_making }
+                <progress aria-label={words.keyring_making()}></progress>{ " " }{ words.keyring_making() }
             </p>
         },
         Step::Saved {
@@ -406,23 +406,23 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             };
             html! {
                 <form class="unlock keyring" id="keyring-check-form" onsubmit={oncheck} novalidate=true>
-                    <p id="keyring-saved">{ words.keyring_save_intro }</p>
-                    <p><button type="button" class="secondary" id="save-keyring" onclick={onsave}>{ words.keyring_download }</button></p>
+                    <p id="keyring-saved">{ words.keyring_save_intro() }</p>
+                    <p><button type="button" class="secondary" id="save-keyring" onclick={onsave}>{ words.keyring_download() }</button></p>
                     <div class="field">
-                        <label for="keyring-given">{ words.keyring_give_back }</label>
+                        <label for="keyring-given">{ words.keyring_give_back() }</label>
                         <input type="file" id="keyring-given" ref={given.clone()} accept=".key,application/json" />
                     </div>
                     <div class="field">
-                        <label for="keyring-given-passphrase">{ words.keyring_check_passphrase }</label>
+                        <label for="keyring-given-passphrase">{ words.keyring_check_passphrase() }</label>
                         <input type="password" id="keyring-given-passphrase" ref={given_passphrase.clone()} autocomplete="off" spellcheck="false" />
                     </div>
                     if let Some(problem) = problem {
                         <p class="error" id="keyring-problem" role="alert">{ problem_text(problem, words) }</p>
                     }
                     if *checking {
-                        <p class="notice" role="status"><progress aria-label={words.unlocking}></progress>{ " " }{ words.unlocking }</p>
+                        <p class="notice" role="status"><progress aria-label={words.unlocking()}></progress>{ " " }{ words.unlocking() }</p>
                     }
-                    <button type="submit" class="primary" id="check-keyring" disabled={*checking}>{ words.keyring_check }</button>
+                    <button type="submit" class="primary" id="check-keyring" disabled={*checking}>{ words.keyring_check() }</button>
                 </form>
             }
         }
@@ -450,22 +450,22 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
             let onpublic = offer(format!("{name}.jwk"), public_jwk, "application/json");
             html! {
                 <div class="keyring" id="keyring-verified">
-                    <p role="status">{ words.keyring_verified }</p>
+                    <p role="status">{ words.keyring_verified() }</p>
                     if props.retire.is_some() {
-                        <p id="keyring-retired">{ words.keyring_retired }</p>
+                        <p id="keyring-retired">{ words.keyring_retired() }</p>
                     } else if props.rotate.is_some() {
-                        <p id="keyring-rotated">{ words.keyring_rotated }</p>
+                        <p id="keyring-rotated">{ words.keyring_rotated() }</p>
                     }
                     <p class="keyring-fingerprint" id="keyring-fingerprint" dir="ltr">{ fingerprint.clone() }</p>
-                    <p><button type="button" class="primary" id="save-public-key" onclick={onpublic}>{ words.keyring_save_public }</button></p>
+                    <p><button type="button" class="primary" id="save-public-key" onclick={onpublic}>{ words.keyring_save_public() }</button></p>
                     if let (Some(signing), Some(onsigning)) = (signing, onsigning) {
-                        <p>{ words.keyring_signing_fingerprint }</p>
+                        <p>{ words.keyring_signing_fingerprint() }</p>
                         <p class="keyring-fingerprint" id="keyring-signing-fingerprint" dir="ltr">{ signing.fingerprint() }</p>
-                        <p><button type="button" class="secondary" id="save-signing-key" onclick={onsigning}>{ words.keyring_save_signing }</button></p>
+                        <p><button type="button" class="secondary" id="save-signing-key" onclick={onsigning}>{ words.keyring_save_signing() }</button></p>
                     }
                     if let Some(onendorsement) = onendorsement {
-                        <p>{ words.keyring_endorsement_help }</p>
-                        <p><button type="button" class="secondary" id="save-endorsement" onclick={onendorsement}>{ words.keyring_save_endorsement }</button></p>
+                        <p>{ words.keyring_endorsement_help() }</p>
+                        <p><button type="button" class="secondary" id="save-endorsement" onclick={onendorsement}>{ words.keyring_save_endorsement() }</button></p>
                     }
                 </div>
             }
@@ -475,12 +475,12 @@ pub fn keyring_setup(props: &KeyringSetupProps) -> Html {
     html! {
         <section class="keyring-setup" aria-labelledby="keyring-title">
             <h2 id="keyring-title">{ match (&props.rotate, &props.retire) {
-                (_, Some(_)) => words.retire_key,
-                (Some(_), None) => words.rotate_keyring,
-                (None, None) => words.create_keyring,
+                (_, Some(_)) => words.retire_key(),
+                (Some(_), None) => words.rotate_keyring(),
+                (None, None) => words.create_keyring(),
             } }</h2>
             { body }
-            <p><button type="button" class="secondary" id="close-keyring" onclick={onclose}>{ words.back_to_inbox }</button></p>
+            <p><button type="button" class="secondary" id="close-keyring" onclick={onclose}>{ words.back_to_inbox() }</button></p>
         </section>
     }
 }

@@ -40,7 +40,7 @@ pub fn language_picker(props: &LanguagePickerProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     html! {
         <div class="language-picker">
-            <label for="language">{ words.language }</label>
+            <label for="language">{ words.language() }</label>
             <select id="language" ref={select} {onchange}
                 aria-describedby={props.unavailable.then_some("language-unavailable")}>
                 { for LANGUAGES.iter().map(|language| html! {
@@ -49,7 +49,7 @@ pub fn language_picker(props: &LanguagePickerProps) -> Html {
                 }) }
             </select>
             if props.unavailable {
-                <p class="notice" id="language-unavailable" role="status">{ words.language_unavailable }</p>
+                <p class="notice" id="language-unavailable" role="status">{ words.language_unavailable() }</p>
             }
         </div>
     }

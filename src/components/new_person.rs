@@ -37,10 +37,10 @@ pub fn new_person(props: &NewPersonProps) -> Html {
         };
         return html! {
             <div class="notice new-person" role="group" aria-labelledby="new-person-question">
-                <p id="new-person-question">{ words.new_person_confirm }</p>
+                <p id="new-person-question">{ words.new_person_confirm() }</p>
                 <div class="actions">
-                    <button type="button" class="secondary" id="new-person-start" onclick={start}>{ words.new_person_start }</button>
-                    <button type="button" id="new-person-cancel" class="primary" onclick={cancel}>{ words.new_person_cancel }</button>
+                    <button type="button" class="secondary" id="new-person-start" onclick={start}>{ words.new_person_start() }</button>
+                    <button type="button" id="new-person-cancel" class="primary" onclick={cancel}>{ words.new_person_cancel() }</button>
                 </div>
             </div>
         };
@@ -58,7 +58,7 @@ pub fn new_person(props: &NewPersonProps) -> Html {
     };
     html! {
         <div class="actions">
-            <button type="button" class="secondary" id="new-person" {onclick}>{ words.new_person }</button>
+            <button type="button" class="secondary" id="new-person" {onclick}>{ words.new_person() }</button>
         </div>
     }
 }

@@ -17,9 +17,9 @@ pub struct OutcomePanelProps {
 /// "1 strong, 2 medium": the items answered "yes", by weight, the empty weights left out.
 fn counts_text(dimension: &DimensionResult, words: &Words) -> String {
     [
-        (dimension.present.strong, words.weight_strong),
-        (dimension.present.medium, words.weight_medium),
-        (dimension.present.weak, words.weight_weak),
+        (dimension.present.strong, words.weight_strong()),
+        (dimension.present.medium, words.weight_medium()),
+        (dimension.present.weak, words.weight_weak()),
     ]
     .into_iter()
     .filter(|(count, _)| *count > 0)
@@ -32,10 +32,10 @@ fn counts_text(dimension: &DimensionResult, words: &Words) -> String {
 fn reason_text(reason: PromptReason, words: &Words) -> Option<&'static str> {
     match reason {
         PromptReason::Consistent => None,
-        PromptReason::PositivePattern => Some(words.reason_pattern),
-        PromptReason::StrongIndicator => Some(words.reason_strong),
-        PromptReason::ChildItem => Some(words.reason_child_item),
-        PromptReason::ChildIndicator => Some(words.reason_child_indicator),
+        PromptReason::PositivePattern => Some(words.reason_pattern()),
+        PromptReason::StrongIndicator => Some(words.reason_strong()),
+        PromptReason::ChildItem => Some(words.reason_child_item()),
+        PromptReason::ChildIndicator => Some(words.reason_child_indicator()),
     }
 }
 
@@ -75,17 +75,17 @@ pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
         .collect();
     let words = crate::interface_text::for_language(&props.interface_language);
     let summary = match (&outcome.profile, outcome.consistent_with_trafficking) {
-        (None, _) => Some(words.outcome_no_profile.to_owned()),
-        (Some(_), DimensionStatus::Positive) => Some(words.outcome_consistent.to_owned()),
+        (None, _) => Some(words.outcome_no_profile().to_owned()),
+        (Some(_), DimensionStatus::Positive) => Some(words.outcome_consistent().to_owned()),
         (Some(_), DimensionStatus::Undetermined) if !outcome.ask_about.is_empty() => Some(format!(
             "{} {}.",
-            words.outcome_ask_about,
+            words.outcome_ask_about(),
             labels(&outcome.ask_about).join(", ")
         )),
-        (Some(_), DimensionStatus::Undetermined) => Some(words.outcome_open.to_owned()),
+        (Some(_), DimensionStatus::Undetermined) => Some(words.outcome_open().to_owned()),
         // A prompt that stands without the pattern is explained by its reasons below.
         (Some(_), DimensionStatus::Negative) if outcome.prompt_referral => None,
-        (Some(_), DimensionStatus::Negative) => Some(words.outcome_not_consistent.to_owned()),
+        (Some(_), DimensionStatus::Negative) => Some(words.outcome_not_consistent().to_owned()),
     };
     let reasons: Vec<&'static str> = outcome
         .reasons()
@@ -94,35 +94,35 @@ pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
         .collect();
     html! {
         <section class="outcome" aria-labelledby="outcome-title" aria-live="polite" id="outcome">
-            <h2 id="outcome-title">{ words.outcome_heading }</h2>
+            <h2 id="outcome-title">{ words.outcome_heading() }</h2>
             if let Some(summary) = summary {
                 <p id="outcome-summary">{ summary }</p>
             }
             if !sub_types.is_empty() {
-                <p id="outcome-sub-type">{ words.outcome_sub_type }{ ": " }{ sub_types.join("; ") }</p>
+                <p id="outcome-sub-type">{ words.outcome_sub_type() }{ ": " }{ sub_types.join("; ") }</p>
             }
             if outcome.with_indicators().next().is_some() {
-                <p>{ words.dimensions_with_yes }{ ":" }</p>
+                <p>{ words.dimensions_with_yes() }{ ":" }</p>
                 <ul id="outcome-dimensions">
                     { for outcome.with_indicators().map(|dimension| html! {
                         <li data-dimension={dimension.id.clone()} data-meets-rule={dimension.meets_rule().to_string()}>
                             { label(&dimension.id) }{ ": " }{ counts_text(dimension, words) }{ " · " }
                             if dimension.meets_rule() {
-                                <strong>{ words.meets_rule }</strong>
+                                <strong>{ words.meets_rule() }</strong>
                             } else {
-                                { words.below_rule }
+                                { words.below_rule() }
                             }
                         </li>
                     }) }
                 </ul>
             }
             if !open.is_empty() {
-                <p>{ words.dimensions_open }{ ": " }{ open.join(", ") }</p>
+                <p>{ words.dimensions_open() }{ ": " }{ open.join(", ") }</p>
             }
             if outcome.prompt_referral {
                 <p class="prompt" id="prompt-referral">
-                    <strong>{ words.prompt_referral }</strong>
-                    { " " }{ words.prompt_referral_more }
+                    <strong>{ words.prompt_referral() }</strong>
+                    { " " }{ words.prompt_referral_more() }
                 </p>
                 if !reasons.is_empty() {
                     <ul id="prompt-reasons">

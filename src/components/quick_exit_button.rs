@@ -15,8 +15,8 @@ pub fn quick_exit_button(props: &QuickExitButtonProps) -> Html {
     html! {
         <button type="button" class="quick-exit" id="quick-exit" {onclick}
             aria-describedby="quick-exit-hint">
-            { words.quick_exit }
-            <span class="quick-exit-hint" id="quick-exit-hint">{ words.quick_exit_hint }</span>
+            { words.quick_exit() }
+            <span class="quick-exit-hint" id="quick-exit-hint">{ words.quick_exit_hint() }</span>
         </button>
     }
 }

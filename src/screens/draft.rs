@@ -40,16 +40,16 @@ pub fn draft(props: &DraftProps) -> Html {
                             if let Some(answer) = answer {
                                 <p class="draft-answer" dir="auto">{ answer_text(field, answer, &language, words) }</p>
                             } else {
-                                <p class="draft-answer draft-open">{ words.to_be_agreed }</p>
+                                <p class="draft-answer draft-open">{ words.to_be_agreed() }</p>
                             }
                         </>
                     }) }
                 </section>
             }) }
             <div class="actions">
-                <button type="button" class="primary" id="print-draft" onclick={onprint}>{ words.print }</button>
+                <button type="button" class="primary" id="print-draft" onclick={onprint}>{ words.print() }</button>
                 { " " }
-                <button type="button" class="secondary" id="back-to-form" onclick={onback}>{ words.back_to_form }</button>
+                <button type="button" class="secondary" id="back-to-form" onclick={onback}>{ words.back_to_form() }</button>
             </div>
         </article>
     }

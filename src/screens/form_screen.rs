@@ -131,7 +131,7 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
             return html! {
                 <>
                     <ScreenHeading title={props.heading.clone()} />
-                    <p role="status">{ words.loading_form }</p>
+                    <p role="status">{ words.loading_form() }</p>
                 </>
             };
         }
@@ -139,7 +139,7 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
             return html! {
                 <>
                     <ScreenHeading title={props.heading.clone()} />
-                    <p role="alert" class="error" title={message.clone()}>{ words.form_failed }</p>
+                    <p role="alert" class="error" title={message.clone()}>{ words.form_failed() }</p>
                 </>
             };
         }
@@ -252,13 +252,13 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
             <ScreenHeading title={form.title.get(&language).to_owned()} />
             if unreviewed {
                 <p class="notice" role="note">
-                    { words.unreviewed_notice }
+                    { words.unreviewed_notice() }
                 </p>
             }
             { props.before.as_ref().map(|before| before.emit(form.clone())) }
             if !shown_errors.is_empty() {
                 <div class="error-summary" role="alert" tabindex="-1" ref={summary} aria-labelledby="error-summary-title">
-                    <h2 id="error-summary-title">{ format!("{}: {}", words.answers_to_look_at, shown_errors.len()) }</h2>
+                    <h2 id="error-summary-title">{ format!("{}: {}", words.answers_to_look_at(), shown_errors.len()) }</h2>
                     <ul>
                     { for shown_errors.iter().map(|error| {
                         let field_id = error.path.rsplit('.').next().unwrap_or_default().to_owned();
@@ -290,17 +290,17 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
                 current={section_id.map(AttrValue::from)} />
             <div class="actions pager-actions">
                 if at > 0 {
-                    <button type="button" class="secondary" id="section-back" onclick={onback}>{ words.section_back }</button>
+                    <button type="button" class="secondary" id="section-back" onclick={onback}>{ words.section_back() }</button>
                 }
                 if !last {
-                    <button type="button" class="primary" id="section-next" onclick={onnext}>{ words.section_next }</button>
+                    <button type="button" class="primary" id="section-next" onclick={onnext}>{ words.section_next() }</button>
                 }
                 <button type="button" class={if last { "primary" } else { "secondary" }} id="check-answers" onclick={oncheck}>
-                    { props.check_label.clone().unwrap_or(AttrValue::Static(words.check_answers)) }
+                    { props.check_label.clone().unwrap_or(AttrValue::Static(words.check_answers())) }
                 </button>
             </div>
             if *passed && current_errors_empty {
-                <p class="notice" role="status" id="check-passed">{ words.check_passed }</p>
+                <p class="notice" role="status" id="check-passed">{ words.check_passed() }</p>
             }
             { props.after.as_ref().map(|after| after.emit((form.clone(), language.clone()))) }
         </>
@@ -325,7 +325,7 @@ fn pager(
         .map(|section| section.title.get(language).to_owned())
         .unwrap_or_default();
     let progress = words
-        .section_progress
+        .section_progress()
         .replace("{n}", &(at + 1).to_string())
         .replace("{total}", &total.to_string());
     html! {
@@ -335,7 +335,7 @@ fn pager(
             </p>
             <progress max={total.to_string()} value={(at + 1).to_string()} aria-hidden="true"></progress>
             <details class="pager-list">
-                <summary>{ words.all_sections }</summary>
+                <summary>{ words.all_sections() }</summary>
                 <ol>
                 { for shown.iter().enumerate().map(|(position, section)| {
                     let questions: Vec<_> = section
@@ -349,7 +349,7 @@ fn pager(
                         .filter(|field| answers.get(&field.id).is_some())
                         .count();
                     let state = words
-                        .section_answered
+                        .section_answered()
                         .replace("{answered}", &answered.to_string())
                         .replace("{total}", &questions.len().to_string());
                     let onclick = {

@@ -28,11 +28,11 @@ pub fn groups(props: &GroupsProps) -> Html {
     };
     html! {
         <>
-            <ScreenHeading title={words.groups} />
-            <p>{ words.groups_intro }</p>
+            <ScreenHeading title={words.groups()} />
+            <p>{ words.groups_intro() }</p>
             <ul class="home-entries">
-                { entry(FormKey::GroupFramework, words.group_framework, words.group_framework_about) }
-                { entry(FormKey::GroupAgreement, words.group_agreement, words.group_agreement_about) }
+                { entry(FormKey::GroupFramework, words.group_framework(), words.group_framework_about()) }
+                { entry(FormKey::GroupAgreement, words.group_agreement(), words.group_agreement_about()) }
             </ul>
         </>
     }
@@ -77,9 +77,9 @@ pub fn group_form(props: &GroupFormProps) -> Html {
                     <label class="option" for="keep-in-browser">
                         <input type="checkbox" id="keep-in-browser" checked={kept} {onchange}
                             aria-describedby="keep-in-browser-help" />
-                        { words.keep_in_browser }
+                        { words.keep_in_browser() }
                     </label>
-                    <p class="help" id="keep-in-browser-help">{ words.keep_in_browser_help }</p>
+                    <p class="help" id="keep-in-browser-help">{ words.keep_in_browser_help() }</p>
                 </div>
             }
         })
@@ -93,14 +93,14 @@ pub fn group_form(props: &GroupFormProps) -> Html {
             let onclick = ondraft.reform(|_: MouseEvent| ());
             html! {
                 <div class="actions">
-                    <button type="button" class="primary" id="show-draft" {onclick}>{ words.show_draft }</button>
+                    <button type="button" class="primary" id="show-draft" {onclick}>{ words.show_draft() }</button>
                 </div>
             }
         })
     };
     let heading = match props.form {
-        FormKey::GroupAgreement => words.group_agreement,
-        _ => words.group_framework,
+        FormKey::GroupAgreement => words.group_agreement(),
+        _ => words.group_framework(),
     };
     html! {
         <FormScreen source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}

@@ -35,21 +35,21 @@ pub fn home(props: &HomeProps) -> Html {
     };
     html! {
         <>
-            <ScreenHeading title={words.home_heading} />
+            <ScreenHeading title={words.home_heading()} />
             if props.waiting > 0 {
                 <p class="notice" role="status" id="outbox-waiting">
-                    { words.outbox_waiting.replace("{n}", &props.waiting.to_string()) }
+                    { words.outbox_waiting().replace("{n}", &props.waiting.to_string()) }
                 </p>
             }
             if props.update_ready {
-                <p class="notice" role="status" id="update-ready">{ words.update_ready }</p>
+                <p class="notice" role="status" id="update-ready">{ words.update_ready() }</p>
             }
             <ul class="home-entries">
-                { entry(Screen::Identify, "open-identify", words.identify, words.identify_about) }
-                { entry(Screen::Refer, "open-refer", words.refer, words.refer_about) }
-                { entry(Screen::Inbox, "open-inbox", words.inbox, words.inbox_about) }
-                { entry(Screen::Outbox, "open-outbox", words.outbox, words.outbox_about) }
-                { entry(Screen::GroupChecklists, "open-groups", words.groups, words.groups_about) }
+                { entry(Screen::Identify, "open-identify", words.identify(), words.identify_about()) }
+                { entry(Screen::Refer, "open-refer", words.refer(), words.refer_about()) }
+                { entry(Screen::Inbox, "open-inbox", words.inbox(), words.inbox_about()) }
+                { entry(Screen::Outbox, "open-outbox", words.outbox(), words.outbox_about()) }
+                { entry(Screen::GroupChecklists, "open-groups", words.groups(), words.groups_about()) }
             </ul>
             if props.person_begun {
                 <NewPerson language={props.language.clone()} unsaved={props.person_unsaved}

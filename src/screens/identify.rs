@@ -59,15 +59,15 @@ pub fn identify(props: &IdentifyProps) -> Html {
                     <div class="actions">
                         if remaining {
                             <button type="button" class="secondary" id="mark-not-asked" onclick={onmark.reform(|_: MouseEvent| ())}>
-                                { words.mark_not_asked }
+                                { words.mark_not_asked() }
                             </button>
                         }
                         if let Some(count) = marked {
                             <p role="status" id="marked-not-asked">
-                                { words.marked_not_asked.replace("{n}", &count.to_string()) }
+                                { words.marked_not_asked().replace("{n}", &count.to_string()) }
                             </p>
                             <button type="button" class="secondary" id="undo-not-asked" onclick={onundo.reform(|_: MouseEvent| ())}>
-                                { words.undo }
+                                { words.undo() }
                             </button>
                         }
                     </div>
@@ -77,7 +77,7 @@ pub fn identify(props: &IdentifyProps) -> Html {
                     }
                     <div class="actions">
                         <button type="button" class="primary" id="start-referral" {onclick}>
-                            { words.start_referral }
+                            { words.start_referral() }
                         </button>
                     </div>
                     <NewPerson language={interface_language.clone()} {unsaved}
@@ -93,6 +93,6 @@ pub fn identify(props: &IdentifyProps) -> Html {
     html! {
         <FormScreen key={props.person.to_string()} source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
-            heading={words.identify} onload={props.onload.clone()} {before} {after} />
+            heading={words.identify()} onload={props.onload.clone()} {before} {after} />
     }
 }

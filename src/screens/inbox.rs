@@ -500,23 +500,23 @@ fn drill_failed(problem: UnlockProblem) -> bool {
 
 fn problem_text(problem: UnlockProblem, words: &Words) -> &'static str {
     match problem {
-        UnlockProblem::NoFile => words.unlock_no_file,
-        UnlockProblem::NotKeyFile => words.unlock_not_key_file,
-        UnlockProblem::WrongPassphrase => words.unlock_wrong_passphrase,
-        UnlockProblem::CredentialRefused => words.unlock_credential_refused,
-        UnlockProblem::Unreachable => words.unlock_unreachable,
+        UnlockProblem::NoFile => words.unlock_no_file(),
+        UnlockProblem::NotKeyFile => words.unlock_not_key_file(),
+        UnlockProblem::WrongPassphrase => words.unlock_wrong_passphrase(),
+        UnlockProblem::CredentialRefused => words.unlock_credential_refused(),
+        UnlockProblem::Unreachable => words.unlock_unreachable(),
     }
 }
 
 fn opened_problem(opened: &Opened, words: &Words) -> Option<&'static str> {
     Some(match opened {
         Opened::Opening | Opened::Limited | Opened::Read(_) | Opened::Answer(_) => return None,
-        Opened::Unfetched => words.packet_unfetched,
-        Opened::Damaged => words.packet_damaged,
-        Opened::NotForThisKey => words.packet_not_for_key,
-        Opened::Tampered => words.packet_tampered,
-        Opened::NotAReferral => words.packet_not_referral,
-        Opened::BadForm => words.packet_bad_form,
+        Opened::Unfetched => words.packet_unfetched(),
+        Opened::Damaged => words.packet_damaged(),
+        Opened::NotForThisKey => words.packet_not_for_key(),
+        Opened::Tampered => words.packet_tampered(),
+        Opened::NotAReferral => words.packet_not_referral(),
+        Opened::BadForm => words.packet_bad_form(),
     })
 }
 
@@ -551,8 +551,8 @@ fn former_keys(
     }
     html! {
         <section class="former-keys no-print" id="former-keys" aria-labelledby="former-keys-title">
-            <h2 id="former-keys-title">{ words.former_keys }</h2>
-            <p class="help">{ words.former_keys_help }</p>
+            <h2 id="former-keys-title">{ words.former_keys() }</h2>
+            <p class="help">{ words.former_keys_help() }</p>
             <ul>
                 { for ring.former.iter().enumerate().map(|(i, pair)| {
                     let kid = pair.public.kid().to_owned();
@@ -571,7 +571,7 @@ fn former_keys(
                         <li>
                             <code dir="ltr">{ pair.public.fingerprint() }</code>{ " " }
                             <button type="button" class="secondary" id={format!("retire-{i}")} onclick={onretire}>
-                                { words.retire_key }
+                                { words.retire_key() }
                             </button>
                         </li>
                     }
@@ -579,7 +579,7 @@ fn former_keys(
             </ul>
             if let Some(reference) = &**refused {
                 <p class="error" id="retire-refused" role="alert">
-                    { words.retire_refused.replace("{reference}", reference) }
+                    { words.retire_refused().replace("{reference}", reference) }
                 </p>
             }
         </section>
@@ -614,7 +614,7 @@ fn signature_html(sender: &Sender<'_>, id: Option<&'static str>, words: &Words) 
     let (signed, text) = match sender {
         Sender::SignedBy(entry) => (
             "yes",
-            words.signed_by.replace("{name}", &entry.name).replace(
+            words.signed_by().replace("{name}", &entry.name).replace(
                 "{fingerprint}",
                 &entry
                     .signing_key
@@ -626,10 +626,10 @@ fn signature_html(sender: &Sender<'_>, id: Option<&'static str>, words: &Words) 
         Sender::SignedByUnknownKey { fingerprint } => (
             "unknown",
             words
-                .signed_by_unknown_key
+                .signed_by_unknown_key()
                 .replace("{fingerprint}", fingerprint),
         ),
-        Sender::NotSigned => ("no", words.not_signed.to_owned()),
+        Sender::NotSigned => ("no", words.not_signed().to_owned()),
     };
     let class = if signed == "yes" {
         "signature"
@@ -642,7 +642,7 @@ fn signature_html(sender: &Sender<'_>, id: Option<&'static str>, words: &Words) 
 fn forged_text(refusal: &SenderRefusal, words: &Words) -> String {
     match refusal {
         SenderRefusal::NotTheSender { signed_by, claims } => words
-            .packet_forged
+            .packet_forged()
             .replace("{signer}", signed_by)
             .replace("{claims}", claims),
     }
@@ -842,7 +842,7 @@ pub fn inbox(props: &InboxProps) -> Html {
                     ) }
                     <p class="no-print">
                         <button type="button" class="secondary" id="create-keyring" onclick={oncreate}>
-                            { words.create_keyring }
+                            { words.create_keyring() }
                         </button>
                     </p>
                 </>
@@ -902,16 +902,16 @@ pub fn inbox(props: &InboxProps) -> Html {
 
     html! {
         <section class="inbox" aria-labelledby="screen-title">
-            <ScreenHeading title={words.inbox} />
+            <ScreenHeading title={words.inbox()} />
             if state.unlocked.is_some() {
                 <p class="no-print">
                     <button type="button" class="secondary" id="lock-inbox" onclick={onlock}>
-                        { words.lock_inbox }
+                        { words.lock_inbox() }
                     </button>
                     if state.reading.is_none() && !*rotating && retiring.is_none() {
                         { " " }
                         <button type="button" class="secondary" id="rotate-keyring" onclick={onrotate}>
-                            { words.rotate_keyring }
+                            { words.rotate_keyring() }
                         </button>
                     }
                 </p>
@@ -1008,32 +1008,32 @@ fn unlock_form(
     html! {
         <form class="unlock" id="unlock-form" onsubmit={onunlock.clone()} novalidate=true>
             if state.locked_idle {
-                <p class="notice" id="inbox-locked" role="status">{ words.inbox_locked_idle }</p>
+                <p class="notice" id="inbox-locked" role="status">{ words.inbox_locked_idle() }</p>
             }
-            <p>{ words.inbox_unlock_intro }</p>
+            <p>{ words.inbox_unlock_intro() }</p>
             if let Some(due) = backup_checks::due() {
                 <p class="notice" id="backup-check-due" role="status">
-                    { words.backup_check_due.replace("{day}", &intl::day(due.last_day * 86_400, language)) }
+                    { words.backup_check_due().replace("{day}", &intl::day(due.last_day * 86_400, language)) }
                 </p>
             }
             <div class="field drop-zone" id="key-drop" {ondragover} {ondrop}>
-                <label for="key-file">{ words.key_file }</label>
+                <label for="key-file">{ words.key_file() }</label>
                 <input type="file" id="key-file" ref={key_file.clone()} accept=".key,application/json"
                     aria-describedby="key-drop-hint" />
-                <p class="help" id="key-drop-hint">{ words.key_drop }</p>
+                <p class="help" id="key-drop-hint">{ words.key_drop() }</p>
             </div>
             <div class="field">
-                <label for="key-passphrase">{ words.key_passphrase }</label>
+                <label for="key-passphrase">{ words.key_passphrase() }</label>
                 <input type="password" id="key-passphrase" ref={passphrase.clone()}
                     autocomplete="off" spellcheck="false" />
             </div>
             <div class="field">
-                <label for="inbox-credential">{ words.inbox_credential }</label>
+                <label for="inbox-credential">{ words.inbox_credential() }</label>
                 <input type="password" id="inbox-credential" ref={credential.clone()}
                     autocomplete="off" spellcheck="false" />
             </div>
             <div class="field">
-                <label for="lock-after">{ words.lock_after }</label>
+                <label for="lock-after">{ words.lock_after() }</label>
                 <select id="lock-after" onchange={onlockafter}>
                     { for LOCK_AFTER_MINUTES.iter().map(|minutes| html! {
                         <option value={minutes.to_string()} selected={*minutes == chosen}>{ minutes }</option>
@@ -1045,8 +1045,8 @@ fn unlock_form(
                 // would replace a lost device does not open.
                 if drill_failed(problem) && backup_checks::due().is_some() {
                     <div class="error-summary drill-failed" id="backup-check-failed" role="alert">
-                        <p><strong>{ words.backup_check_failed }</strong></p>
-                        <p>{ words.backup_check_failed_what }</p>
+                        <p><strong>{ words.backup_check_failed() }</strong></p>
+                        <p>{ words.backup_check_failed_what() }</p>
                     </div>
                 } else {
                     <p class="error" id="unlock-problem" role="alert">{ problem_text(problem, words) }</p>
@@ -1054,10 +1054,10 @@ fn unlock_form(
             }
             if state.unlocking {
                 <p class="notice" id="unlocking" role="status">
-                    <progress aria-label={words.unlocking}></progress>{ " " }{ words.unlocking }
+                    <progress aria-label={words.unlocking()}></progress>{ " " }{ words.unlocking() }
                 </p>
             }
-            <button type="submit" class="primary" id="unlock" disabled={state.unlocking}>{ words.unlock }</button>
+            <button type="submit" class="primary" id="unlock" disabled={state.unlocking}>{ words.unlock() }</button>
         </form>
     }
 }
@@ -1072,7 +1072,7 @@ fn list_view(
     onread: &Callback<String>,
 ) -> Html {
     if state.entries.is_empty() {
-        return html! { <p id="inbox-empty">{ words.inbox_empty }</p> };
+        return html! { <p id="inbox-empty">{ words.inbox_empty() }</p> };
     }
     let sort = state.sort.unwrap_or(Sort::Received);
     let onsort = {
@@ -1108,20 +1108,20 @@ fn list_view(
     html! {
         <>
             <div class="field inbox-sort no-print">
-                <label for="inbox-sort">{ words.sort_by }</label>
+                <label for="inbox-sort">{ words.sort_by() }</label>
                 <select id="inbox-sort" onchange={onsort}>
-                    { option("received", Sort::Received, words.sort_received) }
-                    { option("urgency", Sort::Urgency, words.sort_urgency) }
-                    { option("sealed", Sort::Sealed, words.sort_sealed) }
+                    { option("received", Sort::Received, words.sort_received()) }
+                    { option("urgency", Sort::Urgency, words.sort_urgency()) }
+                    { option("sealed", Sort::Sealed, words.sort_sealed()) }
                 </select>
             </div>
             { filters(state, listing, language, words) }
             <p id="inbox-progress" role="status" data-done={(opened == state.entries.len()).to_string()}>
-                { words.inbox_opened.replace("{opened}", &opened.to_string()).replace("{total}", &state.entries.len().to_string()) }
+                { words.inbox_opened().replace("{opened}", &opened.to_string()).replace("{total}", &state.entries.len().to_string()) }
                 if !state.filter.is_empty() {
                     <span id="inbox-filtered">
                         { " · " }
-                        { words.inbox_filtered.replace("{shown}", &shown.len().to_string()).replace("{total}", &state.entries.len().to_string()) }
+                        { words.inbox_filtered().replace("{shown}", &shown.len().to_string()).replace("{total}", &state.entries.len().to_string()) }
                     </span>
                 }
             </p>
@@ -1137,7 +1137,7 @@ fn list_view(
             </ul>
             if shown.len() > state.pages * PAGE {
                 <button type="button" class="secondary no-print" id="inbox-more" onclick={onmore}>
-                    { words.show_more }
+                    { words.show_more() }
                 </button>
             }
         </>
@@ -1181,7 +1181,7 @@ fn filters(
             _ => {
                 kinds
                     .entry(ACKNOWLEDGMENT_FORM_ID.to_owned())
-                    .or_insert_with(|| (1, words.answers_kind.to_owned()));
+                    .or_insert_with(|| (1, words.answers_kind().to_owned()));
             }
         }
     }
@@ -1207,7 +1207,7 @@ fn filters(
             <div class="field">
                 <label for={id}>{ label }</label>
                 <select {id} {onchange}>
-                    <option value="" selected={chosen.is_none()}>{ words.filter_all }</option>
+                    <option value="" selected={chosen.is_none()}>{ words.filter_all() }</option>
                     { for choices.into_iter().map(|(value, (_, text))| {
                         let selected = chosen.as_deref() == Some(value.as_str());
                         html! { <option {selected} {value}>{ text }</option> }
@@ -1219,9 +1219,9 @@ fn filters(
     let filter = &state.filter;
     html! {
         <div class="inbox-filters no-print" id="inbox-filters">
-            { select(FilterBy::Kind, "filter-kind", words.filter_kind, &filter.kind, kinds) }
-            { select(FilterBy::Urgency, "filter-urgency", words.filter_urgency, &filter.urgency, urgencies) }
-            { select(FilterBy::Sender, "filter-sender", words.filter_sender, &filter.sender, senders) }
+            { select(FilterBy::Kind, "filter-kind", words.filter_kind(), &filter.kind, kinds) }
+            { select(FilterBy::Urgency, "filter-urgency", words.filter_urgency(), &filter.urgency, urgencies) }
+            { select(FilterBy::Sender, "filter-sender", words.filter_sender(), &filter.sender, senders) }
         </div>
     }
 }
@@ -1259,9 +1259,9 @@ fn inbox_item(props: &ItemProps) -> Html {
     let size = format!("{} kB", entry.waiting.size.div_ceil(1000));
     let facts = html! {
         <p class="inbox-facts">
-            { format!("{}: {received} · {size} · {reference}", words.received_on) }
+            { format!("{}: {received} · {size} · {reference}", words.received_on()) }
             if entry.waiting.acknowledged.is_some() {
-                { format!(" · {}", words.acknowledged) }
+                { format!(" · {}", words.acknowledged()) }
             }
         </p>
     };
@@ -1293,17 +1293,17 @@ fn inbox_item(props: &ItemProps) -> Html {
                     <p class="inbox-kind" dir="auto">
                         { [kind("referral_type"), kind("urgency")].into_iter().flatten().collect::<Vec<_>>().join(" · ") }
                     </p>
-                    <p>{ format!("{}: {}", words.sent_by, sender_name(referral, directory, words)) }</p>
+                    <p>{ format!("{}: {}", words.sent_by(), sender_name(referral, directory, words)) }</p>
                     { signature }
-                    <p>{ format!("{}: {}", words.sealed_on, intl::day(referral.sealed_at_unix_seconds, language)) }</p>
+                    <p>{ format!("{}: {}", words.sealed_on(), intl::day(referral.sealed_at_unix_seconds, language)) }</p>
                     { facts }
-                    <button type="button" class="primary" id={format!("read-{id}")} onclick={onread}>{ words.read_referral }</button>
+                    <button type="button" class="primary" id={format!("read-{id}")} onclick={onread}>{ words.read_referral() }</button>
                 </li>
             }
         }
         Opened::Answer(answer) => html! {
             <li class="inbox-entry" id={item_id} data-opened="answer">
-                <h2>{ format!("{} {}", words.answer_to, reference_code(&answer.referral).unwrap_or_default()) }</h2>
+                <h2>{ format!("{} {}", words.answer_to(), reference_code(&answer.referral).unwrap_or_default()) }</h2>
                 <p class="inbox-kind">
                     { state_name(answer.state, words) }
                     if let Some(reason) = answer.reason {
@@ -1315,7 +1315,7 @@ fn inbox_item(props: &ItemProps) -> Html {
                 }
                 if let Some(sent) = &props.answers {
                     <p class="answer-referral" data-outbox="found">
-                        { words.answers_sent_referral
+                        { words.answers_sent_referral()
                             .replace("{day}", &intl::day(sent.day, language))
                             .replace("{recipients}", &sent.recipients.iter()
                                 .map(|kid| recipient_name(kid, directory, words))
@@ -1323,14 +1323,14 @@ fn inbox_item(props: &ItemProps) -> Html {
                                 .join(", ")) }
                     </p>
                 }
-                <p>{ format!("{}: {}", words.sent_by, recipient_name(answer.from.kid(), directory, words)) }</p>
+                <p>{ format!("{}: {}", words.sent_by(), recipient_name(answer.from.kid(), directory, words)) }</p>
                 { signature }
                 { facts }
             </li>
         },
         Opened::Opening | Opened::Limited => html! {
             <li class="inbox-entry" id={item_id} data-opened="opening">
-                <p role="status">{ words.packet_opening }</p>
+                <p role="status">{ words.packet_opening() }</p>
                 { facts }
             </li>
         },
@@ -1397,7 +1397,7 @@ fn reading_view(
     let withheld = |withheld: &Withheld| {
         let why = match withheld {
             Withheld::OnlyTo { kinds, .. } => only_for(kinds, words),
-            Withheld::NotAgreed { .. } => words.reason_not_agreed.to_owned(),
+            Withheld::NotAgreed { .. } => words.reason_not_agreed().to_owned(),
         };
         html! { <li><span dir="auto">{ format!("{} ({why})", referral.withheld_label(withheld, &shown)) }</span></li> }
     };
@@ -1405,29 +1405,29 @@ fn reading_view(
         <article class="received" id="received" lang={shown.clone()}>
             <h2 id="received-title">{ form.title.get(&shown) }</h2>
             <dl class="received-label">
-                <dt>{ words.reference }</dt>
+                <dt>{ words.reference() }</dt>
                 <dd id="received-reference">{ reference_code(packet_id).unwrap_or_default() }</dd>
-                <dt>{ words.packet_label }</dt>
+                <dt>{ words.packet_label() }</dt>
                 <dd id="received-packet"><code>{ packet_id }</code></dd>
-                <dt>{ words.sent_by }</dt>
+                <dt>{ words.sent_by() }</dt>
                 <dd id="received-sender">{ sender_name(referral, listing.directory(), words) }</dd>
-                <dt>{ words.sender_key }</dt>
+                <dt>{ words.sender_key() }</dt>
                 <dd id="received-fingerprint"><code>{ referral.sender.fingerprint() }</code></dd>
-                <dt>{ words.sealed_on }</dt>
+                <dt>{ words.sealed_on() }</dt>
                 <dd>{ intl::day(referral.sealed_at_unix_seconds, language) }</dd>
-                <dt>{ words.form_version }</dt>
+                <dt>{ words.form_version() }</dt>
                 <dd id="received-form-version">{ form.version.clone() }</dd>
             </dl>
             { signature }
             if !builtin {
-                <p class="notice" id="received-foreign-form">{ words.form_not_builtin }</p>
+                <p class="notice" id="received-foreign-form">{ words.form_not_builtin() }</p>
             }
             if !own_language {
-                <p class="notice" id="received-language">{ words.in_senders_language }</p>
+                <p class="notice" id="received-language">{ words.in_senders_language() }</p>
             }
             if !referral.withheld.is_empty() {
                 <div class="received-withheld" id="received-withheld">
-                    <p>{ words.not_sent_to_you }</p>
+                    <p>{ words.not_sent_to_you() }</p>
                     <ul>{ for referral.withheld.iter().map(withheld) }</ul>
                 </div>
             }
@@ -1457,13 +1457,13 @@ fn reading_view(
             }
             <div class="actions no-print">
                 if state.print_asked {
-                    <p class="notice" id="print-warning" role="alert">{ words.print_warning }</p>
-                    <button type="button" class="primary" id="print-now" onclick={onprintnow}>{ words.print_now }</button>
+                    <p class="notice" id="print-warning" role="alert">{ words.print_warning() }</p>
+                    <button type="button" class="primary" id="print-now" onclick={onprintnow}>{ words.print_now() }</button>
                 } else {
-                    <button type="button" class="primary" id="print-referral" onclick={onprint}>{ words.print_referral }</button>
+                    <button type="button" class="primary" id="print-referral" onclick={onprint}>{ words.print_referral() }</button>
                 }
                 { " " }
-                <button type="button" class="secondary" id="back-to-inbox" onclick={onback}>{ words.back_to_inbox }</button>
+                <button type="button" class="secondary" id="back-to-inbox" onclick={onback}>{ words.back_to_inbox() }</button>
             </div>
         </article>
     }
@@ -1471,21 +1471,21 @@ fn reading_view(
 
 fn state_name(state: AckState, words: &Words) -> &'static str {
     match state {
-        AckState::Received => words.ack_received,
-        AckState::Accepted => words.ack_accepted,
-        AckState::Declined => words.ack_declined,
-        AckState::ReferredOnward => words.ack_referred_onward,
+        AckState::Received => words.ack_received(),
+        AckState::Accepted => words.ack_accepted(),
+        AckState::Declined => words.ack_declined(),
+        AckState::ReferredOnward => words.ack_referred_onward(),
     }
 }
 
 fn reason_name(reason: DeclineReason, words: &Words) -> &'static str {
     match reason {
-        DeclineReason::NoCapacity => words.reason_no_capacity,
-        DeclineReason::NotEligible => words.reason_not_eligible,
-        DeclineReason::OutsideArea => words.reason_outside_area,
-        DeclineReason::PersonDeclined => words.reason_person_declined,
-        DeclineReason::Duplicate => words.reason_duplicate,
-        DeclineReason::Other => words.reason_other,
+        DeclineReason::NoCapacity => words.reason_no_capacity(),
+        DeclineReason::NotEligible => words.reason_not_eligible(),
+        DeclineReason::OutsideArea => words.reason_outside_area(),
+        DeclineReason::PersonDeclined => words.reason_person_declined(),
+        DeclineReason::Duplicate => words.reason_duplicate(),
+        DeclineReason::Other => words.reason_other(),
     }
 }
 
@@ -1647,24 +1647,24 @@ fn answer_panel(props: &AnswerProps) -> Html {
     };
     let message = match &*sent {
         Sent::Not | Sent::Sending => None,
-        Sent::Answered => Some(("notice", words.answer_sent.to_owned())),
-        Sent::AnswerRefused(kind) => Some(("error", format!("{} {kind}", words.answer_refused))),
-        Sent::AnswerFailed => Some(("error", words.answer_not_sent.to_owned())),
-        Sent::ReasonNeeded => Some(("error", words.answer_reason_needed.to_owned())),
-        Sent::Kept => Some(("notice", words.kept_explained.to_owned())),
-        Sent::KeepFailed => Some(("error", words.keep_failed.to_owned())),
+        Sent::Answered => Some(("notice", words.answer_sent().to_owned())),
+        Sent::AnswerRefused(kind) => Some(("error", format!("{} {kind}", words.answer_refused()))),
+        Sent::AnswerFailed => Some(("error", words.answer_not_sent().to_owned())),
+        Sent::ReasonNeeded => Some(("error", words.answer_reason_needed().to_owned())),
+        Sent::Kept => Some(("notice", words.kept_explained().to_owned())),
+        Sent::KeepFailed => Some(("error", words.keep_failed().to_owned())),
     };
     html! {
         <form class="answer no-print" id="answer-form" onsubmit={onsend} novalidate=true>
             <fieldset>
-                <legend>{ words.answer_heading }</legend>
+                <legend>{ words.answer_heading() }</legend>
                 <div class="options">
                     { for AckState::ALL.iter().enumerate().map(|(n, state)| choice(*state, n)) }
                 </div>
             </fieldset>
             if *chosen == AckState::Declined {
                 <div class="field">
-                    <label for="answer-reason">{ words.decline_reason }</label>
+                    <label for="answer-reason">{ words.decline_reason() }</label>
                     <select id="answer-reason" ref={reason}>
                         // Each option says whether it is chosen: left unsaid, the page
                         // showed the last one chosen.
@@ -1676,15 +1676,15 @@ fn answer_panel(props: &AnswerProps) -> Html {
                 </div>
             }
             <div class="field">
-                <label for="answer-note">{ words.ack_note }</label>
+                <label for="answer-note">{ words.ack_note() }</label>
                 <textarea id="answer-note" rows="3" maxlength={MAX_NOTE_CHARS.to_string()} ref={note} />
             </div>
             if let Some((class, text)) = message {
                 <p class={class} id="answer-result" role="status">{ text }</p>
             }
-            <button type="submit" class="primary" id="send-answer" disabled={*sent == Sent::Sending}>{ words.send_answer }</button>
+            <button type="submit" class="primary" id="send-answer" disabled={*sent == Sent::Sending}>{ words.send_answer() }</button>
             { " " }
-            <button type="button" class="secondary" id="keep-packet" onclick={onkeep}>{ words.keep_packet }</button>
+            <button type="button" class="secondary" id="keep-packet" onclick={onkeep}>{ words.keep_packet() }</button>
         </form>
     }
 }

@@ -28,7 +28,7 @@ pub(crate) fn recipient_name(kid: &str, directory: Option<&Directory>, words: &W
         Some(entry) => format!("{} ({})", entry.name, kind_name(entry.kind, words)),
         None => format!(
             "{} ({})",
-            words.unknown_agency,
+            words.unknown_agency(),
             fingerprint_of_kid(kid).unwrap_or_default()
         ),
     }
@@ -49,10 +49,10 @@ pub fn outbox(props: &OutboxProps) -> Html {
     };
     html! {
         <>
-            <ScreenHeading title={words.outbox} />
-            <p>{ words.outbox_intro }</p>
+            <ScreenHeading title={words.outbox()} />
+            <p>{ words.outbox_intro() }</p>
             if *save_failed {
-                <p role="alert" class="error" id="save-failed">{ words.save_failed }</p>
+                <p role="alert" class="error" id="save-failed">{ words.save_failed() }</p>
             }
             { for props.unreadable.iter().map(|entry| {
                 let onsave = {
@@ -62,20 +62,20 @@ pub fn outbox(props: &OutboxProps) -> Html {
                 };
                 html! {
                     <div role="alert" class="error-summary outbox-unreadable">
-                        <p>{ words.outbox_unreadable }</p>
-                        <button type="button" class="secondary" onclick={onsave}>{ words.save_as_file }</button>
+                        <p>{ words.outbox_unreadable() }</p>
+                        <button type="button" class="secondary" onclick={onsave}>{ words.save_as_file() }</button>
                     </div>
                 }
             }) }
             if props.packets.is_empty() {
-                <p id="outbox-empty">{ words.outbox_empty }</p>
+                <p id="outbox-empty">{ words.outbox_empty() }</p>
             }
             <ul class="outbox" id="outbox">
             { for props.packets.iter().rev().map(|packet| {
                 let (status, state) = match &packet.delivery {
-                    Delivery::Waiting => (words.delivery_waiting, "waiting"),
-                    Delivery::Delivered => (words.delivery_delivered, "delivered"),
-                    Delivery::Refused(_) => (words.delivery_refused, "refused"),
+                    Delivery::Waiting => (words.delivery_waiting(), "waiting"),
+                    Delivery::Delivered => (words.delivery_delivered(), "delivered"),
+                    Delivery::Refused(_) => (words.delivery_refused(), "refused"),
                 };
                 let onsave = {
                     let packet = packet.clone();
@@ -89,18 +89,18 @@ pub fn outbox(props: &OutboxProps) -> Html {
                     .collect();
                 html! {
                     <li class="outgoing" data-packet={packet.packet_id.clone()} data-delivery={state}>
-                        <p><strong>{ words.to }{ ": " }</strong>{ names.join(", ") }</p>
-                        <p>{ words.sealed_at }{ " " }{ intl::day(packet.day, &props.language) }</p>
+                        <p><strong>{ words.to() }{ ": " }</strong>{ names.join(", ") }</p>
+                        <p>{ words.sealed_at() }{ " " }{ intl::day(packet.day, &props.language) }</p>
                         if let Some(reference) = reference_code(&packet.packet_id) {
-                            <p class="reference">{ words.reference }{ ": " }
+                            <p class="reference">{ words.reference() }{ ": " }
                                 <code dir="ltr">{ reference }</code></p>
                         }
                         <p class="delivery" role="status">{ status }
                             if packet.attempts > 0 {
-                                { format!(" · {}: {}", words.tries, packet.attempts) }
+                                { format!(" · {}: {}", words.tries(), packet.attempts) }
                             }
                         </p>
-                        <button type="button" class="secondary" onclick={onsave}>{ words.save_as_file }</button>
+                        <button type="button" class="secondary" onclick={onsave}>{ words.save_as_file() }</button>
                     </li>
                 }
             }) }

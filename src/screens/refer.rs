@@ -34,10 +34,10 @@ pub fn refer(props: &ReferProps) -> Html {
         Callback::from(move |_: SharedForm| {
             html! {
                 <>
-                    <p>{ words.refer_intro }</p>
+                    <p>{ words.refer_intro() }</p>
                     { drafts.clone() }
                     if prefilled {
-                        <p class="notice" role="note" id="prefilled-notice">{ words.prefilled_notice }</p>
+                        <p class="notice" role="note" id="prefilled-notice">{ words.prefilled_notice() }</p>
                     }
                 </>
             }
@@ -46,7 +46,7 @@ pub fn refer(props: &ReferProps) -> Html {
     html! {
         <FormScreen key={props.person.to_string()} source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
-            heading={words.refer} onload={props.onload.clone()} {before}
-            check_label={words.review_and_send} onvalid={props.onreview.clone()} />
+            heading={words.refer()} onload={props.onload.clone()} {before}
+            check_label={words.review_and_send()} onvalid={props.onreview.clone()} />
     }
 }

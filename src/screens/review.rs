@@ -59,16 +59,16 @@ enum Sealing {
 
 pub(crate) fn gate_text(reason: NotSendable, words: &Words) -> &'static str {
     match reason {
-        NotSendable::AgeMissing => words.gate_age_missing,
-        NotSendable::TypeMissing => words.gate_type_missing,
-        NotSendable::ConsentMissing => words.gate_consent_missing,
-        NotSendable::ConsentDeclined => words.gate_consent_declined,
-        NotSendable::ChildNotInformed => words.gate_child_not_informed,
-        NotSendable::ChildAnonymous => words.gate_child_anonymous,
-        NotSendable::NoRecipient => words.gate_no_recipient,
-        NotSendable::RecipientNotAgreed => words.gate_recipient_not_agreed,
-        NotSendable::ChildProtectionMissing => words.gate_child_protection_missing,
-        NotSendable::ConsentWithdrawn => words.gate_consent_withdrawn,
+        NotSendable::AgeMissing => words.gate_age_missing(),
+        NotSendable::TypeMissing => words.gate_type_missing(),
+        NotSendable::ConsentMissing => words.gate_consent_missing(),
+        NotSendable::ConsentDeclined => words.gate_consent_declined(),
+        NotSendable::ChildNotInformed => words.gate_child_not_informed(),
+        NotSendable::ChildAnonymous => words.gate_child_anonymous(),
+        NotSendable::NoRecipient => words.gate_no_recipient(),
+        NotSendable::RecipientNotAgreed => words.gate_recipient_not_agreed(),
+        NotSendable::ChildProtectionMissing => words.gate_child_protection_missing(),
+        NotSendable::ConsentWithdrawn => words.gate_consent_withdrawn(),
     }
 }
 
@@ -90,16 +90,16 @@ fn consent_withdrawn_on(answers: &Answers) -> Option<String> {
 fn change_text(change: &Change, words: &Words) -> Html {
     match change {
         Change::Key { before } => html! {
-            <li>{ words.changed_key }{ " " }<code dir="ltr">{ before.clone() }</code></li>
+            <li>{ words.changed_key() }{ " " }<code dir="ltr">{ before.clone() }</code></li>
         },
-        Change::Name => html! { <li>{ words.changed_name }</li> },
-        Change::Kind => html! { <li>{ words.changed_kind }</li> },
+        Change::Name => html! { <li>{ words.changed_name() }</li> },
+        Change::Kind => html! { <li>{ words.changed_kind() }</li> },
         Change::SigningKey {
             before: Some(before),
         } => html! {
-            <li>{ words.changed_signing_key }{ " " }<code dir="ltr">{ before.clone() }</code></li>
+            <li>{ words.changed_signing_key() }{ " " }<code dir="ltr">{ before.clone() }</code></li>
         },
-        Change::SigningKey { before: None } => html! { <li>{ words.new_signing_key }</li> },
+        Change::SigningKey { before: None } => html! { <li>{ words.new_signing_key() }</li> },
     }
 }
 
@@ -123,12 +123,12 @@ pub fn review(props: &ReviewProps) -> Html {
     let onback = props.onback.reform(|_: MouseEvent| ());
     let gate = consent_gate(&props.answers);
     let gate_html = match gate {
-        Ok(SendAs::Full) => html! { <p id="send-as">{ words.send_as_full }</p> },
-        Ok(SendAs::Anonymous) => html! { <p id="send-as">{ words.send_as_anonymous }</p> },
+        Ok(SendAs::Full) => html! { <p id="send-as">{ words.send_as_full() }</p> },
+        Ok(SendAs::Anonymous) => html! { <p id="send-as">{ words.send_as_anonymous() }</p> },
         Err(reason) => html! {
             <div class="error-summary" role="alert" id="gate">
                 <p>{ gate_text(reason, words) }</p>
-                <button type="button" class="secondary" onclick={onback.clone()}>{ words.back_to_referral }</button>
+                <button type="button" class="secondary" onclick={onback.clone()}>{ words.back_to_referral() }</button>
             </div>
         },
     };
@@ -139,7 +139,7 @@ pub fn review(props: &ReviewProps) -> Html {
         consent_withdrawn_on(&props.answers),
     ) {
         (true, Some(date)) => html! {
-            <p class="notice" id="consent-withdrawn">{ words.consent_withdrawn_on }{ " " }<span dir="ltr">{ date }</span></p>
+            <p class="notice" id="consent-withdrawn">{ words.consent_withdrawn_on() }{ " " }<span dir="ltr">{ date }</span></p>
         },
         _ => html! {},
     };
@@ -159,8 +159,8 @@ pub fn review(props: &ReviewProps) -> Html {
     };
 
     let agencies_html = match listing {
-        Listing::NotLoaded => html! { <p role="status">{ words.directory_loading }</p> },
-        Listing::Failed => html! { <p role="alert" class="error">{ words.directory_failed }</p> },
+        Listing::NotLoaded => html! { <p role="status">{ words.directory_loading() }</p> },
+        Listing::Failed => html! { <p role="alert" class="error">{ words.directory_failed() }</p> },
         Listing::Ready(directory, _) => {
             let onsender = {
                 let sender = sender.clone();
@@ -179,7 +179,7 @@ pub fn review(props: &ReviewProps) -> Html {
             } else {
                 html! {
                     <div class="error-summary" role="alert" id="directory-refused">
-                        <p>{ words.directory_refused }</p>
+                        <p>{ words.directory_refused() }</p>
                         <ul>
                         { for directory.refused.iter().map(|refused| html! {
                             <li dir="auto">{ format!("{}: {}", refused.shown_name, refused.reason) }</li>
@@ -192,10 +192,10 @@ pub fn review(props: &ReviewProps) -> Html {
                 <>
                     { refused_html }
                     <div class="field">
-                        <label for="sender">{ words.sending_for }</label>
-                        <p class="help" id="sender-help">{ words.sending_for_help }</p>
+                        <label for="sender">{ words.sending_for() }</label>
+                        <p class="help" id="sender-help">{ words.sending_for_help() }</p>
                         <select id="sender" onchange={onsender} aria-describedby="sender-help">
-                            <option value="" selected={sender.is_none()}>{ words.choose }</option>
+                            <option value="" selected={sender.is_none()}>{ words.choose() }</option>
                             { for entries.iter().map(|(entry, trust)| html! {
                                 <option value={entry.kid().to_owned()}
                                     selected={sender.as_deref() == Some(entry.kid())}
@@ -206,9 +206,9 @@ pub fn review(props: &ReviewProps) -> Html {
                         </select>
                     </div>
                     <fieldset class="field choice recipients" aria-describedby="recipients-help fingerprint-help">
-                        <legend>{ words.recipients }</legend>
-                        <p class="help" id="recipients-help">{ words.recipients_help }</p>
-                        <p class="help" id="fingerprint-help">{ words.fingerprint_explained }</p>
+                        <legend>{ words.recipients() }</legend>
+                        <p class="help" id="recipients-help">{ words.recipients_help() }</p>
+                        <p class="help" id="fingerprint-help">{ words.fingerprint_explained() }</p>
                         { for entries.iter().enumerate().map(|(i, (entry, trust))| {
                             let agreed = recipient_agreed(&props.form, &props.answers, entry.kind);
                             let blocked = !usable(trust);
@@ -232,24 +232,24 @@ pub fn review(props: &ReviewProps) -> Html {
                                     </label>
                                     <p class="fingerprint"><code dir="ltr">{ entry.fingerprint() }</code></p>
                                     if *trust == Trust::New {
-                                        <p class="help">{ words.agency_new }</p>
+                                        <p class="help">{ words.agency_new() }</p>
                                     }
                                     if let Trust::Vouched { before } = trust {
                                         <p class="help" id={format!("vouched-{i}")}>
-                                            { words.agency_vouched }{ " " }<code dir="ltr">{ before.clone() }</code>
+                                            { words.agency_vouched() }{ " " }<code dir="ltr">{ before.clone() }</code>
                                         </p>
                                     }
                                     if !agreed {
-                                        <p class="help not-agreed">{ words.not_agreed }</p>
+                                        <p class="help not-agreed">{ words.not_agreed() }</p>
                                     }
                                     if let Trust::Changed(changes) = trust {
                                         if blocked {
                                             <div class="key-changed" role="alert" id={format!("key-changed-{i}")}>
-                                                <p>{ words.agency_changed }</p>
+                                                <p>{ words.agency_changed() }</p>
                                                 <ul>{ for changes.iter().map(|change| change_text(change, words)) }</ul>
                                                 <button type="button" class="secondary" id={format!("confirm-{i}")}
                                                     onclick={confirm(entry)}>
-                                                    { words.confirm_new_key }
+                                                    { words.confirm_new_key() }
                                                 </button>
                                             </div>
                                         }
@@ -289,7 +289,7 @@ pub fn review(props: &ReviewProps) -> Html {
         Err(reason) if gate.is_ok() => html! {
             <div class="error-summary" role="alert" id="recipients-gate">
                 <p>{ gate_text(*reason, words) }</p>
-                <button type="button" class="secondary" onclick={onback.clone()}>{ words.back_to_referral }</button>
+                <button type="button" class="secondary" onclick={onback.clone()}>{ words.back_to_referral() }</button>
             </div>
         },
         _ => html! {},
@@ -307,7 +307,7 @@ pub fn review(props: &ReviewProps) -> Html {
     let shown = props.form.shown_answers(&props.answers);
     let summary = html! {
         <section class="review-summary" aria-labelledby="what-is-sent">
-            <h2 id="what-is-sent">{ words.what_is_sent }</h2>
+            <h2 id="what-is-sent">{ words.what_is_sent() }</h2>
             { for props.form.sections.iter().filter_map(|section| {
                 let entries: Vec<Html> = section.fields.iter().filter_map(|field| {
                     let answer = shown.get(&field.id)?;
@@ -345,14 +345,14 @@ pub fn review(props: &ReviewProps) -> Html {
         (None, _, _) => html! {},
         (Some(entry), Some(_), _) => html! {
             <p class="notice" id="signing" data-signed="yes">
-                { words.signing_as.replace("{name}", &entry.name) }
+                { words.signing_as().replace("{name}", &entry.name) }
             </p>
         },
         (Some(_), None, Some(_)) => html! {
-            <p class="notice" id="signing" data-signed="other">{ words.signing_other_agency }</p>
+            <p class="notice" id="signing" data-signed="other">{ words.signing_other_agency() }</p>
         },
         (Some(_), None, None) => html! {
-            <p class="help" id="signing" data-signed="no">{ words.not_signing }</p>
+            <p class="help" id="signing" data-signed="no">{ words.not_signing() }</p>
         },
     };
 
@@ -409,8 +409,8 @@ pub fn review(props: &ReviewProps) -> Html {
     };
     let status = match &*sealing {
         Sealing::Idle => html! {},
-        Sealing::Working => html! { <p role="status" id="sealing">{ words.sealing }</p> },
-        Sealing::Failed => html! { <p role="alert" class="error">{ words.seal_failed }</p> },
+        Sealing::Working => html! { <p role="status" id="sealing">{ words.sealing() }</p> },
+        Sealing::Failed => html! { <p role="alert" class="error">{ words.seal_failed() }</p> },
         Sealing::NotKept(packets) | Sealing::SaveFailed(packets) => {
             let onsave = {
                 let packets = packets.clone();
@@ -428,11 +428,11 @@ pub fn review(props: &ReviewProps) -> Html {
             };
             html! {
                 <div role="alert" class="error-summary">
-                    <p>{ words.outbox_not_kept }</p>
+                    <p>{ words.outbox_not_kept() }</p>
                     if matches!(*sealing, Sealing::SaveFailed(_)) {
-                        <p class="error" id="save-failed">{ words.save_failed }</p>
+                        <p class="error" id="save-failed">{ words.save_failed() }</p>
                     }
-                    <button type="button" class="primary" onclick={onsave}>{ words.save_as_file }</button>
+                    <button type="button" class="primary" onclick={onsave}>{ words.save_as_file() }</button>
                 </div>
             }
         }
@@ -440,8 +440,8 @@ pub fn review(props: &ReviewProps) -> Html {
 
     html! {
         <>
-            <ScreenHeading title={words.review_and_send} />
-            <p>{ words.review_intro }</p>
+            <ScreenHeading title={words.review_and_send()} />
+            <p>{ words.review_intro() }</p>
             { gate_html }
             { withdrawn_html }
             { agencies_html }
@@ -452,10 +452,10 @@ pub fn review(props: &ReviewProps) -> Html {
             { status }
             <div class="actions">
                 <button type="button" class="primary" id="seal-and-send" disabled={!can_send} onclick={onseal}>
-                    { words.seal_and_send }
+                    { words.seal_and_send() }
                 </button>
                 { " " }
-                <button type="button" class="secondary" id="back-to-referral" onclick={onback}>{ words.back_to_referral }</button>
+                <button type="button" class="secondary" id="back-to-referral" onclick={onback}>{ words.back_to_referral() }</button>
             </div>
         </>
     }
@@ -488,23 +488,23 @@ fn packets_html(plan: &[PlannedPacket], form: &SharedForm, language: &str, words
     };
     let reason = |reason: &Reason| match reason {
         Reason::OnlyTo(kinds) => only_for(kinds, words),
-        Reason::NotAgreed(_) => words.reason_not_agreed.to_owned(),
+        Reason::NotAgreed(_) => words.reason_not_agreed().to_owned(),
     };
     html! {
         <section class="packets" aria-labelledby="packets-heading">
-            <h2 id="packets-heading">{ words.packets_heading }</h2>
+            <h2 id="packets-heading">{ words.packets_heading() }</h2>
             if plan.len() > 1 {
-                <p>{ words.packets_intro }</p>
+                <p>{ words.packets_intro() }</p>
             }
             <ol id="packets">
             { for plan.iter().enumerate().map(|(n, packet)| html! {
                 <li class="packet" id={format!("packet-{n}")}>
-                    <p><strong>{ words.to }{ ": " }</strong>
+                    <p><strong>{ words.to() }{ ": " }</strong>
                         { packet.recipients().iter().map(|entry| agency_label(entry, words)).collect::<Vec<_>>().join(", ") }
                     </p>
                     if !packet.left_out().is_empty() {
                         <div class="notice withheld" role="note" id={format!("withheld-{n}")}>
-                            <p>{ words.withheld }</p>
+                            <p>{ words.withheld() }</p>
                             <ul>
                             { for packet.left_out().iter().map(|left| html! {
                                 <li>
