@@ -536,6 +536,23 @@ async fn referral_answers_never_reach_storage() {
     );
 }
 
+/// A number answer is written by the browser: the same digits as Rust's `Display` for
+/// the numbers forms ask for, in a number field and on the review alike.
+#[wasm_bindgen_test]
+fn a_number_answer_reads_as_its_digits() {
+    use confidant_web::browser::intl::number;
+    for (value, text) in [
+        (25.0, "25"),
+        (2.5, "2.5"),
+        (-3.0, "-3"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (1e6, "1000000"),
+    ] {
+        assert_eq!(number(value), text);
+        assert_eq!(number(value), value.to_string());
+    }
+}
+
 #[wasm_bindgen_test]
 async fn countries_are_chosen_by_name() {
     let app = Mounted::new().await;

@@ -456,7 +456,9 @@ fn field_view(props: &FieldViewProps) -> Html {
         }
         kind => {
             let (input_type, value) = match (kind, &props.answer) {
-                (FieldKind::Number, Some(Answer::Number(number))) => ("number", number.to_string()),
+                (FieldKind::Number, Some(Answer::Number(number))) => {
+                    ("number", crate::browser::intl::number(*number))
+                }
                 (FieldKind::Number, _) => ("number", String::new()),
                 (FieldKind::Date, Some(Answer::Date(date))) => ("date", date.clone()),
                 (FieldKind::Date, _) => ("date", String::new()),
@@ -581,7 +583,7 @@ pub fn answer_text(field: &Field, answer: &Answer, language: &str, words: &Words
             words.declined()
         }
         .to_owned(),
-        (_, Answer::Number(number)) => number.to_string(),
+        (_, Answer::Number(number)) => crate::browser::intl::number(*number),
         (
             _,
             Answer::Text(text)
