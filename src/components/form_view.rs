@@ -473,10 +473,15 @@ fn field_view(props: &FieldViewProps) -> Html {
             let input_type = field.input.map_or(input_type, TextInput::input_type);
             let kind = kind.clone();
             let oninput = Callback::from(move |event: InputEvent| {
-                let text = event.target_unchecked_into::<HtmlInputElement>().value();
+                let input = event.target_unchecked_into::<HtmlInputElement>();
+                let text = input.value();
                 let answer = match kind {
                     _ if text.is_empty() => None,
-                    FieldKind::Number => text.parse().ok().map(Answer::Number),
+                    // The browser's reading of what was typed, as it checked it: the
+                    // module then carries none of Rust's float parsing (bench/weight.mjs).
+                    FieldKind::Number => Some(input.value_as_number())
+                        .filter(|number| number.is_finite())
+                        .map(Answer::Number),
                     FieldKind::Date => Some(Answer::Date(text)),
                     FieldKind::DateTime => Some(Answer::DateTime(text.chars().take(16).collect())),
                     _ => Some(Answer::Text(text)),
