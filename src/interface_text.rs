@@ -446,7 +446,7 @@ thread_local! {
     /// page's life (a few KiB each, at most three).
     static LOADED: RefCell<Vec<(&'static str, &'static Words)>> = const { RefCell::new(Vec::new()) };
     static ENGLISH: &'static Words = Box::leak(Box::new(
-        read(include_str!("../www/lang/en.txt")).unwrap_or_else(|Unreadable| {
+        read(include_str!(concat!(env!("OUT_DIR"), "/en.txt"))).unwrap_or_else(|Unreadable| {
             unreachable!("www/lang/en.txt gives every phrase (tested)")
         }),
     ));
@@ -543,6 +543,12 @@ mod tests {
             }
             assert!(!words.quick_exit().is_empty());
         }
+    }
+
+    #[test]
+    fn the_built_in_english_is_en_txt_phrase_for_phrase() {
+        let file = read(FILES[0].1).unwrap_or_else(|_| panic!("www/lang/en.txt is unreadable"));
+        assert_eq!(format!("{:?}", for_language("en")), format!("{file:?}"));
     }
 
     #[test]
