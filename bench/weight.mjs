@@ -41,6 +41,7 @@ const LEVERS_NOT_KEPT = [
   "serde_json at opt-level \"s\" rather than 3: the module grew by about 1.5 KiB",
   "wasm-opt --converge: 84 bytes less, for a much longer build",
   "wasm-opt -Os, -O3, --gufa, --merge-similar-functions or --no-inline in place of a second -Oz: each saved less",
+  "the app's four hash maps as BTreeMaps: 683 bytes larger (Yew keeps hashbrown in the module anyway)",
 ];
 
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
