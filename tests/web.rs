@@ -339,6 +339,25 @@ async fn answering_the_age_shows_the_child_module() {
     assert!(app.root.query_selector("#section-child").unwrap().is_none());
 }
 
+/// The referral started from the checklist gets a form screen of its own, not the
+/// checklist's with new props: nothing of the checklist's screen (its section, its last
+/// check, a load still under way) carries over.
+#[wasm_bindgen_test]
+async fn a_referral_started_from_the_checklist_opens_afresh() {
+    let app = Mounted::new().await;
+    app.click("Identify").await;
+    wait_for(&app, "#section-context").await;
+    let checklist_heading = app.root.query_selector("h1").unwrap().unwrap();
+    app.click("Check answers").await;
+    wait_for(&app, ".error-summary").await;
+    click_id(&app, "start-referral").await;
+    wait_for(&app, "#section-metadata").await;
+    assert_eq!(app.heading(), "Referral form");
+    let referral_heading = app.root.query_selector("h1").unwrap().unwrap();
+    assert!(!referral_heading.is_same_node(Some(&checklist_heading)));
+    assert!(app.root.query_selector(".error-summary").unwrap().is_none());
+}
+
 #[wasm_bindgen_test]
 async fn a_required_field_left_empty_shows_a_linked_error() {
     let app = Mounted::new().await;

@@ -103,7 +103,7 @@ pub fn group_form(props: &GroupFormProps) -> Html {
         _ => words.group_framework(),
     };
     html! {
-        <FormScreen source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
+        <FormScreen key={props.form.id()} source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
             {heading} onload={props.onload.clone()} {before} {after} />
     }

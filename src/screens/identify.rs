@@ -8,7 +8,10 @@ use crate::state::SharedForm;
 
 #[derive(Debug)]
 pub struct IdentifyProps {
-    /// Whose answers these are: a new person starts the form afresh.
+    /// Whose answers these are: a new person starts the form afresh. The form screen's
+    /// key names the form as well, so that moving between the checklist and the referral
+    /// starts the other afresh too (its section, its last check, a load under way), as
+    /// when each was a component of its own.
     pub person: u32,
     pub answers: Answers,
     pub onanswer: Callback<(String, Option<Answer>)>,
@@ -91,7 +94,7 @@ pub fn identify(props: &IdentifyProps) -> Html {
         Callback::from(move |_: SharedForm| drafts.clone())
     };
     html! {
-        <FormScreen key={props.person.to_string()} source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
+        <FormScreen key={format!("identification-{}", props.person)} source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
             heading={words.identify()} onload={props.onload.clone()} {before} {after} />
     }

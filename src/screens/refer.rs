@@ -6,7 +6,10 @@ use crate::state::SharedForm;
 
 #[derive(Debug)]
 pub struct ReferProps {
-    /// Whose answers these are: a new person starts the form afresh.
+    /// Whose answers these are: a new person starts the form afresh. The form screen's
+    /// key names the form as well, so that moving between the checklist and the referral
+    /// starts the other afresh too (its section, its last check, a load under way), as
+    /// when each was a component of its own.
     pub person: u32,
     pub answers: Answers,
     pub onanswer: Callback<(String, Option<Answer>)>,
@@ -44,7 +47,7 @@ pub fn refer(props: &ReferProps) -> Html {
         })
     };
     html! {
-        <FormScreen key={props.person.to_string()} source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
+        <FormScreen key={format!("referral-{}", props.person)} source={props.source.clone()} translation={props.translation.clone()} answers={props.answers.clone()}
             onanswer={props.onanswer.clone()} language={props.language.clone()}
             heading={words.refer()} onload={props.onload.clone()} {before}
             check_label={words.review_and_send()} onvalid={props.onreview.clone()} />
