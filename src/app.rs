@@ -372,12 +372,19 @@ pub fn app(props: &AppProps) -> Html {
     let language: AttrValue = state.language.clone().into();
     let words = crate::interface_text::for_language(&state.language);
     let body = match state.screen {
-        Screen::Home => html! {
-            { home(&HomeProps { onopen: open.clone(), language: language.clone(), update_ready: state.update_ready,
-                waiting: state.outbox.iter().filter(|packet| packet.delivery == crate::state::Delivery::Waiting).count(),
-                person_begun, person_unsaved,
-                onnewperson: new_person.clone() }) }
-        },
+        Screen::Home => home(&HomeProps {
+            onopen: open.clone(),
+            language: language.clone(),
+            update_ready: state.update_ready,
+            waiting: state
+                .outbox
+                .iter()
+                .filter(|packet| packet.delivery == crate::state::Delivery::Waiting)
+                .count(),
+            person_begun,
+            person_unsaved,
+            onnewperson: new_person.clone(),
+        }),
         // A person's draft that locked: the unlock, or a new person; never a blank form
         // that looks like theirs.
         Screen::Identify | Screen::Refer if state.draft_locked => html! {

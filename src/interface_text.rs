@@ -21,7 +21,7 @@ macro_rules! words {
             $($name,)*
         }
 
-        /// The phrases' names, in the order a language file gives them.
+        /// [`Words::NAMES`], declared apart so that the type of `Words` can use its length.
         const PHRASES: &[&str] = &[$(stringify!($name)),*];
 
         /// Every phrase of the interface in one language, in the order of [`Words::NAMES`].
