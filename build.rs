@@ -1,7 +1,7 @@
 //! Writes the English built into every module without its phrases' names and notes:
 //! `www/lang/en.txt` keeps them for translators, who work from it, and `cargo test`
 //! holds it to `interface_text::Words::NAMES`; the module needs only the texts, in the
-//! same order, about 1.5 KiB brotli less. Each line is ` = text`, which
+//! same order, about 1.2 KiB brotli less. Each line is ` = text`, which
 //! `interface_text::read` reads like any language file's.
 
 #![allow(

@@ -175,7 +175,8 @@ struct RawItem {
     weights: BTreeMap<String, String>,
 }
 
-/// Parses a `scoring` declaration from its JSON text; `text` checks a label has every language of the form.
+/// Parses a `scoring` declaration from its JSON text; `text` checks a label has every
+/// language of the form.
 pub(super) fn parse<T>(json: &str, declared: &Declared<'_>, text: T) -> Result<Scoring, FormError>
 where
     T: Fn(&str, BTreeMap<String, String>) -> Result<Text, FormError>,
