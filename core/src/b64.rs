@@ -56,6 +56,26 @@ mod tests {
             prop_assert_eq!(decode_public(&text), decode(&text));
         }
 
+        /// One character outside the alphabet anywhere in a long text, in a whole group of
+        /// four or in the tail, and the text is refused (not only by the packet's tag).
+        #[test]
+        fn public_decoding_refuses_a_stray_character_anywhere(
+            bytes in proptest::collection::vec(any::<u8>(), 0..600),
+            at in any::<proptest::sample::Index>(),
+            stray in proptest::sample::select(vec!['=', '+', '/', '.', ' ', '\n', '\0', '\u{7f}', 'é', '€']),
+        ) {
+            let mut text: Vec<char> = encode(&bytes).chars().collect();
+            if text.is_empty() {
+                text.push(stray);
+            } else {
+                let i = at.index(text.len());
+                text[i] = stray;
+            }
+            let text: String = text.into_iter().collect();
+            prop_assert_eq!(decode_public(&text), None);
+            prop_assert_eq!(decode(&text), None);
+        }
+
         #[test]
         fn public_decoding_refuses_stray_trailing_bits(bytes in proptest::collection::vec(any::<u8>(), 1..20), last in 0u8..64) {
             let mut text = encode(&bytes).into_bytes();

@@ -55,12 +55,16 @@ pub fn encoded_len(len: usize) -> usize {
 /// Appends the base64url text of `bytes` to `out`. Writes bytes, not a `String`: the
 /// packet goes to the network as bytes, and checking megabytes of what is ASCII by
 /// construction as UTF-8 took a good part of the time to write it.
+///
+/// Never inlined: in its caller, under link-time optimisation, it would be compiled at
+/// the core's opt-level "z", which is what this crate exists to avoid.
+#[inline(never)]
 pub fn encode_into(out: &mut Vec<u8>, bytes: &[u8]) {
     let start = out.len();
     out.resize(start + encoded_len(bytes.len()), 0);
     let text = &mut out[start..];
     let whole = bytes.len() / 3 * 4;
-    // Fixed-size arrays let the compiler drop every bounds check.
+    // Fixed-size arrays and masked indices let the compiler drop every bounds check.
     for (chunk, text) in bytes.chunks_exact(3).zip(text.chunks_exact_mut(4)) {
         let (Ok(&[x, y, z]), Ok(text)) =
             (<&[u8; 3]>::try_from(chunk), <&mut [u8; 4]>::try_from(text))
@@ -90,6 +94,8 @@ pub fn encode_into(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// The bytes `text` encodes, or `None` for anything but canonical unpadded base64url.
+/// Never inlined, for the same reason as [`encode_into`].
+#[inline(never)]
 pub fn decode(text: &str) -> Option<Vec<u8>> {
     let text = text.as_bytes();
     let tail = match text.len() % 4 {
