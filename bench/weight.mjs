@@ -35,6 +35,7 @@ const LEVERS_MEASURED_ONCE = [
   ["stateless screens and the quick exit button as plain functions, not components (seven)", 4_058],
   ["typed structures read from JSON text only, never from a serde_json Value", 2_626],
   ["the built-in English without its phrases' names (build.rs)", 1_179],
+  ["sha2 and argon2 at opt-level \"s\" rather than \"z\" (smaller, for these two)", 1_132],
   ["wasm-opt -Oz a second time", 965],
 ];
 // Measured and not kept.
@@ -42,6 +43,8 @@ const LEVERS_NOT_KEPT = [
   "serde_json at opt-level \"s\" rather than 3: the module grew by about 1.5 KiB",
   "wasm-opt --converge: 84 bytes less, for a much longer build",
   "wasm-opt -Os, -O3, --gufa, --merge-similar-functions or --no-inline in place of a second -Oz: each saved less",
+  "yew at opt-level \"s\": 4.3 KiB larger; ed25519-dalek, x25519-dalek, aes, ghash, blake2 or hashbrown at \"s\": a few hundred bytes larger each",
+  "serde_json at opt-level \"z\": 677 bytes less, not worth slower parsing of every packet and definition",
   "the app's four hash maps as BTreeMaps: 683 bytes larger (Yew keeps hashbrown in the module anyway)",
 ];
 
