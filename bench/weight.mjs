@@ -33,6 +33,7 @@ const LEVERS_MEASURED_ONCE = [
   ["number answers written by the browser (Number.prototype.toString): no float formatting", 5_668],
   ["the interface's words as one array read by a method per phrase", 4_374],
   ["stateless screens and the quick exit button as plain functions, not components (seven)", 4_058],
+  ["the ciphertext base64's table of character pairs built for each packet, not kept as 8 KiB of data", 3_548],
   ["typed structures read from JSON text only, never from a serde_json Value", 2_626],
   ["the built-in English without its phrases' names (build.rs)", 1_179],
   ["sha2 and argon2 at opt-level \"s\" rather than \"z\" (smaller, for these two)", 1_132],
