@@ -17,7 +17,8 @@ extern crate alloc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// The url-safe alphabet, each character at its value.
+pub const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// The value of each base64url character, or 0xff (the only value with its top bit set).
 const VALUES: [u8; 256] = {
