@@ -1,7 +1,7 @@
 // Where the bytes of the app's WebAssembly go, measured on the build of this run: for the
-// app's module and the embedded form's, the code of each crate and of each part of the app
-// (screens, components, the core's modules), its data, and what the levers chosen so far
-// keep off the path to a sealed referral.
+// app's module, the embedded form's and the inbox's, the code of each crate and of each
+// part of the app (screens, components, the core's modules), its data, and what the
+// levers chosen so far keep off the path to a sealed referral.
 //
 // It reads the modules as wasm-bindgen wrote them, with their function names
 // (target/wasm-bindgen/release/NAME_bg.wasm), and shrinks a copy with the same wasm-opt
@@ -196,7 +196,8 @@ function weigh(label, named, served) {
 const scratch = mkdtempSync(join(tmpdir(), "confidant-weight-"));
 try {
   const modules = {};
-  for (const [name, label] of [["confidant-web", "The app's module"], ["embed", "The embedded form's module"]]) {
+  for (const [name, label] of [["confidant-web", "The app's module"], ["embed", "The embedded form's module"],
+    ["inbox", "The inbox's module"]]) {
     const input = join(NAMED, `${name}_bg.wasm`);
     let named = readFileSync(input);
     if (!QUICK) {
@@ -217,6 +218,7 @@ try {
   console.log("\nWhat each lever keeps off the path to a sealed referral, measured on this build (brotli):");
   console.log(`  the first screen in plain HTML: the quick exit works before ${kib(app)} of module arrive (bench/shell.mjs: first load)`);
   console.log(`  a module of its own for the embedded form: ${kib(embed)} against the app's ${kib(app)}, ${kib(app - embed)} less`);
+  console.log(`  a module of its own for the inbox, loaded only when it opens: ${kib(brotli(modules.inbox.served))} (src/inbox_root.rs)`);
   console.log(`  languages on demand: ${languages.map((file) => `${file} ${kib(size(`lang/${file}`))}`).join(", ")} fetched only when chosen`);
   console.log(`  workers' modules loaded only for drafts: ${workers.map((file) => `${file} ${kib(size(file))}`).join(", ")}`);
   const kept = readFileSync("forms/referral.json");

@@ -57,7 +57,7 @@ console.log(`pin-wasm-integrity: ${wasmUrl} pinned as ${integrity}`);
 
 // Each worker's module, and the embedded form's, pinned the same way in its loader. A
 // build without them (the bench's minimal app) has none to pin.
-for (const worker of ["derive-worker", "strength-worker", "embed"]) {
+for (const worker of ["derive-worker", "strength-worker", "embed", "inbox"]) {
   const loaderPath = join(staging, `${worker}-loader.js`);
   if (!existsSync(loaderPath)) {
     continue;
@@ -71,4 +71,14 @@ for (const worker of ["derive-worker", "strength-worker", "embed"]) {
   }
   writeFileSync(loaderPath, loader.replace("WORKER_WASM_INTEGRITY", workerIntegrity));
   console.log(`pin-wasm-integrity: ${worker}_bg.wasm pinned as ${workerIntegrity}`);
+}
+
+// The inbox's module is started in the app's page by two scripts the app adds itself
+// (src/browser/inbox_module.rs): the page names their SHA-384, the glue's then the
+// loader's, the loader's as filled in above.
+if (page.includes("INBOX_SCRIPTS_INTEGRITY")) {
+  const pins = ["inbox.js", "inbox-loader.js"]
+    .map((name) => `sha384-${createHash("sha384").update(readFileSync(join(staging, name))).digest("base64")}`);
+  writeFileSync(pagePath, page.replace("INBOX_SCRIPTS_INTEGRITY", pins.join(" ")));
+  console.log(`pin-wasm-integrity: inbox.js and inbox-loader.js pinned in ${pagePath.split("/").pop()}`);
 }

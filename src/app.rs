@@ -30,7 +30,8 @@ use crate::screens::draft::{DraftProps, draft};
 use crate::screens::groups::{GroupFormProps, GroupsProps, group_form, groups};
 use crate::screens::home::{HomeProps, home};
 use crate::screens::identify::{IdentifyProps, identify};
-use crate::screens::inbox::{Inbox, SentReferral};
+use crate::screens::inbox::SentReferral;
+use crate::screens::inbox_host::InboxHost;
 use crate::screens::outbox::Outbox;
 use crate::screens::refer::{ReferProps, refer};
 use crate::screens::review::Review;
@@ -483,7 +484,7 @@ pub fn app(props: &AppProps) -> Html {
                 directory={state.directory.clone()} language={language.clone()} />
         },
         Screen::Inbox => html! {
-            <Inbox directory={state.directory.clone()} language={language.clone()}
+            <InboxHost language={language.clone()}
                 sent={state.outbox.iter().map(|outgoing| SentReferral {
                     packet_id: outgoing.packet_id.clone(),
                     day: outgoing.day,

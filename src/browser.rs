@@ -12,6 +12,7 @@ pub mod embedding;
 pub mod files;
 pub mod focus;
 pub mod frames;
+pub mod inbox_module;
 pub mod intl;
 pub mod kept_checklists;
 pub mod navigation;

@@ -65,6 +65,8 @@ words! {
     refer_intro,
     inbox,
     inbox_about,
+    inbox_loading,
+    inbox_failed,
     inbox_unlock_intro,
     key_file,
     key_passphrase,

@@ -10,6 +10,7 @@ pub mod browser;
 pub mod components;
 pub mod embed;
 pub mod forms;
+pub mod inbox_root;
 pub mod interface_text;
 pub mod quick_exit;
 pub mod screens;

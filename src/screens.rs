@@ -14,6 +14,7 @@ pub mod groups;
 pub mod home;
 pub mod identify;
 pub mod inbox;
+pub mod inbox_host;
 pub mod outbox;
 pub mod refer;
 pub mod review;

@@ -245,7 +245,10 @@ impl SigningKeyPair {
         &self.public
     }
 
-    pub(crate) fn seed(&self) -> Zeroizing<[u8; ED25519_LEN]> {
+    /// The 32-byte secret seed, wiped on drop: for sealing it into a key file, and for the
+    /// web app's inbox, a module of its own, to hand the unlocked key to the page's shell,
+    /// which signs what the worker sends.
+    pub fn seed(&self) -> Zeroizing<[u8; ED25519_LEN]> {
         Zeroizing::new(self.secret.to_bytes())
     }
 

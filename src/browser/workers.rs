@@ -4,7 +4,9 @@
 //! from the page's origin: the key-derivation worker (Argon2id for drafts,
 //! `src/bin/derive_worker.rs`) and the passphrase-strength worker (zxcvbn,
 //! `src/bin/strength_worker.rs`). The page's policy requires Trusted Types, so a worker's
-//! URL goes through a policy that allows exactly these two loaders and nothing else.
+//! URL goes through a policy that allows exactly these two loaders and the two scripts of
+//! the inbox's module ([`crate::browser::inbox_module`]), and nothing else: the page's one
+//! policy for script URLs.
 
 use std::cell::{Cell, RefCell};
 
@@ -17,7 +19,7 @@ pub const DERIVE: &str = "/derive-worker-loader.js";
 pub const STRENGTH: &str = "/strength-worker-loader.js";
 
 thread_local! {
-    /// The Trusted Types policy for the workers' URLs (the page's policy requires one).
+    /// The Trusted Types policy for script URLs (the page's policy requires one).
     static POLICY: RefCell<Option<JsValue>> = const { RefCell::new(None) };
     /// Whether this browser refused a worker in this page (blocked, or no Worker at all).
     static FAILED: Cell<bool> = const { Cell::new(false) };
@@ -29,8 +31,9 @@ pub fn unavailable() -> bool {
     FAILED.with(Cell::get)
 }
 
-/// A loader's URL, as a TrustedScriptURL where the browser has Trusted Types.
-fn worker_url(loader: &'static str) -> Option<JsValue> {
+/// A script's URL, as a TrustedScriptURL where the browser has Trusted Types: one of the
+/// workers' loaders, or a script of the inbox's module; the policy refuses any other.
+pub fn script_url(loader: &'static str) -> Option<JsValue> {
     let window = web_sys::window()?;
     let trusted_types = js_sys::Reflect::get(&window, &"trustedTypes".into()).ok()?;
     if trusted_types.is_undefined() {
@@ -39,8 +42,14 @@ fn worker_url(loader: &'static str) -> Option<JsValue> {
     let policy = POLICY.with(|policy| {
         if policy.borrow().is_none() {
             let create = Closure::<dyn Fn(String) -> String>::new(|url: String| {
-                if url != DERIVE && url != STRENGTH {
-                    wasm_bindgen::throw_str("the app starts no other worker");
+                let allowed = [
+                    DERIVE,
+                    STRENGTH,
+                    crate::browser::inbox_module::GLUE,
+                    crate::browser::inbox_module::LOADER,
+                ];
+                if !allowed.contains(&url.as_str()) {
+                    wasm_bindgen::throw_str("the app loads no other script");
                 }
                 url
             });
@@ -102,7 +111,7 @@ fn construct(url: &JsValue) -> Option<web_sys::Worker> {
 /// Starts the worker of `loader` and waits until it says it is ready (messages posted
 /// before its handler exists would be lost); `None` when no worker could start.
 pub async fn start(loader: &'static str) -> Option<web_sys::Worker> {
-    let url = worker_url(loader)?;
+    let url = script_url(loader)?;
     let worker = construct(&url)?;
     let ready = next_message(&worker).await.ok();
     if ready.and_then(|message| message.as_string()).as_deref() != Some("ready") {

@@ -34,7 +34,7 @@ after(async () => {
   keys?.remove();
 });
 
-const withServer = (register, body) => withServerIn(browser, register, body);
+const withServer = (register, body, options) => withServerIn(browser, register, body, options);
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 /** The WCAG 2.1 A and AA violations axe finds on the page, and how far it overflows. */
@@ -734,3 +734,31 @@ test("the inbox, the list and an opened referral: no WCAG 2.1 A/AA violation in 
     }
     await audited.close();
   }));
+
+test("the inbox is a module of its own: the way to a referral never fetches it, a changed one is refused and said, and asked again it opens", () => withServer(register,
+  async ({ server, page, agencies: { shelter } }) => {
+    const fetched = [];
+    page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+    await sendReferral(page, server.url);
+    assert.ok(!fetched.some((path) => path.startsWith("/inbox")), `fetched on the way: ${fetched.join(" ")}`);
+    assert.ok(fetched.some((path) => /^\/confidant-web-[0-9a-f]+_bg\.wasm$/.test(path)));
+
+    // A server or proxy that changes the inbox's module: the page refuses to run it.
+    await page.route("**/inbox_bg.wasm", async (route) => {
+      const body = await (await route.fetch()).body();
+      body[body.length - 1] ^= 1;
+      await route.fulfill({ status: 200, contentType: "application/wasm", body });
+    });
+    await openApp(page, server.url);
+    await page.locator("#open-inbox").click();
+    await page.locator("#inbox-failed").waitFor();
+    assert.equal(await page.locator("#unlock-form").count(), 0);
+    assert.ok(fetched.includes("/inbox.js") && fetched.includes("/inbox-loader.js"));
+
+    // Asked again with the module as built, the inbox opens and reads.
+    await page.unroute("**/inbox_bg.wasm");
+    await page.locator("#inbox-retry").click();
+    await unlock(page, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
+    await page.locator('[data-opened="read"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator("#inbox-failed").count(), 0);
+  }, { context: { serviceWorkers: "block" } }));
