@@ -395,6 +395,24 @@ for (const engine of enginesToRun()) {
       }
     });
 
+    journey("the inbox arrives as a module of its own, its buttons answer, and leaving unmounts it", async () => {
+      await openApp();
+      await browser.click("#open-inbox");
+      await browser.waitForSelector("#unlock-form");
+      const modules = await browser.evaluate(() => performance.getEntriesByType("resource")
+        .map((entry) => new URL(entry.name).pathname).filter((path) => /\.(wasm|js)$/.test(path)));
+      assert.ok(["/inbox.js", "/inbox-loader.js", "/inbox_bg.wasm"].every((path) => modules.includes(path)),
+        modules.join(" "));
+      // A click inside the inbox reaches the inbox's module, not the app's.
+      await browser.click("#create-keyring");
+      await browser.waitForSelector("#keyring-form");
+      await browser.click("#close-keyring");
+      await browser.waitForSelector("#unlock-form");
+      await browser.click(".brand-link");
+      await homeShown();
+      assert.equal(await browser.evaluate(() => document.querySelector("#unlock-form, .inbox-module")), null);
+    });
+
     journey("a draft is kept sealed, survives a reload and reopens with its passphrase", async () => {
       await openApp();
       await openReferral();
