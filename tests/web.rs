@@ -152,7 +152,9 @@ async fn home_leads_to_every_screen_and_back() {
     for (entry, heading, marker) in [
         ("Identify", "Identification checklist", "#section-context"),
         ("Refer", "Referral form", "#section-metadata"),
-        ("Inbox", "Inbox", "#unlock-form"),
+        // The inbox is a module of its own, which this test's page does not serve: the
+        // screen says it could not load (tests/e2e/inbox.test.mjs loads it).
+        ("Inbox", "Inbox", "#inbox-failed"),
         (
             "Group checklists",
             "Group checklists",

@@ -9,6 +9,7 @@ use confidant_core::signing::SigningKeyPair;
 use yew::prelude::*;
 
 use crate::browser::inbox_module::{self, Mounted};
+use crate::components::screen_heading::ScreenHeading;
 use crate::inbox_root::sent_text;
 use crate::screens::inbox::SentReferral;
 use crate::state::SharedSigner;
@@ -101,6 +102,11 @@ pub fn inbox_host(props: &InboxHostProps) -> Html {
     };
     html! {
         <>
+            // Until the module's own inbox shows, the screen still has its heading, which
+            // takes the focus as every screen's does.
+            if *loading != Loading::Mounted {
+                <ScreenHeading title={words.inbox()} />
+            }
             if *loading == Loading::Waiting {
                 <p role="status" id="inbox-loading">{ words.inbox_loading() }</p>
             }
