@@ -758,6 +758,7 @@ test("the inbox is a module of its own: the way to a referral never fetches it, 
     // Asked again with the module as built, the inbox opens and reads.
     await page.unroute("**/inbox_bg.wasm");
     await page.locator("#inbox-retry").click();
+    await page.locator("#unlock-form").waitFor();
     await unlock(page, { keyFile: shelter.key, passphrase: passphraseOf(shelter), credential: shelter.credential });
     await page.locator('[data-opened="read"]').waitFor({ timeout: 60_000 });
     assert.equal(await page.locator("#inbox-failed").count(), 0);
