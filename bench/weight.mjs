@@ -30,6 +30,7 @@ const WASM_OPT = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-
 const LEVERS_MEASURED_ONCE = [
   ["the core at opt-level \"z\" rather than \"s\", its ciphertext base64 at 3 in a crate of its own (core/b64)", 20_482],
   ["a number field read by the browser (valueAsNumber): no float parsing in the module", 11_812],
+  ["the outbox reads a packet's metadata only (PacketMeta::of_packet_text): no packet parser in the module", 7_590],
   ["number answers written by the browser (Number.prototype.toString): no float formatting", 5_668],
   ["the interface's words as one array read by a method per phrase", 4_374],
   ["stateless screens and the quick exit button as plain functions, not components (seven)", 4_058],

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use confidant_core::agency::{Directory, Trust};
 use confidant_core::draft::DraftKey;
 use confidant_core::form::{Answer, Answers, FormDefinition, YesNo};
-use confidant_core::packet::Packet;
+use confidant_core::packet::PacketMeta;
 use confidant_core::signing::SigningKeyPair;
 use yew::Reducible;
 use zeroize::Zeroizing;
@@ -131,16 +131,12 @@ pub struct Outgoing {
 impl Outgoing {
     /// A freshly sealed packet, or one read back from storage.
     pub fn new(packet: String, delivery: Delivery) -> Option<Self> {
-        let parsed = Packet::parse(&packet).ok()?;
+        // Only the metadata: the server parses the whole packet when it arrives.
+        let meta = PacketMeta::of_packet_text(&packet).ok()?;
         Some(Self {
-            packet_id: parsed.meta().packet_id().to_owned(),
-            recipients: parsed
-                .recipients()
-                .iter()
-                .filter(|recipient| !recipient.is_passphrase())
-                .map(|recipient| recipient.kid().to_owned())
-                .collect(),
-            day: parsed.meta().created_unix_seconds(),
+            packet_id: meta.packet_id().to_owned(),
+            recipients: meta.agency_recipient_ids().map(str::to_owned).collect(),
+            day: meta.created_unix_seconds(),
             packet,
             delivery,
             attempts: 0,

@@ -478,6 +478,32 @@ pub struct PacketMeta {
 }
 
 impl PacketMeta {
+    /// The metadata of a packet's text, checked as [`Packet::parse`] checks it, without
+    /// reading the rest of the packet: its recipients' entries, header and ciphertext are
+    /// skipped, not checked. For a browser's outbox, which lists what the browser sealed
+    /// itself; whoever receives a packet still parses it whole (the server does, on every
+    /// upload). Because it holds no packet parser, the app's module is smaller.
+    pub fn of_packet_text(text: &str) -> Result<Self, PacketError> {
+        #[derive(Deserialize)]
+        struct AadOnly<'a> {
+            #[serde(borrow)]
+            aad: Option<Cow<'a, str>>,
+        }
+        if text.len() > MAX_PACKET_LEN {
+            return Err(PacketError::TooLarge);
+        }
+        let JsonObject(only): JsonObject<AadOnly> =
+            serde_json::from_str(text).map_err(|error| FormatError::MalformedJson {
+                document: "packet",
+                message: parse_error(&error),
+            })?;
+        let aad = only.aad.ok_or(FormatError::Missing("aad"))?;
+        if aad.len() > MAX_AAD_LEN {
+            return Err(PacketError::Invalid("`aad` is longer than 16 KiB"));
+        }
+        parse_meta(&aad)
+    }
+
     /// The format version, currently always [`FORMAT_VERSION`].
     pub fn format_version(&self) -> u32 {
         self.format_version
@@ -509,6 +535,15 @@ impl PacketMeta {
     /// `passphrase:1`, `passphrase:2`, …
     pub fn recipient_ids(&self) -> &[String] {
         &self.recipients
+    }
+
+    /// The key ids of the agency recipients, in packet order: the passphrase recipients
+    /// left out.
+    pub fn agency_recipient_ids(&self) -> impl Iterator<Item = &str> {
+        self.recipients
+            .iter()
+            .map(String::as_str)
+            .filter(|kid| !kid.starts_with(PASSPHRASE_KID_PREFIX))
     }
 
     fn to_json(&self) -> MetaJson {

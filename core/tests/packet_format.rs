@@ -9,7 +9,7 @@ use common::{
 };
 use confidant_core::format_error::FormatError;
 use confidant_core::keys::PublicKey;
-use confidant_core::packet::{Packet, PacketError};
+use confidant_core::packet::{Packet, PacketError, PacketMeta};
 use serde_json::Value;
 
 #[cfg(target_arch = "wasm32")]
@@ -65,6 +65,49 @@ fn example_packet_parses_and_exposes_its_metadata() {
     );
     assert_eq!(packet.recipients()[0].alg(), "ECDH-ES+A256KW");
     assert_eq!(packet.recipients()[2].alg(), "PBES2-HS512+A256KW");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_metadata_alone_reads_as_the_whole_packet_gives_it() {
+    let text = example_packet_text();
+    let packet = Packet::parse(&text).unwrap();
+    let meta = PacketMeta::of_packet_text(&text).unwrap();
+    assert_eq!(&meta, packet.meta());
+    let agencies: Vec<&str> = meta.agency_recipient_ids().collect();
+    let expected: Vec<&str> = packet
+        .recipients()
+        .iter()
+        .filter(|recipient| !recipient.is_passphrase())
+        .map(|recipient| recipient.kid())
+        .collect();
+    assert_eq!(agencies, expected);
+    assert_eq!(agencies.len(), 2);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_metadata_alone_is_refused_as_the_whole_packet_would_refuse_it() {
+    let mut example = example();
+    let packet = &mut example["packet"];
+    let aad = packet["aad"].as_str().unwrap().to_owned();
+    // Not an object, no `aad`, an `aad` that is not base64url, or whose metadata is not
+    // the format's: each is refused, never read as an empty or partial listing.
+    assert!(PacketMeta::of_packet_text("[]").is_err());
+    assert!(PacketMeta::of_packet_text("{").is_err());
+    packet.as_object_mut().unwrap().remove("aad");
+    assert!(matches!(
+        PacketMeta::of_packet_text(&packet.to_string()),
+        Err(PacketError::Format(FormatError::Missing("aad")))
+    ));
+    packet["aad"] = Value::from("not base64!");
+    assert!(PacketMeta::of_packet_text(&packet.to_string()).is_err());
+    let mut meta: Value = serde_json::from_slice(&b64_decode(&aad)).unwrap();
+    meta["format_version"] = Value::from(2);
+    packet["aad"] = Value::from(b64_encode(meta.to_string().as_bytes()));
+    assert!(PacketMeta::of_packet_text(&packet.to_string()).is_err());
+    packet["aad"] = Value::from("A".repeat(17 * 1024));
+    assert!(PacketMeta::of_packet_text(&packet.to_string()).is_err());
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
