@@ -127,10 +127,12 @@ pub fn app(props: &AppProps) -> Html {
         // unless they are kept in the browser. The quick exit never asks.
         let unsaved = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
         let lost = state.answers.keys().any(|form| {
-            state.given(*form)
+            state.given(form)
                 && match form {
                     FormKey::Referral | FormKey::Identification => state.draft.is_none(),
-                    FormKey::GroupFramework | FormKey::GroupAgreement => !state.kept.contains(form),
+                    FormKey::GroupFramework | FormKey::GroupAgreement => {
+                        !state.kept.contains_key(&form)
+                    }
                 }
         });
         unsaved.borrow().set(lost);
@@ -196,8 +198,8 @@ pub fn app(props: &AppProps) -> Html {
         // storage module itself refuses any form that is not wholly organisational.
         let kept: Vec<(SharedForm, Answers)> = state
             .kept
-            .iter()
-            .filter_map(|form| Some((state.loaded.get(form)?.clone(), state.answers(*form))))
+            .keys()
+            .filter_map(|form| Some((state.loaded.get(&form)?.clone(), state.answers(form))))
             .collect();
         use_effect_with(kept, |kept| {
             for (form, answers) in kept {
@@ -516,7 +518,7 @@ pub fn app(props: &AppProps) -> Html {
                 onanswer: onanswer(form),
                 language: language.clone(),
                 onload: onload(form),
-                kept: state.kept.contains(&form),
+                kept: state.kept.contains_key(&form),
                 onkeep,
                 ondraft,
             })

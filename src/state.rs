@@ -8,7 +8,6 @@
 //! host, like the core (the tests at the end of this file). The quick exit is one action,
 //! [`ShellAction::Exit`], which leaves nothing but an empty, exited state.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use confidant_core::agency::{Directory, Trust};
@@ -19,7 +18,7 @@ use confidant_core::signing::SigningKeyPair;
 use yew::Reducible;
 use zeroize::Zeroizing;
 
-use crate::forms::FormKey;
+use crate::forms::{FormKey, PerForm};
 
 /// A parsed form shared by the components that show it, with the texts it was parsed
 /// from (a referral's payload carries them). Two are equal when they are the same
@@ -356,10 +355,10 @@ pub struct ShellState {
     pub language: String,
     /// The last language chosen could not be loaded (the picker says so).
     pub language_unavailable: bool,
-    pub answers: BTreeMap<FormKey, Answers>,
+    pub answers: PerForm<Answers>,
     /// The definitions loaded so far.
-    pub loaded: BTreeMap<FormKey, SharedForm>,
-    pub kept: BTreeSet<FormKey>,
+    pub loaded: PerForm<SharedForm>,
+    pub kept: PerForm<()>,
     /// Whether the referral was started from the checklist's answers.
     pub prefilled: bool,
     /// The worker asked for the referral to start from the checklist's answers, and its
@@ -370,7 +369,7 @@ pub struct ShellState {
     pub marked: Option<(FormKey, Vec<String>)>,
     /// Each loaded form's starting answers (its dates about today), which the worker has
     /// not given: answers equal to them are not the worker's to lose.
-    pub defaults: BTreeMap<FormKey, Answers>,
+    pub defaults: PerForm<Answers>,
     /// The agency the worker last sent on behalf of (its key id): the next review starts
     /// with it. In memory only, never in storage: it says which agency this device works
     /// for.
@@ -393,7 +392,7 @@ pub struct ShellState {
     /// The draft that keeps this person's answers, while it is open.
     pub draft: Option<DraftEntry>,
     /// Answers of the open draft whose form is not loaded yet.
-    pub pending: BTreeMap<FormKey, DraftAnswers>,
+    pub pending: PerForm<DraftAnswers>,
     /// The last draft opened did not fit the forms as they are now: it was closed and
     /// left as it was in storage.
     pub draft_unreadable: bool,
@@ -420,13 +419,13 @@ impl Default for ShellState {
             exited: false,
             language: "en".to_owned(),
             language_unavailable: false,
-            answers: BTreeMap::new(),
-            loaded: BTreeMap::new(),
-            kept: BTreeSet::new(),
+            answers: PerForm::default(),
+            loaded: PerForm::default(),
+            kept: PerForm::default(),
             prefilled: false,
             carry_forward: false,
             marked: None,
-            defaults: BTreeMap::new(),
+            defaults: PerForm::default(),
             person: 0,
             sender: None,
             outbox: Vec::new(),
@@ -435,7 +434,7 @@ impl Default for ShellState {
             drafts: Vec::new(),
             profile: None,
             draft: None,
-            pending: BTreeMap::new(),
+            pending: PerForm::default(),
             draft_unreadable: false,
             draft_locked: false,
             last_activity: 0.0,
@@ -489,7 +488,7 @@ impl Reducible for ShellState {
                 if is_person_form(form) {
                     state.last_activity = at;
                 }
-                let answers = state.answers.entry(form).or_default();
+                let answers = state.answers.or_default(form);
                 match answer {
                     Some(answer) => {
                         answers.set(field.clone(), answer);
@@ -515,7 +514,7 @@ impl Reducible for ShellState {
                 if form == FormKey::Referral {
                     carry_forward(&mut state);
                 }
-                state.answers.entry(form).or_default().fill_from(defaults);
+                state.answers.or_default(form).fill_from(defaults);
             }
             ShellAction::StartReferral => {
                 state.screen = Screen::Refer;
@@ -530,7 +529,7 @@ impl Reducible for ShellState {
                 if fields.is_empty() {
                     return self;
                 }
-                let answers = state.answers.entry(form).or_default();
+                let answers = state.answers.or_default(form);
                 for field in &fields {
                     answers.set(field.clone(), Answer::YesNo(YesNo::NotAsked));
                 }
@@ -547,7 +546,7 @@ impl Reducible for ShellState {
                     state.marked = Some((marked_form, fields));
                     return self;
                 }
-                let answers = state.answers.entry(form).or_default();
+                let answers = state.answers.or_default(form);
                 for field in fields {
                     if answers.get(&field) == Some(&Answer::YesNo(YesNo::NotAsked)) {
                         answers.remove(&field);
@@ -559,12 +558,12 @@ impl Reducible for ShellState {
                 state.screen = Screen::Identify;
             }
             ShellAction::Restore(form, kept) => {
-                state.answers.entry(form).or_default().fill_from(kept);
-                state.kept.insert(form);
+                state.answers.or_default(form).fill_from(kept);
+                state.kept.insert(form, ());
             }
             ShellAction::Keep(form, keep) => {
                 if keep {
-                    state.kept.insert(form);
+                    state.kept.insert(form, ());
                 } else {
                     state.kept.remove(&form);
                 }
@@ -742,7 +741,7 @@ fn fill_profile(state: &mut ShellState) {
 /// one it started with (today's date).
 fn fill_unanswered(state: &mut ShellState, form: FormKey, given: &Answers) {
     let defaults = state.defaults.get(&form).cloned().unwrap_or_default();
-    let answers = state.answers.entry(form).or_default();
+    let answers = state.answers.or_default(form);
     for (field, answer) in given.iter() {
         if answers
             .get(field)

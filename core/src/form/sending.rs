@@ -17,8 +17,6 @@
 //! (`withdrawn`) and `child_informed`; the child-protection rule reads `cp_notified` and
 //! `cp_no_recipient_reason`.
 
-use std::collections::BTreeSet;
-
 use serde_json::{Map, Value, json};
 use zeroize::Zeroizing;
 
@@ -153,10 +151,11 @@ pub struct LeftOut {
 
 /// What a person's choices allow, read from the answers with the form's sharing rules.
 struct Allowed<'a> {
-    /// Categories agreed (`None`: no rule applies, everything may go).
-    categories: Option<BTreeSet<&'a str>>,
+    /// Categories agreed (`None`: no rule applies, everything may go). A handful at
+    /// most, so a list: a set type would add its own code to the app's module.
+    categories: Option<Vec<&'a str>>,
     /// Kinds agreed (`None`: any kind).
-    kinds: Option<BTreeSet<AgencyKind>>,
+    kinds: Option<Vec<AgencyKind>>,
 }
 
 impl<'a> Allowed<'a> {
@@ -182,7 +181,7 @@ impl<'a> Allowed<'a> {
             };
         };
         Self {
-            categories: chosen(choices).map(|chosen| chosen.into_iter().collect()),
+            categories: chosen(choices),
             kinds: recipients.as_deref().and_then(chosen).map(|chosen| {
                 chosen
                     .into_iter()
@@ -194,7 +193,7 @@ impl<'a> Allowed<'a> {
 
     fn category(&self, category: Option<&String>) -> bool {
         match (&self.categories, category) {
-            (Some(agreed), Some(category)) => agreed.contains(category.as_str()),
+            (Some(agreed), Some(category)) => agreed.contains(&category.as_str()),
             _ => true,
         }
     }
@@ -361,7 +360,7 @@ pub fn plan_referral(
     {
         not_agreed = categories
             .iter()
-            .filter(|category| !agreed.contains(category.id.as_str()))
+            .filter(|category| !agreed.contains(&category.id.as_str()))
             .filter(|category| uses_category(form, &category.id))
             .map(|category| category.id.clone())
             .collect();
