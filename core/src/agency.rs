@@ -27,6 +27,7 @@ use crate::format_error::FormatError;
 use crate::json_object::{BoundedArray, JsonObject, ListLimit};
 use crate::keys::{KeyError, PublicKey};
 use crate::signing::SigningPublicKey;
+use crate::str_map::StrMap;
 use crate::untrusted_text::{parse_error, shown};
 
 /// The most agencies a directory may list.
@@ -486,7 +487,7 @@ struct Pin {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pins {
     keys: BTreeMap<String, Pin>,
-    names: BTreeMap<String, String>,
+    names: StrMap<String>,
 }
 
 impl Pins {

@@ -28,6 +28,7 @@ pub mod keys;
 pub mod packet;
 pub mod primitives;
 pub mod signing;
+pub mod str_map;
 pub mod untrusted_text;
 
 mod b64;

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use confidant_core::str_map::StrMap;
 use std::rc::Rc;
 
 use confidant_core::form::{
@@ -387,7 +387,7 @@ fn field_view(props: &FieldViewProps) -> Html {
                                         let ids = ids.clone();
                                         let id = id.clone();
                                         frames::after_next_paint(move || {
-                                            let matrix: BTreeMap<String, NeedLevel> = ids
+                                            let matrix: StrMap<NeedLevel> = ids
                                                 .iter()
                                                 .enumerate()
                                                 .filter_map(|(n, need)| {

@@ -1,7 +1,7 @@
 //! Answers to a form: typed, checked against the definition when read from JSON, and
 //! never printed.
 
-use std::collections::BTreeMap;
+use crate::str_map::StrMap;
 use std::fmt;
 
 use serde_json::Value;
@@ -50,7 +50,7 @@ pub enum Answer {
     /// A country (ISO 3166-1 alpha-2) or a language (ISO 639-1) code.
     Code(String),
     Consent(bool),
-    Needs(BTreeMap<String, NeedLevel>),
+    Needs(StrMap<NeedLevel>),
 }
 
 impl Answer {
@@ -87,7 +87,7 @@ impl fmt::Debug for Answer {
 
 /// The answers given so far, by field id.
 #[derive(Clone, Default, PartialEq)]
-pub struct Answers(BTreeMap<String, Answer>);
+pub struct Answers(StrMap<Answer>);
 
 impl fmt::Debug for Answers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -151,7 +151,7 @@ impl Answers {
     /// overwrite what the worker already gave.
     pub fn fill_from(&mut self, other: Answers) {
         for (field, answer) in other.0 {
-            self.0.entry(field).or_insert(answer);
+            self.0.insert_if_absent(field, answer);
         }
     }
 
@@ -301,7 +301,7 @@ impl Answers {
                     let Value::Object(levels) = value else {
                         return Err(wrong("not_a_needs_object"));
                     };
-                    let mut matrix = BTreeMap::new();
+                    let mut matrix = StrMap::new();
                     for (need, level) in levels {
                         if !needs.iter().any(|option| option.id == *need) {
                             return Err(wrong("unknown_need"));

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 
 use crate::agency::AgencyKind;
+use crate::str_map::StrMap;
 
 /// The kinds of agency a directory lists (`docs/server.md`), for `only_to`.
 pub const AGENCY_KINDS: [&str; 7] = [
@@ -24,7 +25,7 @@ pub const AGENCY_KINDS: [&str; 7] = [
 
 /// A text in every language of its form.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Text(pub(super) BTreeMap<String, String>);
+pub struct Text(pub(super) StrMap<String>);
 
 impl Text {
     /// The text in `language`; the form's first language when it has not that one (a

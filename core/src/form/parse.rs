@@ -18,6 +18,7 @@ use super::error::{FormError, FormErrorKind as Kind, error};
 use super::{scoring, translation};
 use crate::agency::AgencyKind;
 use crate::json_object::JsonBudget;
+use crate::str_map::StrMap;
 
 /// The largest definition accepted (the biggest built-in form is far below).
 const MAX_DEFINITION_LEN: usize = 4 * 1024 * 1024;
@@ -37,12 +38,12 @@ struct RawForm {
     id: String,
     version: String,
     languages: Vec<String>,
-    title: BTreeMap<String, String>,
+    title: StrMap<String>,
     sections: Vec<RawSection>,
     #[serde(default)]
     scoring: Option<Box<RawValue>>,
     #[serde(default)]
-    review: BTreeMap<String, String>,
+    review: StrMap<String>,
     #[serde(default)]
     draft: Option<RawDraft>,
     #[serde(default)]
@@ -60,9 +61,9 @@ struct RawSharing {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDraft {
-    title: BTreeMap<String, String>,
+    title: StrMap<String>,
     #[serde(default)]
-    help: Option<BTreeMap<String, String>>,
+    help: Option<StrMap<String>>,
     sections: Vec<String>,
 }
 
@@ -80,9 +81,9 @@ struct RawPrefill {
 #[serde(deny_unknown_fields)]
 struct RawSection {
     id: String,
-    title: BTreeMap<String, String>,
+    title: StrMap<String>,
     #[serde(default)]
-    help: Option<BTreeMap<String, String>>,
+    help: Option<StrMap<String>>,
     #[serde(default)]
     show_if: Option<Value>,
     fields: Vec<RawField>,
@@ -93,9 +94,9 @@ struct RawSection {
 struct RawField {
     id: String,
     kind: String,
-    label: BTreeMap<String, String>,
+    label: StrMap<String>,
     #[serde(default)]
-    help: Option<BTreeMap<String, String>>,
+    help: Option<StrMap<String>>,
     #[serde(default)]
     required: Option<bool>,
     #[serde(default)]
@@ -136,7 +137,7 @@ struct RawField {
 #[serde(deny_unknown_fields)]
 struct RawFollows {
     field: String,
-    answers: BTreeMap<String, String>,
+    answers: StrMap<String>,
 }
 
 #[derive(Deserialize)]
@@ -153,7 +154,7 @@ struct RawCoarsen {
 #[serde(deny_unknown_fields)]
 struct RawOption {
     id: String,
-    label: BTreeMap<String, String>,
+    label: StrMap<String>,
     #[serde(default)]
     sharing: Option<String>,
 }
@@ -272,7 +273,7 @@ impl FormDefinition {
             }
         }
         let language_set: BTreeSet<String> = raw.languages.iter().cloned().collect();
-        let text = |path: &str, raw: BTreeMap<String, String>| check_text(path, raw, &language_set);
+        let text = |path: &str, raw: StrMap<String>| check_text(path, raw, &language_set);
         let title = text("title", raw.title)?;
         if raw.sections.is_empty() {
             return Err(error(
@@ -607,11 +608,11 @@ fn declared(sections: &[Section]) -> Declared<'_> {
         .collect()
 }
 
-type TextChecker<'a> = dyn Fn(&str, BTreeMap<String, String>) -> Result<Text, FormError> + 'a;
+type TextChecker<'a> = dyn Fn(&str, StrMap<String>) -> Result<Text, FormError> + 'a;
 
 fn check_text(
     path: &str,
-    raw: BTreeMap<String, String>,
+    raw: StrMap<String>,
     languages: &BTreeSet<String>,
 ) -> Result<Text, FormError> {
     for language in languages {

@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::str_map::StrMap;
+
 use super::answers::{Answers, YesNo};
 use super::condition::{self, Declared};
 use super::definition::{
@@ -160,26 +162,26 @@ struct RawProfile {
 #[serde(deny_unknown_fields)]
 struct RawDimension {
     id: String,
-    label: BTreeMap<String, String>,
+    label: StrMap<String>,
     items: Vec<RawItem>,
     #[serde(default)]
     rule: Option<Vec<Counts>>,
     #[serde(default)]
-    sub_type: Option<BTreeMap<String, String>>,
+    sub_type: Option<StrMap<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawItem {
     field: String,
-    weights: BTreeMap<String, String>,
+    weights: StrMap<String>,
 }
 
 /// Parses a `scoring` declaration from its JSON text; `text` checks a label has every
 /// language of the form.
 pub(super) fn parse<T>(json: &str, declared: &Declared<'_>, text: T) -> Result<Scoring, FormError>
 where
-    T: Fn(&str, BTreeMap<String, String>) -> Result<Text, FormError>,
+    T: Fn(&str, StrMap<String>) -> Result<Text, FormError>,
 {
     let raw: RawScoring = serde_json::from_str(json).map_err(|e| {
         error(

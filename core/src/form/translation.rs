@@ -4,7 +4,7 @@
 //! A translation names each text by a path of ids (`sections/context/title`,
 //! `fields/age_group/options/child`, …), and must give every text of the form, no more.
 
-use std::collections::BTreeMap;
+use crate::str_map::StrMap;
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -20,7 +20,7 @@ struct RawTranslation {
     language: String,
     #[serde(default)]
     review: Option<String>,
-    texts: BTreeMap<String, String>,
+    texts: StrMap<String>,
 }
 
 /// Adds the language of `translation` to the definition `form` (still as JSON, before it
