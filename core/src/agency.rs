@@ -17,7 +17,6 @@
 //! [`Pins`] and fetches the directory text.
 
 use core::fmt;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -486,7 +485,7 @@ struct Pin {
 /// Stored as JSON by the web app; holds no name or kind in the clear.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pins {
-    keys: BTreeMap<String, Pin>,
+    keys: StrMap<Pin>,
     names: StrMap<String>,
 }
 

@@ -5,7 +5,7 @@
 //! other modules of `form` read them. This module depends on no other part of `form`, so
 //! that every other part may depend on it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Deserialize;
 
@@ -290,7 +290,7 @@ pub struct FormDefinition {
     pub draft: Option<Draft>,
     /// Where the person's own choices about sharing are recorded, when the form has them.
     pub sharing: Option<SharingRules>,
-    pub(super) review: BTreeMap<String, ReviewStatus>,
+    pub(super) review: StrMap<ReviewStatus>,
     /// Where each field is: its section's index and its own.
     pub(super) index: HashMap<String, (usize, usize)>,
 }
@@ -355,7 +355,7 @@ pub struct Counts {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Item {
     pub field: String,
-    pub weights: BTreeMap<String, Weight>,
+    pub weights: StrMap<Weight>,
 }
 
 /// A dimension of indicators.
@@ -378,15 +378,15 @@ pub struct Scoring {
     pub dimension_rule: Vec<Counts>,
     pub dimensions: Vec<Dimension>,
     /// Per profile, groups of dimension ids; every group needs a positive dimension.
-    pub indicates: BTreeMap<String, Vec<Vec<String>>>,
+    pub indicates: StrMap<Vec<Vec<String>>>,
     pub prompt_referral_if_any: Vec<String>,
     /// Per profile, dimensions any one "yes" in which prompts a referral (a child: one
     /// indicator is enough).
-    pub prompt_referral_if_any_in: BTreeMap<String, Vec<String>>,
+    pub prompt_referral_if_any_in: StrMap<Vec<String>>,
     /// Per profile, groups of dimension ids; when each group has a positive dimension, a
     /// referral is prompted even if the profile's whole rule is not met (exploitation and
     /// coercion found at a work site, recruitment not yet asked about).
-    pub prompt_referral_if_positive: BTreeMap<String, Vec<Vec<String>>>,
+    pub prompt_referral_if_positive: StrMap<Vec<Vec<String>>>,
 }
 
 impl FormDefinition {

@@ -2,7 +2,7 @@
 //! references resolved backwards, conditions fitted to the fields they test, texts in
 //! every declared language. What it builds is in [`definition`](super::definition).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -147,7 +147,7 @@ struct RawCoarsen {
     #[serde(default)]
     bounds: Option<Vec<f64>>,
     #[serde(default)]
-    groups: Option<BTreeMap<String, Vec<String>>>,
+    groups: Option<StrMap<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -366,7 +366,7 @@ impl FormDefinition {
                 sections[*s].fields[*f].leave_out_if = Some(condition);
             }
         }
-        let mut review = BTreeMap::new();
+        let mut review = StrMap::new();
         for (language, status) in raw.review {
             if !language_set.contains(&language) {
                 return Err(error(

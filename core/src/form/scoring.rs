@@ -5,7 +5,7 @@
 //! The outcome never says that a person is a victim: it lists dimensions and says whether
 //! to presume victim status and refer.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -142,13 +142,13 @@ struct RawScoring {
     profiles: Vec<RawProfile>,
     dimension_rule: Vec<Counts>,
     dimensions: Vec<RawDimension>,
-    indicates: BTreeMap<String, Vec<Vec<String>>>,
+    indicates: StrMap<Vec<Vec<String>>>,
     #[serde(default)]
     prompt_referral_if_any: Vec<String>,
     #[serde(default)]
-    prompt_referral_if_any_in: BTreeMap<String, Vec<String>>,
+    prompt_referral_if_any_in: StrMap<Vec<String>>,
     #[serde(default)]
-    prompt_referral_if_positive: BTreeMap<String, Vec<Vec<String>>>,
+    prompt_referral_if_positive: StrMap<Vec<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -262,7 +262,7 @@ where
                     format!("`{}` is scored twice", item.field),
                 ));
             }
-            let mut weights = BTreeMap::new();
+            let mut weights = StrMap::new();
             for (profile, weight) in item.weights {
                 if !profile_ids.contains(&profile) {
                     return Err(error(
@@ -516,7 +516,12 @@ impl FormDefinition {
                 DimensionStatus::Negative
             }
         };
-        let groups = &scoring.indicates[&profile];
+        // Every profile has its rule (the parser checks it).
+        let groups = scoring
+            .indicates
+            .get(&profile)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let mut consistent = DimensionStatus::Positive;
         for group in groups {
             consistent = match (consistent, group_status(group)) {
