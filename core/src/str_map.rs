@@ -172,6 +172,78 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for StrMap<V> {
     }
 }
 
+/// A set of texts, kept as one sorted list, for the same reason as [`StrMap`].
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct StrSet(Vec<String>);
+
+impl StrSet {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn find(&self, item: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|held| held.as_str().cmp(item))
+    }
+
+    /// Adds `item`; `false` when it was there already.
+    pub fn insert(&mut self, item: impl Into<String> + AsRef<str>) -> bool {
+        match self.find(item.as_ref()) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, item.into());
+                true
+            }
+        }
+    }
+
+    pub fn contains(&self, item: &str) -> bool {
+        self.find(item).is_ok()
+    }
+
+    /// Takes `item` out; `false` when it was not there.
+    pub fn remove(&mut self, item: &str) -> bool {
+        self.find(item).map(|at| self.0.remove(at)).is_ok()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every item, in order.
+    pub fn iter(&self) -> core::slice::Iter<'_, String> {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a StrSet {
+    type Item = &'a String;
+    type IntoIter = core::slice::Iter<'a, String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl FromIterator<String> for StrSet {
+    fn from_iter<I: IntoIterator<Item = String>>(items: I) -> Self {
+        let mut set = Self::new();
+        for item in items {
+            set.insert(item);
+        }
+        set
+    }
+}
+
+impl fmt::Debug for StrSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +280,18 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(format!("{collected:?}"), r#"{"x": 2, "y": 1}"#);
+    }
+
+    #[test]
+    fn a_set_holds_each_text_once_in_order() {
+        let mut set = StrSet::new();
+        assert!(set.insert("b"));
+        assert!(set.insert("a".to_owned()));
+        assert!(!set.insert("b"));
+        assert!(set.contains("a") && !set.contains("c"));
+        assert_eq!(set.iter().collect::<Vec<_>>(), ["a", "b"]);
+        assert!(set.remove("a"));
+        assert!(!set.remove("a"));
+        assert_eq!(set.len(), 1);
     }
 }

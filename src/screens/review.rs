@@ -4,7 +4,7 @@
 //! it says is not offered, and an agency that changed since this device first saw it is
 //! blocked until the worker confirms it. Sealing itself is `use_cases::seal_referral`.
 
-use std::collections::BTreeSet;
+use confidant_core::str_map::StrSet;
 
 use confidant_core::agency::{Change, DirectoryEntry, Trust};
 use confidant_core::form::{
@@ -117,7 +117,7 @@ pub fn review(props: &ReviewProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let language = form_language(&props.form, &props.language);
     let listing = &props.listing;
-    let chosen = use_state(BTreeSet::<String>::new);
+    let chosen = use_state(StrSet::new);
     let sender = use_state(|| props.sender.clone());
     let sealing = use_state(|| Sealing::Idle);
     let onback = props.onback.reform(|_: MouseEvent| ());

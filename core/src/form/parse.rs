@@ -2,7 +2,7 @@
 //! references resolved backwards, conditions fitted to the fields they test, texts in
 //! every declared language. What it builds is in [`definition`](super::definition).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -18,7 +18,7 @@ use super::error::{FormError, FormErrorKind as Kind, error};
 use super::{scoring, translation};
 use crate::agency::AgencyKind;
 use crate::json_object::JsonBudget;
-use crate::str_map::StrMap;
+use crate::str_map::{StrMap, StrSet};
 
 /// The largest definition accepted (the biggest built-in form is far below).
 const MAX_DEFINITION_LEN: usize = 4 * 1024 * 1024;
@@ -258,7 +258,7 @@ impl FormDefinition {
                 "at least one language is needed",
             ));
         }
-        let mut seen_languages = BTreeSet::new();
+        let mut seen_languages = StrSet::new();
         for (i, language) in raw.languages.iter().enumerate() {
             let valid = (2..=8).contains(&language.len())
                 && language
@@ -272,7 +272,7 @@ impl FormDefinition {
                 ));
             }
         }
-        let language_set: BTreeSet<String> = raw.languages.iter().cloned().collect();
+        let language_set: StrSet = raw.languages.iter().cloned().collect();
         let text = |path: &str, raw: StrMap<String>| check_text(path, raw, &language_set);
         let title = text("title", raw.title)?;
         if raw.sections.is_empty() {
@@ -287,7 +287,7 @@ impl FormDefinition {
         let mut index = HashMap::new();
         // `leave_out_if` may look at any field, so it is parsed once all are declared.
         let mut leave_out_ifs: Vec<(String, String, Value)> = Vec::new();
-        let mut section_ids = BTreeSet::new();
+        let mut section_ids = StrSet::new();
         for (s, raw_section) in raw.sections.into_iter().enumerate() {
             let path = format!("sections[{s}]");
             let unique = section_ids.insert(raw_section.id.clone());
@@ -513,7 +513,7 @@ fn check_draft(
             "at least one section is needed",
         ));
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = StrSet::new();
     for (i, id) in raw.sections.iter().enumerate() {
         let kind = if !sections.iter().any(|section| &section.id == id) {
             Kind::UnknownReference
@@ -610,11 +610,7 @@ fn declared(sections: &[Section]) -> Declared<'_> {
 
 type TextChecker<'a> = dyn Fn(&str, StrMap<String>) -> Result<Text, FormError> + 'a;
 
-fn check_text(
-    path: &str,
-    raw: StrMap<String>,
-    languages: &BTreeSet<String>,
-) -> Result<Text, FormError> {
+fn check_text(path: &str, raw: StrMap<String>, languages: &StrSet) -> Result<Text, FormError> {
     for language in languages {
         match raw.get(language) {
             Some(text) if !text.trim().is_empty() => {}
@@ -650,7 +646,7 @@ fn check_options(
             "at least two choices are needed",
         ));
     }
-    let mut ids = BTreeSet::new();
+    let mut ids = StrSet::new();
     raw.into_iter()
         .enumerate()
         .map(|(i, option)| {
@@ -1089,7 +1085,7 @@ fn check_groups(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarsen
         .groups
         .filter(|groups| !groups.is_empty())
         .ok_or_else(|| error(Kind::Missing, format!("{path}.groups"), "groups are needed"))?;
-    let mut placed = BTreeSet::new();
+    let mut placed = StrSet::new();
     for (group, members) in &groups {
         if !is_id(group, false) || members.is_empty() {
             return Err(error(

@@ -5,12 +5,10 @@
 //! The outcome never says that a person is a victim: it lists dimensions and says whether
 //! to presume victim status and refer.
 
-use std::collections::BTreeSet;
-
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::str_map::StrMap;
+use crate::str_map::{StrMap, StrSet};
 
 use super::answers::{Answers, YesNo};
 use super::condition::{self, Declared};
@@ -197,7 +195,7 @@ where
             "at least one profile is needed",
         ));
     }
-    let mut profile_ids = BTreeSet::new();
+    let mut profile_ids = StrSet::new();
     let mut profiles = Vec::new();
     for (i, profile) in raw.profiles.into_iter().enumerate() {
         let unique = profile_ids.insert(profile.id.clone());
@@ -231,8 +229,8 @@ where
             )),
         }
     };
-    let mut dimension_ids = BTreeSet::new();
-    let mut scored_fields = BTreeSet::new();
+    let mut dimension_ids = StrSet::new();
+    let mut scored_fields = StrSet::new();
     let mut dimensions = Vec::new();
     for (d, dimension) in raw.dimensions.into_iter().enumerate() {
         let path = format!("scoring.dimensions[{d}]");
