@@ -3,7 +3,7 @@
 //! the worker chose. Views call these and
 //! render their typed results; they never seal or upload themselves.
 
-use std::collections::HashMap;
+use confidant_core::str_map::StrMap;
 use std::fmt;
 
 use std::rc::Rc;
@@ -158,7 +158,7 @@ pub fn backoff_millis(attempts: u32) -> f64 {
 /// The delivery's memory of failed tries, per packet id: how many, and not before when.
 /// In memory only; after a reload every waiting packet is tried at once.
 #[derive(Debug, Default)]
-pub struct Backoff(HashMap<String, (u32, f64)>);
+pub struct Backoff(StrMap<(u32, f64)>);
 
 impl Backoff {
     /// Forget every pause: the network came back, so everything is due now.

@@ -72,6 +72,10 @@ impl<V> StrMap<V> {
         self.0.retain_mut(|(key, value)| keep(key, value));
     }
 
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -102,10 +106,16 @@ impl<V> FromIterator<(String, V)> for StrMap<V> {
     /// The last value given for a key wins, as in a `BTreeMap`.
     fn from_iter<I: IntoIterator<Item = (String, V)>>(entries: I) -> Self {
         let mut map = Self::new();
-        for (key, value) in entries {
-            map.insert(key, value);
-        }
+        map.extend(entries);
         map
+    }
+}
+
+impl<V> Extend<(String, V)> for StrMap<V> {
+    fn extend<I: IntoIterator<Item = (String, V)>>(&mut self, entries: I) {
+        for (key, value) in entries {
+            self.insert(key, value);
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! condition holds call each other (a condition on a hidden field is false), so both live
 //! here.
 
-use std::collections::HashMap;
+use crate::str_map::StrMap;
 
 use serde_json::Value;
 
@@ -12,7 +12,7 @@ use super::definition::{Condition, FieldKind, FormDefinition};
 use super::error::{FormError, FormErrorKind as Kind, error};
 
 /// What parsing knows about the fields declared so far: conditions may only look back.
-pub(super) type Declared<'a> = HashMap<String, &'a FieldKind>;
+pub(super) type Declared<'a> = StrMap<&'a FieldKind>;
 
 const MAX_DEPTH: usize = 16;
 

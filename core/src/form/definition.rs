@@ -5,8 +5,6 @@
 //! other modules of `form` read them. This module depends on no other part of `form`, so
 //! that every other part may depend on it.
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 
 use crate::agency::AgencyKind;
@@ -292,7 +290,7 @@ pub struct FormDefinition {
     pub sharing: Option<SharingRules>,
     pub(super) review: StrMap<ReviewStatus>,
     /// Where each field is: its section's index and its own.
-    pub(super) index: HashMap<String, (usize, usize)>,
+    pub(super) index: StrMap<(usize, usize)>,
 }
 
 /// A checked condition.

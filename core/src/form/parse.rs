@@ -2,8 +2,6 @@
 //! references resolved backwards, conditions fitted to the fields they test, texts in
 //! every declared language. What it builds is in [`definition`](super::definition).
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -284,7 +282,7 @@ impl FormDefinition {
         }
 
         let mut sections: Vec<Section> = Vec::new();
-        let mut index = HashMap::new();
+        let mut index = StrMap::new();
         // `leave_out_if` may look at any field, so it is parsed once all are declared.
         let mut leave_out_ifs: Vec<(String, String, Value)> = Vec::new();
         let mut section_ids = StrSet::new();
@@ -418,7 +416,7 @@ impl FormDefinition {
 fn check_sharing(
     raw: Option<RawSharing>,
     sections: &[Section],
-    index: &HashMap<String, (usize, usize)>,
+    index: &StrMap<(usize, usize)>,
 ) -> Result<Option<SharingRules>, FormError> {
     let field = |id: &str| index.get(id).map(|(s, f)| &sections[*s].fields[*f]);
     let categories_used = sections
