@@ -15,6 +15,7 @@ pub mod interface_text;
 pub mod quick_exit;
 pub mod screens;
 pub mod sealing;
+pub mod short_sort;
 pub mod state;
 pub mod use_cases;
 

@@ -821,7 +821,7 @@ fn merge_outbox(current: &[Outgoing], stored: Vec<Outgoing>) -> Vec<Outgoing> {
             packet
         })
         .collect();
-    merged.sort_by(|a, b| {
+    crate::short_sort::sort_short_by(&mut merged, |a, b| {
         let position = |id: &str| current.iter().position(|p| p.packet_id == id);
         position(&a.packet_id)
             .map_or(usize::MAX, |at| at)

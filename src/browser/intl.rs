@@ -51,7 +51,7 @@ pub fn names(kind: NameKind, language: &str, codes: &[&str]) -> Vec<(String, Str
         })
         .collect();
     let compare = js_sys::Intl::Collator::new(&locales, &js_sys::Object::new()).compare();
-    names.sort_by(|a, b| {
+    crate::short_sort::sort_short_by(&mut names, |a, b| {
         let order = compare
             .call2(
                 &JsValue::NULL,

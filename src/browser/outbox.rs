@@ -36,7 +36,7 @@ pub fn load() -> StoredOutbox {
     move_legacy_list();
     let mut stored = StoredOutbox::default();
     let mut keys = storage::keys_with_prefix(PREFIX);
-    keys.sort();
+    crate::short_sort::sort_short_by(&mut keys, |a, b| a.cmp(b));
     for key in keys {
         let Some(text) = storage::read(&key) else {
             continue;
