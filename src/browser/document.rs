@@ -67,15 +67,23 @@ pub fn set_language(tag: &str, right_to_left: bool) {
     }
 }
 
+/// What the page's `<meta name="NAME" content="…">` says, the build's settings for the
+/// app (the quick exit's address, the integrity of files fetched later). `None` without
+/// such a tag, or without a document (never a panic: the quick exit reads it).
+pub fn meta_content(name: &str) -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .query_selector(&format!(r#"meta[name="{name}"]"#))
+        .ok()??
+        .get_attribute("content")
+}
+
 /// The SHA-384 (`sha384-…`) the page names for the interface's language file
 /// `lang/TAG.txt`: `<meta name="confidant-languages" content="TAG sha384-… TAG sha384-…">`,
 /// written at build time (`scripts/pin-wasm-integrity.mjs`). `None` for a language the page
 /// names none for: such a file is never fetched.
 pub fn language_integrity(tag: &str) -> Option<String> {
-    let meta = gloo::utils::document()
-        .query_selector(r#"meta[name="confidant-languages"]"#)
-        .ok()??;
-    let content = meta.get_attribute("content")?;
+    let content = meta_content("confidant-languages")?;
     let mut words = content.split_whitespace();
     while let (Some(given), Some(integrity)) = (words.next(), words.next()) {
         if given == tag && integrity.starts_with("sha384-") {

@@ -25,10 +25,7 @@ thread_local! {
 
 /// The integrity of the glue and of the loader, as the page names them.
 fn integrities() -> Option<(String, String)> {
-    let meta = gloo::utils::document()
-        .query_selector(r#"meta[name="confidant-inbox"]"#)
-        .ok()??;
-    let content = meta.get_attribute("content")?;
+    let content = crate::browser::document::meta_content("confidant-inbox")?;
     let mut words = content.split_whitespace();
     let (glue, loader) = (words.next()?, words.next()?);
     (glue.starts_with("sha384-") && loader.starts_with("sha384-"))

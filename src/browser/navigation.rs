@@ -10,15 +10,7 @@ pub const DEFAULT_NEUTRAL_PAGE: &str = "https://www.bbc.com/weather";
 
 /// The neutral address configured for this deployment.
 pub fn neutral_page() -> String {
-    web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| {
-            document
-                .query_selector("meta[name=\"confidant-quick-exit\"]")
-                .ok()
-                .flatten()
-        })
-        .and_then(|meta| meta.get_attribute("content"))
+    super::document::meta_content("confidant-quick-exit")
         .filter(|url| !url.trim().is_empty())
         .unwrap_or_else(|| DEFAULT_NEUTRAL_PAGE.to_owned())
 }
