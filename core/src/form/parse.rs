@@ -621,7 +621,7 @@ fn check_text(path: &str, raw: StrMap<String>, languages: &StrSet) -> Result<Tex
             }
         }
     }
-    if let Some(extra) = raw.keys().find(|key| !languages.contains(*key)) {
+    if let Some(extra) = raw.keys().find(|key| !languages.contains(key)) {
         return Err(error(
             Kind::UnknownReference,
             path,
@@ -1109,7 +1109,7 @@ fn check_groups(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarsen
             }
         }
     }
-    if let Some(missing) = options.iter().find(|option| !placed.contains(*option)) {
+    if let Some(missing) = options.iter().find(|option| !placed.contains(option)) {
         return Err(error(
             Kind::Missing,
             format!("{path}.groups"),

@@ -320,7 +320,7 @@ where
         if let Some(unknown) = groups
             .iter()
             .flatten()
-            .find(|id| !dimension_ids.contains(*id))
+            .find(|id| !dimension_ids.contains(id))
         {
             return Err(error(
                 Kind::UnknownReference,
@@ -332,7 +332,7 @@ where
     if let Some(extra) = raw
         .indicates
         .keys()
-        .find(|profile| !profile_ids.contains(*profile))
+        .find(|profile| !profile_ids.contains(profile))
     {
         return Err(error(
             Kind::UnknownReference,
@@ -351,7 +351,7 @@ where
                 format!("`{profile}` is not a profile"),
             ));
         }
-        match ids.into_iter().find(|id| !dimension_ids.contains(*id)) {
+        match ids.into_iter().find(|id| !dimension_ids.contains(id)) {
             Some(unknown) => Err(error(
                 Kind::UnknownReference,
                 format!("{path}.{profile}"),
