@@ -489,19 +489,8 @@ impl PacketMeta {
             #[serde(borrow)]
             aad: Option<Cow<'a, str>>,
         }
-        if text.len() > MAX_PACKET_LEN {
-            return Err(PacketError::TooLarge);
-        }
-        let JsonObject(only): JsonObject<AadOnly> =
-            serde_json::from_str(text).map_err(|error| FormatError::MalformedJson {
-                document: "packet",
-                message: parse_error(&error),
-            })?;
-        let aad = only.aad.ok_or(FormatError::Missing("aad"))?;
-        if aad.len() > MAX_AAD_LEN {
-            return Err(PacketError::Invalid("`aad` is longer than 16 KiB"));
-        }
-        parse_meta(&aad)
+        let only: AadOnly = read_packet_object(text)?;
+        parse_meta(&bounded_aad(only.aad)?)
     }
 
     /// The format version, currently always [`FORMAT_VERSION`].
@@ -681,14 +670,7 @@ impl Packet {
     /// Parses a packet strictly (see `docs/packet.md` for every rule). No key is needed
     /// and no key derivation runs: this is what the server calls on every upload.
     pub fn parse(text: &str) -> Result<Self, PacketError> {
-        if text.len() > MAX_PACKET_LEN {
-            return Err(PacketError::TooLarge);
-        }
-        let JsonObject(raw): JsonObject<RawPacket> =
-            serde_json::from_str(text).map_err(|error| FormatError::MalformedJson {
-                document: "packet",
-                message: parse_error(&error),
-            })?;
+        let raw: RawPacket = read_packet_object(text)?;
         if raw.unprotected.is_some() {
             return Err(PacketError::NotSupported(
                 "a shared unprotected header (`unprotected`) is not supported",
@@ -703,10 +685,7 @@ impl Packet {
         let protected = raw.protected.ok_or(FormatError::Missing("protected"))?;
         let signed = parse_protected_header(&protected)?;
 
-        let aad = raw.aad.ok_or(FormatError::Missing("aad"))?;
-        if aad.len() > MAX_AAD_LEN {
-            return Err(PacketError::Invalid("`aad` is longer than 16 KiB"));
-        }
+        let aad = bounded_aad(raw.aad)?;
         let meta = parse_meta(&aad)?;
         let aad = aad.into_owned();
 
@@ -1042,6 +1021,28 @@ fn check_no_zip_or_crit(
         ));
     }
     Ok(())
+}
+
+/// A packet's text read as a JSON object of type `T`, once its size is within bounds.
+fn read_packet_object<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, PacketError> {
+    if text.len() > MAX_PACKET_LEN {
+        return Err(PacketError::TooLarge);
+    }
+    let JsonObject(object): JsonObject<T> =
+        serde_json::from_str(text).map_err(|error| FormatError::MalformedJson {
+            document: "packet",
+            message: parse_error(&error),
+        })?;
+    Ok(object)
+}
+
+/// The packet's `aad` member: present, and within its bound.
+fn bounded_aad(aad: Option<Cow<'_, str>>) -> Result<Cow<'_, str>, PacketError> {
+    let aad = aad.ok_or(FormatError::Missing("aad"))?;
+    if aad.len() > MAX_AAD_LEN {
+        return Err(PacketError::Invalid("`aad` is longer than 16 KiB"));
+    }
+    Ok(aad)
 }
 
 fn parse_meta(aad: &str) -> Result<PacketMeta, PacketError> {
