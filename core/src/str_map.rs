@@ -6,6 +6,12 @@
 //! the web app's module (`bench/weight.mjs`); a sorted list needs a binary search and a
 //! `Vec` insertion. Iteration is in key order, as a `BTreeMap`'s, so what is written from
 //! one (JSON objects, lists of fields) comes out in the same order.
+//!
+//! Inserting one key moves the entries after it, so a map built one insertion at a time
+//! costs up to n² moves. Whatever arrives from outside (a definition inside a packet, a
+//! JSON object) is built in bulk instead: [`FromIterator`], [`Extend`] and reading JSON
+//! collect the entries and order them once, in n log n comparisons whatever their order,
+//! and [`repeats`] checks a list for repeated ids the same way.
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -30,7 +36,20 @@ impl<V> StrMap<V> {
     }
 
     fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(held, _)| held.as_str().cmp(key))
+        self.0.binary_search_by(|(held, _)| {
+            work(1);
+            held.as_str().cmp(key)
+        })
+    }
+
+    /// The map of `entries`, ordered once; a key given twice keeps its last value.
+    fn from_entries(mut entries: Vec<(String, V)>) -> Self {
+        let plan = {
+            let keys: Vec<&str> = entries.iter().map(|(key, _)| key.as_str()).collect();
+            arrangement(&keys)
+        };
+        arrange(&mut entries, plan);
+        Self(entries)
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {
@@ -50,6 +69,7 @@ impl<V> StrMap<V> {
         match self.find(&key) {
             Ok(at) => Some(core::mem::replace(&mut self.0[at].1, value)),
             Err(at) => {
+                work(self.0.len() - at);
                 self.0.insert(at, (key, value));
                 None
             }
@@ -59,6 +79,7 @@ impl<V> StrMap<V> {
     /// Sets the key's value unless it has one already.
     pub fn insert_if_absent(&mut self, key: String, value: V) {
         if let Err(at) = self.find(&key) {
+            work(self.0.len() - at);
             self.0.insert(at, (key, value));
         }
     }
@@ -105,17 +126,16 @@ impl<V> StrMap<V> {
 impl<V> FromIterator<(String, V)> for StrMap<V> {
     /// The last value given for a key wins, as in a `BTreeMap`.
     fn from_iter<I: IntoIterator<Item = (String, V)>>(entries: I) -> Self {
-        let mut map = Self::new();
-        map.extend(entries);
-        map
+        Self::from_entries(entries.into_iter().collect())
     }
 }
 
 impl<V> Extend<(String, V)> for StrMap<V> {
+    /// The entries given last win over those held and over earlier ones.
     fn extend<I: IntoIterator<Item = (String, V)>>(&mut self, entries: I) {
-        for (key, value) in entries {
-            self.insert(key, value);
-        }
+        let mut all = core::mem::take(&mut self.0);
+        all.extend(entries);
+        *self = Self::from_entries(all);
     }
 }
 
@@ -170,11 +190,11 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for StrMap<V> {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
-                let mut map = StrMap::new();
-                while let Some((key, value)) = entries.next_entry::<String, V>()? {
-                    map.insert(key, value);
+                let mut read = StrMap::new();
+                while let Some(entry) = entries.next_entry::<String, V>()? {
+                    read.0.push(entry);
                 }
-                Ok(map)
+                Ok(StrMap::from_entries(read.0))
             }
         }
 
@@ -192,7 +212,10 @@ impl StrSet {
     }
 
     fn find(&self, item: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|held| held.as_str().cmp(item))
+        self.0.binary_search_by(|held| {
+            work(1);
+            held.as_str().cmp(item)
+        })
     }
 
     /// Adds `item`; `false` when it was there already.
@@ -200,6 +223,7 @@ impl StrSet {
         match self.find(item.as_ref()) {
             Ok(_) => false,
             Err(at) => {
+                work(self.0.len() - at);
                 self.0.insert(at, item.into());
                 true
             }
@@ -240,11 +264,13 @@ impl<'a> IntoIterator for &'a StrSet {
 
 impl FromIterator<String> for StrSet {
     fn from_iter<I: IntoIterator<Item = String>>(items: I) -> Self {
-        let mut set = Self::new();
-        for item in items {
-            set.insert(item);
-        }
-        set
+        let mut items: Vec<String> = items.into_iter().collect();
+        let plan = {
+            let keys: Vec<&str> = items.iter().map(String::as_str).collect();
+            arrangement(&keys)
+        };
+        arrange(&mut items, plan);
+        Self(items)
     }
 }
 
@@ -253,6 +279,107 @@ impl fmt::Debug for StrSet {
         f.debug_set().entries(self.iter()).finish()
     }
 }
+
+/// For each of `items`, whether an item before it is the same: what inserting them one
+/// by one into a set would refuse, found in n log n comparisons whatever their order.
+pub fn repeats(items: &[&str]) -> Vec<bool> {
+    let mut repeated = vec![false; items.len()];
+    let order = key_order(items);
+    for pair in order.windows(2) {
+        if items[pair[0]] == items[pair[1]] {
+            repeated[pair[1]] = true;
+        }
+    }
+    repeated
+}
+
+/// How to put the entries whose keys are `keys` in key order, each key once, with its
+/// last entry: the swaps to make in turn, then how many entries to keep from the front.
+/// Worked out on the keys alone, so that only [`arrange`], a loop of swaps, is compiled
+/// for each type of entry.
+fn arrangement(keys: &[&str]) -> (Vec<(usize, usize)>, usize) {
+    let order = key_order(keys);
+    // Where each entry is now, and which entry is now at each place.
+    let mut place: Vec<usize> = (0..keys.len()).collect();
+    let mut entry: Vec<usize> = place.clone();
+    let mut swaps = Vec::new();
+    let mut kept = 0;
+    for (i, first) in order.iter().enumerate() {
+        if order.get(i + 1).is_some_and(|next| keys[*next] == keys[*first]) {
+            continue;
+        }
+        let from = place[*first];
+        if from != kept {
+            swaps.push((kept, from));
+            let displaced = entry[kept];
+            entry.swap(kept, from);
+            place[displaced] = from;
+            place[*first] = kept;
+        }
+        kept += 1;
+    }
+    (swaps, kept)
+}
+
+fn arrange<T>(items: &mut Vec<T>, (swaps, kept): (Vec<(usize, usize)>, usize)) {
+    for (a, b) in swaps {
+        items.swap(a, b);
+    }
+    items.truncate(kept);
+}
+
+/// The positions of `keys` ordered by key, and equal keys by position. One heap sort,
+/// not generic, for every map and set whatever its value type: it adds no code per type
+/// to the web app's modules, and no order of keys makes it take more than n log n
+/// comparisons. Keys already in order, as this app writes them, take one pass.
+fn key_order(keys: &[&str]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    if keys.windows(2).all(|pair| pair[0] < pair[1]) {
+        work(keys.len());
+        return order;
+    }
+    let before = |a: usize, b: usize| {
+        work(1);
+        (keys[a], a) < (keys[b], b)
+    };
+    let sift_down = |order: &mut [usize], mut root: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= order.len() {
+            break;
+        }
+        if child + 1 < order.len() && before(order[child], order[child + 1]) {
+            child += 1;
+        }
+        if !before(order[root], order[child]) {
+            break;
+        }
+        order.swap(root, child);
+        root = child;
+    };
+    for root in (0..order.len() / 2).rev() {
+        sift_down(&mut order, root);
+    }
+    for end in (1..order.len()).rev() {
+        order.swap(0, end);
+        sift_down(&mut order[..end], 0);
+    }
+    order
+}
+
+#[cfg(test)]
+thread_local! {
+    /// What the maps and sets of this thread did: comparisons of keys and entries moved.
+    /// Tests bound it, so that no input makes building a map cost n².
+    pub(crate) static WORK: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+fn work(steps: usize) {
+    WORK.with(|done| done.set(done.get() + steps));
+}
+
+#[cfg(not(test))]
+fn work(_steps: usize) {}
 
 #[cfg(test)]
 mod tests {
@@ -303,5 +430,66 @@ mod tests {
         assert!(set.remove("a"));
         assert!(!set.remove("a"));
         assert_eq!(set.len(), 1);
+    }
+
+    /// Keys in an order of their own, some given twice, as an attacker might send them.
+    fn scrambled(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("k{}", (i * 7919 + 13) % (n * 3 / 4 + 1)))
+            .collect()
+    }
+
+    #[test]
+    fn built_in_bulk_as_a_btree_map_would_be() {
+        for n in [0, 1, 2, 3, 10, 257] {
+            let keys = scrambled(n);
+            let entries = keys.iter().cloned().zip(0..);
+            let map: StrMap<usize> = entries.clone().collect();
+            let tree: std::collections::BTreeMap<String, usize> = entries.clone().collect();
+            assert!(map.iter().eq(tree.iter()), "{n} keys");
+
+            let mut extended: StrMap<usize> =
+                keys.iter().take(n / 2).cloned().zip(1000..).collect();
+            extended.extend(entries.clone().skip(n / 3));
+            let mut tree: std::collections::BTreeMap<String, usize> =
+                keys.iter().take(n / 2).cloned().zip(1000..).collect();
+            tree.extend(entries.skip(n / 3));
+            assert!(extended.iter().eq(tree.iter()), "{n} keys, extended");
+
+            let set: StrSet = keys.iter().cloned().collect();
+            let tree: std::collections::BTreeSet<&String> = keys.iter().collect();
+            assert!(set.iter().eq(tree.into_iter()), "{n} keys, as a set");
+
+            let listed: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let mut seen = std::collections::BTreeSet::new();
+            let one_by_one: Vec<bool> = listed.iter().map(|key| !seen.insert(*key)).collect();
+            assert_eq!(repeats(&listed), one_by_one, "{n} keys, repeats");
+        }
+    }
+
+    #[test]
+    fn no_order_of_keys_makes_building_cost_n_squared() {
+        let n = 20_000;
+        let descending: Vec<String> = (0..n).rev().map(|i| format!("f{i:06}")).collect();
+        // Three sorts of about 2 n log2 n comparisons each, with room to spare.
+        let bound = 10 * n * 15;
+        for keys in [descending.clone(), scrambled(n)] {
+            WORK.with(|done| done.set(0));
+            let map: StrMap<()> = keys.iter().map(|key| (key.clone(), ())).collect();
+            let set: StrSet = keys.iter().cloned().collect();
+            let listed: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let repeated = repeats(&listed);
+            let done = WORK.with(core::cell::Cell::get);
+            assert!(done < bound, "{done} steps for {n} keys");
+            assert_eq!(map.len(), set.len());
+            assert_eq!(repeated.iter().filter(|r| !**r).count(), set.len());
+        }
+        // What one insertion at a time would have cost: the check above can fail.
+        WORK.with(|done| done.set(0));
+        let mut one_by_one = StrMap::new();
+        for key in &descending {
+            one_by_one.insert(key.clone(), ());
+        }
+        assert!(WORK.with(core::cell::Cell::get) > n * n / 4);
     }
 }
