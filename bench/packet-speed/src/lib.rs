@@ -7,6 +7,7 @@ pub mod ingest;
 
 use aes::Aes256;
 use aes::cipher::{KeyIvInit, StreamCipher};
+use confidant_core::form::FormDefinition;
 use confidant_core::keys::AgencyKeyPair;
 use confidant_core::packet::{FormRef, Packet, Recipient, seal_packet};
 use ghash::GHash;
@@ -43,6 +44,31 @@ pub fn recipients(agencies: &[AgencyKeyPair]) -> Vec<Recipient> {
         .iter()
         .map(|agency| Recipient::Agency(agency.public.clone()))
         .collect()
+}
+
+/// A valid form definition of `fields` yes/no fields, their ids in descending order, each
+/// shown once the one before it is answered: the worst order for maps kept sorted by
+/// insertion. A definition arrives inside every packet a receiver opens.
+pub fn definition_flood(fields: usize) -> String {
+    let field = |n: usize| {
+        let mut field = serde_json::json!({
+            "id": format!("f{n:06}"), "kind": "yes_no", "data_class": "organisational",
+            "label": { "en": "x" },
+        });
+        if n < fields {
+            field["show_if"] = serde_json::json!({ "answered": format!("f{:06}", n + 1) });
+        }
+        field
+    };
+    serde_json::json!({
+        "format": "confidant-form", "format_version": 1, "id": "flood", "version": "1",
+        "languages": ["en"], "title": { "en": "t" },
+        "sections": [{
+            "id": "s", "title": { "en": "t" },
+            "fields": (1..=fields).rev().map(field).collect::<Vec<_>>(),
+        }],
+    })
+    .to_string()
 }
 
 /// Runs `work` repeatedly for at least `budget_ms` (and at least 3 times) and returns the
@@ -96,6 +122,24 @@ pub fn core_cases() -> Vec<Case> {
     let agencies = agencies();
     let recipients = recipients(&agencies);
     let mut cases = Vec::new();
+    let flood = definition_flood(6_000);
+    let read = flood.clone();
+    cases.push(Case {
+        what: "check a definition, 6,000 fields reversed",
+        size_name: "flood",
+        bytes: flood.len(),
+        run: Box::new(move || {
+            FormDefinition::parse(&flood).expect("the flood is a valid definition");
+        }),
+    });
+    cases.push(Case {
+        what: "  against reading it as JSON alone",
+        size_name: "flood",
+        bytes: read.len(),
+        run: Box::new(move || {
+            serde_json::from_str::<serde_json::Value>(&read).expect("reads");
+        }),
+    });
     for (size_name, size) in SIZES {
         let payload = payload(size);
         let sealed =

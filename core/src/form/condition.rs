@@ -3,16 +3,38 @@
 //! condition holds call each other (a condition on a hidden field is false), so both live
 //! here.
 
+use core::cmp::Ordering;
+
 use crate::str_map::StrMap;
 
 use serde_json::Value;
 
 use super::answers::{Answer, Answers};
-use super::definition::{Condition, FieldKind, FormDefinition};
+use super::definition::{Condition, Field, FieldKind, FormDefinition, Section};
 use super::error::{FormError, FormErrorKind as Kind, error};
 
 /// What parsing knows about the fields declared so far: conditions may only look back.
-pub(super) type Declared<'a> = StrMap<&'a FieldKind>;
+/// Where each field is (its section and its position there) is read once, before any
+/// field is checked, so that a look-up is a binary search whatever the form's size. A
+/// field counts as declared once it is checked: in `sections`, or among the `current`
+/// section's fields.
+pub(super) struct Declared<'a> {
+    pub(super) places: &'a StrMap<(usize, usize)>,
+    pub(super) sections: &'a [Section],
+    pub(super) current: &'a [Field],
+}
+
+impl<'a> Declared<'a> {
+    pub(super) fn get(&self, id: &str) -> Option<&'a FieldKind> {
+        let (section, at) = *self.places.get(id)?;
+        let fields = match section.cmp(&self.sections.len()) {
+            Ordering::Less => self.sections[section].fields.as_slice(),
+            Ordering::Equal => self.current,
+            Ordering::Greater => return None,
+        };
+        fields.get(at).map(|field| &field.kind)
+    }
+}
 
 const MAX_DEPTH: usize = 16;
 
@@ -140,7 +162,7 @@ fn parse_at(
                 format!("`{member}` must name a field"),
             )
         })?;
-        let kind = declared.get(id).copied().ok_or_else(|| {
+        let kind = declared.get(id).ok_or_else(|| {
             error(
                 Kind::UnknownReference,
                 path,

@@ -16,7 +16,7 @@ use super::error::{FormError, FormErrorKind as Kind, error};
 use super::{scoring, translation};
 use crate::agency::AgencyKind;
 use crate::json_object::JsonBudget;
-use crate::str_map::{StrMap, StrSet};
+use crate::str_map::{StrMap, StrSet, repeats};
 
 /// The largest definition accepted (the biggest built-in form is far below).
 const MAX_DEFINITION_LEN: usize = 4 * 1024 * 1024;
@@ -256,13 +256,13 @@ impl FormDefinition {
                 "at least one language is needed",
             ));
         }
-        let mut seen_languages = StrSet::new();
+        let repeated_languages = repeats(&as_strs(&raw.languages, |language| language));
         for (i, language) in raw.languages.iter().enumerate() {
             let valid = (2..=8).contains(&language.len())
                 && language
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-            if let Some(kind) = Kind::of_id(valid, seen_languages.insert(language.as_str())) {
+            if let Some(kind) = Kind::of_id(valid, !repeated_languages[i]) {
                 return Err(error(
                     kind,
                     format!("languages[{i}]"),
@@ -281,14 +281,28 @@ impl FormDefinition {
             ));
         }
 
+        // Every field's place, and whether its id repeats an earlier one, read once before
+        // any is checked: a definition arrives inside every packet, and no order of its
+        // ids may make checking it cost more than n log n.
+        let mut places = Vec::new();
+        for (s, section) in raw.sections.iter().enumerate() {
+            for (f, field) in section.fields.iter().enumerate() {
+                places.push((field.id.clone(), (s, f)));
+            }
+        }
+        let repeated_fields = repeats(&as_strs(&places, |(id, _)| id));
+        // Where an id is given twice, its first place (the second is refused).
+        places.reverse();
+        let places: StrMap<(usize, usize)> = places.into_iter().collect();
+        let repeated_sections = repeats(&as_strs(&raw.sections, |section| &section.id));
+        let mut ordinal = 0;
+
         let mut sections: Vec<Section> = Vec::new();
-        let mut index = StrMap::new();
         // `leave_out_if` may look at any field, so it is parsed once all are declared.
         let mut leave_out_ifs: Vec<(String, String, Value)> = Vec::new();
-        let mut section_ids = StrSet::new();
         for (s, raw_section) in raw.sections.into_iter().enumerate() {
             let path = format!("sections[{s}]");
-            let unique = section_ids.insert(raw_section.id.clone());
+            let unique = !repeated_sections[s];
             if let Some(kind) = Kind::of_id(is_id(&raw_section.id, false), unique) {
                 return Err(error(
                     kind,
@@ -300,7 +314,7 @@ impl FormDefinition {
                 Some(value) => Some(condition::parse(
                     &value,
                     &format!("{path}.show_if"),
-                    &declared(&sections),
+                    &declared(&places, &sections, &[]),
                 )?),
                 None => None,
             };
@@ -337,7 +351,8 @@ impl FormDefinition {
                         value,
                     ));
                 }
-                let unique = !index.contains_key(&raw_field.id);
+                let unique = !repeated_fields[ordinal];
+                ordinal += 1;
                 if let Some(kind) = Kind::of_id(is_id(&raw_field.id, false), unique) {
                     return Err(error(
                         kind,
@@ -345,22 +360,15 @@ impl FormDefinition {
                         "must be an id of lower-case letters, digits and '_', unique in the form",
                     ));
                 }
-                let mut earlier = declared(&sections);
-                earlier.extend(
-                    section
-                        .fields
-                        .iter()
-                        .map(|field| (field.id.clone(), &field.kind)),
-                );
+                let earlier = declared(&places, &sections, &section.fields);
                 let field = check_field(&path, raw_field, &text, &earlier)?;
-                index.insert(field.id.clone(), (s, section.fields.len()));
                 section.fields.push(field);
             }
             sections.push(section);
         }
         for (id, path, value) in leave_out_ifs {
-            let condition = condition::parse(&value, &path, &declared(&sections))?;
-            if let Some((s, f)) = index.get(&id) {
+            let condition = condition::parse(&value, &path, &declared(&places, &sections, &[]))?;
+            if let Some((s, f)) = places.get(&id) {
                 sections[*s].fields[*f].leave_out_if = Some(condition);
             }
         }
@@ -388,14 +396,18 @@ impl FormDefinition {
             review.insert(language, status);
         }
         let scoring = match raw.scoring {
-            Some(json) => Some(scoring::parse(json.get(), &declared(&sections), text)?),
+            Some(json) => Some(scoring::parse(
+                json.get(),
+                &declared(&places, &sections, &[]),
+                text,
+            )?),
             None => None,
         };
         let draft = raw
             .draft
             .map(|draft| check_draft(draft, &sections, &text))
             .transpose()?;
-        let sharing = check_sharing(raw.sharing, &sections, &index)?;
+        let sharing = check_sharing(raw.sharing, &sections, &places)?;
         Ok(Self {
             id: raw.id,
             version: raw.version,
@@ -406,7 +418,7 @@ impl FormDefinition {
             draft,
             sharing,
             review,
-            index,
+            index: places,
         })
     }
 }
@@ -511,11 +523,12 @@ fn check_draft(
             "at least one section is needed",
         ));
     }
-    let mut seen = StrSet::new();
+    let section_ids: StrSet = sections.iter().map(|section| section.id.clone()).collect();
+    let repeated = repeats(&as_strs(&raw.sections, |id| id));
     for (i, id) in raw.sections.iter().enumerate() {
-        let kind = if !sections.iter().any(|section| &section.id == id) {
+        let kind = if !section_ids.contains(id) {
             Kind::UnknownReference
-        } else if !seen.insert(id) {
+        } else if repeated[i] {
             Kind::DuplicateId
         } else {
             continue;
@@ -598,12 +611,21 @@ fn check_prefill(path: &str, raw: RawPrefill, kind: &FieldKind) -> Result<Prefil
     }
 }
 
-fn declared(sections: &[Section]) -> Declared<'_> {
-    sections
-        .iter()
-        .flat_map(|section| &section.fields)
-        .map(|field| (field.id.clone(), &field.kind))
-        .collect()
+fn declared<'a>(
+    places: &'a StrMap<(usize, usize)>,
+    sections: &'a [Section],
+    current: &'a [Field],
+) -> Declared<'a> {
+    Declared {
+        places,
+        sections,
+        current,
+    }
+}
+
+/// The texts of `items`, to look for repeats among them.
+fn as_strs<T>(items: &[T], text: impl Fn(&T) -> &String) -> Vec<&str> {
+    items.iter().map(|item| text(item).as_str()).collect()
 }
 
 type TextChecker<'a> = dyn Fn(&str, StrMap<String>) -> Result<Text, FormError> + 'a;
@@ -644,11 +666,11 @@ fn check_options(
             "at least two choices are needed",
         ));
     }
-    let mut ids = StrSet::new();
+    let repeated = repeats(&as_strs(&raw, |option| &option.id));
     raw.into_iter()
         .enumerate()
         .map(|(i, option)| {
-            let unique = ids.insert(option.id.clone());
+            let unique = !repeated[i];
             if let Some(kind) = Kind::of_id(is_id(&option.id, false), unique) {
                 return Err(error(
                     kind,
@@ -1083,7 +1105,14 @@ fn check_groups(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarsen
         .groups
         .filter(|groups| !groups.is_empty())
         .ok_or_else(|| error(Kind::Missing, format!("{path}.groups"), "groups are needed"))?;
-    let mut placed = StrSet::new();
+    // The members, then the choices: a member repeats an earlier member, and a choice is
+    // placed when it repeats a member (choices are distinct).
+    let mut listed: Vec<&str> = groups.values().flatten().map(String::as_str).collect();
+    let members = listed.len();
+    listed.extend(&options);
+    let repeated = repeats(&listed);
+    let choices: StrSet = options.iter().map(|option| (*option).to_owned()).collect();
+    let mut m = 0;
     for (group, members) in &groups {
         if !is_id(group, false) || members.is_empty() {
             return Err(error(
@@ -1093,14 +1122,15 @@ fn check_groups(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarsen
             ));
         }
         for member in members {
-            if !options.contains(&member.as_str()) {
+            if !choices.contains(member) {
                 return Err(error(
                     Kind::UnknownReference,
                     format!("{path}.groups.{group}"),
                     format!("`{member}` is not a choice of this field"),
                 ));
             }
-            if !placed.insert(member.as_str()) {
+            m += 1;
+            if repeated[m - 1] {
                 return Err(error(
                     Kind::DuplicateId,
                     format!("{path}.groups.{group}"),
@@ -1109,7 +1139,10 @@ fn check_groups(path: &str, raw: RawCoarsen, kind: &FieldKind) -> Result<Coarsen
             }
         }
     }
-    if let Some(missing) = options.iter().find(|option| !placed.contains(option)) {
+    if let Some((missing, _)) = (options.iter())
+        .zip(&repeated[members..])
+        .find(|(_, placed)| !**placed)
+    {
         return Err(error(
             Kind::Missing,
             format!("{path}.groups"),

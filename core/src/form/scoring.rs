@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::str_map::{StrMap, StrSet};
+use crate::str_map::{StrMap, StrSet, repeats};
 
 use super::answers::{Answers, YesNo};
 use super::condition::{self, Declared};
@@ -195,10 +195,16 @@ where
             "at least one profile is needed",
         ));
     }
-    let mut profile_ids = StrSet::new();
+    let listed: Vec<&str> = raw
+        .profiles
+        .iter()
+        .map(|profile| profile.id.as_str())
+        .collect();
+    let repeated = repeats(&listed);
+    let profile_ids: StrSet = listed.iter().map(|id| (*id).to_owned()).collect();
     let mut profiles = Vec::new();
     for (i, profile) in raw.profiles.into_iter().enumerate() {
-        let unique = profile_ids.insert(profile.id.clone());
+        let unique = !repeated[i];
         if let Some(kind) = Kind::of_id(!profile.id.is_empty(), unique) {
             return Err(error(
                 kind,
@@ -229,12 +235,23 @@ where
             )),
         }
     };
-    let mut dimension_ids = StrSet::new();
-    let mut scored_fields = StrSet::new();
+    let listed: Vec<&str> = raw
+        .dimensions
+        .iter()
+        .map(|dimension| dimension.id.as_str())
+        .collect();
+    let repeated_dimensions = repeats(&listed);
+    let dimension_ids: StrSet = listed.iter().map(|id| (*id).to_owned()).collect();
+    let listed: Vec<&str> = (raw.dimensions.iter())
+        .flat_map(|dimension| &dimension.items)
+        .map(|item| item.field.as_str())
+        .collect();
+    let repeated_fields = repeats(&listed);
+    let mut scored = 0;
     let mut dimensions = Vec::new();
     for (d, dimension) in raw.dimensions.into_iter().enumerate() {
         let path = format!("scoring.dimensions[{d}]");
-        let unique = dimension_ids.insert(dimension.id.clone());
+        let unique = !repeated_dimensions[d];
         if let Some(kind) = Kind::of_id(!dimension.id.is_empty(), unique) {
             return Err(error(
                 kind,
@@ -253,7 +270,8 @@ where
         for (i, item) in dimension.items.into_iter().enumerate() {
             let path = format!("{path}.items[{i}]");
             yes_no_field(&format!("{path}.field"), &item.field)?;
-            if !scored_fields.insert(item.field.clone()) {
+            scored += 1;
+            if repeated_fields[scored - 1] {
                 return Err(error(
                     Kind::DuplicateId,
                     format!("{path}.field"),

@@ -82,16 +82,23 @@ pub(crate) fn apply(form: &mut Value, translation: &str) -> Result<(), FormError
     }
     languages.push(Value::String(language.clone()));
 
-    let mut texts = raw.texts;
+    // Each text is taken at most once; taking rather than removing keeps this linear in
+    // the number of texts, whatever their order.
+    let mut texts: StrMap<Option<String>> = (raw.texts.into_iter())
+        .map(|(key, text)| (key, Some(text)))
+        .collect();
     let mut missing = None;
-    visit_texts(form, &mut |key, text| match texts.remove(&key) {
-        Some(translated) => {
-            text.insert(language.clone(), Value::String(translated));
-        }
-        None => {
-            missing.get_or_insert(key);
-        }
-    });
+    visit_texts(
+        form,
+        &mut |key, text| match texts.get_mut(&key).and_then(Option::take) {
+            Some(translated) => {
+                text.insert(language.clone(), Value::String(translated));
+            }
+            None => {
+                missing.get_or_insert(key);
+            }
+        },
+    );
     if let Some(key) = missing {
         return Err(error(
             Kind::Missing,
@@ -99,7 +106,7 @@ pub(crate) fn apply(form: &mut Value, translation: &str) -> Result<(), FormError
             "is missing",
         ));
     }
-    if let Some(key) = texts.keys().next() {
+    if let Some((key, _)) = texts.iter().find(|(_, text)| text.is_some()) {
         return Err(error(
             Kind::UnknownReference,
             path(&format!("texts/{key}")),
