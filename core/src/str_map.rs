@@ -305,7 +305,10 @@ fn arrangement(keys: &[&str]) -> (Vec<(usize, usize)>, usize) {
     let mut swaps = Vec::new();
     let mut kept = 0;
     for (i, first) in order.iter().enumerate() {
-        if order.get(i + 1).is_some_and(|next| keys[*next] == keys[*first]) {
+        if order
+            .get(i + 1)
+            .is_some_and(|next| keys[*next] == keys[*first])
+        {
             continue;
         }
         let from = place[*first];
