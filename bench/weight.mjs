@@ -42,6 +42,7 @@ const LEVERS_MEASURED_ONCE = [
   ["the built-in English without its phrases' names (build.rs)", 1_179],
   ["sha2 and argon2 at opt-level \"s\" rather than \"z\" (smaller, for these two)", 1_132],
   ["wasm-opt -Oz a second time", 965],
+  ["the module's imports and exports by short names, not wasm-bindgen's hashed ones (scripts/shrink-scripts.mjs)", 3_123],
 ];
 // Measured and not kept.
 const LEVERS_NOT_KEPT = [
@@ -226,6 +227,11 @@ try {
   console.log(`  languages on demand: ${languages.map((file) => `${file} ${kib(size(`lang/${file}`))}`).join(", ")} fetched only when chosen`);
   console.log(`  workers' modules loaded only for drafts: ${workers.map((file) => `${file} ${kib(size(file))}`).join(", ")}`);
   const kept = readFileSync("forms/referral.json");
+  const glue = readdirSync(dist).find((file) => /^confidant-web-[0-9a-f]+\.js$/.test(file));
+  const written = brotli(readFileSync(join(NAMED, "confidant-web.js")));
+  console.log(`  the glue minified, with short names for the module's imports and exports (scripts/shrink-scripts.mjs): ${kib(size(glue))} against ${kib(written)} as wasm-bindgen writes it`);
+  const boot = readdirSync(dist).find((file) => /^boot-[0-9a-f]+\.js$/.test(file));
+  console.log(`  the boot script minified (scripts/shrink-scripts.mjs): ${kib(size(boot))} against ${kib(brotli(readFileSync("www/boot.js")))} as www/boot.js keeps it`);
   console.log(`  form definitions without indentation (scripts/minify-forms.mjs): referral.json ${kib(size("forms/referral.json"))} against ${kib(brotli(kept))} as forms/ keeps it`);
   console.log("Measured once, on the app's module when each was made (its commit says how), in bytes brotli:");
   for (const [lever, saved] of LEVERS_MEASURED_ONCE) {

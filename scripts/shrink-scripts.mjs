@@ -1,0 +1,192 @@
+// Trunk post-build hook: makes the build's scripts, and the names that join each
+// WebAssembly module to its JavaScript glue, as small as the browser can take them.
+//
+// wasm-bindgen names every function the module imports from its glue, and every closure
+// shim it exports to it, with a 16-digit hash (`__wbg_body_5f971cbc6950ca4f`). Each name
+// is written twice, in the module's import or export section and in the glue, and
+// compression can do nothing with 16 random hex digits: about 200 of them cost the app
+// 3.0 KiB brotli in its module and 2.2 KiB in its glue (measured on the build of
+// 2026-12-02). This hook gives each such name a short one (`_0`, `_1`, …), the same in
+// both files, then minifies the glue with terser, which wasm-bindgen does not do.
+//
+// The page's own scripts (www/: the boot script, the loaders) are minified too, so that
+// their comments stay in the repository: the boot script, which the first screen waits
+// for, goes from 2,004 to 816 bytes brotli. The service worker is left as written:
+// scripts/write-service-worker.mjs fills in its list by finding it in the text.
+//
+// It runs first among the hooks: scripts/pin-wasm-integrity.mjs then pins the modules as
+// they are here, and the integrity that Trunk wrote into index.html for a glue is
+// rewritten below to match. A glue whose shape is not the one expected (a name found in a
+// module and not in its glue, a short name already in use) stops the build rather than
+// ship a module that cannot start.
+//
+// Run by hand: TRUNK_STAGING_DIR=dist node scripts/shrink-scripts.mjs
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { minify } from "terser";
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) {
+  console.error("shrink-scripts: run me as a Trunk post_build hook (TRUNK_STAGING_DIR unset)");
+  process.exit(1);
+}
+const fail = (message) => {
+  console.error(`shrink-scripts: ${message}`);
+  process.exit(1);
+};
+
+/** A name that wasm-bindgen made unique with a hash. */
+const HASHED = /^\w*_h?[0-9a-f]{16}$/;
+
+/** Unsigned LEB128, as the binary format writes lengths and counts. */
+function readLeb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) return [value, at];
+  }
+}
+function leb(value) {
+  const out = [];
+  do {
+    let byte = value & 0x7f;
+    value = Math.floor(value / 128);
+    if (value) byte |= 0x80;
+    out.push(byte);
+  } while (value);
+  return Buffer.from(out);
+}
+const name = (text) => {
+  const bytes = Buffer.from(text, "utf8");
+  return Buffer.concat([leb(bytes.length), bytes]);
+};
+function readName(bytes, at) {
+  const [length, start] = readLeb(bytes, at);
+  return [bytes.subarray(start, start + length).toString("utf8"), start + length];
+}
+
+/** Where an import's description ends, from its kind (function, table, memory, global). */
+function importEnd(bytes, at) {
+  const kind = bytes[at++];
+  const limits = (from) => {
+    const flags = bytes[from];
+    let end = readLeb(bytes, from + 1)[1];
+    if (flags & 1) end = readLeb(bytes, end)[1];
+    return end;
+  };
+  switch (kind) {
+    case 0:
+      return readLeb(bytes, at)[1];
+    case 1:
+      return limits(at + 1);
+    case 2:
+      return limits(at);
+    case 3:
+      return at + 2;
+    default:
+      return fail(`an import of unknown kind ${kind}`);
+  }
+}
+
+/**
+ * The module with every hashed import and export name replaced by `rename(name)`; only
+ * the import (2) and export (7) sections change.
+ */
+function renameInModule(module, rename) {
+  if (module.readUInt32LE(0) !== 0x6d736100) fail("not a WebAssembly module");
+  const out = [module.subarray(0, 8)];
+  let at = 8;
+  while (at < module.length) {
+    const id = module[at];
+    const [size, start] = readLeb(module, at + 1);
+    let body = module.subarray(start, start + size);
+    at = start + size;
+    if (id === 2 || id === 7) {
+      const [count, first] = readLeb(body, 0);
+      const parts = [leb(count)];
+      let p = first;
+      for (let i = 0; i < count; i++) {
+        if (id === 2) {
+          const [from, q] = readName(body, p);
+          const [field, r] = readName(body, q);
+          const end = importEnd(body, r);
+          parts.push(name(from), name(HASHED.test(field) ? rename(field) : field), body.subarray(r, end));
+          p = end;
+        } else {
+          const [field, q] = readName(body, p);
+          const end = readLeb(body, q + 1)[1];
+          parts.push(name(HASHED.test(field) ? rename(field) : field), body.subarray(q, end));
+          p = end;
+        }
+      }
+      if (p !== body.length) fail(`section ${id} was not read to its end`);
+      body = Buffer.concat(parts);
+    }
+    out.push(Buffer.from([id]), leb(body.length), body);
+  }
+  return Buffer.concat(out);
+}
+
+const integrity = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
+const pages = ["index.html"].filter((page) => existsSync(join(staging, page)));
+/** Each changed script's integrity as Trunk wrote it into the page, and as it is now. */
+const pins = new Map();
+
+/** Writes `code`, minified, in place of `before` at `path`, and notes its new integrity. */
+async function writeMinified(path, before, code, module) {
+  const minified = await minify(code, { module, compress: true, mangle: true });
+  if (!minified.code) fail(`terser wrote nothing for ${path}`);
+  writeFileSync(path, minified.code);
+  pins.set(integrity(Buffer.from(before)), integrity(Buffer.from(minified.code)));
+  return before.length - minified.code.length;
+}
+
+for (const file of readdirSync(staging).filter((file) => file.endsWith("_bg.wasm"))) {
+  // `app-HASH_bg.wasm` goes with `app-OTHERHASH.js`; a worker's `name_bg.wasm` with `name.js`.
+  const stem = file.replace(/(-[0-9a-f]+)?_bg\.wasm$/, "");
+  const glues = readdirSync(staging).filter((other) => new RegExp(`^${stem}(-[0-9a-f]+)?\\.js$`).test(other));
+  if (glues.length !== 1) fail(`${file} has ${glues.length} glues, not one`);
+  const gluePath = join(staging, glues[0]);
+  const glue = readFileSync(gluePath, "utf8");
+  const module = readFileSync(join(staging, file));
+
+  const short = new Map();
+  const renamed = renameInModule(module, (long) => {
+    if (!short.has(long)) short.set(long, `_${short.size.toString(36)}`);
+    return short.get(long);
+  });
+  let code = glue;
+  for (const [long, brief] of short) {
+    if (new RegExp(`\\b${brief}\\b`).test(glue)) fail(`${glues[0]} already uses the name ${brief}`);
+    const whole = new RegExp(`\\b${long}\\b`, "g");
+    if (!whole.test(code)) fail(`${glues[0]} never names ${long}, which ${file} does`);
+    code = code.replace(whole, brief);
+  }
+  writeFileSync(join(staging, file), renamed);
+  // An ES module (the app's) has its top level mangled; a classic script (a worker's, the
+  // inbox's, the embedded form's) keeps its global `wasm_bindgen`.
+  const less = await writeMinified(gluePath, glue, code, /^export \{/m.test(code));
+  console.log(
+    `shrink-scripts: ${file} and ${glues[0]}: ${short.size} names shortened, ` +
+      `${module.length - renamed.length} + ${less} bytes less`,
+  );
+}
+
+// The page's own scripts, classic scripts all: their globals keep their names.
+const own = readdirSync(staging).filter((file) => /^boot(-[0-9a-f]+)?\.js$|-loader\.js$/.test(file));
+for (const file of own) {
+  const path = join(staging, file);
+  const code = readFileSync(path, "utf8");
+  console.log(`shrink-scripts: ${file}: ${await writeMinified(path, code, code, false)} bytes less`);
+}
+
+// Trunk pinned the app's glue in its page; pin it as it is now.
+for (const page of pages) {
+  let text = readFileSync(join(staging, page), "utf8");
+  for (const [before, after] of pins) text = text.replaceAll(before, after);
+  writeFileSync(join(staging, page), text);
+}
