@@ -1,8 +1,9 @@
-//! Writes the English built into every module without its phrases' names and notes:
-//! `www/lang/en.txt` keeps them for translators, who work from it, and `cargo test`
-//! holds it to `interface_text::Words::NAMES`; the module needs only the texts, in the
-//! same order, about 1.2 KiB brotli less. Each line is ` = text`, which
-//! `interface_text::read` reads like any language file's.
+//! Writes the English built into every module as an array of string literals, one per
+//! phrase in the order of `interface_text::Words::NAMES`: `www/lang/en.txt` keeps the
+//! phrases' names and notes for translators, who work from it, and `cargo test` holds it
+//! to those names. Each phrase's method reads its literal from this array at a place
+//! known when compiling, so a module keeps only the English it shows: the app's leaves
+//! out the inbox's and the embedded form's phrases.
 
 #![allow(
     clippy::print_stdout,
@@ -16,16 +17,14 @@ fn main() {
     let file = fs::read_to_string("www/lang/en.txt").unwrap_or_else(|error| {
         panic!("www/lang/en.txt: {error}");
     });
+    // A line without ` = ` gives its whole self: the tests then say which line it is.
     let texts: String = file
         .lines()
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(|line| match line.split_once(" = ") {
-            Some((_, text)) => format!(" = {text}\n"),
-            // Kept as it is: read() then refuses it, and the tests say which line.
-            None => format!("{line}\n"),
-        })
+        .map(|line| line.split_once(" = ").map_or(line, |(_, text)| text))
+        .map(|text| format!("    {text:?},\n"))
         .collect();
     let out = env::var("OUT_DIR").unwrap_or_else(|error| panic!("OUT_DIR: {error}"));
-    fs::write(Path::new(&out).join("en.txt"), texts)
+    fs::write(Path::new(&out).join("en.rs"), format!("[\n{texts}]\n"))
         .unwrap_or_else(|error| panic!("writing the built-in English: {error}"));
 }

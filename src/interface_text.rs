@@ -24,12 +24,17 @@ macro_rules! words {
         /// [`Words::NAMES`], declared apart so that the type of `Words` can use its length.
         const PHRASES: &[&str] = &[$(stringify!($name)),*];
 
-        /// Every phrase of the interface in one language, in the order of [`Words::NAMES`].
-        /// The texts are one array, read by one method per phrase: filling it from a file
-        /// is then a move of the array, where a field per phrase took a few KiB of code
-        /// (bench/weight.mjs).
+        /// The built-in English, a literal per phrase, in the order of [`Words::NAMES`]
+        /// (written by `build.rs` from `www/lang/en.txt`). Read only at places known when
+        /// compiling, so that a module keeps the phrases it shows and no others.
+        const ENGLISH: [&str; PHRASES.len()] = include!(concat!(env!("OUT_DIR"), "/en.rs"));
+
+        /// Every phrase of the interface in one language: the built-in English, or a
+        /// file's texts in the order of [`Words::NAMES`]. A file's texts are one array,
+        /// read by one method per phrase: filling it from a file is then a move of the
+        /// array, where a field per phrase took a few KiB of code (bench/weight.mjs).
         #[derive(Debug)]
-        pub struct Words([&'static str; PHRASES.len()]);
+        pub struct Words(Option<[&'static str; PHRASES.len()]>);
 
         impl Words {
             /// The phrases' names, in the order a language file gives them.
@@ -38,13 +43,22 @@ macro_rules! words {
             /// The words from every phrase's text, in the order of [`Words::NAMES`]; `None`
             /// unless there is exactly one text for each.
             fn from_texts(texts: Vec<&'static str>) -> Option<Words> {
-                texts.try_into().ok().map(Words)
+                texts.try_into().ok().map(|texts| Words(Some(texts)))
+            }
+
+            /// Every phrase's text, in the order of [`Words::NAMES`].
+            #[cfg(test)]
+            fn texts(&self) -> [&'static str; PHRASES.len()] {
+                self.0.unwrap_or(ENGLISH)
             }
 
             $(
                 $(#[$doc])*
                 pub fn $name(&self) -> &'static str {
-                    self.0[Phrase::$name as usize]
+                    match &self.0 {
+                        Some(texts) => texts[Phrase::$name as usize],
+                        None => ENGLISH[Phrase::$name as usize],
+                    }
                 }
             )*
         }
@@ -447,12 +461,10 @@ thread_local! {
     /// The languages read so far besides English: each is read once and kept for the
     /// page's life (a few KiB each, at most three).
     static LOADED: RefCell<Vec<(&'static str, &'static Words)>> = const { RefCell::new(Vec::new()) };
-    static ENGLISH: &'static Words = Box::leak(Box::new(
-        read(include_str!(concat!(env!("OUT_DIR"), "/en.txt"))).unwrap_or_else(|Unreadable| {
-            unreachable!("www/lang/en.txt gives every phrase (tested)")
-        }),
-    ));
 }
+
+/// The built-in English.
+static BUILT_IN_WORDS: Words = Words(None);
 
 /// Keeps a language's words once its file has been read: what [`for_language`] gives for
 /// `tag` from then on. A tag the interface does not speak is refused.
@@ -484,7 +496,7 @@ pub fn for_language(tag: &str) -> &'static Words {
                 .find(|(given, _)| *given == tag)
                 .map(|(_, words)| *words)
         })
-        .unwrap_or_else(|| ENGLISH.with(|english| *english))
+        .unwrap_or(&BUILT_IN_WORDS)
 }
 
 /// The name of an agency kind in the interface's words, never its code.
@@ -550,7 +562,7 @@ mod tests {
     #[test]
     fn the_built_in_english_is_en_txt_phrase_for_phrase() {
         let file = read(FILES[0].1).unwrap_or_else(|_| panic!("www/lang/en.txt is unreadable"));
-        assert_eq!(format!("{:?}", for_language("en")), format!("{file:?}"));
+        assert_eq!(for_language("en").texts(), file.texts());
     }
 
     #[test]
