@@ -16,6 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
+import { importEnd, readLeb } from "../scripts/wasm-binary.mjs";
 
 const [dist = "dist", ...flags] = process.argv.slice(2);
 const QUICK = flags.includes("--quick");
@@ -61,14 +62,9 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 function readModule(bytes) {
   let at = 8;
   const leb = () => {
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = bytes[at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (byte < 0x80) return value;
-    }
+    const [value, next] = readLeb(bytes, at);
+    at = next;
+    return value;
   };
   const name = () => {
     const length = leb();
@@ -88,24 +84,8 @@ function readModule(bytes) {
       for (let count = leb(); count > 0; count--) {
         name();
         name();
-        const kind = bytes[at++];
-        if (kind === 0) {
-          imported++;
-          leb();
-        } else if (kind === 1) {
-          at++;
-          const limits = bytes[at++];
-          leb();
-          if (limits & 1) leb();
-        } else if (kind === 2) {
-          const limits = bytes[at++];
-          leb();
-          if (limits & 1) leb();
-        } else if (kind === 3) {
-          at += 2;
-        } else {
-          leb();
-        }
+        if (bytes[at] === 0) imported++;
+        at = importEnd(bytes, at);
       }
     } else if (id === 10) {
       for (let count = leb(); count > 0; count--) {

@@ -25,6 +25,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { minify } from "terser";
+import { importEnd, readLeb, readName, writeLeb, writeName } from "./wasm-binary.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -38,59 +39,6 @@ const fail = (message) => {
 
 /** A name that wasm-bindgen made unique with a hash. */
 const HASHED = /^\w*_h?[0-9a-f]{16}$/;
-
-/** Unsigned LEB128, as the binary format writes lengths and counts. */
-function readLeb(bytes, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
-function leb(value) {
-  const out = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return Buffer.from(out);
-}
-const name = (text) => {
-  const bytes = Buffer.from(text, "utf8");
-  return Buffer.concat([leb(bytes.length), bytes]);
-};
-function readName(bytes, at) {
-  const [length, start] = readLeb(bytes, at);
-  return [bytes.subarray(start, start + length).toString("utf8"), start + length];
-}
-
-/** Where an import's description ends, from its kind (function, table, memory, global). */
-function importEnd(bytes, at) {
-  const kind = bytes[at++];
-  const limits = (from) => {
-    const flags = bytes[from];
-    let end = readLeb(bytes, from + 1)[1];
-    if (flags & 1) end = readLeb(bytes, end)[1];
-    return end;
-  };
-  switch (kind) {
-    case 0:
-      return readLeb(bytes, at)[1];
-    case 1:
-      return limits(at + 1);
-    case 2:
-      return limits(at);
-    case 3:
-      return at + 2;
-    default:
-      return fail(`an import of unknown kind ${kind}`);
-  }
-}
 
 /**
  * The module with every hashed import and export name replaced by `rename(name)`; only
@@ -107,26 +55,26 @@ function renameInModule(module, rename) {
     at = start + size;
     if (id === 2 || id === 7) {
       const [count, first] = readLeb(body, 0);
-      const parts = [leb(count)];
+      const parts = [writeLeb(count)];
       let p = first;
       for (let i = 0; i < count; i++) {
         if (id === 2) {
           const [from, q] = readName(body, p);
           const [field, r] = readName(body, q);
           const end = importEnd(body, r);
-          parts.push(name(from), name(HASHED.test(field) ? rename(field) : field), body.subarray(r, end));
+          parts.push(writeName(from), writeName(HASHED.test(field) ? rename(field) : field), body.subarray(r, end));
           p = end;
         } else {
           const [field, q] = readName(body, p);
           const end = readLeb(body, q + 1)[1];
-          parts.push(name(HASHED.test(field) ? rename(field) : field), body.subarray(q, end));
+          parts.push(writeName(HASHED.test(field) ? rename(field) : field), body.subarray(q, end));
           p = end;
         }
       }
       if (p !== body.length) fail(`section ${id} was not read to its end`);
       body = Buffer.concat(parts);
     }
-    out.push(Buffer.from([id]), leb(body.length), body);
+    out.push(Buffer.from([id]), writeLeb(body.length), body);
   }
   return Buffer.concat(out);
 }

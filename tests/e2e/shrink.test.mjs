@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { writeLeb, writeName } from "../../scripts/wasm-binary.mjs";
 import { DIST } from "./support.mjs";
 
 /** A name as wasm-bindgen makes it unique: 16 hex digits at its end. */
@@ -42,10 +43,8 @@ test("the glue and the page's own scripts are served minified, without their com
   }
 });
 
-/** Unsigned LEB128 and a length-prefixed name, as the binary format writes them. */
-const leb = (n) => (n < 128 ? [n] : [(n & 0x7f) | 0x80, ...leb(n >> 7)]);
-const name = (text) => [...leb(Buffer.byteLength(text)), ...Buffer.from(text)];
-const section = (id, body) => [id, ...leb(body.length), ...body];
+const name = (text) => [...writeName(text)];
+const section = (id, body) => [id, ...writeLeb(body.length), ...body];
 
 /** A module that imports one function, `field`, from `./tiny_bg.js`. */
 function moduleImporting(field) {

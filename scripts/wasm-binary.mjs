@@ -1,0 +1,67 @@
+// Reading and writing the parts of the WebAssembly binary format that the build's hooks
+// and the bench need: LEB128 numbers, names, and where an import's description ends.
+// https://webassembly.github.io/spec/core/binary/ is the reference.
+
+/** The unsigned LEB128 number at `at`, and where it ends. */
+export function readLeb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) return [value, at];
+  }
+}
+
+/** `value` as unsigned LEB128. */
+export function writeLeb(value) {
+  const out = [];
+  do {
+    let byte = value & 0x7f;
+    value = Math.floor(value / 128);
+    if (value) byte |= 0x80;
+    out.push(byte);
+  } while (value);
+  return Buffer.from(out);
+}
+
+/** The name (a length, then UTF-8) at `at`, and where it ends. */
+export function readName(bytes, at) {
+  const [length, start] = readLeb(bytes, at);
+  return [bytes.subarray(start, start + length).toString("utf8"), start + length];
+}
+
+/** `text` as a name. */
+export function writeName(text) {
+  const bytes = Buffer.from(text, "utf8");
+  return Buffer.concat([writeLeb(bytes.length), bytes]);
+}
+
+/**
+ * Where the description of an import ends, from its kind at `at`: a function (0), a table
+ * (1), a memory (2), a global (3) or a tag (4).
+ */
+export function importEnd(bytes, at) {
+  const kind = bytes[at++];
+  const limits = (from) => {
+    const flags = bytes[from];
+    let end = readLeb(bytes, from + 1)[1];
+    if (flags & 1) end = readLeb(bytes, end)[1];
+    return end;
+  };
+  switch (kind) {
+    case 0:
+      return readLeb(bytes, at)[1];
+    case 1:
+      return limits(at + 1);
+    case 2:
+      return limits(at);
+    case 3:
+      return at + 2;
+    case 4:
+      return readLeb(bytes, at + 1)[1];
+    default:
+      throw new Error(`an import of unknown kind ${kind}`);
+  }
+}
