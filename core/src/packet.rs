@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 
 use crate::b64;
 use crate::format_error::{ByteLength, FormatError};
-use crate::json_object::{BoundedArray, JsonObject, ListLimit};
+use crate::json_object::{BoundedArray, JsonObject, ListLimit, from_json_bytes};
 use crate::keys::{AgencySecretKey, Passphrase, PublicKey};
 use crate::primitives::{
     self, GCM_IV_LEN, GCM_TAG_LEN, KEY_LEN, SymmetricKey, WRAPPED_KEY_LEN, X25519_LEN,
@@ -976,8 +976,8 @@ impl Packet {
 /// Checks the protected header and says whether it declares a signed plaintext.
 fn parse_protected_header(protected: &str) -> Result<bool, PacketError> {
     let bytes = b64::decode(protected).ok_or(FormatError::InvalidBase64("protected"))?;
-    let JsonObject(header): JsonObject<RawProtectedHeader> = serde_json::from_slice(&bytes)
-        .map_err(|error| FormatError::MalformedJson {
+    let JsonObject(header): JsonObject<RawProtectedHeader> =
+        from_json_bytes(&bytes).map_err(|error| FormatError::MalformedJson {
             document: "packet",
             message: format!("protected header: {}", parse_error(&error)),
         })?;
@@ -1048,7 +1048,7 @@ fn bounded_aad(aad: Option<Cow<'_, str>>) -> Result<Cow<'_, str>, PacketError> {
 fn parse_meta(aad: &str) -> Result<PacketMeta, PacketError> {
     let bytes = b64::decode(aad).ok_or(FormatError::InvalidBase64("aad"))?;
     let JsonObject(raw): JsonObject<RawMetaJson> =
-        serde_json::from_slice(&bytes).map_err(|error| FormatError::MalformedJson {
+        from_json_bytes(&bytes).map_err(|error| FormatError::MalformedJson {
             document: "packet",
             message: format!("aad: {}", parse_error(&error)),
         })?;

@@ -27,7 +27,7 @@ use zeroize::Zeroizing;
 
 use crate::b64;
 use crate::format_error::{ByteLength, FormatError};
-use crate::json_object::JsonObject;
+use crate::json_object::{JsonObject, from_json_bytes};
 use crate::keys::{KeyError, PublicKey, fingerprint_of_thumbprint};
 use crate::primitives;
 use crate::random::random_bytes;
@@ -311,9 +311,9 @@ impl SigningPublicKey {
             return false;
         };
         let header: Option<JsonObject<Header>> =
-            b64::decode(protected).and_then(|bytes| serde_json::from_slice(&bytes).ok());
+            b64::decode(protected).and_then(|bytes| from_json_bytes(&bytes).ok());
         let claims: Option<JsonObject<Payload>> =
-            b64::decode(payload).and_then(|bytes| serde_json::from_slice(&bytes).ok());
+            b64::decode(payload).and_then(|bytes| from_json_bytes(&bytes).ok());
         let signature = b64::decode_array::<SIGNATURE_LEN>(signature).and_then(Result::ok);
         match (header, claims, signature) {
             (Some(JsonObject(header)), Some(JsonObject(claims)), Some(signature)) => {
@@ -392,8 +392,8 @@ pub(crate) fn verify_payload(
         .map_err(|error| SignatureError::Malformed(plaintext_parse_error(&error)))?;
     let header_bytes = b64::decode(&raw.protected)
         .ok_or_else(|| SignatureError::Malformed("protected header is not base64url".into()))?;
-    let JsonObject(header): JsonObject<RawJwsHeader> = serde_json::from_slice(&header_bytes)
-        .map_err(|error| {
+    let JsonObject(header): JsonObject<RawJwsHeader> =
+        from_json_bytes(&header_bytes).map_err(|error| {
             SignatureError::Malformed(format!("header: {}", plaintext_parse_error(&error)))
         })?;
     if header.alg != SIGNING_KEY_ALG {
