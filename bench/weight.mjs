@@ -43,7 +43,7 @@ const LEVERS_MEASURED_ONCE = [
   ["the built-in English without its phrases' names (build.rs)", 1_179],
   ["sha2 and argon2 at opt-level \"s\" rather than \"z\" (smaller, for these two)", 1_132],
   ["wasm-opt -Oz a second time", 965],
-  ["the module's imports and exports by short names, not wasm-bindgen's hashed ones (scripts/shrink-scripts.mjs)", 3_123],
+  ["the module's imports and exports by short names, not wasm-bindgen's hashed ones (scripts/shrink-assets.mjs)", 3_123],
   ["JSON in decoded bytes read as text (core's from_json_bytes): serde_json's reader of text only, not its reader of bytes as well (the inbox's module: 1,695)", 566],
   ["the built-in English as a literal per phrase, so that a module keeps only the phrases it shows (the embedded form's module: 3,879)", 280],
 ];
@@ -211,9 +211,11 @@ try {
   const kept = readFileSync("forms/referral.json");
   const glue = readdirSync(dist).find((file) => /^confidant-web-[0-9a-f]+\.js$/.test(file));
   const written = brotli(readFileSync(join(NAMED, "confidant-web.js")));
-  console.log(`  the glue minified, with short names for the module's imports and exports (scripts/shrink-scripts.mjs): ${kib(size(glue))} against ${kib(written)} as wasm-bindgen writes it`);
+  console.log(`  the glue minified, with short names for the module's imports and exports (scripts/shrink-assets.mjs): ${kib(size(glue))} against ${kib(written)} as wasm-bindgen writes it`);
   const boot = readdirSync(dist).find((file) => /^boot-[0-9a-f]+\.js$/.test(file));
-  console.log(`  the boot script minified (scripts/shrink-scripts.mjs): ${kib(size(boot))} against ${kib(brotli(readFileSync("www/boot.js")))} as www/boot.js keeps it`);
+  console.log(`  the boot script minified (scripts/shrink-assets.mjs): ${kib(size(boot))} against ${kib(brotli(readFileSync("www/boot.js")))} as www/boot.js keeps it`);
+  const style = readdirSync(dist).find((file) => /^style-[0-9a-f]+\.css$/.test(file));
+  console.log(`  the stylesheet minified (scripts/shrink-assets.mjs): ${kib(size(style))} against ${kib(brotli(readFileSync("www/style.css")))} as www/style.css keeps it`);
   console.log(`  form definitions without indentation (scripts/minify-forms.mjs): referral.json ${kib(size("forms/referral.json"))} against ${kib(brotli(kept))} as forms/ keeps it`);
   console.log("Measured once, on the app's module when each was made (its commit says how), in bytes brotli:");
   for (const [lever, saved] of LEVERS_MEASURED_ONCE) {

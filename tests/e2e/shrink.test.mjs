@@ -1,5 +1,5 @@
-// scripts/shrink-scripts.mjs: the build's modules and their glue join by short names, the
-// scripts arrive minified, and a glue that does not match its module stops the build
+// scripts/shrink-assets.mjs: the build's modules and their glue join by short names, the
+// scripts and the stylesheet arrive minified, and a glue that does not match its module stops the build
 // rather than ship a module that cannot start.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -33,12 +33,13 @@ test("every module of the build imports and exports short names, all of them in 
   }
 });
 
-test("the glue and the page's own scripts are served minified, without their comments", () => {
-  const scripts = readdirSync(DIST).filter((file) => /\.js$/.test(file) && file !== "service-worker.js");
-  assert.ok(scripts.some((file) => file.startsWith("boot")), scripts.join(" "));
-  for (const file of scripts) {
+test("the glue, the page's own scripts and its stylesheet are served minified, without their comments", () => {
+  const files = readdirSync(DIST).filter((file) => /\.(js|css)$/.test(file) && file !== "service-worker.js");
+  assert.ok(files.some((file) => file.startsWith("boot")), files.join(" "));
+  assert.ok(files.some((file) => file.startsWith("style")), files.join(" "));
+  for (const file of files) {
     const text = readFileSync(join(DIST, file), "utf8");
-    assert.ok(!/^\s*\/\//m.test(text), `${file} keeps its comments`);
+    assert.ok(!/^\s*\/\/|\/\*/m.test(text), `${file} keeps its comments`);
     assert.ok(text.split("\n").length <= 3, `${file} has ${text.split("\n").length} lines`);
   }
 });
@@ -68,7 +69,7 @@ const LONG = "__wbg_now_0123456789abcdef";
 test("a hashed name becomes the same short name in the module and in its glue", () => {
   const folder = staging(moduleImporting(LONG), `// the glue\nfunction imports() { return { ${LONG}: function () { return Date.now(); } }; }\n`);
   try {
-    execFileSync("node", ["scripts/shrink-scripts.mjs"], { env: { ...process.env, TRUNK_STAGING_DIR: folder }, stdio: "pipe" });
+    execFileSync("node", ["scripts/shrink-assets.mjs"], { env: { ...process.env, TRUNK_STAGING_DIR: folder }, stdio: "pipe" });
     const module = new WebAssembly.Module(readFileSync(join(folder, "tiny_bg.wasm")));
     assert.deepEqual(WebAssembly.Module.imports(module), [{ module: "./tiny_bg.js", name: "_0", kind: "function" }]);
     const glue = readFileSync(join(folder, "tiny.js"), "utf8");
@@ -84,7 +85,7 @@ test("a glue that never names what its module imports stops the build, and nothi
   const glue = "function imports() { return { __wbg_now_fedcba9876543210: function () {} }; }\n";
   const folder = staging(module, glue);
   try {
-    const run = spawnSync("node", ["scripts/shrink-scripts.mjs"], { env: { ...process.env, TRUNK_STAGING_DIR: folder }, encoding: "utf8" });
+    const run = spawnSync("node", ["scripts/shrink-assets.mjs"], { env: { ...process.env, TRUNK_STAGING_DIR: folder }, encoding: "utf8" });
     assert.equal(run.status, 1, run.stdout);
     assert.match(run.stderr, /tiny\.js never names __wbg_now_0123456789abcdef/);
     assert.deepEqual(readFileSync(join(folder, "tiny_bg.wasm")), module);

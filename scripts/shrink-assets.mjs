@@ -1,5 +1,5 @@
-// Trunk post-build hook: makes the build's scripts, and the names that join each
-// WebAssembly module to its JavaScript glue, as small as the browser can take them.
+// Trunk post-build hook: makes the build's scripts and stylesheet, and the names that join
+// each WebAssembly module to its JavaScript glue, as small as the browser can take them.
 //
 // wasm-bindgen names every function the module imports from its glue, and every closure
 // shim it exports to it, with a 16-digit hash (`__wbg_body_5f971cbc6950ca4f`). Each name
@@ -12,7 +12,9 @@
 // The page's own scripts (www/: the boot script, the loaders) are minified too, so that
 // their comments stay in the repository: the boot script, which the first screen waits
 // for, goes from 2,004 to 816 bytes brotli. The service worker is left as written:
-// scripts/write-service-worker.mjs fills in its list by finding it in the text.
+// scripts/write-service-worker.mjs fills in its list by finding it in the text. The
+// stylesheet, on the first screen too, is minified by csso without restructuring (its
+// rules stay in their order, as written): 3,432 to 2,212 bytes brotli.
 //
 // It runs first among the hooks: scripts/pin-wasm-integrity.mjs then pins the modules as
 // they are here, and the integrity that Trunk wrote into index.html for a glue is
@@ -20,20 +22,21 @@
 // module and not in its glue, a short name already in use) stops the build rather than
 // ship a module that cannot start.
 //
-// Run by hand: TRUNK_STAGING_DIR=dist node scripts/shrink-scripts.mjs
+// Run by hand: TRUNK_STAGING_DIR=dist node scripts/shrink-assets.mjs
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { minify as minifyCss } from "csso";
 import { minify } from "terser";
 import { importEnd, readLeb, readName, writeLeb, writeName } from "./wasm-binary.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
-  console.error("shrink-scripts: run me as a Trunk post_build hook (TRUNK_STAGING_DIR unset)");
+  console.error("shrink-assets: run me as a Trunk post_build hook (TRUNK_STAGING_DIR unset)");
   process.exit(1);
 }
 const fail = (message) => {
-  console.error(`shrink-scripts: ${message}`);
+  console.error(`shrink-assets: ${message}`);
   process.exit(1);
 };
 
@@ -84,13 +87,17 @@ const pages = ["index.html"].filter((page) => existsSync(join(staging, page)));
 /** Each changed script's integrity as Trunk wrote it into the page, and as it is now. */
 const pins = new Map();
 
-/** Writes `code`, minified, in place of `before` at `path`, and notes its new integrity. */
+/** Writes `after` in place of `before` at `path`, and notes its new integrity. */
+function replace(path, before, after) {
+  if (!after) fail(`nothing left of ${path}`);
+  writeFileSync(path, after);
+  pins.set(integrity(Buffer.from(before)), integrity(Buffer.from(after)));
+  return before.length - after.length;
+}
+
+/** Writes `code`, minified, in place of `before` at `path`. */
 async function writeMinified(path, before, code, module) {
-  const minified = await minify(code, { module, compress: true, mangle: true });
-  if (!minified.code) fail(`terser wrote nothing for ${path}`);
-  writeFileSync(path, minified.code);
-  pins.set(integrity(Buffer.from(before)), integrity(Buffer.from(minified.code)));
-  return before.length - minified.code.length;
+  return replace(path, before, (await minify(code, { module, compress: true, mangle: true })).code);
 }
 
 for (const file of readdirSync(staging).filter((file) => file.endsWith("_bg.wasm"))) {
@@ -119,7 +126,7 @@ for (const file of readdirSync(staging).filter((file) => file.endsWith("_bg.wasm
   // inbox's, the embedded form's) keeps its global `wasm_bindgen`.
   const less = await writeMinified(gluePath, glue, code, /^export \{/m.test(code));
   console.log(
-    `shrink-scripts: ${file} and ${glues[0]}: ${short.size} names shortened, ` +
+    `shrink-assets: ${file} and ${glues[0]}: ${short.size} names shortened, ` +
       `${module.length - renamed.length} + ${less} bytes less`,
   );
 }
@@ -129,10 +136,18 @@ const own = readdirSync(staging).filter((file) => /^boot(-[0-9a-f]+)?\.js$|-load
 for (const file of own) {
   const path = join(staging, file);
   const code = readFileSync(path, "utf8");
-  console.log(`shrink-scripts: ${file}: ${await writeMinified(path, code, code, false)} bytes less`);
+  console.log(`shrink-assets: ${file}: ${await writeMinified(path, code, code, false)} bytes less`);
 }
 
-// Trunk pinned the app's glue in its page; pin it as it is now.
+// The stylesheet, rule for rule: csso's restructuring would merge and move rules.
+for (const file of readdirSync(staging).filter((file) => /^style(-[0-9a-f]+)?\.css$/.test(file))) {
+  const path = join(staging, file);
+  const css = readFileSync(path, "utf8");
+  console.log(`shrink-assets: ${file}: ${replace(path, css, minifyCss(css, { restructure: false }).css)} bytes less`);
+}
+
+// Trunk pinned the app's glue, the boot script and the stylesheet in its page; pin them
+// as they are now.
 for (const page of pages) {
   let text = readFileSync(join(staging, page), "utf8");
   for (const [before, after] of pins) text = text.replaceAll(before, after);
