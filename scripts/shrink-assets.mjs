@@ -16,15 +16,21 @@
 // stylesheet, on the first screen too, is minified by csso without restructuring (its
 // rules stay in their order, as written): 3,432 to 2,212 bytes brotli.
 //
-// It runs first among the hooks: scripts/pin-wasm-integrity.mjs then pins the modules as
-// they are here, and the integrity that Trunk wrote into index.html for a glue is
-// rewritten below to match. A glue whose shape is not the one expected (a name found in a
-// module and not in its glue, a short name already in use) stops the build rather than
-// ship a module that cannot start.
+// A file whose name carries Trunk's hash of its content (`boot-64749adf16f4c200.js`) gets
+// a new name from the hash of what it holds now: the server sends such files as immutable,
+// to be cached for a year, so a name must never stand for two contents, or a browser that
+// kept the file Trunk wrote would refuse the new integrity and not start. The page is
+// rewritten to the new names and to the integrity of the new contents; each integrity that
+// Trunk wrote for a changed file must be found there, or the build stops.
+//
+// It runs before scripts/pin-wasm-integrity.mjs, which then pins the modules as they are
+// here. A glue whose shape is not the one expected (a name found in a module and not in
+// its glue, a short name already in use) stops the build rather than ship a module that
+// cannot start.
 //
 // Run by hand: TRUNK_STAGING_DIR=dist node scripts/shrink-assets.mjs
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { minify as minifyCss } from "csso";
 import { minify } from "terser";
@@ -83,21 +89,31 @@ function renameInModule(module, rename) {
 }
 
 const integrity = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
-const pages = ["index.html"].filter((page) => existsSync(join(staging, page)));
-/** Each changed script's integrity as Trunk wrote it into the page, and as it is now. */
-const pins = new Map();
+const html = process.env.TRUNK_HTML_FILE ?? "index.html";
+const pagePath = join(staging, html.split("/").pop());
+/** Every changed file: its name and integrity as Trunk wrote them, and as they are now. */
+const changed = [];
 
-/** Writes `after` in place of `before` at `path`, and notes its new integrity. */
-function replace(path, before, after) {
-  if (!after) fail(`nothing left of ${path}`);
-  writeFileSync(path, after);
-  pins.set(integrity(Buffer.from(before)), integrity(Buffer.from(after)));
+/**
+ * `name`'s content in place of `before`, under a new name if Trunk named it by the hash
+ * of its content (`NAME-HASH.EXT`, `NAME-HASH_bg.wasm`), and noted for the page.
+ */
+function replace(name, before, after) {
+  if (after.length === 0) fail(`nothing left of ${name}`);
+  const hashed = name.match(/^(.+)-[0-9a-f]{8,32}((?:_bg)?\.[a-z]+)$/);
+  const now = hashed
+    ? `${hashed[1]}-${createHash("sha256").update(after).digest("hex").slice(0, 16)}${hashed[2]}`
+    : name;
+  writeFileSync(join(staging, now), after);
+  if (now !== name) rmSync(join(staging, name));
+  changed.push({ name, now, before: integrity(before), after: integrity(after) });
   return before.length - after.length;
 }
 
-/** Writes `code`, minified, in place of `before` at `path`. */
-async function writeMinified(path, before, code, module) {
-  return replace(path, before, (await minify(code, { module, compress: true, mangle: true })).code);
+/** Writes `code`, minified, in place of `before` as `name`. */
+async function writeMinified(name, before, code, module) {
+  const { code: minified } = await minify(code, { module, compress: true, mangle: true });
+  return replace(name, Buffer.from(before), Buffer.from(minified ?? ""));
 }
 
 for (const file of readdirSync(staging).filter((file) => file.endsWith("_bg.wasm"))) {
@@ -105,8 +121,7 @@ for (const file of readdirSync(staging).filter((file) => file.endsWith("_bg.wasm
   const stem = file.replace(/(-[0-9a-f]+)?_bg\.wasm$/, "");
   const glues = readdirSync(staging).filter((other) => new RegExp(`^${stem}(-[0-9a-f]+)?\\.js$`).test(other));
   if (glues.length !== 1) fail(`${file} has ${glues.length} glues, not one`);
-  const gluePath = join(staging, glues[0]);
-  const glue = readFileSync(gluePath, "utf8");
+  const glue = readFileSync(join(staging, glues[0]), "utf8");
   const module = readFileSync(join(staging, file));
 
   const short = new Map();
@@ -121,10 +136,10 @@ for (const file of readdirSync(staging).filter((file) => file.endsWith("_bg.wasm
     if (!whole.test(code)) fail(`${glues[0]} never names ${long}, which ${file} does`);
     code = code.replace(whole, brief);
   }
-  writeFileSync(join(staging, file), renamed);
+  replace(file, module, renamed);
   // An ES module (the app's) has its top level mangled; a classic script (a worker's, the
   // inbox's, the embedded form's) keeps its global `wasm_bindgen`.
-  const less = await writeMinified(gluePath, glue, code, /^export \{/m.test(code));
+  const less = await writeMinified(glues[0], glue, code, /^export \{/m.test(code));
   console.log(
     `shrink-assets: ${file} and ${glues[0]}: ${short.size} names shortened, ` +
       `${module.length - renamed.length} + ${less} bytes less`,
@@ -134,22 +149,29 @@ for (const file of readdirSync(staging).filter((file) => file.endsWith("_bg.wasm
 // The page's own scripts, classic scripts all: their globals keep their names.
 const own = readdirSync(staging).filter((file) => /^boot(-[0-9a-f]+)?\.js$|-loader\.js$/.test(file));
 for (const file of own) {
-  const path = join(staging, file);
-  const code = readFileSync(path, "utf8");
-  console.log(`shrink-assets: ${file}: ${await writeMinified(path, code, code, false)} bytes less`);
+  const code = readFileSync(join(staging, file), "utf8");
+  console.log(`shrink-assets: ${file}: ${await writeMinified(file, code, code, false)} bytes less`);
 }
 
 // The stylesheet, rule for rule: csso's restructuring would merge and move rules.
 for (const file of readdirSync(staging).filter((file) => /^style(-[0-9a-f]+)?\.css$/.test(file))) {
-  const path = join(staging, file);
-  const css = readFileSync(path, "utf8");
-  console.log(`shrink-assets: ${file}: ${replace(path, css, minifyCss(css, { restructure: false }).css)} bytes less`);
+  const css = readFileSync(join(staging, file), "utf8");
+  const less = replace(file, Buffer.from(css), Buffer.from(minifyCss(css, { restructure: false }).css));
+  console.log(`shrink-assets: ${file}: ${less} bytes less`);
 }
 
-// Trunk pinned the app's glue, the boot script and the stylesheet in its page; pin them
-// as they are now.
-for (const page of pages) {
-  let text = readFileSync(join(staging, page), "utf8");
-  for (const [before, after] of pins) text = text.replaceAll(before, after);
-  writeFileSync(join(staging, page), text);
+// The page names the app's module, its glue, the boot script and the stylesheet, and pins
+// all but the module (which scripts/pin-wasm-integrity.mjs pins next): to their new names
+// and contents. A page Trunk did not write (a folder run by hand) has nothing to rewrite.
+if (existsSync(pagePath)) {
+  let page = readFileSync(pagePath, "utf8");
+  for (const { name, now, before, after } of changed) {
+    if (!page.includes(name)) continue;
+    if (!name.endsWith(".wasm") && !page.includes(before)) {
+      fail(`${html} names ${name} without the integrity Trunk wrote for it`);
+    }
+    page = page.replaceAll(name, now).replaceAll(before, after);
+    if (now !== name) console.log(`shrink-assets: ${name} is now ${now}`);
+  }
+  writeFileSync(pagePath, page);
 }

@@ -2,7 +2,8 @@
 // scripts and the stylesheet arrive minified, and a glue that does not match its module stops the build
 // rather than ship a module that cannot start.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +34,17 @@ test("every module of the build imports and exports short names, all of them in 
   }
 });
 
+test("every file of the build the hook changed is named by the hash of what it holds now", () => {
+  // The server caches these names for a year: a name kept for new content would leave a
+  // returning browser with the old file, refused by the new integrity.
+  const changed = readdirSync(DIST).filter((file) => /^(confidant-web|boot|style)-[0-9a-f]+(_bg\.wasm|\.js|\.css)$/.test(file));
+  assert.equal(changed.length, 4, changed.join(" "));
+  for (const file of changed) {
+    const hash = createHash("sha256").update(readFileSync(join(DIST, file))).digest("hex").slice(0, 16);
+    assert.ok(file.includes(`-${hash}`), `${file} holds content whose hash is ${hash}`);
+  }
+});
+
 test("the glue, the page's own scripts and its stylesheet are served minified, without their comments", () => {
   const files = readdirSync(DIST).filter((file) => /\.(js|css)$/.test(file) && file !== "service-worker.js");
   assert.ok(files.some((file) => file.startsWith("boot")), files.join(" "));
@@ -56,20 +68,28 @@ function moduleImporting(field) {
   ]);
 }
 
-/** A staging folder holding `tiny_bg.wasm` and `tiny.js`, as Trunk leaves a worker's. */
-function staging(module, glue) {
+/**
+ * A staging folder holding `module` and `glue`, as `tiny_bg.wasm` and `tiny.js` (as Trunk
+ * leaves a worker's) or under `names`, with the other files given.
+ */
+function staging(module, glue, names = ["tiny_bg.wasm", "tiny.js"], others = {}) {
   const folder = mkdtempSync(join(tmpdir(), "confidant-shrink-"));
-  writeFileSync(join(folder, "tiny_bg.wasm"), module);
-  writeFileSync(join(folder, "tiny.js"), glue);
+  writeFileSync(join(folder, names[0]), module);
+  writeFileSync(join(folder, names[1]), glue);
+  for (const [name, text] of Object.entries(others)) writeFileSync(join(folder, name), text);
   return folder;
 }
+
+const shrink = (folder) =>
+  spawnSync("node", ["scripts/shrink-assets.mjs"], { env: { ...process.env, TRUNK_STAGING_DIR: folder }, encoding: "utf8" });
+const sri = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 
 const LONG = "__wbg_now_0123456789abcdef";
 
 test("a hashed name becomes the same short name in the module and in its glue", () => {
   const folder = staging(moduleImporting(LONG), `// the glue\nfunction imports() { return { ${LONG}: function () { return Date.now(); } }; }\n`);
   try {
-    execFileSync("node", ["scripts/shrink-assets.mjs"], { env: { ...process.env, TRUNK_STAGING_DIR: folder }, stdio: "pipe" });
+    assert.equal(shrink(folder).status, 0);
     const module = new WebAssembly.Module(readFileSync(join(folder, "tiny_bg.wasm")));
     assert.deepEqual(WebAssembly.Module.imports(module), [{ module: "./tiny_bg.js", name: "_0", kind: "function" }]);
     const glue = readFileSync(join(folder, "tiny.js"), "utf8");
@@ -85,11 +105,53 @@ test("a glue that never names what its module imports stops the build, and nothi
   const glue = "function imports() { return { __wbg_now_fedcba9876543210: function () {} }; }\n";
   const folder = staging(module, glue);
   try {
-    const run = spawnSync("node", ["scripts/shrink-assets.mjs"], { env: { ...process.env, TRUNK_STAGING_DIR: folder }, encoding: "utf8" });
+    const run = shrink(folder);
     assert.equal(run.status, 1, run.stdout);
     assert.match(run.stderr, /tiny\.js never names __wbg_now_0123456789abcdef/);
     assert.deepEqual(readFileSync(join(folder, "tiny_bg.wasm")), module);
     assert.equal(readFileSync(join(folder, "tiny.js"), "utf8"), glue);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+/** A page as Trunk writes it: the glue pinned by `integrity`, the module named. */
+const PAGE = (glue, integrity, module) =>
+  `<link rel="modulepreload" href="/${glue}" crossorigin="anonymous" integrity="${integrity}">\n` +
+  `<script type="module">import init from '/${glue}'; init({ module_or_path: '/${module}' });</script>\n`;
+
+test("a file named by the hash of its content that changes gets a new name, and the page follows", () => {
+  const glue = `function imports() { return { ${LONG}: function () { return 1; } }; }\nexport { imports as default };\n`;
+  const names = ["tiny-0123456789abcdef_bg.wasm", "tiny-fedcba9876543210.js"];
+  const folder = staging(moduleImporting(LONG), glue, names, { "index.html": PAGE(names[1], sri(Buffer.from(glue)), names[0]) });
+  try {
+    const run = shrink(folder);
+    assert.equal(run.status, 0, run.stderr);
+    const files = readdirSync(folder).sort();
+    assert.equal(files.length, 3, files.join(" "));
+    assert.ok(!files.includes(names[0]) && !files.includes(names[1]), files.join(" "));
+    const page = readFileSync(join(folder, "index.html"), "utf8");
+    for (const file of files.filter((file) => file !== "index.html")) {
+      const bytes = readFileSync(join(folder, file));
+      const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+      assert.match(file, new RegExp(`^tiny-${hash}(_bg\\.wasm|\\.js)$`));
+      assert.ok(page.includes(`/${file}`), page);
+      if (file.endsWith(".js")) assert.ok(page.includes(`integrity="${sri(bytes)}"`), page);
+    }
+    assert.ok(!page.includes(sri(Buffer.from(glue))), page);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("a page that names a changed file without the integrity Trunk wrote for it stops the build", () => {
+  const glue = `function imports() { return { ${LONG}: function () { return 1; } }; }\n`;
+  const names = ["tiny-0123456789abcdef_bg.wasm", "tiny-fedcba9876543210.js"];
+  const folder = staging(moduleImporting(LONG), glue, names, { "index.html": PAGE(names[1], sri(Buffer.from("other")), names[0]) });
+  try {
+    const run = shrink(folder);
+    assert.equal(run.status, 1, run.stdout);
+    assert.match(run.stderr, /index\.html names tiny-fedcba9876543210\.js without the integrity Trunk wrote for it/);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
