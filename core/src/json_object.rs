@@ -33,10 +33,12 @@ pub(crate) fn payload_format(text: &str) -> Result<(String, u32), serde_json::Er
 pub(crate) fn from_json_bytes<'a, T: Deserialize<'a>>(
     bytes: &'a [u8],
 ) -> Result<T, serde_json::Error> {
-    let text = core::str::from_utf8(bytes)
-        .map_err(|_| serde_json::Error::custom("the JSON is not UTF-8"))?;
+    let text = core::str::from_utf8(bytes).map_err(|_| serde_json::Error::custom(NOT_UTF8))?;
     serde_json::from_str(text)
 }
+
+/// What [`from_json_bytes`] says of bytes that are not UTF-8.
+pub(crate) const NOT_UTF8: &str = "the JSON is not UTF-8";
 
 /// A `T` that was written as a JSON object.
 pub(crate) struct JsonObject<T>(pub(crate) T);
@@ -189,6 +191,11 @@ mod tests {
         assert_eq!(
             refused(latin1).map(|error| error.to_string()).as_deref(),
             Some("the JSON is not UTF-8")
+        );
+        // Where the message must not be shown (it could quote plaintext), it is said plainly.
+        assert_eq!(
+            refused(latin1).map(|error| crate::untrusted_text::plaintext_parse_error(&error)),
+            Some("not UTF-8".to_owned())
         );
         assert!(refused(b"{\"name\":1}").is_some());
     }

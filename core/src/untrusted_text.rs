@@ -17,6 +17,10 @@ pub const MAX_MESSAGE_CHARS: usize = 160;
 /// worker; an error can end up on a terminal, in a bug report or in a log, so nothing of
 /// the plaintext is in it.
 pub fn plaintext_parse_error(error: &serde_json::Error) -> String {
+    // Made before parsing, for bytes that are not UTF-8, and so placed nowhere.
+    if error.line() == 0 && error.to_string() == crate::json_object::NOT_UTF8 {
+        return "not UTF-8".to_owned();
+    }
     let what = match error.classify() {
         serde_json::error::Category::Syntax => "not valid JSON",
         serde_json::error::Category::Eof => "JSON that ends early",
