@@ -65,3 +65,44 @@ export function importEnd(bytes, at) {
       throw new Error(`an import of unknown kind ${kind}`);
   }
 }
+
+/**
+ * The module's sections, each as its id, where it begins (`header`, its id byte), where its
+ * content starts and where it ends, and for a custom section (id 0) its name.
+ */
+export function sections(module) {
+  if (module.readUInt32LE(0) !== 0x6d736100) throw new Error("not a WebAssembly module");
+  const found = [];
+  let at = 8;
+  while (at < module.length) {
+    const id = module[at];
+    const [size, start] = readLeb(module, at + 1);
+    found.push({ id, header: at, start, end: start + size, name: id === 0 ? readName(module, start)[0] : undefined });
+    at = start + size;
+  }
+  return found;
+}
+
+/** How many functions the module imports, and the body of each function it defines. */
+export function functionBodies(module) {
+  let imported = 0;
+  const bodies = [];
+  for (const { id, start, end } of sections(module)) {
+    let [count, at] = readLeb(module, start);
+    if (id === 2) {
+      for (; count > 0; count--) {
+        at = readName(module, readName(module, at)[1])[1];
+        if (module[at] === 0) imported++;
+        at = importEnd(module, at);
+      }
+    } else if (id === 10) {
+      for (; count > 0; count--) {
+        const [size, body] = readLeb(module, at);
+        bodies.push(module.subarray(body, body + size));
+        at = body + size;
+      }
+      if (at !== end) throw new Error("the code section was not read to its end");
+    }
+  }
+  return { imported, bodies };
+}

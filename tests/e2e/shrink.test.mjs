@@ -1,5 +1,6 @@
 // scripts/shrink-assets.mjs: the build's modules and their glue join by short names, the
-// scripts and the stylesheet arrive minified, and a glue that does not match its module stops the build
+// scripts and the stylesheet arrive minified, each module's functions are ordered by
+// likeness, and a glue that does not match its module stops the build
 // rather than ship a module that cannot start.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -8,7 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { writeLeb, writeName } from "../../scripts/wasm-binary.mjs";
+import { likenessOrder, orderByLikeness } from "../../scripts/order-functions.mjs";
+import { functionBodies, writeLeb, writeName } from "../../scripts/wasm-binary.mjs";
 import { DIST } from "./support.mjs";
 
 /** A name as wasm-bindgen makes it unique: 16 hex digits at its end. */
@@ -155,4 +157,44 @@ test("a page that names a changed file without the integrity Trunk wrote for it 
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+});
+
+/**
+ * A module of five functions that return 1, 2, 3, 4 and 7, exported as `e0` to `e4` in that order:
+ * the first and third alike (a run of `i32.const 7; drop`), the second and fourth alike
+ * (a run of `i64.const 7; drop`), the first the largest, and the fifth adding 4 to what the
+ * third returns.
+ */
+function moduleOfLikes() {
+  const run = (op, times) => Array.from({ length: times }, () => [op, 7, 0x1a]).flat();
+  const body = (instructions) => {
+    const code = [0, ...instructions, 0x0b];
+    return [...writeLeb(code.length), ...code];
+  };
+  const bodies = [
+    body([...run(0x41, 41), 0x41, 1]),
+    body([...run(0x42, 40), 0x41, 2]),
+    body([...run(0x41, 40), 0x41, 3]),
+    body([...run(0x42, 40), 0x41, 4]),
+    body([0x10, 2, 0x41, 4, 0x6a]),
+  ];
+  return Buffer.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 0, 1, 0x7f]),
+    ...section(3, [5, 0, 0, 0, 0, 0]),
+    ...section(7, [5, ...[0, 1, 2, 3, 4].flatMap((f) => [...name(`e${f}`), 0, f])]),
+    ...section(10, [5, ...bodies.flat()]),
+  ]);
+}
+
+test("functions are put next to the ones most like them, and every call and export still finds its own", async () => {
+  const before = moduleOfLikes();
+  assert.deepEqual(likenessOrder(functionBodies(before).bodies), [0, 2, 1, 3, 4]);
+  const after = orderByLikeness(before, []);
+  // The third function (returning 3) now comes second, next to the first, which it is like;
+  // the fifth's call to it and the exports follow it there.
+  const returned = functionBodies(after).bodies.map((body) => body[body.length - 2]);
+  assert.deepEqual(returned.slice(0, 4), [1, 3, 2, 4]);
+  const { instance } = await WebAssembly.instantiate(after);
+  assert.deepEqual([0, 1, 2, 3, 4].map((f) => instance.exports[`e${f}`]()), [1, 2, 3, 4, 7]);
 });
