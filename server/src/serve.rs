@@ -440,12 +440,42 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
     (headers, chosen.body.clone()).into_response()
 }
 
+/// The policy of an answer that no browser runs or renders as the app's: a module, a
+/// stylesheet, JSON, text, an image. The page's policy governs what such a file does once
+/// the page has loaded it; this one governs only a browser sent straight to its address,
+/// and lets it run nothing, load nothing and be framed by nobody, in an origin of its own.
+const SUBRESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/// Whether the browser may make a document or a worker of this answer (a page, a script),
+/// so that it needs the site's whole policy. An answer without a type (`304 Not Modified`,
+/// whose headers replace those of the copy the browser keeps) is taken to be one.
+fn is_document_or_script(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_ascii_lowercase)
+        .is_none_or(|kind| kind.starts_with("text/html") || kind.contains("javascript"))
+}
+
 /// Headers every response of the site carries. The frame policy and the resource policy
 /// are the defaults for a route that did not set its own.
+///
+/// A page or a script gets the site's Content-Security-Policy (a script's governs the
+/// worker it starts), the Permissions-Policy and the opener policy. Any other answer gets
+/// the short policy of `SUBRESOURCE_CSP`, and neither of the other two, which bind only
+/// documents: about 460 bytes less on each of the module, the stylesheet, the form and the
+/// directory that the path to a referral fetches.
 fn security_headers(headers: &mut HeaderMap, csp: &HeaderValue) {
+    let whole = is_document_or_script(headers);
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert_with(|| csp.clone());
+        .or_insert_with(|| {
+            if whole {
+                csp.clone()
+            } else {
+                HeaderValue::from_static(SUBRESOURCE_CSP)
+            }
+        });
     headers
         .entry(header::X_FRAME_OPTIONS)
         .or_insert(HeaderValue::from_static("DENY"));
@@ -457,17 +487,19 @@ fn security_headers(headers: &mut HeaderMap, csp: &HeaderValue) {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(
-        "permissions-policy",
-        HeaderValue::from_static(
-            "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), \
-             microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()",
-        ),
-    );
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    if whole {
+        headers.insert(
+            "permissions-policy",
+            HeaderValue::from_static(
+                "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), \
+                 microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()",
+            ),
+        );
+        headers.insert(
+            "cross-origin-opener-policy",
+            HeaderValue::from_static("same-origin"),
+        );
+    }
     headers
         .entry("cross-origin-resource-policy")
         .or_insert(HeaderValue::from_static("same-origin"));

@@ -343,3 +343,77 @@ fn serve_until_exit(data: &Path, dist: &Path) -> (bool, String) {
         .unwrap();
     (status.success(), stderr)
 }
+
+/// The headers that bind only a document, or the worker a script starts.
+const DOCUMENT_ONLY: [&str; 2] = ["permissions-policy", "cross-origin-opener-policy"];
+
+#[test]
+fn a_page_or_script_gets_the_whole_policy_and_anything_else_one_that_runs_nothing() {
+    let served = Served::start();
+    let page = served.get("/", &[]);
+    let whole = page.header("content-security-policy").unwrap().to_owned();
+    assert!(whole.contains("script-src"), "{whole}");
+    // A script's policy is the policy of the worker it starts.
+    for path in ["/", "/index.html", "/boot-0123abcd.js", "/derive-worker.js"] {
+        let answer = served.get(path, &[]);
+        assert_eq!(answer.status, 200, "{path}");
+        assert_eq!(
+            answer.header("content-security-policy"),
+            Some(whole.as_str()),
+            "{path}"
+        );
+        for name in DOCUMENT_ONLY {
+            assert!(answer.header(name).is_some(), "{path} has no {name}");
+        }
+    }
+    // Sent straight to one of these, a browser runs nothing, loads nothing, frames it
+    // nowhere, and gives it an origin of its own.
+    let others = [
+        "/confidant-web-11a6a8a7e04e66_bg.wasm",
+        "/style-0123456789abcdef.css",
+        "/forms/group-agreement.json",
+        "/notes.txt",
+        "/no-such-file",
+        "/api/v1/health",
+    ];
+    for path in others {
+        let answer = served.get(path, &[]);
+        assert_eq!(
+            answer.header("content-security-policy"),
+            Some("default-src 'none'; frame-ancestors 'none'; sandbox"),
+            "{path}"
+        );
+        assert_eq!(answer.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(
+            answer.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            answer.header("cross-origin-resource-policy"),
+            Some("same-origin"),
+            "{path}"
+        );
+        assert_eq!(
+            answer.header("referrer-policy"),
+            Some("no-referrer"),
+            "{path}"
+        );
+        assert!(
+            answer.header("strict-transport-security").is_some(),
+            "{path}"
+        );
+        for name in DOCUMENT_ONLY {
+            assert_eq!(answer.header(name), None, "{path} has {name}");
+        }
+    }
+    // A 304 has no type, and its headers replace those of the page the browser kept: it
+    // carries the whole policy, not the short one.
+    let etag = page.header("etag").unwrap().to_owned();
+    let unchanged = served.get("/", &[("if-none-match", etag.as_str())]);
+    assert_eq!(unchanged.status, 304);
+    assert_eq!(
+        unchanged.header("content-security-policy"),
+        Some(whole.as_str())
+    );
+}
