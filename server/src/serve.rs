@@ -443,8 +443,10 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
 /// The policy of an answer that no browser runs or renders as the app's: a module, a
 /// stylesheet, JSON, text, an image. The page's policy governs what such a file does once
 /// the page has loaded it; this one governs only a browser sent straight to its address,
-/// and lets it run nothing, load nothing and be framed by nobody, in an origin of its own.
-const SUBRESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
+/// and lets it run nothing, load nothing and be framed by nobody. (Not `sandbox`: with
+/// nothing running, an origin of its own would add nothing, and the tests read the
+/// origin's storage from such a page, without the app, to show what a quick exit left.)
+const SUBRESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Whether the browser may make a document or a worker of this answer (a page, a script),
 /// so that it needs the site's whole policy. An answer without a type (`304 Not Modified`,

@@ -366,8 +366,8 @@ fn a_page_or_script_gets_the_whole_policy_and_anything_else_one_that_runs_nothin
             assert!(answer.header(name).is_some(), "{path} has no {name}");
         }
     }
-    // Sent straight to one of these, a browser runs nothing, loads nothing, frames it
-    // nowhere, and gives it an origin of its own.
+    // Sent straight to one of these, a browser runs nothing, loads nothing and frames it
+    // nowhere.
     let others = [
         "/confidant-web-11a6a8a7e04e66_bg.wasm",
         "/style-0123456789abcdef.css",
@@ -380,7 +380,7 @@ fn a_page_or_script_gets_the_whole_policy_and_anything_else_one_that_runs_nothin
         let answer = served.get(path, &[]);
         assert_eq!(
             answer.header("content-security-policy"),
-            Some("default-src 'none'; frame-ancestors 'none'; sandbox"),
+            Some("default-src 'none'; frame-ancestors 'none'"),
             "{path}"
         );
         assert_eq!(answer.header("x-frame-options"), Some("DENY"), "{path}");
