@@ -34,9 +34,9 @@ fi
 scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-trunk build --release --locked >/dev/null
+scripts/release-build.sh --locked >/dev/null
 # The reference builds in a folder of its own under target/, never mixed with the app.
-(cd bench/hello && CARGO_TARGET_DIR="$PWD/../../target/hello" trunk build --release >/dev/null)
+(cd bench/hello && CARGO_TARGET_DIR="$PWD/../../target/hello" ../../scripts/release-build.sh >/dev/null)
 cargo build --profile native --locked -p confidant
 CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hello/dist "${QUICK[@]}"
 # Where the modules' bytes go, by crate and by part of Confidant, and what each lever
@@ -44,7 +44,7 @@ CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hel
 node bench/weight.mjs dist "${QUICK[@]}"
 # The same reference with Project Fluent in it: what that library alone would cost.
 (cd bench/hello && cargo fetch --locked --quiet &&
-  CARGO_TARGET_DIR="$PWD/../../target/hello" trunk build --release --features fluent \
+  CARGO_TARGET_DIR="$PWD/../../target/hello" ../../scripts/release-build.sh --features fluent \
     --dist ../../target/hello-fluent >/dev/null)
 node bench/fluent-size.mjs bench/hello/dist target/hello-fluent
 echo

@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-trunk build --release --locked
+scripts/release-build.sh --locked
 cargo build --profile native --locked -p confidant
 exec target/native/confidant serve --listen "127.0.0.1:${PORT:-8080}" --data ./data --static dist

@@ -19,12 +19,14 @@ say() { printf 'setup: %s\n' "$*"; }
 
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# Rust: the project's toolchain with the wasm32 target, and the one Trunk compiles with.
+# Rust: the project's toolchain with the wasm32 target and the standard library's source
+# (the release build compiles it for size: scripts/release-build.sh), and the one Trunk
+# compiles with.
 if ! rustup toolchain list | grep -q "^$RUST_TOOLCHAIN"; then
   say "installing rust $RUST_TOOLCHAIN"
-  rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal -c clippy,rustfmt
+  rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal -c clippy,rustfmt,rust-src
 fi
-for component in clippy rustfmt; do
+for component in clippy rustfmt rust-src; do
   if ! rustup component list --toolchain "$RUST_TOOLCHAIN" --installed | grep -q "^$component"; then
     rustup component add --toolchain "$RUST_TOOLCHAIN" "$component"
   fi

@@ -45,7 +45,7 @@ SAFARIDRIVER="$PWD/scripts/webkit-driver.sh" xvfb-run -a \
   cargo test --locked --target wasm32-unknown-unknown -p confidant-core -p confidant-web
 
 step "release build of the app (Trunk)"
-trunk build --release --locked
+scripts/release-build.sh --locked
 
 step "the modules use no WebAssembly feature beyond the supported browsers' (docs/browsers.md)"
 node scripts/check-wasm-features.mjs dist

@@ -47,6 +47,16 @@ test("every file of the build the hook changed is named by the hash of what it h
   }
 });
 
+test("no module of the build carries a source path or a panic's message (scripts/release-build.sh)", () => {
+  const modules = readdirSync(DIST).filter((file) => file.endsWith("_bg.wasm"));
+  assert.ok(modules.length >= 5, modules.join(" "));
+  for (const file of modules) {
+    const text = readFileSync(join(DIST, file)).toString("latin1");
+    assert.doesNotMatch(text, /\bsrc\/[\w/]+\.rs/, file);
+    assert.doesNotMatch(text, /panicked at|called `(Option|Result)::unwrap\(\)`|index out of bounds: the len/, file);
+  }
+});
+
 test("the glue, the page's own scripts and its stylesheet are served minified, without their comments", () => {
   const files = readdirSync(DIST).filter((file) => /\.(js|css)$/.test(file) && file !== "service-worker.js");
   assert.ok(files.some((file) => file.startsWith("boot")), files.join(" "));
