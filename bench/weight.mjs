@@ -6,7 +6,7 @@
 // It reads the modules as wasm-bindgen wrote them, with their function names
 // (target/wasm-bindgen/release/NAME_bg.wasm), and shrinks a copy with the same wasm-opt
 // flags as the build but keeping the names, so the figures are those of the files served
-// (up to the names). With --quick it skips the shrinking (a check that the bench runs).
+// (up to the names and the order of the functions, scripts/order-functions.mjs). With --quick it skips the shrinking (a check that the bench runs).
 // Code that a generic crate instantiates for Confidant's types (Yew's components, serde's
 // visitors, alloc's collections) counts for that crate.
 //

@@ -7,6 +7,7 @@ export function readLeb(bytes, at) {
   let value = 0;
   let shift = 0;
   for (;;) {
+    if (at >= bytes.length) throw new Error("a number that runs past the end of the module");
     const byte = bytes[at++];
     value += (byte & 0x7f) * 2 ** shift;
     shift += 7;
@@ -88,6 +89,7 @@ export function functionBodies(module) {
   let imported = 0;
   const bodies = [];
   for (const { id, start, end } of sections(module)) {
+    if (id !== 2 && id !== 10) continue;
     let [count, at] = readLeb(module, start);
     if (id === 2) {
       for (; count > 0; count--) {
@@ -95,7 +97,7 @@ export function functionBodies(module) {
         if (module[at] === 0) imported++;
         at = importEnd(module, at);
       }
-    } else if (id === 10) {
+    } else {
       for (; count > 0; count--) {
         const [size, body] = readLeb(module, at);
         bodies.push(module.subarray(body, body + size));

@@ -208,3 +208,15 @@ test("functions are put next to the ones most like them, and every call and expo
   const { instance } = await WebAssembly.instantiate(after);
   assert.deepEqual([0, 1, 2, 3, 4].map((f) => instance.exports[`e${f}`]()), [1, 2, 3, 4, 7]);
 });
+
+test("the hook puts each module's functions in the order of their likeness", () => {
+  const folder = staging(moduleOfLikes(), "function imports() { return {}; }\n");
+  try {
+    const run = shrink(folder);
+    assert.equal(run.status, 0, run.stderr);
+    const { bodies } = functionBodies(readFileSync(join(folder, "tiny_bg.wasm")));
+    assert.deepEqual(bodies.slice(0, 4).map((body) => body[body.length - 2]), [1, 3, 2, 4]);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
