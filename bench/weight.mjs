@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
-import { importEnd, readLeb } from "../scripts/wasm-binary.mjs";
+import { functionBodies, readLeb, readName, sections } from "../scripts/wasm-binary.mjs";
 
 const [dist = "dist", ...flags] = process.argv.slice(2);
 const QUICK = flags.includes("--quick");
@@ -66,56 +66,27 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** The module's function bodies with their names, and its data, from its sections. */
 function readModule(bytes) {
-  let at = 8;
-  const leb = () => {
-    const [value, next] = readLeb(bytes, at);
-    at = next;
-    return value;
-  };
-  const name = () => {
-    const length = leb();
-    const text = bytes.subarray(at, at + length).toString("utf8");
-    at += length;
-    return text;
-  };
-  let imported = 0;
-  const bodies = [];
+  const { imported, bodies } = functionBodies(bytes);
   const names = new Map();
   let data = Buffer.alloc(0);
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = leb();
-    const end = at + size;
-    if (id === 2) {
-      for (let count = leb(); count > 0; count--) {
-        name();
-        name();
-        if (bytes[at] === 0) imported++;
-        at = importEnd(bytes, at);
-      }
-    } else if (id === 10) {
-      for (let count = leb(); count > 0; count--) {
-        const length = leb();
-        bodies.push(bytes.subarray(at, at + length));
-        at += length;
-      }
-    } else if (id === 11) {
-      data = bytes.subarray(at, end);
-    } else if (id === 0 && name() === "name") {
-      while (at < end) {
-        const sub = bytes[at++];
-        const subSize = leb();
-        const subEnd = at + subSize;
-        if (sub === 1) {
-          for (let count = leb(); count > 0; count--) {
-            const index = leb();
-            names.set(index, name());
-          }
+  for (const { id, start, end, name } of sections(bytes)) {
+    if (id === 11) data = bytes.subarray(start, end);
+    if (id !== 0 || name !== "name") continue;
+    let at = readName(bytes, start)[1];
+    while (at < end) {
+      const sub = bytes[at];
+      const [size, content] = readLeb(bytes, at + 1);
+      if (sub === 1) {
+        let [count, p] = readLeb(bytes, content);
+        for (; count > 0; count--) {
+          const [index, q] = readLeb(bytes, p);
+          const [text, r] = readName(bytes, q);
+          names.set(index, text);
+          p = r;
         }
-        at = subEnd;
       }
+      at = content + size;
     }
-    at = end;
   }
   return { functions: bodies.map((body, i) => ({ body, name: names.get(imported + i) ?? "" })), data };
 }

@@ -38,7 +38,7 @@ import { join } from "node:path";
 import { minify as minifyCss } from "csso";
 import { minify } from "terser";
 import { orderByLikeness } from "./order-functions.mjs";
-import { importEnd, readLeb, readName, writeLeb, writeName } from "./wasm-binary.mjs";
+import { importEnd, readLeb, readName, sections, writeLeb, writeName } from "./wasm-binary.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -69,12 +69,8 @@ const HASHED = /^\w*_h?[0-9a-f]{16}$/;
 function renameInModule(module, rename) {
   if (module.readUInt32LE(0) !== 0x6d736100) fail("not a WebAssembly module");
   const out = [module.subarray(0, 8)];
-  let at = 8;
-  while (at < module.length) {
-    const id = module[at];
-    const [size, start] = readLeb(module, at + 1);
-    let body = module.subarray(start, start + size);
-    at = start + size;
+  for (const { id, start, end: stop } of sections(module)) {
+    let body = module.subarray(start, stop);
     if (id === 2 || id === 7) {
       const [count, first] = readLeb(body, 0);
       const parts = [writeLeb(count)];
