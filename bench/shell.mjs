@@ -26,8 +26,9 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
-import { launchChromium, openApp, startServer } from "../tests/e2e/support.mjs";
-import { BIN, confidantAgency, fillReferral, openReferral, scratch, sealFor } from "../tests/e2e/referral.mjs";
+import { launchChromium, startServer } from "../tests/e2e/support.mjs";
+import { BIN, confidantAgency, scratch } from "../tests/e2e/referral.mjs";
+import { walkToSealed, withTwoAgencies } from "./path.mjs";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -162,33 +163,23 @@ async function embedLoads(browser, appDist) {
 }
 
 /** Every byte received on the way to a sealed, delivered referral, on a first visit. */
-async function wholePath(browser, appDist) {
-  const keys = scratch("confidant-bench-path-");
-  const data = mkdtempSync(join(tmpdir(), "confidant-bench-path-data-"));
-  confidantAgency(keys.dir, data, "Outreach team", "ngo");
-  confidantAgency(keys.dir, data, "Shelter North", "shelter");
-  const server = await startServer({ dist: appDist, data });
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  try {
-    const { received } = await countTransfers(context, page);
-    await openApp(page, server.url);
-    await openReferral(page);
-    await fillReferral(page);
-    await sealFor(page, "Outreach team", ["Shelter North"]);
-    await page.locator('#outbox li[data-delivery="delivered"]').waitFor({ timeout: 60_000 });
-    const byPath = new Map();
-    for (const { url, bytes } of received.filter(({ url }) => url.startsWith("http"))) {
-      const path = new URL(url).pathname;
-      byPath.set(path, (byPath.get(path) ?? 0) + bytes);
+function wholePath(browser, appDist) {
+  return withTwoAgencies(appDist, async (server) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      const { received } = await countTransfers(context, page);
+      await walkToSealed(page, server);
+      const byPath = new Map();
+      for (const { url, bytes } of received.filter(({ url }) => url.startsWith("http"))) {
+        const path = new URL(url).pathname;
+        byPath.set(path, (byPath.get(path) ?? 0) + bytes);
+      }
+      return { total: [...byPath.values()].reduce((a, b) => a + b, 0), byPath };
+    } finally {
+      await context.close();
     }
-    return { total: [...byPath.values()].reduce((a, b) => a + b, 0), byPath };
-  } finally {
-    await context.close();
-    await server.stop();
-    rmSync(data, { recursive: true, force: true });
-    keys.remove();
-  }
+  });
 }
 
 /** What the service worker keeps after a first visit, as its build list says (brotli). */

@@ -3,7 +3,8 @@
 # - what the app transfers for its first load and for the whole path to a sealed
 #   referral, and its times to a working quick exit and to first render on a slow phone,
 #   against a minimal Yew app served the same way (bench/shell.mjs), and where the
-#   modules' bytes go, by crate and by part of the app (bench/weight.mjs);
+#   modules' bytes go, by crate and by part of the app (bench/weight.mjs), and how much of
+#   the app's module the path runs (bench/usage.mjs);
 # - packet seal and open throughput natively, and in headless Chromium against the
 #   browser's own AES-GCM on the same data in the same page (bench/packet-speed);
 # - the server's ingest with 20 concurrent clients against bare SQLite inserts of the
@@ -42,6 +43,9 @@ CONFIDANT_BIN="$PWD/target/native/confidant" node bench/shell.mjs dist bench/hel
 # Where the modules' bytes go, by crate and by part of Confidant, and what each lever
 # keeps off the path to a sealed referral.
 node bench/weight.mjs dist "${QUICK[@]}"
+# What of the app's module the path to a sealed referral runs, and what a module of only
+# that would weigh: the most a split of the module by use could save.
+CONFIDANT_BIN="$PWD/target/native/confidant" node bench/usage.mjs dist "${QUICK[@]}"
 # The same reference with Project Fluent in it: what that library alone would cost.
 (cd bench/hello && cargo fetch --locked --quiet &&
   CARGO_TARGET_DIR="$PWD/../../target/hello" ../../scripts/release-build.sh --features fluent \

@@ -1,0 +1,215 @@
+// What of the app's module the path to a sealed referral runs: which of its functions a
+// worker's first visit calls, up to the home screen and then up to a delivered referral,
+// and what a module of those functions alone would weigh. That is the most that splitting
+// the module by use (the functions the path runs first, the others loaded when called)
+// could take off the whole path, before the cost of the loader and of the calls between
+// the two parts; bench/shell.mjs measures the path as it is.
+//
+// How: a copy of the build whose app module marks each function's first call in a memory
+// of its own (each function begins by writing a 1 at its index), served by `confidant
+// serve` with the integrity pins of the copy updated, and walked in headless Chromium as
+// bench/path.mjs walks it. Only the copy is changed. The marks say nothing about what a
+// worker typed: one byte per function, read by the bench from the page.
+//
+// usage: node bench/usage.mjs DIST [--quick]
+//   --quick: the same walk (it takes seconds); accepted so that every bench takes it.
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { brotliCompressSync, constants } from "node:zlib";
+import { launchChromium } from "../tests/e2e/support.mjs";
+import { walkToSealed, withTwoAgencies } from "./path.mjs";
+import { readLeb, readName, importEnd, sections, writeLeb, writeName } from "../scripts/wasm-binary.mjs";
+
+const [dist = "dist"] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const APP_MODULE = /^confidant-web-[0-9a-f]+_bg\.wasm$/;
+const MARKS_EXPORT = "confidant_bench_marks";
+
+const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const section = (id, content) => Buffer.concat([Buffer.from([id]), writeLeb(content.length), content]);
+
+/** `value` as signed LEB128 (an i32.const's immediate). */
+function writeSleb(value) {
+  const out = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && !(byte & 0x40)) || (value === -1 && byte & 0x40)) {
+      out.push(byte);
+      return Buffer.from(out);
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+/** Where a function body's locals end and its instructions begin. */
+function instructionsStart(body) {
+  let [groups, at] = readLeb(body, 0);
+  for (; groups > 0; groups--) {
+    at = readLeb(body, at)[1] + 1;
+  }
+  return at;
+}
+
+/**
+ * `module` with a second memory, exported as MARKS_EXPORT, in which each defined function
+ * writes a 1 at its own index when it starts. The module's own memory, functions and
+ * indices are untouched.
+ */
+function withUseMarks(module) {
+  let importedMemories = 0;
+  let definedMemories = null;
+  const out = [module.subarray(0, 8)];
+  for (const { id, header, start, end } of sections(module)) {
+    if (id === 2) {
+      let [count, at] = readLeb(module, start);
+      for (; count > 0; count--) {
+        at = readName(module, readName(module, at)[1])[1];
+        if (module[at] === 2) importedMemories++;
+        at = importEnd(module, at);
+      }
+    }
+    if (id === 5) {
+      const [count, at] = readLeb(module, start);
+      definedMemories = count;
+      // One more memory of one page (65,536 functions at most), with no maximum.
+      out.push(section(5, Buffer.concat([writeLeb(count + 1), module.subarray(at, end), Buffer.from([0x00, 0x01])])));
+    } else if (id === 7) {
+      const [count, at] = readLeb(module, start);
+      if (definedMemories === null) throw new Error("the app's module defines no memory");
+      const marks = Buffer.concat([writeName(MARKS_EXPORT), Buffer.from([0x02]), writeLeb(importedMemories + definedMemories)]);
+      out.push(section(7, Buffer.concat([writeLeb(count + 1), module.subarray(at, end), marks])));
+    } else if (id === 10) {
+      let [count, at] = readLeb(module, start);
+      const bodies = [writeLeb(count)];
+      for (let index = 0; index < count; index++) {
+        const [size, from] = readLeb(module, at);
+        const body = module.subarray(from, from + size);
+        const split = instructionsStart(body);
+        // i32.const index; i32.const 1; i32.store8 to memory 1 (flags 0x40: a memory index follows), offset 0
+        const mark = Buffer.concat([Buffer.from([0x41]), writeSleb(index), Buffer.from([0x41, 0x01, 0x3a, 0x40, 0x01, 0x00])]);
+        const marked = Buffer.concat([body.subarray(0, split), mark, body.subarray(split)]);
+        bodies.push(writeLeb(marked.length), marked);
+        at = from + size;
+      }
+      out.push(section(10, Buffer.concat(bodies)));
+    } else {
+      out.push(module.subarray(header, end));
+    }
+  }
+  return Buffer.concat(out);
+}
+
+/** The module with the bodies of the functions not in `used` left as a trap, and those bodies. */
+function splitByUse(module, used) {
+  const kept = [module.subarray(0, 8)];
+  const rest = [];
+  let runBytes = 0;
+  for (const { id, header, start, end } of sections(module)) {
+    if (id !== 10) {
+      kept.push(module.subarray(header, end));
+      continue;
+    }
+    let [count, at] = readLeb(module, start);
+    const bodies = [writeLeb(count)];
+    for (let index = 0; index < count; index++) {
+      const [size, from] = readLeb(module, at);
+      const body = module.subarray(from, from + size);
+      if (used.has(index)) {
+        bodies.push(writeLeb(size), body);
+        runBytes += size;
+      } else {
+        // No locals; unreachable; end.
+        bodies.push(writeLeb(3), Buffer.from([0x00, 0x00, 0x0b]));
+        rest.push(writeLeb(size), body);
+      }
+      at = from + size;
+    }
+    kept.push(section(10, Buffer.concat(bodies)));
+  }
+  return { runBytes, first: Buffer.concat(kept), rest: Buffer.concat(rest) };
+}
+
+const sha384 = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
+
+/** A copy of `dist` with the app's module marking its calls; the copy's folder and the module. */
+function markedCopy() {
+  const name = readdirSync(dist).find((file) => APP_MODULE.test(file));
+  if (!name) throw new Error(`no app module (confidant-web-HASH_bg.wasm) in ${dist}`);
+  const module = readFileSync(join(dist, name));
+  const copy = mkdtempSync(join(tmpdir(), "confidant-bench-usage-"));
+  cpSync(dist, copy, { recursive: true });
+  const marked = withUseMarks(module);
+  writeFileSync(join(copy, name), marked);
+  // The page and the service worker pin the module by its digest; the copy pins the
+  // marked one, and serves the files it changed as they now are, uncompressed.
+  const [before, after] = [sha384(module), sha384(marked)];
+  const changed = [name];
+  for (const file of readdirSync(copy).filter((file) => /\.(html|js)$/.test(file))) {
+    const text = readFileSync(join(copy, file), "utf8");
+    if (text.includes(before)) {
+      writeFileSync(join(copy, file), text.replaceAll(before, after));
+      changed.push(file);
+    }
+  }
+  for (const file of changed) {
+    rmSync(join(copy, `${file}.br`), { force: true });
+    rmSync(join(copy, `${file}.gz`), { force: true });
+  }
+  return { copy, module };
+}
+
+const { copy, module } = markedCopy();
+const browser = await launchChromium();
+try {
+  const marks = await withTwoAgencies(copy, async (server) => {
+    const context = await browser.newContext();
+    // Keeps each instance the page makes, so that the bench can read the marks.
+    await context.addInitScript(() => {
+      const instances = [];
+      Object.defineProperty(window, "__confidantBenchInstances", { value: instances });
+      const keep = (made) => made.then((result) => {
+        instances.push(result.instance ?? result);
+        return result;
+      });
+      const streaming = WebAssembly.instantiateStreaming;
+      WebAssembly.instantiateStreaming = (...args) => keep(streaming(...args));
+      const instantiate = WebAssembly.instantiate;
+      WebAssembly.instantiate = (...args) => keep(instantiate(...args));
+    });
+    const page = await context.newPage();
+    const read = () => page.evaluate((name) => {
+      const marked = window.__confidantBenchInstances.find((instance) => instance.exports[name]);
+      if (!marked) return null;
+      const bytes = new Uint8Array(marked.exports[name].buffer);
+      return [...bytes.keys()].filter((index) => bytes[index] === 1);
+    }, MARKS_EXPORT);
+    try {
+      let home = null;
+      await walkToSealed(page, server, async () => {
+        home = await read();
+      });
+      const path = await read();
+      if (!home || !path) throw new Error("the marked module did not run");
+      return { home: new Set(home), path: new Set(path) };
+    } finally {
+      await context.close();
+    }
+  });
+
+  const total = readLeb(module, sections(module).find(({ id }) => id === 10).start)[0];
+  const codeBytes = splitByUse(module, new Set(Array.from({ length: total }, (_, index) => index))).runBytes;
+  const served = brotli(module);
+  console.log(`What of the app's module a first visit runs (${total} functions, ${kib(served)} brotli as built):`);
+  for (const [label, used] of [["up to the home screen, the app running", marks.home], ["the whole path, to a delivered referral", marks.path]]) {
+    const { runBytes, first, rest } = splitByUse(module, used);
+    const firstBrotli = brotli(first);
+    console.log(`  ${label}: ${used.size} functions, ${kib(runBytes)} of ${kib(codeBytes)} code (${(100 * runBytes / codeBytes).toFixed(1)}%);`);
+    console.log(`    the module with only those: ${kib(firstBrotli)} brotli (${(firstBrotli / served).toFixed(2)}x), ${kib(served - firstBrotli)} less; the other functions alone ${kib(brotli(rest))}`);
+  }
+} finally {
+  await browser.close();
+  rmSync(copy, { recursive: true, force: true });
+}
