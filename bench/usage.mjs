@@ -12,7 +12,8 @@
 // worker typed: one byte per function, read by the bench from the page.
 //
 // usage: node bench/usage.mjs DIST [--quick]
-//   --quick: the same walk (it takes seconds); accepted so that every bench takes it.
+//   --quick: the same walk, without saying which parts of the app the code belongs to
+//   (that needs a copy of the module shrunk with its names, as bench/weight.mjs makes).
 import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,9 +21,13 @@ import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 import { launchChromium } from "../tests/e2e/support.mjs";
 import { walkToSealed, withTwoAgencies } from "./path.mjs";
-import { readLeb, readName, importEnd, sections, writeLeb, writeName } from "../scripts/wasm-binary.mjs";
+import { namedCopy, owner, readModule } from "./symbols.mjs";
+import { likenessOrder } from "../scripts/order-functions.mjs";
+import { functionBodies, importEnd, readLeb, readName, sections, writeLeb, writeName } from "../scripts/wasm-binary.mjs";
 
-const [dist = "dist"] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const args = process.argv.slice(2);
+const [dist = "dist"] = args.filter((arg) => !arg.startsWith("--"));
+const QUICK = args.includes("--quick");
 const APP_MODULE = /^confidant-web-[0-9a-f]+_bg\.wasm$/;
 const MARKS_EXPORT = "confidant_bench_marks";
 
@@ -132,6 +137,32 @@ function splitByUse(module, used) {
   return { runBytes, first: Buffer.concat(kept), rest: Buffer.concat(rest) };
 }
 
+/**
+ * The part of Confidant (bench/weight.mjs's parts) of each function of the served module,
+ * by its index: the build orders a module's functions by likeness
+ * (scripts/order-functions.mjs), so the same order of the named copy's functions gives
+ * each served function its name. Null when the two do not line up.
+ */
+function partsOfServed(served, scratch) {
+  const { functions } = readModule(namedCopy("confidant-web", scratch));
+  const order = likenessOrder(functions.map(({ body }) => body));
+  const { bodies } = functionBodies(served);
+  if (bodies.length !== order.length) return null;
+  // Calls name functions by index, so a body can differ by the length of an index.
+  const alike = order.filter((f, rank) => Math.abs(functions[f].body.length - bodies[rank].length) < 8).length;
+  if (alike < 0.98 * order.length) return null;
+  return order.map((f) => owner(functions[f].name).part ?? `(${owner(functions[f].name).crate})`);
+}
+
+/** The code of `indices` by part, the largest first: [part, bytes]. */
+function byPart(parts, bodies, indices) {
+  const sums = new Map();
+  for (const index of indices) {
+    sums.set(parts[index], (sums.get(parts[index]) ?? 0) + bodies[index].length);
+  }
+  return [...sums].sort((a, b) => b[1] - a[1]);
+}
+
 const sha384 = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 
 /** A copy of `dist` with the app's module marking its calls; the copy's folder and the module. */
@@ -208,6 +239,26 @@ try {
     const firstBrotli = brotli(first);
     console.log(`  ${label}: ${used.size} functions, ${kib(runBytes)} of ${kib(codeBytes)} code (${(100 * runBytes / codeBytes).toFixed(1)}%);`);
     console.log(`    the module with only those: ${kib(firstBrotli)} brotli (${(firstBrotli / served).toFixed(2)}x), ${kib(served - firstBrotli)} less; the other functions alone ${kib(brotli(rest))}`);
+  }
+  if (!QUICK) {
+    const scratch = mkdtempSync(join(tmpdir(), "confidant-bench-usage-named-"));
+    try {
+      const parts = partsOfServed(module, scratch);
+      if (!parts) {
+        console.log("  (the named copy's functions do not line up with the served module's: no parts)");
+      } else {
+        const { bodies } = functionBodies(module);
+        const never = [...bodies.keys()].filter((index) => !marks.path.has(index));
+        const show = (title, rows) => {
+          console.log(`  ${title}`);
+          for (const [part, bytes] of rows.slice(0, 12)) console.log(`    ${part.padEnd(40)} ${kib(bytes).padStart(10)}`);
+        };
+        show("the code the path runs, by part of Confidant or crate (the twelve largest):", byPart(parts, bodies, marks.path));
+        show("the code it never runs (the twelve largest):", byPart(parts, bodies, never));
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
 } finally {
   await browser.close();

@@ -11,21 +11,14 @@
 // visitors, alloc's collections) counts for that crate.
 //
 // usage: node bench/weight.mjs DIST [--quick]
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
-import { functionBodies, readLeb, readName, sections } from "../scripts/wasm-binary.mjs";
+import { NAMED, namedCopy, owner, readModule } from "./symbols.mjs";
 
 const [dist = "dist", ...flags] = process.argv.slice(2);
 const QUICK = flags.includes("--quick");
-const NAMED = "target/wasm-bindgen/release";
-// index.html's data-wasm-opt-params for the app and the embed (-Oz twice), and -Oz as
-// data-wasm-opt="z".
-const WASM_OPT = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-  "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals", "--strip-producers", "-Oz", "-g"];
-
 // Levers that need a second build to measure, measured when they were made, with the
 // build's wasm-opt flags of the time (-Oz once until "-Oz a second time", twice since);
 // the figures above show where the bytes stand on this build.
@@ -64,67 +57,6 @@ const LEVERS_NOT_KEPT = [
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-/** The module's function bodies with their names, and its data, from its sections. */
-function readModule(bytes) {
-  const { imported, bodies } = functionBodies(bytes);
-  const names = new Map();
-  let data = Buffer.alloc(0);
-  for (const { id, start, end, name } of sections(bytes)) {
-    if (id === 11) data = bytes.subarray(start, end);
-    if (id !== 0 || name !== "name") continue;
-    let at = readName(bytes, start)[1];
-    while (at < end) {
-      const sub = bytes[at];
-      const [size, content] = readLeb(bytes, at + 1);
-      if (sub === 1) {
-        let [count, p] = readLeb(bytes, content);
-        for (; count > 0; count--) {
-          const [index, q] = readLeb(bytes, p);
-          const [text, r] = readName(bytes, q);
-          names.set(index, text);
-          p = r;
-        }
-      }
-      at = content + size;
-    }
-  }
-  return { functions: bodies.map((body, i) => ({ body, name: names.get(imported + i) ?? "" })), data };
-}
-
-const ESCAPES = { LT: "<", GT: ">", RF: "&", BP: "*", C: ",", LP: "(", RP: ")", SP: "@" };
-/** A Rust symbol in readable form, whether or not wasm-bindgen demangled it. */
-function demangle(symbol) {
-  if (!symbol.startsWith("_ZN")) return symbol;
-  const parts = [];
-  let at = 3;
-  while (at < symbol.length && symbol[at] !== "E") {
-    let digits = "";
-    while (/[0-9]/.test(symbol[at])) digits += symbol[at++];
-    if (!digits) break;
-    parts.push(symbol.slice(at, at + Number(digits)));
-    at += Number(digits);
-  }
-  return parts
-    .filter((part, i) => !(i === parts.length - 1 && /^h[0-9a-f]{16}$/.test(part)))
-    .map((part) => part.replace(/^_\$/, "$")
-      .replace(/\$([A-Z]+)\$/g, (all, code) => ESCAPES[code] ?? all)
-      .replace(/\$u([0-9a-f]+)\$/g, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
-      .replace(/\.\./g, "::"))
-    .join("::");
-}
-
-/** The crate a function's code belongs to, and the part of Confidant it serves, if any. */
-function owner(symbol) {
-  const name = demangle(symbol).replace(/\[[0-9a-f]+\]/g, "");
-  const part = name.match(/confidant_(web|core)::((?:[a-z_0-9]+::)?[a-z_0-9]+)/);
-  const path = name.replace(/^[<&(\[\s]+|^(?:mut|dyn|impl) /g, "");
-  let crate = path.match(/^([a-z_][a-z_0-9]*)(::|<|$)/)?.[1];
-  if (!crate || crate === "impl") {
-    crate = path.match(/ as ([a-z_][a-z_0-9]*)::/)?.[1] ?? (name.startsWith("__wbg") || name.startsWith("__wbindgen") ? "wasm_bindgen" : "other");
-  }
-  return { crate, part: part ? `${part[1]}::${part[2].replace(/::[A-Z].*$/, "")}` : null };
-}
-
 function table(title, rows, total) {
   console.log(`  ${title}`);
   for (const [label, raw, compressed] of rows) {
@@ -160,13 +92,7 @@ try {
   const modules = {};
   for (const [name, label] of [["confidant-web", "The app's module"], ["embed", "The embedded form's module"],
     ["inbox", "The inbox's module"]]) {
-    const input = join(NAMED, `${name}_bg.wasm`);
-    let named = readFileSync(input);
-    if (!QUICK) {
-      const output = join(scratch, `${name}.wasm`);
-      execFileSync("wasm-opt", [...WASM_OPT, input, "-o", output]);
-      named = readFileSync(output);
-    }
+    const named = QUICK ? readFileSync(join(NAMED, `${name}_bg.wasm`)) : namedCopy(name, scratch);
     const servedName = readdirSync(dist).find((file) => file === `${name}_bg.wasm` || new RegExp(`^${name}-[0-9a-f]+_bg\\.wasm$`).test(file));
     modules[name] = weigh(label, named, readFileSync(join(dist, servedName)));
   }
