@@ -425,6 +425,14 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
         .iter()
         .any(|line| static_site::if_none_match(line, &chosen.etag));
     if unchanged {
+        // Without a type, `security_headers` would take it for a page; the browser gives
+        // the headers of a 304 to the copy it keeps, so they are the file's own.
+        if !kind_is_document_or_script(asset.content_type) {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(SUBRESOURCE_CSP),
+            );
+        }
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     headers.insert(
@@ -448,15 +456,28 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
 /// origin's storage from such a page, without the app, to show what a quick exit left.)
 const SUBRESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Whether the browser may make a document or a worker of this answer (a page, a script),
-/// so that it needs the site's whole policy. An answer without a type (`304 Not Modified`,
-/// whose headers replace those of the copy the browser keeps) is taken to be one.
+/// Whether the browser may make a document or a worker of an answer of this type (a page,
+/// a script), so that it needs the site's whole policy.
+fn kind_is_document_or_script(kind: &str) -> bool {
+    let kind = kind.to_ascii_lowercase();
+    kind.starts_with("text/html") || kind.contains("javascript")
+}
+
+/// Whether this answer needs the site's whole policy (`kind_is_document_or_script`). One
+/// that already carries the short policy does not (a file's `304 Not Modified`); any other
+/// answer without a type does (a page's 304, whose headers replace those of the copy the
+/// browser keeps).
 fn is_document_or_script(headers: &HeaderMap) -> bool {
+    if headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .is_some_and(|policy| policy == SUBRESOURCE_CSP)
+    {
+        return false;
+    }
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .map(str::to_ascii_lowercase)
-        .is_none_or(|kind| kind.starts_with("text/html") || kind.contains("javascript"))
+        .is_none_or(kind_is_document_or_script)
 }
 
 /// Headers every response of the site carries. The frame policy and the resource policy

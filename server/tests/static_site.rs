@@ -344,6 +344,9 @@ fn serve_until_exit(data: &Path, dist: &Path) -> (bool, String) {
     (status.success(), stderr)
 }
 
+/// The policy of an answer that is neither a page nor a script.
+const SHORT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
 /// The headers that bind only a document, or the worker a script starts.
 const DOCUMENT_ONLY: [&str; 2] = ["permissions-policy", "cross-origin-opener-policy"];
 
@@ -380,7 +383,7 @@ fn a_page_or_script_gets_the_whole_policy_and_anything_else_one_that_runs_nothin
         let answer = served.get(path, &[]);
         assert_eq!(
             answer.header("content-security-policy"),
-            Some("default-src 'none'; frame-ancestors 'none'"),
+            Some(SHORT_POLICY),
             "{path}"
         );
         assert_eq!(answer.header("x-frame-options"), Some("DENY"), "{path}");
@@ -407,13 +410,26 @@ fn a_page_or_script_gets_the_whole_policy_and_anything_else_one_that_runs_nothin
             assert_eq!(answer.header(name), None, "{path} has {name}");
         }
     }
-    // A 304 has no type, and its headers replace those of the page the browser kept: it
-    // carries the whole policy, not the short one.
-    let etag = page.header("etag").unwrap().to_owned();
-    let unchanged = served.get("/", &[("if-none-match", etag.as_str())]);
-    assert_eq!(unchanged.status, 304);
-    assert_eq!(
-        unchanged.header("content-security-policy"),
-        Some(whole.as_str())
-    );
+    // A 304 has no type, and its headers replace those of the copy the browser kept: a
+    // page's carries the whole policy, a file's the short one, each as its 200 did.
+    for (path, policy, document) in [
+        ("/", whole.as_str(), true),
+        ("/boot-0123abcd.js", whole.as_str(), true),
+        ("/forms/group-agreement.json", SHORT_POLICY, false),
+        ("/style-0123456789abcdef.css", SHORT_POLICY, false),
+    ] {
+        let first = served.get(path, &[]);
+        let etag = first.header("etag").unwrap().to_owned();
+        let unchanged = served.get(path, &[("if-none-match", etag.as_str())]);
+        assert_eq!(unchanged.status, 304, "{path}");
+        assert_eq!(
+            unchanged.header("content-security-policy"),
+            Some(policy),
+            "{path}"
+        );
+        for name in DOCUMENT_ONLY {
+            assert_eq!(unchanged.header(name).is_some(), document, "{path}: {name}");
+            assert_eq!(unchanged.header(name), first.header(name), "{path}: {name}");
+        }
+    }
 }
