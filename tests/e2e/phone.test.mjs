@@ -62,6 +62,42 @@ test("phone: a referral through the pages by touch reaches the shelter, its taps
   assert.equal((await inbox(server.url, shelter)).length, 2);
 }, { context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } }));
 
+/**
+ * The controls shown on the page that are targets smaller than 44 x 44 px (WCAG's
+ * enhanced target size): fields, lists, buttons and disclosures, and each choice with its
+ * label. A link inside a sentence is not counted, as WCAG does not count it.
+ */
+function smallTargets(page, where) {
+  return page.evaluate((where) => [...document.querySelectorAll("input, select, textarea, button, summary, a")]
+    .filter((control) => control.checkVisibility() && !(control.tagName === "A" && control.closest("p, li, dd")))
+    .map((control) => {
+      const choice = control.type === "radio" || control.type === "checkbox";
+      const box = (choice ? control.closest("label") ?? control : control).getBoundingClientRect();
+      return { control: `${where}: ${control.tagName.toLowerCase()}#${control.id || control.className}`, width: Math.round(box.width), height: Math.round(box.height) };
+    })
+    .filter(({ width, height }) => width < 44 || height < 44), where);
+}
+
+test("phone: every field, list and button on the way to a sealed referral is a target of at least 44 x 44 px", () => withServer(browser, async (data) => ({
+  outreach: confidantAgency(keys.dir, data, "Outreach team", "ngo"),
+  shelter: confidantAgency(keys.dir, data, "Shelter North", "shelter"),
+}), async ({ server, page }) => {
+  const small = [];
+  await openApp(page, server.url);
+  small.push(...await smallTargets(page, "home"));
+  await page.locator("#open-refer").tap();
+  await page.locator("#section-metadata").waitFor();
+  await answerThroughPages(page, {
+    eachPage: async () => small.push(...await smallTargets(page, await page.locator("#section-progress").innerText())),
+  });
+  await page.locator("#recipient-0").waitFor();
+  small.push(...await smallTargets(page, "review"));
+  await sealByTouch(page, "Outreach team", "Shelter North");
+  await page.locator('#outbox li[data-delivery="delivered"]').first().waitFor({ timeout: 30_000 });
+  small.push(...await smallTargets(page, "outbox"));
+  assert.deepEqual(small, []);
+}, { context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } }));
+
 test("phone: two drafts for two people, each reopened by its label, and New person leaves nothing of the one before", () => withServer(browser, async () => ({}), async ({ server, page }) => {
   const passphrase = "tea kettle under the bridge";
   const home = async () => {

@@ -73,9 +73,11 @@ function missing(page) {
 /**
  * Answers the referral, already open on its first page, through its pages by touch, and
  * goes on to the review; returns the counts (taps, keystrokes, and the taps on "Next"
- * among them), the field ids answered, and how many dates the app gave.
+ * among them), the field ids answered, and how many dates the app gave. `eachPage()` is
+ * awaited on each page as it is first shown.
  */
-export async function answerThroughPages(page) {
+export async function answerThroughPages(page, { eachPage = async () => {} } = {}) {
+  await eachPage();
   let taps = 0;
   let keystrokes = 0;
   let nexts = 0;
@@ -123,6 +125,7 @@ export async function answerThroughPages(page) {
     taps += 1;
     nexts += 1;
     await settle(page);
+    await eachPage();
     if ((await page.locator("#section-progress").innerText()) === before) {
       const problems = await page.locator(".error-summary li").allInnerTexts();
       throw new Error(`"Next" stayed on ${before}: ${problems.join("; ")}`);
