@@ -154,6 +154,11 @@ export async function shown(page, selector) {
     await page.evaluate(() => { document.querySelector(".pager-list").open = true; });
     await page.locator(`#goto-${section}`).click();
     await page.locator(`#section-${section}`).waitFor();
+    // After the next paint the app moves the focus to where the worker now is. Waiting for
+    // it keeps that move from taking the focus away from a control the test then focuses
+    // and types into (a draft test once kept "CA" of a typed "CANARY-draft-org" on a
+    // loaded machine; the race is not reproduced, even at 20x CPU throttling).
+    await page.waitForFunction(() => document.activeElement?.id === "section-progress");
   }
   return page.locator(selector);
 }
