@@ -234,7 +234,7 @@ pub fn keep_profile(
             kept.set(field.id.clone(), answer.clone());
         }
     }
-    let text = Zeroizing::new(kept.to_json().to_string());
+    let text = Zeroizing::new(confidant_core::json_text(&kept.to_json()));
     let sealed = key.seal(PROFILE, &text, &mut getrandom::SysRng).ok()?;
     drafts::keep(PROFILE, &sealed).then(|| Rc::new(text))
 }

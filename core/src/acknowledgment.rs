@@ -234,7 +234,7 @@ impl Acknowledgment {
         }
         let JsonObject(raw): JsonObject<RawAck> = serde_json::from_str(payload_json)
             .map_err(|error| AckError::Malformed(plaintext_parse_error(&error)))?;
-        let from = PublicKey::from_published_jwk_json(&raw.from.to_string())
+        let from = PublicKey::from_published_jwk_json(&crate::json_text(&raw.from))
             .map_err(|_| AckError::FromKey)?;
         let ack = Self {
             referral: raw.referral,

@@ -384,7 +384,7 @@ impl Directory {
 fn read_entry(value: serde_json::Value) -> Result<DirectoryEntry, EntryRefusal> {
     // Read again from text rather than from the `Value`: the typed structures have one
     // reader in the module, from text (see `form::parse`).
-    let JsonObject(raw): JsonObject<RawEntry> = serde_json::from_str(&value.to_string())
+    let JsonObject(raw): JsonObject<RawEntry> = serde_json::from_str(&crate::json_text(&value))
         .map_err(|error| EntryRefusal::Malformed(parse_error(&error)))?;
     let jwk = serde_json::to_string(&raw.jwk)
         .map_err(|error| EntryRefusal::Malformed(parse_error(&error)))?;
@@ -405,7 +405,8 @@ fn read_entry(value: serde_json::Value) -> Result<DirectoryEntry, EntryRefusal> 
     let signing_key = match raw.signing_jwk {
         None => None,
         Some(jwk) => Some(
-            SigningPublicKey::from_jwk_json(&jwk.to_string()).map_err(EntryRefusal::SigningKey)?,
+            SigningPublicKey::from_jwk_json(&crate::json_text(&jwk))
+                .map_err(EntryRefusal::SigningKey)?,
         ),
     };
     // An endorsement that does not hold is no endorsement: the key is then a plain

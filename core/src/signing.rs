@@ -277,8 +277,8 @@ impl fmt::Debug for SigningKeyPair {
 pub fn endorse(signing: &SigningKeyPair, key: &PublicKey) -> String {
     let header = serde_json::json!({ "alg": SIGNING_KEY_ALG, "kid": signing.public.kid() });
     let payload = serde_json::json!({ ENDORSES: key.kid() });
-    let protected = b64::encode(header.to_string().as_bytes());
-    let payload = b64::encode(payload.to_string().as_bytes());
+    let protected = b64::encode(crate::json_text(&header).as_bytes());
+    let payload = b64::encode(crate::json_text(&payload).as_bytes());
     let signature = signing.sign(&signing_input(&protected, &payload));
     format!("{protected}.{payload}.{}", b64::encode(&signature))
 }

@@ -27,7 +27,7 @@ pub fn keep(form: &FormDefinition, answers: &Answers) -> Result<(), NotKept> {
     }
     storage::write(
         &format!("{PREFIX}{}", form.id),
-        &answers.to_json().to_string(),
+        &confidant_core::json_text(&answers.to_json()),
     )
     .map_err(|storage::Refused| NotKept::Refused)
 }

@@ -224,7 +224,10 @@ fn open_draft(
         .iter()
         .filter_map(|form| {
             let answers = draft.forms.get(form.id())?;
-            Some((*form, Rc::new(Zeroizing::new(answers.to_string()))))
+            Some((
+                *form,
+                Rc::new(Zeroizing::new(confidant_core::json_text(answers))),
+            ))
         })
         .collect())
 }

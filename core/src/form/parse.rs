@@ -216,7 +216,7 @@ impl FormDefinition {
             for translation in translations {
                 translation::apply(&mut value, translation)?;
             }
-            serde_json::from_str(&value.to_string()).map_err(malformed)?
+            serde_json::from_str(&crate::json_text(&value)).map_err(malformed)?
         };
         if raw.format != "confidant-form" {
             return Err(error(

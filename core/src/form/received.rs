@@ -248,7 +248,7 @@ impl ReceivedReferral {
             .into_iter()
             .map(|withheld| read_withheld(&form, withheld))
             .collect::<Result<Vec<_>, _>>()?;
-        let sender = PublicKey::from_published_jwk_json(&raw.sender.to_string())
+        let sender = PublicKey::from_published_jwk_json(&crate::json_text(&raw.sender))
             .map_err(|_| ReceivedError::SenderKey)?;
         Ok(Self {
             form,
