@@ -65,7 +65,8 @@ function instructionsStart(body) {
  */
 function withUseMarks(module) {
   let importedMemories = 0;
-  let definedMemories = null;
+  // The index of the added memory: after the imported memories and the defined ones.
+  let marksMemory = null;
   const out = [module.subarray(0, 8)];
   for (const { id, header, start, end } of sections(module)) {
     if (id === 2) {
@@ -78,23 +79,30 @@ function withUseMarks(module) {
     }
     if (id === 5) {
       const [count, at] = readLeb(module, start);
-      definedMemories = count;
+      marksMemory = importedMemories + count;
       // One more memory of one page (65,536 functions at most), with no maximum.
       out.push(section(5, Buffer.concat([writeLeb(count + 1), module.subarray(at, end), Buffer.from([0x00, 0x01])])));
     } else if (id === 7) {
       const [count, at] = readLeb(module, start);
-      if (definedMemories === null) throw new Error("the app's module defines no memory");
-      const marks = Buffer.concat([writeName(MARKS_EXPORT), Buffer.from([0x02]), writeLeb(importedMemories + definedMemories)]);
+      if (marksMemory === null) throw new Error("the app's module defines no memory");
+      const marks = Buffer.concat([writeName(MARKS_EXPORT), Buffer.from([0x02]), writeLeb(marksMemory)]);
       out.push(section(7, Buffer.concat([writeLeb(count + 1), module.subarray(at, end), marks])));
     } else if (id === 10) {
+      if (marksMemory === null) throw new Error("the app's module defines no memory");
       let [count, at] = readLeb(module, start);
       const bodies = [writeLeb(count)];
       for (let index = 0; index < count; index++) {
         const [size, from] = readLeb(module, at);
         const body = module.subarray(from, from + size);
         const split = instructionsStart(body);
-        // i32.const index; i32.const 1; i32.store8 to memory 1 (flags 0x40: a memory index follows), offset 0
-        const mark = Buffer.concat([Buffer.from([0x41]), writeSleb(index), Buffer.from([0x41, 0x01, 0x3a, 0x40, 0x01, 0x00])]);
+        // i32.const index; i32.const 1; i32.store8 to the marks' memory (flags 0x40: a memory index follows), offset 0
+        const mark = Buffer.concat([
+          Buffer.from([0x41]),
+          writeSleb(index),
+          Buffer.from([0x41, 0x01, 0x3a, 0x40]),
+          writeLeb(marksMemory),
+          Buffer.from([0x00]),
+        ]);
         const marked = Buffer.concat([body.subarray(0, split), mark, body.subarray(split)]);
         bodies.push(writeLeb(marked.length), marked);
         at = from + size;
@@ -174,15 +182,21 @@ function markedCopy() {
   cpSync(dist, copy, { recursive: true });
   const marked = withUseMarks(module);
   writeFileSync(join(copy, name), marked);
-  // The page and the service worker pin the module by its digest; the copy pins the
-  // marked one, and serves the files it changed as they now are, uncompressed.
-  const [before, after] = [sha384(module), sha384(marked)];
+  // The page pins the module by its digest, and the service worker pins the page by its
+  // own: each file rewritten for a new digest has a new digest in turn, which the files
+  // that pin it take up. The copy serves the files it changed as they now are, uncompressed.
   const changed = [name];
-  for (const file of readdirSync(copy).filter((file) => /\.(html|js)$/.test(file))) {
-    const text = readFileSync(join(copy, file), "utf8");
-    if (text.includes(before)) {
-      writeFileSync(join(copy, file), text.replaceAll(before, after));
-      changed.push(file);
+  const pending = [[sha384(module), sha384(marked)]];
+  while (pending.length > 0) {
+    const [before, after] = pending.shift();
+    for (const file of readdirSync(copy).filter((file) => /\.(html|js)$/.test(file))) {
+      const text = readFileSync(join(copy, file), "utf8");
+      if (text.includes(before)) {
+        const rewritten = text.replaceAll(before, after);
+        writeFileSync(join(copy, file), rewritten);
+        pending.push([sha384(Buffer.from(text)), sha384(Buffer.from(rewritten))]);
+        if (!changed.includes(file)) changed.push(file);
+      }
     }
   }
   for (const file of changed) {
@@ -193,8 +207,9 @@ function markedCopy() {
 }
 
 const { copy, module } = markedCopy();
-const browser = await launchChromium();
+let browser;
 try {
+  browser = await launchChromium();
   const marks = await withTwoAgencies(copy, async (server) => {
     const context = await browser.newContext();
     // Keeps each instance the page makes, so that the bench can read the marks.
@@ -261,6 +276,6 @@ try {
     }
   }
 } finally {
-  await browser.close();
+  await browser?.close();
   rmSync(copy, { recursive: true, force: true });
 }

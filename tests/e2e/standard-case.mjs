@@ -74,10 +74,9 @@ function missing(page) {
  * Answers the referral, already open on its first page, through its pages by touch, and
  * goes on to the review; returns the counts (taps, keystrokes, and the taps on "Next"
  * among them), the field ids answered, and how many dates the app gave. `eachPage()` is
- * awaited on each page as it is first shown.
+ * awaited on each page once it is answered, with the questions its answers brought up.
  */
 export async function answerThroughPages(page, { eachPage = async () => {} } = {}) {
-  await eachPage();
   let taps = 0;
   let keystrokes = 0;
   let nexts = 0;
@@ -118,6 +117,7 @@ export async function answerThroughPages(page, { eachPage = async () => {} } = {
       await settle(page);
       continue;
     }
+    await eachPage();
     const onward = page.locator("#section-next");
     if (await onward.count() === 0) break;
     const before = await page.locator("#section-progress").innerText();
@@ -125,7 +125,6 @@ export async function answerThroughPages(page, { eachPage = async () => {} } = {
     taps += 1;
     nexts += 1;
     await settle(page);
-    await eachPage();
     if ((await page.locator("#section-progress").innerText()) === before) {
       const problems = await page.locator(".error-summary li").allInnerTexts();
       throw new Error(`"Next" stayed on ${before}: ${problems.join("; ")}`);
