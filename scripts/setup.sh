@@ -35,6 +35,13 @@ if ! rustup target list --toolchain "$RUST_TOOLCHAIN" --installed | grep -q '^wa
   say "adding the wasm32 target"
   rustup target add --toolchain "$RUST_TOOLCHAIN" wasm32-unknown-unknown
 fi
+# The standard library's own dependencies, which the release build compiles with it. Trunk
+# builds offline (Trunk.toml), and cargo then resolves the library's lock file from the
+# local registry cache alone: on a fresh machine the release build stopped at "no
+# matching package named `moto-rt`" until these were fetched. A no-op once they are here.
+# RUSTC_BOOTSTRAP: the library's manifest uses cargo features of the nightly channel.
+RUSTC_BOOTSTRAP=1 cargo "+$RUST_TOOLCHAIN" fetch --locked --quiet \
+  --manifest-path "$(rustc "+$RUST_TOOLCHAIN" --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
 
 # wasm-bindgen-cli (also provides wasm-bindgen-test-runner). Without --locked: the
 # registry snapshot here lacks a crate its lock file pins (see shared/TOOLCHAIN.md).
