@@ -34,6 +34,10 @@ const MARKS_EXPORT = "confidant_bench_marks";
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const section = (id, content) => Buffer.concat([Buffer.from([id]), writeLeb(content.length), content]);
+/** Function bodies as the code section's entries: each preceded by its length. */
+const codeEntries = (bodies) => Buffer.concat(bodies.flatMap((body) => [writeLeb(body.length), body]));
+/** The code section of these function bodies, in this order. */
+const codeSection = (bodies) => section(10, Buffer.concat([writeLeb(bodies.length), codeEntries(bodies)]));
 
 /** `value` as signed LEB128 (an i32.const's immediate). */
 function writeSleb(value) {
@@ -89,11 +93,7 @@ function withUseMarks(module) {
       out.push(section(7, Buffer.concat([writeLeb(count + 1), module.subarray(at, end), marks])));
     } else if (id === 10) {
       if (marksMemory === null) throw new Error("the app's module defines no memory");
-      let [count, at] = readLeb(module, start);
-      const bodies = [writeLeb(count)];
-      for (let index = 0; index < count; index++) {
-        const [size, from] = readLeb(module, at);
-        const body = module.subarray(from, from + size);
+      out.push(codeSection(functionBodies(module).bodies.map((body, index) => {
         const split = instructionsStart(body);
         // i32.const index; i32.const 1; i32.store8 to the marks' memory (flags 0x40: a memory index follows), offset 0
         const mark = Buffer.concat([
@@ -103,11 +103,8 @@ function withUseMarks(module) {
           writeLeb(marksMemory),
           Buffer.from([0x00]),
         ]);
-        const marked = Buffer.concat([body.subarray(0, split), mark, body.subarray(split)]);
-        bodies.push(writeLeb(marked.length), marked);
-        at = from + size;
-      }
-      out.push(section(10, Buffer.concat(bodies)));
+        return Buffer.concat([body.subarray(0, split), mark, body.subarray(split)]);
+      })));
     } else {
       out.push(module.subarray(header, end));
     }
@@ -117,32 +114,16 @@ function withUseMarks(module) {
 
 /** The module with the bodies of the functions not in `used` left as a trap, and those bodies. */
 function splitByUse(module, used) {
+  const { bodies } = functionBodies(module);
+  // No locals; unreachable; end.
+  const trap = Buffer.from([0x00, 0x00, 0x0b]);
   const kept = [module.subarray(0, 8)];
-  const rest = [];
-  let runBytes = 0;
-  for (const { id, header, start, end } of sections(module)) {
-    if (id !== 10) {
-      kept.push(module.subarray(header, end));
-      continue;
-    }
-    let [count, at] = readLeb(module, start);
-    const bodies = [writeLeb(count)];
-    for (let index = 0; index < count; index++) {
-      const [size, from] = readLeb(module, at);
-      const body = module.subarray(from, from + size);
-      if (used.has(index)) {
-        bodies.push(writeLeb(size), body);
-        runBytes += size;
-      } else {
-        // No locals; unreachable; end.
-        bodies.push(writeLeb(3), Buffer.from([0x00, 0x00, 0x0b]));
-        rest.push(writeLeb(size), body);
-      }
-      at = from + size;
-    }
-    kept.push(section(10, Buffer.concat(bodies)));
+  for (const { id, header, end } of sections(module)) {
+    kept.push(id === 10 ? codeSection(bodies.map((body, index) => (used.has(index) ? body : trap))) : module.subarray(header, end));
   }
-  return { runBytes, first: Buffer.concat(kept), rest: Buffer.concat(rest) };
+  const run = bodies.filter((_, index) => used.has(index));
+  const runBytes = run.reduce((sum, body) => sum + body.length, 0);
+  return { runBytes, first: Buffer.concat(kept), rest: codeEntries(bodies.filter((_, index) => !used.has(index))) };
 }
 
 /**
