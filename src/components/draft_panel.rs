@@ -544,9 +544,12 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
             });
         })
     };
+    // No drafts yet: keeping one is offered folded, so that on a phone the form's first
+    // question is on the first screen rather than below a screen and a half of this
+    // panel. It opens by itself to say that a kept draft could not be read.
     html! {
-        <section class="draft-panel" aria-labelledby="draft-heading">
-            <h2 id="draft-heading">{ words.draft_heading() }</h2>
+        <details class="draft-panel" id="draft-keep" open={props.unreadable}>
+            <summary><h2 id="draft-heading">{ words.keep_draft() }</h2></summary>
             { unreadable }
             <p id="draft-intro">{ words.draft_keep_intro() }</p>
             { label_field }
@@ -563,6 +566,6 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
             { fallback }
             <button type="button" class="secondary" id="keep-draft" onclick={onkeep}
                 disabled={*step == Step::Deriving}>{ words.keep_draft() }</button>
-        </section>
+        </details>
     }
 }

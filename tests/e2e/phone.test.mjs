@@ -98,6 +98,24 @@ test("phone: every field, list and button on the way to a sealed referral is a t
   assert.deepEqual(small, []);
 }, { context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } }));
 
+test("phone: the first question or note of the checklist and of the referral is on the first screen, and keeping a draft opens with one tap", () => withServer(browser, async () => ({}), async ({ server, page }) => {
+  await openApp(page, server.url);
+  for (const [open, section] of [["#open-identify", "#section-context"], ["#open-refer", "#section-metadata"]]) {
+    if (await page.locator(".brand-link").count()) await page.locator(".brand-link").tap();
+    await page.locator(open).tap();
+    // The section's first question, or the form's note that comes before it.
+    const first = page.locator(`${section} :is(.field, .info)`).first();
+    await first.waitFor();
+    const { y } = await first.boundingBox();
+    const { height } = page.viewportSize();
+    // Its first 44 px, without scrolling.
+    assert.ok(y + 44 <= height, `${section}: the first question begins ${Math.round(y)} px down a ${height} px screen`);
+    assert.equal(await page.locator("#draft-label").isVisible(), false);
+    await page.locator("#draft-keep > summary").tap();
+    await page.locator("#draft-label").waitFor();
+  }
+}, { context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } }));
+
 test("phone: two drafts for two people, each reopened by its label, and New person leaves nothing of the one before", () => withServer(browser, async () => ({}), async ({ server, page }) => {
   const passphrase = "tea kettle under the bridge";
   const home = async () => {
@@ -121,6 +139,7 @@ test("phone: two drafts for two people, each reopened by its label, and New pers
   await identify();
   await (await shown(page, "#field-sex-0")).tap();
   await (await shown(page, "#field-age_group-0")).tap();
+  await page.locator("#draft-keep > summary").tap();
   await page.locator("#draft-label").fill("CANARY-first bus station");
   await page.locator("#draft-passphrase").fill(passphrase);
   await page.locator("#draft-passphrase-again").fill(passphrase);

@@ -231,6 +231,7 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     await (await shown(page, "#field-subject_names")).focus();
     await page.keyboard.type("CANARY-draft-name");
     // A passphrase that zxcvbn (in its own worker) finds easy to guess is refused.
+    await page.locator("#draft-keep > summary").click();
     await page.locator("#draft-label").fill("CANARY-draft-label");
     await page.locator("#draft-passphrase").fill("password password");
     await page.locator("#draft-passphrase-again").fill("password password");
