@@ -18,7 +18,17 @@
 # app's 21.6 KB, the library built for size took 5.5 KB and panics aborting at once 16.7
 # KB (each measured alone on wasm-bindgen's output, ordered as the build orders it).
 #
-# Both are unstable options of the pinned stable toolchain (rust-toolchain.toml), enabled
+# - `-Z fmt-debug=none` compiles every `{:?}` to nothing and every derived Debug to an
+#   empty one. In these modules Debug served only messages: serde's "invalid type:
+#   string ..." quoted the offending value, which could be an answer. Now no error text
+#   can quote a value that way. Nothing may depend on Debug's text here: the
+#   key-derivation worker names its errors by a match (src/bin/derive_worker.rs), as
+#   the page reads them. Measured on 2026-12-03, brotli 11, the app's module 252,543
+#   bytes before and 250,213 after; the embedded form's 194,012 and 191,410; the
+#   inbox's 229,352 and 228,964; the key-derivation worker's 9,776 and 8,978; the
+#   passphrase judge's 592,725 and 581,709.
+#
+# All are unstable options of the pinned stable toolchain (rust-toolchain.toml), enabled
 # by RUSTC_BOOTSTRAP for these builds alone: lints, tests and the native binaries use the
 # toolchain as released. RUSTC_BOOTSTRAP reaches every crate of the build, and a few
 # probe for unstable features and use them when they find them (proc-macro2's span API,
@@ -30,7 +40,8 @@
 export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
-# Added to .cargo/config.toml's flags for wasm32, which cargo keeps. The last one lets the
-# bench's test harness be built with such panics; it changes nothing else, and keeping it
-# in every build of these settings lets the bench reuse the app's compiled library.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Z unstable-options -C panic=immediate-abort -Z panic_abort_tests"
+# Added to .cargo/config.toml's flags for wasm32, which cargo keeps. `-Z
+# panic_abort_tests` lets the bench's test harness be built with such panics; it changes
+# nothing else, and keeping it in every build of these settings lets the bench reuse the
+# app's compiled library.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Z unstable-options -C panic=immediate-abort -Z panic_abort_tests -Z fmt-debug=none"

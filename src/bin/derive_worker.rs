@@ -15,7 +15,7 @@ static WIPED_ON_FREE: zeroizing_alloc::ZeroAlloc<std::alloc::System> =
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use confidant_core::draft::{Derivation, SALT_LEN};
+    use confidant_core::draft::{Derivation, DraftError, SALT_LEN};
     use confidant_core::keys::{KdfParams, Passphrase};
     use wasm_bindgen::JsCast;
     use wasm_bindgen::JsValue;
@@ -56,12 +56,16 @@ fn main() {
                     match derivation.derive(&passphrase) {
                         Ok(key) => js_sys::Uint8Array::from(key.as_slice()).into(),
                         Err(error) => {
+                            // Named as src/browser/derive.rs reads them. Not by Debug,
+                            // which the release build compiles to nothing
+                            // (scripts/release-env.sh).
+                            let name = match error {
+                                DraftError::EmptyPassphrase => "EmptyPassphrase",
+                                DraftError::KdfOutOfRange => "KdfOutOfRange",
+                                _ => "Malformed",
+                            };
                             let answer = js_sys::Object::new();
-                            let _ = js_sys::Reflect::set(
-                                &answer,
-                                &"error".into(),
-                                &format!("{error:?}").into(),
-                            );
+                            let _ = js_sys::Reflect::set(&answer, &"error".into(), &name.into());
                             answer.into()
                         }
                     }
