@@ -42,6 +42,7 @@ const LEVERS_MEASURED_ONCE = [
   ["the built-in English as a literal per phrase, so that a module keeps only the phrases it shows (the embedded form's module: 3,879)", 280],
   ["each module's functions next to the ones most like them (scripts/order-functions.mjs; the embedded form's module: 4,173, the inbox's: 4,841)", 5_918],
   ["the standard library compiled with the app for size, and panics that abort at once (scripts/release-build.sh; the embedded form's module: 18,951, the inbox's: 21,000)", 21_619],
+  ["lower case from core's table of ranges (core/src/lower_case.rs), not the standard library's 1,400 pairs (the embedded form's module: 5,866, the inbox's: 4,277)", 3_660],
   ["Debug formatting compiled to nothing (-Z fmt-debug=none, scripts/release-env.sh; the embedded form's module: 2,602, the inbox's: 388)", 2_330],
   ["JSON values written as text through a Vec (confidant_core::json_text), not through their Display, which also carries serde_json's pretty printer (the embedded form's module: 413, the inbox's: 3,341)", 1_868],
 ];

@@ -186,7 +186,7 @@ pub fn check_name(name: &str) -> Result<(), NameProblem> {
 pub fn comparable_name(name: &str) -> String {
     name.chars()
         .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
+        .flat_map(crate::lower_case::lower_case)
         .map(|c| match c {
             // Greek and Cyrillic letters that look like Latin ones.
             'α' | 'а' => 'a',

@@ -25,6 +25,7 @@ pub mod embed_snippet;
 pub mod form;
 pub mod format_error;
 pub mod keys;
+pub mod lower_case;
 pub mod packet;
 pub mod primitives;
 pub mod signing;

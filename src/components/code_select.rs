@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use confidant_core::lower_case::lower_case_text;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -69,8 +70,8 @@ pub fn named(codes: Codes, language: &str) -> Names {
 
 /// Whether `name` (or `code`) matches what was typed: a part of the name, in any case.
 fn matches(code: &str, name: &str, typed: &str) -> bool {
-    let typed = typed.trim().to_lowercase();
-    typed.is_empty() || name.to_lowercase().contains(&typed) || code.eq_ignore_ascii_case(&typed)
+    let typed = lower_case_text(typed.trim());
+    typed.is_empty() || lower_case_text(name).contains(&typed) || code.eq_ignore_ascii_case(&typed)
 }
 
 #[derive(Debug, Properties, PartialEq)]
