@@ -544,28 +544,30 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
             });
         })
     };
-    // No drafts yet: keeping one is offered folded, so that on a phone the form's first
-    // question is on the first screen rather than below a screen and a half of this
-    // panel. It opens by itself to say that a kept draft could not be read.
+    // No drafts yet: keeping one is offered folded under the panel's name, so that on a
+    // phone the form's first question is on the first screen rather than below a screen
+    // and a half of this panel.
     html! {
-        <details class="draft-panel" id="draft-keep" open={props.unreadable}>
-            <summary><h2 id="draft-heading">{ words.keep_draft() }</h2></summary>
+        <section class="draft-panel" aria-labelledby="draft-heading">
             { unreadable }
-            <p id="draft-intro">{ words.draft_keep_intro() }</p>
-            { label_field }
-            <div class="field">
-                <label for="draft-passphrase">{ words.passphrase() }</label>
-                <input type="password" id="draft-passphrase" ref={first} autocomplete="off" spellcheck="false"
-                    onfocus={Callback::from(|_: FocusEvent| derive::prepare_judge())} />
-            </div>
-            <div class="field">
-                <label for="draft-passphrase-again">{ words.passphrase_repeat() }</label>
-                <input type="password" id="draft-passphrase-again" ref={second} autocomplete="off" spellcheck="false" />
-            </div>
-            { status }
-            { fallback }
-            <button type="button" class="secondary" id="keep-draft" onclick={onkeep}
-                disabled={*step == Step::Deriving}>{ words.keep_draft() }</button>
-        </details>
+            <details id="draft-keep">
+                <summary id="draft-heading">{ words.draft_heading() }</summary>
+                <p id="draft-intro">{ words.draft_keep_intro() }</p>
+                { label_field }
+                <div class="field">
+                    <label for="draft-passphrase">{ words.passphrase() }</label>
+                    <input type="password" id="draft-passphrase" ref={first} autocomplete="off" spellcheck="false"
+                        onfocus={Callback::from(|_: FocusEvent| derive::prepare_judge())} />
+                </div>
+                <div class="field">
+                    <label for="draft-passphrase-again">{ words.passphrase_repeat() }</label>
+                    <input type="password" id="draft-passphrase-again" ref={second} autocomplete="off" spellcheck="false" />
+                </div>
+                { status }
+                { fallback }
+                <button type="button" class="secondary" id="keep-draft" onclick={onkeep}
+                    disabled={*step == Step::Deriving}>{ words.keep_draft() }</button>
+            </details>
+        </section>
     }
 }
