@@ -13,7 +13,7 @@ export const NAMED = "target/wasm-bindgen/release";
 // index.html's data-wasm-opt-params for the app and the embed (-Oz twice), and -Oz as
 // data-wasm-opt="z".
 const WASM_OPT = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-  "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals", "--strip-producers", "-Oz", "-g"];
+  "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals", "--strip-producers", "--low-memory-unused", "-Oz", "-g"];
 
 /** The module's function bodies with their names, and its data, from its sections. */
 export function readModule(bytes) {
