@@ -11,23 +11,25 @@
 //!
 //! 1. `error`: [`FormError`] and its [`FormErrorKind`], why a definition cannot be used.
 //!    Depends on nothing.
-//! 2. `definition`: the checked types ([`FormDefinition`], [`Field`], [`FieldKind`],
+//! 2. `members`: reading a definition's JSON objects member by member, each member as
+//!    the type it must have, with its path in any error (error).
+//! 3. `definition`: the checked types ([`FormDefinition`], [`Field`], [`FieldKind`],
 //!    [`Text`], [`Condition`], [`Scoring`], …) and lookups on them. Depends on nothing
 //!    else in `form`, so that everything else may depend on it.
-//! 3. `translation`: merging translation files into a definition's JSON (error).
-//! 4. `answers`: [`Answers`], read from JSON against a definition (definition).
-//! 5. `condition`: parsing `show_if` conditions, evaluating them, and so
+//! 4. `translation`: merging translation files into a definition's JSON (error).
+//! 5. `answers`: [`Answers`], read from JSON against a definition (definition).
+//! 6. `condition`: parsing `show_if` conditions, evaluating them, and so
 //!    [`FormDefinition::is_shown`]; the two call each other, which is why they share a
 //!    module (answers, definition, error).
-//! 6. `scoring`: parsing the scoring declaration, and [`FormDefinition::outcome`]
+//! 7. `scoring`: parsing the scoring declaration, and [`FormDefinition::outcome`]
 //!    (condition and below).
-//! 7. `parse`: [`FormDefinition::parse`], which builds the types of `definition` with the
+//! 8. `parse`: [`FormDefinition::parse`], which builds the types of `definition` with the
 //!    parsers of `translation`, `condition` and `scoring`.
-//! 8. `validation`: [`FormDefinition::validate`] (condition and below).
-//! 9. `follow`: pre-filling one form from another, and draft documents (scoring and
-//!    below).
-//! 10. `sending`: who receives what of a referral (answers, definition).
-//! 11. `received`: a referral as its receiver reads it from an opened packet's payload
+//! 9. `validation`: [`FormDefinition::validate`] (condition and below).
+//! 10. `follow`: pre-filling one form from another, and draft documents (scoring and
+//!     below).
+//! 11. `sending`: who receives what of a referral (answers, definition).
+//! 12. `received`: a referral as its receiver reads it from an opened packet's payload
 //!     (sending and below).
 //!
 //! Parsing sits above evaluation because a definition holds conditions and a scoring
@@ -39,6 +41,7 @@ mod condition;
 mod definition;
 mod error;
 mod follow;
+mod members;
 mod parse;
 mod received;
 mod scoring;
@@ -65,8 +68,9 @@ pub use validation::{ValidationError, ValidationKind};
 #[cfg(test)]
 mod layering {
     /// The modules of `form`, lowest first, as the module doc lists them.
-    const LAYERS: [(&str, &str); 11] = [
+    const LAYERS: [(&str, &str); 12] = [
         ("error", include_str!("form/error.rs")),
+        ("members", include_str!("form/members.rs")),
         ("definition", include_str!("form/definition.rs")),
         ("translation", include_str!("form/translation.rs")),
         ("answers", include_str!("form/answers.rs")),

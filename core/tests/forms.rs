@@ -245,12 +245,137 @@ fn bad_definitions_are_refused_with_the_path_of_the_problem() {
         (
             "an unknown member",
             |d| d["sections"][0]["colour"] = json!("red"),
+            "sections[0]",
+            FormErrorKind::Malformed,
+        ),
+    ];
+    for error in assert_each_refused(cases) {
+        assert!(!error.message.is_empty());
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn members_of_the_wrong_shape_are_refused_where_they_are() {
+    let cases: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
+        (
+            "an unknown member at the root",
+            |d| d["colour"] = json!("red"),
+            "",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "an unknown member of a field's validation",
+            |d| d["sections"][0]["fields"][2]["validation"]["min_length"] = json!(2),
+            "sections[0].fields[2].validation",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "an unknown member of a scoring item",
+            |d| d["scoring"]["dimensions"][1]["items"][0]["weight"] = json!("strong"),
+            "scoring.dimensions[1].items[0]",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "an unknown member of a rule",
+            |d| d["scoring"]["dimension_rule"][3]["strongest"] = json!(1),
+            "scoring.dimension_rule[3]",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "a number where a string must be",
+            |d| d["sections"][1]["fields"][0]["kind"] = json!(7),
+            "sections[1].fields[0].kind",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "a string where true or false must be",
+            |d| d["sections"][1]["fields"][0]["required"] = json!("yes"),
+            "sections[1].fields[0].required",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "a fraction where a whole number must be",
+            |d| d["sections"][0]["fields"][2]["validation"]["max_length"] = json!(2.5),
+            "sections[0].fields[2].validation.max_length",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "a negative count in a rule",
+            |d| d["scoring"]["dimension_rule"][0]["strong"] = json!(-1),
+            "scoring.dimension_rule[0].strong",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "a section's fields left out",
+            |d| drop(d["sections"][2].as_object_mut().unwrap().remove("fields")),
+            "sections[2].fields",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "a required member given as null",
+            |d| d["sections"][0]["fields"][1]["label"] = Value::Null,
+            "sections[0].fields[1].label",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "a list where an object must be",
+            |d| d["sections"][0]["fields"][0]["coarsen"] = json!(["as_is"]),
+            "sections[0].fields[0].coarsen",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "a string among a section's fields",
+            |d| d["sections"][3]["fields"][1] = json!("c_weak"),
+            "sections[3].fields[1]",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "scoring that is not an object",
+            |d| d["scoring"] = json!([]),
+            "scoring",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "a definition that is a list",
+            |d| *d = json!([1, 2]),
             "",
             FormErrorKind::Malformed,
         ),
     ];
     for error in assert_each_refused(cases) {
         assert!(!error.message.is_empty());
+    }
+    // An optional member given as null is left out, as its absence would be.
+    let mut definition = checklist();
+    definition["sections"][0]["fields"][1]["help"] = Value::Null;
+    definition["scoring"]["prompt_referral_if_any_in"] = Value::Null;
+    assert!(parse(&definition).field("seen_on").unwrap().help.is_none());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_member_given_twice_is_refused_at_every_depth() {
+    // JSON readers settle a repeated member differently (the first wins in some, the
+    // last in others), so a definition that repeats one could show one form to its
+    // reader here and another elsewhere. (A map's keys, such as a text's languages,
+    // keep the last, as JSON.parse does.)
+    let text = checklist().to_string();
+    for (what, once, path) in [
+        ("the root", r#""version":"1""#, ""),
+        ("a field", r#""id":"age_group""#, "sections[0].fields[0]"),
+        (
+            "a scoring item",
+            r#""field":"r_strong""#,
+            "scoring.dimensions[0].items[0]",
+        ),
+        ("a rule", r#""medium":3"#, "scoring.dimension_rule[3]"),
+    ] {
+        assert_eq!(text.matches(once).count(), 1, "{what}: {once}");
+        let twice = text.replace(once, &format!("{once},{once}"));
+        let error = FormDefinition::parse(&twice).unwrap_err();
+        assert_eq!(error.kind, FormErrorKind::Malformed, "{what}: {error}");
+        assert_eq!(error.path, path, "{what}: {error}");
     }
 }
 

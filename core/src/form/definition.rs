@@ -5,8 +5,6 @@
 //! other modules of `form` read them. This module depends on no other part of `form`, so
 //! that every other part may depend on it.
 
-use serde::Deserialize;
-
 use crate::agency::AgencyKind;
 use crate::str_map::StrMap;
 
@@ -338,14 +336,10 @@ pub enum Weight {
 }
 
 /// Minimum counts of "yes" items, by weight.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
-    #[serde(default)]
     pub strong: u32,
-    #[serde(default)]
     pub medium: u32,
-    #[serde(default)]
     pub weak: u32,
 }
 

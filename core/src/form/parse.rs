@@ -2,9 +2,7 @@
 //! references resolved backwards, conditions fitted to the fields they test, texts in
 //! every declared language. What it builds is in [`definition`](super::definition).
 
-use serde::Deserialize;
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use super::condition::{self, Declared};
 use super::definition::{
@@ -13,6 +11,7 @@ use super::definition::{
     ValueOption,
 };
 use super::error::{FormError, FormErrorKind as Kind, error};
+use super::members::Members;
 use super::{scoring, translation};
 use crate::agency::AgencyKind;
 use crate::json_object::JsonBudget;
@@ -28,8 +27,6 @@ const DEFINITION_BUDGET: JsonBudget = JsonBudget {
     depth: 32,
 };
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawForm {
     format: String,
     format_version: u32,
@@ -38,138 +35,223 @@ struct RawForm {
     languages: Vec<String>,
     title: StrMap<String>,
     sections: Vec<RawSection>,
-    #[serde(default)]
-    scoring: Option<Box<RawValue>>,
-    #[serde(default)]
+    /// The `scoring` member's text, read once the fields it names are known.
+    scoring: Option<String>,
     review: StrMap<String>,
-    #[serde(default)]
     draft: Option<RawDraft>,
-    #[serde(default)]
     sharing: Option<RawSharing>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSharing {
     choices: String,
-    #[serde(default)]
     recipients: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawDraft {
     title: StrMap<String>,
-    #[serde(default)]
     help: Option<StrMap<String>>,
     sections: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawPrefill {
     from: String,
-    #[serde(default)]
     answer: Option<String>,
-    #[serde(default)]
     outcome: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSection {
     id: String,
     title: StrMap<String>,
-    #[serde(default)]
     help: Option<StrMap<String>>,
-    #[serde(default)]
     show_if: Option<Value>,
     fields: Vec<RawField>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawField {
     id: String,
     kind: String,
     label: StrMap<String>,
-    #[serde(default)]
     help: Option<StrMap<String>>,
-    #[serde(default)]
     required: Option<bool>,
-    #[serde(default)]
     data_class: Option<String>,
-    #[serde(default)]
     coarsen: Option<RawCoarsen>,
-    #[serde(default)]
     options: Option<Vec<RawOption>>,
-    #[serde(default)]
     needs: Option<Vec<RawOption>>,
-    #[serde(default)]
     show_if: Option<Value>,
-    #[serde(default)]
     validation: Option<RawValidation>,
-    #[serde(default)]
     input: Option<String>,
-    #[serde(default)]
     default: Option<String>,
-    #[serde(default)]
     common: Option<Vec<String>>,
-    #[serde(default)]
     follows: Option<RawFollows>,
-    #[serde(default)]
     filled: Option<String>,
-    #[serde(default)]
     prefill: Option<RawPrefill>,
-    #[serde(default)]
     only_to: Option<Vec<String>>,
-    #[serde(default)]
     sharing: Option<String>,
-    #[serde(default)]
     leave_out_if: Option<Value>,
-    #[serde(default)]
     thematic_copy: Option<RawCoarsen>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawFollows {
     field: String,
     answers: StrMap<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawCoarsen {
     rule: String,
-    #[serde(default)]
     bounds: Option<Vec<f64>>,
-    #[serde(default)]
     groups: Option<StrMap<Vec<String>>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawOption {
     id: String,
     label: StrMap<String>,
-    #[serde(default)]
     sharing: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct RawValidation {
-    #[serde(default)]
     max_length: Option<usize>,
-    #[serde(default)]
     min: Option<f64>,
-    #[serde(default)]
     max: Option<f64>,
-    #[serde(default)]
     integer: bool,
-    #[serde(default)]
     not_in_future: bool,
+}
+
+// What each member must be, as the errors say it.
+const STRING: &str = "a string";
+const STRINGS: &str = "a list of strings";
+const TEXTS: &str = "an object of texts by language";
+const YES_OR_NO: &str = "true or false";
+const NUMBER: &str = "a number";
+const CONDITION: &str = "a condition";
+
+impl RawForm {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            format: m.required("format", STRING),
+            format_version: m.required("format_version", "a whole number"),
+            id: m.required("id", STRING),
+            version: m.required("version", STRING),
+            languages: m.required("languages", STRINGS),
+            title: m.required("title", TEXTS),
+            sections: m.required_objects("sections", RawSection::read),
+            scoring: (m.optional::<&serde_json::value::RawValue>("scoring", "an object"))
+                .map(|raw| raw.get().to_owned()),
+            review: (m.optional("review", "an object of statuses by language")).unwrap_or_default(),
+            draft: m.object("draft", RawDraft::read),
+            sharing: m.object("sharing", RawSharing::read),
+        }
+    }
+}
+
+impl RawSharing {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            choices: m.required("choices", STRING),
+            recipients: m.optional("recipients", STRING),
+        }
+    }
+}
+
+impl RawDraft {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            title: m.required("title", TEXTS),
+            help: m.optional("help", TEXTS),
+            sections: m.required("sections", STRINGS),
+        }
+    }
+}
+
+impl RawPrefill {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            from: m.required("from", STRING),
+            answer: m.optional("answer", STRING),
+            outcome: m.optional("outcome", STRING),
+        }
+    }
+}
+
+impl RawSection {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            id: m.required("id", STRING),
+            title: m.required("title", TEXTS),
+            help: m.optional("help", TEXTS),
+            show_if: m.optional("show_if", CONDITION),
+            fields: m.required_objects("fields", RawField::read),
+        }
+    }
+}
+
+impl RawField {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            id: m.required("id", STRING),
+            kind: m.required("kind", STRING),
+            label: m.required("label", TEXTS),
+            help: m.optional("help", TEXTS),
+            required: m.optional("required", YES_OR_NO),
+            data_class: m.optional("data_class", STRING),
+            coarsen: m.object("coarsen", RawCoarsen::read),
+            options: m.objects("options", RawOption::read),
+            needs: m.objects("needs", RawOption::read),
+            show_if: m.optional("show_if", CONDITION),
+            validation: m.object("validation", RawValidation::read),
+            input: m.optional("input", STRING),
+            default: m.optional("default", STRING),
+            common: m.optional("common", STRINGS),
+            follows: m.object("follows", RawFollows::read),
+            filled: m.optional("filled", STRING),
+            prefill: m.object("prefill", RawPrefill::read),
+            only_to: m.optional("only_to", STRINGS),
+            sharing: m.optional("sharing", STRING),
+            leave_out_if: m.optional("leave_out_if", CONDITION),
+            thematic_copy: m.object("thematic_copy", RawCoarsen::read),
+        }
+    }
+}
+
+impl RawFollows {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            field: m.required("field", STRING),
+            answers: m.required("answers", "an object of choices by answer"),
+        }
+    }
+}
+
+impl RawCoarsen {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            rule: m.required("rule", STRING),
+            bounds: m.optional("bounds", "a list of numbers"),
+            groups: m.optional("groups", "an object of lists of strings"),
+        }
+    }
+}
+
+impl RawOption {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            id: m.required("id", STRING),
+            label: m.required("label", TEXTS),
+            sharing: m.optional("sharing", STRING),
+        }
+    }
+}
+
+impl RawValidation {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            max_length: m.optional("max_length", "a whole number"),
+            min: m.optional("min", NUMBER),
+            max: m.optional("max", NUMBER),
+            integer: m.optional("integer", YES_OR_NO).unwrap_or(false),
+            not_in_future: m.optional("not_in_future", YES_OR_NO).unwrap_or(false),
+        }
+    }
 }
 
 fn is_id(text: &str, allow_dash: bool) -> bool {
@@ -204,19 +286,17 @@ impl FormDefinition {
                 .check(text)
                 .map_err(|problem| error(Kind::TooComplex, "", problem))?;
         }
-        let malformed = |e: serde_json::Error| {
-            error(Kind::Malformed, "", format!("not a form definition: {e}"))
-        };
-        // The typed structures are read from text only: reading them from a `Value` as
-        // well would compile a second reader for every one of them (bench/weight.mjs).
-        let raw: RawForm = if translations.is_empty() {
-            serde_json::from_str(json).map_err(malformed)?
+        // The structures are read from text only: reading them from a `Value` as well
+        // would need a second reader for every one of them (bench/weight.mjs).
+        let raw = if translations.is_empty() {
+            Members::read(json, RawForm::read)?
         } else {
-            let mut value: Value = serde_json::from_str(json).map_err(malformed)?;
+            let mut value: Value = serde_json::from_str(json)
+                .map_err(|e| error(Kind::Malformed, "", format!("not a form definition: {e}")))?;
             for translation in translations {
                 translation::apply(&mut value, translation)?;
             }
-            serde_json::from_str(&crate::json_text(&value)).map_err(malformed)?
+            Members::read(&crate::json_text(&value), RawForm::read)?
         };
         if raw.format != "confidant-form" {
             return Err(error(
@@ -397,7 +477,7 @@ impl FormDefinition {
         }
         let scoring = match raw.scoring {
             Some(json) => Some(scoring::parse(
-                json.get(),
+                &json,
                 &declared(&places, &sections, &[]),
                 text,
             )?),

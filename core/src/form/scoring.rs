@@ -5,7 +5,6 @@
 //! The outcome never says that a person is a victim: it lists dimensions and says whether
 //! to presume victim status and refer.
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::str_map::{StrMap, StrSet, repeats};
@@ -16,6 +15,7 @@ use super::definition::{
     Counts, Dimension, FieldKind, FormDefinition, Item, Scoring, Text, Weight,
 };
 use super::error::{FormError, FormErrorKind as Kind, error};
+use super::members::Members;
 
 impl Counts {
     fn reach(self, minimum: Counts) -> bool {
@@ -134,45 +134,94 @@ impl Outcome {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawScoring {
     profiles: Vec<RawProfile>,
     dimension_rule: Vec<Counts>,
     dimensions: Vec<RawDimension>,
     indicates: StrMap<Vec<Vec<String>>>,
-    #[serde(default)]
     prompt_referral_if_any: Vec<String>,
-    #[serde(default)]
     prompt_referral_if_any_in: StrMap<Vec<String>>,
-    #[serde(default)]
     prompt_referral_if_positive: StrMap<Vec<Vec<String>>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawProfile {
     id: String,
     when: Value,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawDimension {
     id: String,
     label: StrMap<String>,
     items: Vec<RawItem>,
-    #[serde(default)]
     rule: Option<Vec<Counts>>,
-    #[serde(default)]
     sub_type: Option<StrMap<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawItem {
     field: String,
     weights: StrMap<String>,
+}
+
+/// What `indicates` and `prompt_referral_if_positive` hold: per profile, groups of
+/// dimension ids.
+const GROUPS: &str = "an object of lists of groups of ids";
+const TEXTS: &str = "an object of texts by language";
+
+impl RawScoring {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            profiles: m.required_objects("profiles", RawProfile::read),
+            dimension_rule: m.required_objects("dimension_rule", read_counts),
+            dimensions: m.required_objects("dimensions", RawDimension::read),
+            indicates: m.required("indicates", GROUPS),
+            prompt_referral_if_any: (m.optional("prompt_referral_if_any", "a list of strings"))
+                .unwrap_or_default(),
+            prompt_referral_if_any_in: (m
+                .optional("prompt_referral_if_any_in", "an object of lists of strings"))
+            .unwrap_or_default(),
+            prompt_referral_if_positive: (m.optional("prompt_referral_if_positive", GROUPS))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl RawProfile {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            id: m.required("id", "a string"),
+            when: m.required("when", "a condition"),
+        }
+    }
+}
+
+impl RawDimension {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            id: m.required("id", "a string"),
+            label: m.required("label", TEXTS),
+            items: m.required_objects("items", RawItem::read),
+            rule: m.objects("rule", read_counts),
+            sub_type: m.optional("sub_type", TEXTS),
+        }
+    }
+}
+
+impl RawItem {
+    fn read(m: &mut Members<'_>) -> Self {
+        Self {
+            field: m.required("field", "a string"),
+            weights: m.required("weights", "an object of weights by profile"),
+        }
+    }
+}
+
+/// One entry of a rule: minimum counts by weight, each 0 when left out.
+fn read_counts(m: &mut Members<'_>) -> Counts {
+    Counts {
+        strong: m.optional("strong", "a whole number").unwrap_or(0),
+        medium: m.optional("medium", "a whole number").unwrap_or(0),
+        weak: m.optional("weak", "a whole number").unwrap_or(0),
+    }
 }
 
 /// Parses a `scoring` declaration from its JSON text; `text` checks a label has every
@@ -181,13 +230,7 @@ pub(super) fn parse<T>(json: &str, declared: &Declared<'_>, text: T) -> Result<S
 where
     T: Fn(&str, StrMap<String>) -> Result<Text, FormError>,
 {
-    let raw: RawScoring = serde_json::from_str(json).map_err(|e| {
-        error(
-            Kind::Malformed,
-            "scoring",
-            format!("not a scoring declaration: {e}"),
-        )
-    })?;
+    let raw = Members::read_scoring(json, RawScoring::read)?;
     if raw.profiles.is_empty() {
         return Err(error(
             Kind::Missing,
