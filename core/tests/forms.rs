@@ -349,33 +349,85 @@ fn members_of_the_wrong_shape_are_refused_where_they_are() {
     // An optional member given as null is left out, as its absence would be.
     let mut definition = checklist();
     definition["sections"][0]["fields"][1]["help"] = Value::Null;
-    definition["scoring"]["prompt_referral_if_any_in"] = Value::Null;
+    definition["sections"][0]["fields"][1]["data_class"] = json!("thematic");
     assert!(parse(&definition).field("seen_on").unwrap().help.is_none());
+    // One with a default instead (false, none, zero) is not: null is not its type.
+    let defaulted: Vec<(&str, Edit, &str, FormErrorKind)> = vec![
+        (
+            "review",
+            |d| d["review"] = Value::Null,
+            "review",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "not_in_future",
+            |d| d["sections"][0]["fields"][1]["validation"]["not_in_future"] = Value::Null,
+            "sections[0].fields[1].validation.not_in_future",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "a rule's count",
+            |d| d["scoring"]["dimension_rule"][1]["medium"] = Value::Null,
+            "scoring.dimension_rule[1].medium",
+            FormErrorKind::Malformed,
+        ),
+        (
+            "prompt_referral_if_any_in",
+            |d| d["scoring"]["prompt_referral_if_any_in"] = Value::Null,
+            "scoring.prompt_referral_if_any_in",
+            FormErrorKind::Malformed,
+        ),
+    ];
+    assert_each_refused(defaulted);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn a_member_given_twice_is_refused_at_every_depth() {
+fn a_member_given_twice_is_refused_in_every_object_of_the_format() {
     // JSON readers settle a repeated member differently (the first wins in some, the
     // last in others), so a definition that repeats one could show one form to its
-    // reader here and another elsewhere. (A map's keys, such as a text's languages,
-    // keep the last, as JSON.parse does.)
+    // reader here and another elsewhere. (A map's keys, such as a text's languages, and
+    // a condition's members keep the last, as JSON.parse does.)
     let text = checklist().to_string();
-    for (what, once, path) in [
-        ("the root", r#""version":"1""#, ""),
-        ("a field", r#""id":"age_group""#, "sections[0].fields[0]"),
+    let translation = json!({
+        "format": "confidant-form-translation", "format_version": 1, "form": "mini-check",
+        "language": "fr", "texts": {}
+    })
+    .to_string();
+    for (what, once, twice, path) in [
+        ("the root", r#""version":"1""#, None, ""),
+        (
+            "a field",
+            r#""id":"age_group""#,
+            None,
+            "sections[0].fields[0]",
+        ),
+        (
+            "a field, its name escaped the second time",
+            r#""id":"age_group""#,
+            Some(r#""id":"age_group","id":"age_group""#),
+            "sections[0].fields[0]",
+        ),
         (
             "a scoring item",
             r#""field":"r_strong""#,
+            None,
             "scoring.dimensions[0].items[0]",
         ),
-        ("a rule", r#""medium":3"#, "scoring.dimension_rule[3]"),
+        ("a rule", r#""medium":3"#, None, "scoring.dimension_rule[3]"),
     ] {
         assert_eq!(text.matches(once).count(), 1, "{what}: {once}");
-        let twice = text.replace(once, &format!("{once},{once}"));
-        let error = FormDefinition::parse(&twice).unwrap_err();
-        assert_eq!(error.kind, FormErrorKind::Malformed, "{what}: {error}");
-        assert_eq!(error.path, path, "{what}: {error}");
+        let twice = twice.map_or_else(|| format!("{once},{once}"), str::to_owned);
+        let repeated = text.replace(once, &twice);
+        for translations in [&[][..], &[translation.as_str()][..]] {
+            let error = FormDefinition::parse_translated(&repeated, translations).unwrap_err();
+            assert_eq!(
+                (error.path.as_str(), error.kind),
+                (path, FormErrorKind::Malformed),
+                "{what}, {} translations: {error}",
+                translations.len()
+            );
+        }
     }
 }
 

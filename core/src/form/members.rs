@@ -10,9 +10,14 @@
 //! module 6,896 bytes smaller, the embedded form's 6,909 and the inbox's 6,636
 //! (bench/weight.mjs).
 //!
-//! The strictness is kept, and the errors are sharper: a member given twice and a member
-//! the format does not know are refused, with the object's path; a member of the wrong
-//! type or a required one left out is named by its own path.
+//! The errors are sharper: a member given twice and a member the format does not know
+//! are refused, with the object's path; a member of the wrong type or a required one
+//! left out is named by its own path. And one spelling more is refused: an object written
+//! as an array of its members' values, which the derived readers let in.
+//!
+//! Maps (a text's languages, an item's weights) and conditions are read whole, as
+//! serde_json reads them: a key given twice there keeps its last value, as `JSON.parse`
+//! does.
 
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -157,22 +162,49 @@ impl<'a> Members<'a> {
         read
     }
 
-    /// The text of member `name`, taken out of those left to read; none for `null`, which
-    /// leaves an optional member out as its absence would.
-    fn take(&mut self, name: &str) -> Option<&'a RawValue> {
+    /// The text of member `name`, taken out of those left to read.
+    fn take_given(&mut self, name: &str) -> Option<&'a RawValue> {
         let at = self.members.iter().position(|(given, _)| given == name)?;
-        let raw = self.members.remove(at).1;
-        (raw.get() != "null").then_some(raw)
+        Some(self.members.remove(at).1)
     }
 
-    /// Member `name` as a `T`, if given; `expected` says what it must be ("a string").
-    pub(super) fn optional<T: Deserialize<'a>>(&mut self, name: &str, expected: &str) -> Option<T> {
-        let raw = self.take(name)?;
+    /// The text of member `name`, as [`Members::take_given`], but none for `null`, which
+    /// leaves an optional member out as its absence would.
+    fn take(&mut self, name: &str) -> Option<&'a RawValue> {
+        self.take_given(name).filter(|raw| raw.get() != "null")
+    }
+
+    /// Member `name` as a `T` read from `raw`, or a fault saying it must be `expected`.
+    fn read_as<T: Deserialize<'a>>(
+        &mut self,
+        name: &str,
+        raw: &'a RawValue,
+        expected: &str,
+    ) -> Option<T> {
         let read = serde_json::from_str(raw.get()).ok();
         if read.is_none() {
             self.wrong(name, format!("must be {expected}"));
         }
         read
+    }
+
+    /// Member `name` as a `T`, if given; `expected` says what it must be ("a string").
+    pub(super) fn optional<T: Deserialize<'a>>(&mut self, name: &str, expected: &str) -> Option<T> {
+        let raw = self.take(name)?;
+        self.read_as(name, raw, expected)
+    }
+
+    /// Member `name` as a `T`, or `T`'s default where it is left out. Unlike an optional
+    /// member, it cannot be given as `null`.
+    pub(super) fn defaulted<T: Deserialize<'a> + Default>(
+        &mut self,
+        name: &str,
+        expected: &str,
+    ) -> T {
+        match self.take_given(name) {
+            Some(raw) => self.read_as(name, raw, expected).unwrap_or_default(),
+            None => T::default(),
+        }
     }
 
     /// Member `name` as a `T`, which the format requires.

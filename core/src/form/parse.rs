@@ -137,7 +137,7 @@ impl RawForm {
             sections: m.required_objects("sections", RawSection::read),
             scoring: (m.optional::<&serde_json::value::RawValue>("scoring", "an object"))
                 .map(|raw| raw.get().to_owned()),
-            review: (m.optional("review", "an object of statuses by language")).unwrap_or_default(),
+            review: m.defaulted("review", "an object of statuses by language"),
             draft: m.object("draft", RawDraft::read),
             sharing: m.object("sharing", RawSharing::read),
         }
@@ -248,8 +248,8 @@ impl RawValidation {
             max_length: m.optional("max_length", "a whole number"),
             min: m.optional("min", NUMBER),
             max: m.optional("max", NUMBER),
-            integer: m.optional("integer", YES_OR_NO).unwrap_or(false),
-            not_in_future: m.optional("not_in_future", YES_OR_NO).unwrap_or(false),
+            integer: m.defaulted("integer", YES_OR_NO),
+            not_in_future: m.defaulted("not_in_future", YES_OR_NO),
         }
     }
 }
@@ -291,6 +291,11 @@ impl FormDefinition {
         let raw = if translations.is_empty() {
             Members::read(json, RawForm::read)?
         } else {
+            // Read as written first: merged into a `Value`, a member given twice would
+            // keep its last value unseen.
+            if let Some(scoring) = Members::read(json, RawForm::read)?.scoring {
+                scoring::read_as_written(&scoring)?;
+            }
             let mut value: Value = serde_json::from_str(json)
                 .map_err(|e| error(Kind::Malformed, "", format!("not a form definition: {e}")))?;
             for translation in translations {

@@ -174,13 +174,10 @@ impl RawScoring {
             dimension_rule: m.required_objects("dimension_rule", read_counts),
             dimensions: m.required_objects("dimensions", RawDimension::read),
             indicates: m.required("indicates", GROUPS),
-            prompt_referral_if_any: (m.optional("prompt_referral_if_any", "a list of strings"))
-                .unwrap_or_default(),
-            prompt_referral_if_any_in: (m
-                .optional("prompt_referral_if_any_in", "an object of lists of strings"))
-            .unwrap_or_default(),
-            prompt_referral_if_positive: (m.optional("prompt_referral_if_positive", GROUPS))
-                .unwrap_or_default(),
+            prompt_referral_if_any: m.defaulted("prompt_referral_if_any", "a list of strings"),
+            prompt_referral_if_any_in: m
+                .defaulted("prompt_referral_if_any_in", "an object of lists of strings"),
+            prompt_referral_if_positive: m.defaulted("prompt_referral_if_positive", GROUPS),
         }
     }
 }
@@ -218,10 +215,17 @@ impl RawItem {
 /// One entry of a rule: minimum counts by weight, each 0 when left out.
 fn read_counts(m: &mut Members<'_>) -> Counts {
     Counts {
-        strong: m.optional("strong", "a whole number").unwrap_or(0),
-        medium: m.optional("medium", "a whole number").unwrap_or(0),
-        weak: m.optional("weak", "a whole number").unwrap_or(0),
+        strong: m.defaulted("strong", "a whole number"),
+        medium: m.defaulted("medium", "a whole number"),
+        weak: m.defaulted("weak", "a whole number"),
     }
+}
+
+/// Reads a `scoring` declaration's shape from its JSON text as written, without checking
+/// what it names: for a definition about to be merged with its translations into a
+/// `Value`, which would keep the last of a member given twice unseen.
+pub(super) fn read_as_written(json: &str) -> Result<(), FormError> {
+    Members::read_scoring(json, RawScoring::read).map(drop)
 }
 
 /// Parses a `scoring` declaration from its JSON text; `text` checks a label has every
