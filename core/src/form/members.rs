@@ -88,12 +88,7 @@ impl<'a> Members<'a> {
                 return Err(error(Kind::Malformed, "", message));
             }
         };
-        let mut root = Self::checked(String::new(), members);
-        let read = root.finish(read);
-        match root.fault {
-            Some(fault) => Err(fault),
-            None => Ok(read),
-        }
+        Self::checked(String::new(), members).outcome(read)
     }
 
     /// The definition's `scoring` object, from its text, read by `read`.
@@ -101,12 +96,24 @@ impl<'a> Members<'a> {
         text: &'a str,
         read: fn(&mut Members<'a>) -> T,
     ) -> Result<T, FormError> {
-        let mut scoring = Self::at("scoring".to_owned(), text);
-        let read = scoring.finish(read);
-        match scoring.fault {
-            Some(fault) => Err(fault),
-            None => Ok(read),
+        Self::at("scoring".to_owned(), text).outcome(read)
+    }
+
+    /// This object read by `read`, or the first fault in it or below it.
+    fn outcome<T>(mut self, read: fn(&mut Members<'a>) -> T) -> Result<T, FormError> {
+        let read = self.finish(read);
+        self.fault.map_or(Ok(read), Err)
+    }
+
+    /// The object at `path` within this one, from its text, read by `read`; its fault
+    /// is noted here.
+    fn inner<T>(&mut self, path: String, text: &'a str, read: fn(&mut Members<'a>) -> T) -> T {
+        let mut object = Self::at(path, text);
+        let read = object.finish(read);
+        if let Some(fault) = object.fault {
+            self.note(fault);
         }
+        read
     }
 
     /// The object at `path`, from its text.
@@ -223,12 +230,7 @@ impl<'a> Members<'a> {
     /// Member `name` as an object read by `read`, if given.
     pub(super) fn object<T>(&mut self, name: &str, read: fn(&mut Members<'a>) -> T) -> Option<T> {
         let raw = self.take(name)?;
-        let mut object = Self::at(joined(&self.path, name), raw.get());
-        let read = object.finish(read);
-        if let Some(fault) = object.fault {
-            self.note(fault);
-        }
-        Some(read)
+        Some(self.inner(joined(&self.path, name), raw.get(), read))
     }
 
     /// Member `name` as a list of objects, each read by `read`, if given; each object's
@@ -240,14 +242,9 @@ impl<'a> Members<'a> {
     ) -> Option<Vec<T>> {
         let items = self.optional::<Vec<&'a RawValue>>(name, "a list of objects")?;
         let path = joined(&self.path, name);
-        let mut objects = Vec::with_capacity(items.len());
-        for (i, raw) in items.into_iter().enumerate() {
-            let mut object = Self::at(format!("{path}[{i}]"), raw.get());
-            objects.push(object.finish(read));
-            if let Some(fault) = object.fault {
-                self.note(fault);
-            }
-        }
+        let objects = (items.into_iter().enumerate())
+            .map(|(i, raw)| self.inner(format!("{path}[{i}]"), raw.get(), read))
+            .collect();
         Some(objects)
     }
 
