@@ -97,6 +97,28 @@ function renameInModule(module, rename) {
   return Buffer.concat(out);
 }
 
+/**
+ * The page without its comments, which say why the page is as it is to whoever reads
+ * index.html and reach every visitor otherwise: 2,350 bytes brotli with them, 1,503
+ * without (the build of 2026-12-03). A comment alone on its line goes with its line, and
+ * so does a line Trunk left blank where it took out a link. The text of a script element
+ * is left as it is: the server allows Trunk's inline start-up script by the hash of its
+ * text.
+ */
+function withoutComments(page) {
+  return page
+    .split(/(<script\b[^>]*>[\s\S]*?<\/script>)/)
+    .map((part, index) =>
+      index % 2 === 1
+        ? part
+        : part
+            .replace(/^[ \t]*<!--(?:(?!-->)[\s\S])*-->[ \t]*\r?\n/gm, "")
+            .replace(/<!--[\s\S]*?-->/g, "")
+            .replace(/^[ \t]*\r?\n/gm, ""),
+    )
+    .join("");
+}
+
 const integrity = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 const html = process.env.TRUNK_HTML_FILE ?? "index.html";
 const pagePath = join(staging, html.split("/").pop());
@@ -174,7 +196,7 @@ for (const file of readdirSync(staging).filter((file) => /^style(-[0-9a-f]+)?\.c
 // all but the module (which scripts/pin-wasm-integrity.mjs pins next): to their new names
 // and contents. A page Trunk did not write (a folder run by hand) has nothing to rewrite.
 if (existsSync(pagePath)) {
-  let page = readFileSync(pagePath, "utf8");
+  let page = withoutComments(readFileSync(pagePath, "utf8"));
   for (const { name, now, before, after } of changed) {
     if (!page.includes(name)) continue;
     if (!name.endsWith(".wasm") && !page.includes(before)) {

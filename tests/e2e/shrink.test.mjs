@@ -68,6 +68,14 @@ test("the glue, the page's own scripts and its stylesheet are served minified, w
   }
 });
 
+test("the pages arrive without the comments of index.html", () => {
+  for (const page of ["index.html", "embed.html"]) {
+    const text = readFileSync(join(DIST, page), "utf8");
+    assert.ok(!text.includes("<!--"), `${page} keeps a comment`);
+    assert.match(text, /id="boot-quick-exit"/, page);
+  }
+});
+
 const name = (text) => [...writeName(text)];
 const section = (id, body) => [id, ...writeLeb(body.length), ...body];
 
@@ -151,6 +159,25 @@ test("a file named by the hash of its content that changes gets a new name, and 
       if (file.endsWith(".js")) assert.ok(page.includes(`integrity="${sri(bytes)}"`), page);
     }
     assert.ok(!page.includes(sri(Buffer.from(glue))), page);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("the page loses its comments, and what stands between them and its scripts' text stay as written", () => {
+  const glue = `function imports() { return { ${LONG}: function () { return 1; } }; }\nexport { imports as default };\n`;
+  const names = ["tiny-0123456789abcdef_bg.wasm", "tiny-fedcba9876543210.js"];
+  const script = `<script type="module">/* <!-- a script's text is hashed by the server --> */</script>`;
+  const page =
+    `<head>\n  <!-- why the next line is there,\n       over two lines -->\n  <meta name="a" content="b">\n` +
+    `  <!-- one --> <p>between</p> <!-- two -->\n  ${script}\n</head>\n` + PAGE(names[1], sri(Buffer.from(glue)), names[0]);
+  const folder = staging(moduleImporting(LONG), glue, names, { "index.html": page });
+  try {
+    const run = shrink(folder);
+    assert.equal(run.status, 0, run.stderr);
+    const written = readFileSync(join(folder, "index.html"), "utf8");
+    assert.ok(written.startsWith(`<head>\n  <meta name="a" content="b">\n   <p>between</p> \n  ${script}\n</head>\n`), written);
+    assert.ok(!written.replace(script, "").includes("<!--"), written);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
