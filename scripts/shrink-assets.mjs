@@ -37,6 +37,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { minify as minifyCss } from "csso";
 import { minify } from "terser";
+import { withoutComments } from "./page-comments.mjs";
 import { orderByLikeness } from "./order-functions.mjs";
 import { importEnd, readLeb, readName, sections, writeLeb, writeName } from "./wasm-binary.mjs";
 
@@ -95,28 +96,6 @@ function renameInModule(module, rename) {
     out.push(Buffer.from([id]), writeLeb(body.length), body);
   }
   return Buffer.concat(out);
-}
-
-/**
- * The page without its comments, which say why the page is as it is to whoever reads
- * index.html and reach every visitor otherwise: 2,350 bytes brotli with them, 1,503
- * without (the build of 2026-12-03). A comment alone on its line goes with its line, and
- * so does a line Trunk left blank where it took out a link. The text of a script element
- * is left as it is: the server allows Trunk's inline start-up script by the hash of its
- * text.
- */
-function withoutComments(page) {
-  return page
-    .split(/(<script\b[^>]*>[\s\S]*?<\/script>)/)
-    .map((part, index) =>
-      index % 2 === 1
-        ? part
-        : part
-            .replace(/^[ \t]*<!--(?:(?!-->)[\s\S])*-->[ \t]*\r?\n/gm, "")
-            .replace(/<!--[\s\S]*?-->/g, "")
-            .replace(/^[ \t]*\r?\n/gm, ""),
-    )
-    .join("");
 }
 
 const integrity = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;

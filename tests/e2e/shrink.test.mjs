@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { likenessOrder, orderByLikeness } from "../../scripts/order-functions.mjs";
+import { withoutComments } from "../../scripts/page-comments.mjs";
 import { functionBodies, writeLeb, writeName } from "../../scripts/wasm-binary.mjs";
 import { DIST } from "./support.mjs";
 
@@ -162,6 +163,13 @@ test("a file named by the hash of its content that changes gets a new name, and 
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+});
+
+test("a comment goes, and nothing after it up to another comment goes with it", () => {
+  assert.equal(withoutComments("<!-- a --> <p>kept</p>\n<!-- b -->\n<p>also</p>\n"), " <p>kept</p>\n<p>also</p>\n");
+  assert.equal(withoutComments("<p>x</p><!-- a\n b --><p>y</p>"), "<p>x</p><p>y</p>");
+  assert.equal(withoutComments("<script>'<!-- -->'</script>\n\n<!-- c -->\n"), "<script>'<!-- -->'</script>\n");
+  assert.equal(withoutComments("<p>unclosed <!-- comment</p>\n"), "<p>unclosed <!-- comment</p>\n");
 });
 
 test("the page loses its comments, and what stands between them and its scripts' text stay as written", () => {
