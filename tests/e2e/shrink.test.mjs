@@ -73,7 +73,9 @@ test("the pages arrive without the comments of index.html", () => {
   for (const page of ["index.html", "embed.html"]) {
     const text = readFileSync(join(DIST, page), "utf8");
     assert.ok(!text.includes("<!--"), `${page} keeps a comment`);
+    // The first screen's Quick exit, and the script that drives it.
     assert.match(text, /id="boot-quick-exit"/, page);
+    assert.match(text, /<script src="\/boot-[0-9a-f]+\.js" integrity="sha384-/, page);
   }
 });
 
@@ -170,6 +172,13 @@ test("a comment goes, and nothing after it up to another comment goes with it", 
   assert.equal(withoutComments("<p>x</p><!-- a\n b --><p>y</p>"), "<p>x</p><p>y</p>");
   assert.equal(withoutComments("<script>'<!-- -->'</script>\n\n<!-- c -->\n"), "<script>'<!-- -->'</script>\n");
   assert.equal(withoutComments("<p>unclosed <!-- comment</p>\n"), "<p>unclosed <!-- comment</p>\n");
+  // A comment that mentions a script is a comment: the script after it stays.
+  assert.equal(
+    withoutComments("<!-- boot.js <script> drives it --><p>A</p>\n<script src=\"/boot.js\"></script>\n<!-- b -->\n"),
+    "<p>A</p>\n<script src=\"/boot.js\"></script>\n",
+  );
+  // Lines ended by CR LF keep both.
+  assert.equal(withoutComments("<p>a</p>\r\n  <!-- c -->\r\n\r\n<p>b</p>\r\n"), "<p>a</p>\r\n<p>b</p>\r\n");
 });
 
 test("the page loses its comments, and what stands between them and its scripts' text stay as written", () => {
