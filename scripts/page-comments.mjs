@@ -3,14 +3,19 @@
 
 /** A script element, whose text the page keeps as written. */
 const SCRIPT = String.raw`(<script\b[^>]*>[\s\S]*?<\/script>)`;
-/** The start of a line: the page's start, or just after a line feed (not after a CR). */
-const LINE_START = String.raw`(?<![^\n])`;
+/** A script, or a comment: whichever begins first. */
+const SCRIPT_OR_COMMENT = new RegExp(String.raw`${SCRIPT}|<!--[\s\S]*?-->`, "g");
+/**
+ * A script, or a line of nothing but spaces and tabs: one that starts the page or follows
+ * a line feed (not a CR, so that CR LF lines keep both).
+ */
+const SCRIPT_OR_BLANK_LINE = new RegExp(String.raw`${SCRIPT}|(?<![^\n])[ \t]*\r?\n`, "g");
 
 /**
  * The page without its comments, which say why the page is as it is to whoever reads
  * index.html and reach every visitor otherwise: the built page was 2,353 bytes brotli
- * with them, and is 1,497 without (2026-12-03). A comment alone on its line goes with its
- * line, and so does a line Trunk left blank where it took out a link.
+ * with them, and is 1,497 without (2026-12-03). A comment alone on its line leaves a line
+ * of spaces, which goes, as does a line Trunk left blank where it took out a link.
  *
  * Scripts and comments are found in one reading from the start, so that whichever
  * begins first is taken whole: a comment that mentions `<script>` is still a comment,
@@ -19,10 +24,5 @@ const LINE_START = String.raw`(?<![^\n])`;
  */
 export function withoutComments(page) {
   const keepScripts = (_, script) => script ?? "";
-  return page
-    .replace(
-      new RegExp(`${SCRIPT}|${LINE_START}[ \\t]*<!--(?:(?!-->)[\\s\\S])*-->[ \\t]*\\r?\\n|<!--[\\s\\S]*?-->`, "g"),
-      keepScripts,
-    )
-    .replace(new RegExp(`${SCRIPT}|${LINE_START}[ \\t]*\\r?\\n`, "g"), keepScripts);
+  return page.replace(SCRIPT_OR_COMMENT, keepScripts).replace(SCRIPT_OR_BLANK_LINE, keepScripts);
 }
