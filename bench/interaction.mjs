@@ -108,7 +108,12 @@ async function clickThrough(page, ids) {
     }, id);
     await page.waitForTimeout(30);
     await page.mouse.click(box.x, box.y, { delay: 60 });
-    await page.waitForFunction((count) => window.__frames.length >= count, n + 1);
+    const painted = await page.waitForFunction((count) => window.__frames.length >= count, n + 1, { timeout: 15_000 })
+      .then(() => true, () => false);
+    if (!painted) {
+      const at = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.outerHTML.slice(0, 120), box);
+      throw new Error(`the click on ${id} at (${box.x}, ${box.y}) was not followed by a frame in 15 s; now under that point: ${at}`);
+    }
     // A pause of no particular length, so that the next click lands anywhere in a frame.
     await page.waitForTimeout(20 + Math.random() * 30);
   }
@@ -129,6 +134,21 @@ async function clickThrough(page, ids) {
 }
 
 /**
+ * Waits, in the page, until the work a tap left behind is done: the app runs it from an
+ * animation frame's timer (src/browser/frames.rs), and may start more of the same, so
+ * three rounds of a frame and a timer.
+ */
+async function settle() {
+  const rounds = (async () => {
+    for (let round = 0; round < 3; round++) {
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    }
+  })();
+  // Bounded, so that a page that stops painting fails at the tap, with its diagnosis.
+  await Promise.race([rounds, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+}
+
+/**
  * Taps "Next" from the first section to the last, twice; the time of each tap to the end
  * of the first frame that shows the next section. (The app checks the section once the
  * tap's frame is painted, as it records a choice, so that frame is not always the one.)
@@ -142,6 +162,10 @@ async function nextThrough(page) {
     await showSection(page, first);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
     for (let i = 0; i < sections - 1; i++) {
+      // The app moves the focus to "Section n of m" once the new section is painted
+      // (after the frame this bench times), and the focus scrolls the page: "Next" is
+      // located only after that work, or the tap lands where the button was.
+      await page.evaluate(settle);
       const box = await page.evaluate(() => {
         const next = document.getElementById("section-next");
         if (!next) return null;
@@ -153,10 +177,12 @@ async function nextThrough(page) {
       const shown = await page.evaluate(() => {
         const shown = document.querySelector(".form-section:not([hidden])")?.id;
         window.__next = null;
+        window.__tapped = null;
         // From the tap, each frame looks at the section shown; the end of the first frame
         // that shows another is the time.
         document.addEventListener("click", (event) => {
           const start = event.timeStamp;
+          window.__tapped = event.target.id || event.target.tagName;
           const watch = (frames) => requestAnimationFrame(() => {
             if (document.querySelector(".form-section:not([hidden])")?.id !== shown) {
               const channel = new MessageChannel();
@@ -174,10 +200,23 @@ async function nextThrough(page) {
       });
       await page.waitForTimeout(30);
       await page.mouse.click(box.x, box.y, { delay: 60 });
-      await page.waitForFunction(() => window.__next !== null);
+      const answered = await page.waitForFunction(() => window.__next !== null, null, { timeout: 15_000 })
+        .then(() => true, () => false);
+      if (!answered) {
+        // A tap that never arrived, or a section that never changed: say what was where.
+        const state = await page.evaluate(({ x, y }) => ({
+          at: document.elementFromPoint(x, y)?.outerHTML.slice(0, 120),
+          tapped: window.__tapped,
+          shown: document.querySelector(".form-section:not([hidden])")?.id,
+        }), box);
+        throw new Error(`"Next" on ${shown}, tapped at (${box.x}, ${box.y}), did not answer in 15 s: ` +
+          `the click event reached ${state.tapped ?? "nothing"}; now under that point: ${state.at}; ` +
+          `section shown: ${state.shown}`);
+      }
       const time = await page.evaluate(() => window.__next);
       if (time < 0) {
-        throw new Error(`"Next" stayed on ${shown}: is something in it unanswered?`);
+        throw new Error(`"Next" stayed on ${shown} (the click reached ${await page.evaluate(() => window.__tapped)}): ` +
+          "is something in it unanswered?");
       }
       times.push(time);
       await page.waitForTimeout(20 + Math.random() * 30);
