@@ -57,7 +57,7 @@ console.log(`pin-wasm-integrity: ${wasmUrl} pinned as ${integrity}`);
 
 // Each worker's module, and the embedded form's, pinned the same way in its loader. A
 // build without them (the bench's minimal app) has none to pin.
-for (const worker of ["derive-worker", "strength-worker", "embed", "inbox"]) {
+for (const worker of ["derive-worker", "strength-worker", "embed", "inbox", "drafts"]) {
   const loaderPath = join(staging, `${worker}-loader.js`);
   if (!existsSync(loaderPath)) {
     continue;
@@ -73,12 +73,14 @@ for (const worker of ["derive-worker", "strength-worker", "embed", "inbox"]) {
   console.log(`pin-wasm-integrity: ${worker}_bg.wasm pinned as ${workerIntegrity}`);
 }
 
-// The inbox's module is started in the app's page by two scripts the app adds itself
-// (src/browser/inbox_module.rs): the page names their SHA-384, the glue's then the
-// loader's, the loader's as filled in above.
-if (page.includes("INBOX_SCRIPTS_INTEGRITY")) {
-  const pins = ["inbox.js", "inbox-loader.js"]
-    .map((name) => `sha384-${createHash("sha384").update(readFileSync(join(staging, name))).digest("base64")}`);
-  writeFileSync(pagePath, page.replace("INBOX_SCRIPTS_INTEGRITY", pins.join(" ")));
-  console.log(`pin-wasm-integrity: inbox.js and inbox-loader.js pinned in ${pagePath.split("/").pop()}`);
+// The inbox's module and the drafts panel's are started in the app's page by two scripts
+// the app adds itself (src/browser/page_modules.rs): the page names their SHA-384, the
+// glue's then the loader's, the loader's as filled in above.
+for (const [name, placeholder] of [["inbox", "INBOX_SCRIPTS_INTEGRITY"], ["drafts", "DRAFTS_SCRIPTS_INTEGRITY"]]) {
+  if (!page.includes(placeholder)) continue;
+  const pins = [`${name}.js`, `${name}-loader.js`]
+    .map((file) => `sha384-${createHash("sha384").update(readFileSync(join(staging, file))).digest("base64")}`);
+  page = page.replace(placeholder, pins.join(" "));
+  writeFileSync(pagePath, page);
+  console.log(`pin-wasm-integrity: ${name}.js and ${name}-loader.js pinned in ${pagePath.split("/").pop()}`);
 }

@@ -126,6 +126,14 @@ async function writeMinified(name, before, code, module) {
   return replace(name, Buffer.from(before), Buffer.from(minified ?? ""));
 }
 
+/**
+ * The global a classic glue declares, where it is not wasm-bindgen's `wasm_bindgen`: the
+ * inbox's glue and the drafts panel's both run in the app's page, and a second `let` of
+ * one name there would be a syntax error, the second module never starting. Its loader
+ * (www/drafts-loader.js) uses this name.
+ */
+const GLOBALS = { drafts: "confidantDraftsBindgen" };
+
 for (const file of readdirSync(staging).filter((file) => file.endsWith("_bg.wasm"))) {
   // `app-HASH_bg.wasm` goes with `app-OTHERHASH.js`; a worker's `name_bg.wasm` with `name.js`.
   const stem = file.replace(/(-[0-9a-f]+)?_bg\.wasm$/, "");
@@ -149,7 +157,14 @@ for (const file of readdirSync(staging).filter((file) => file.endsWith("_bg.wasm
   const ordered = orderByLikeness(renamed, FEATURES);
   replace(file, module, ordered);
   // An ES module (the app's) has its top level mangled; a classic script (a worker's, the
-  // inbox's, the embedded form's) keeps its global `wasm_bindgen`.
+  // inbox's, the embedded form's) keeps its global `wasm_bindgen`, except where another
+  // glue shares its page (GLOBALS).
+  const global = GLOBALS[stem];
+  if (global) {
+    const declared = code.match(/^let wasm_bindgen\b/gm)?.length ?? 0;
+    if (declared !== 1) fail(`${glues[0]} declares wasm_bindgen ${declared} times, not once`);
+    code = code.replace(/\bwasm_bindgen\b/g, global);
+  }
   const less = await writeMinified(glues[0], glue, code, /^export \{/m.test(code));
   console.log(
     `shrink-assets: ${file} and ${glues[0]}: ${short.size} names shortened and functions ` +

@@ -13,7 +13,8 @@ use yew::prelude::*;
 use crate::browser::{
     clock, document, drafts, kept_checklists, navigation, network, offline, outbox, pins,
 };
-use crate::components::draft_panel::{DraftEvent, DraftPanel};
+use crate::components::draft_host::DraftHost;
+use crate::components::draft_panel::DraftEvent;
 use crate::components::language_picker::{LanguagePicker, is_right_to_left};
 use crate::components::quick_exit_button::{QuickExitButtonProps, quick_exit_button};
 use crate::forms::{self, FormKey};
@@ -362,7 +363,7 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let draft_panel = html! {
-        <DraftPanel language={state.language.clone()} draft_key={state.draft_key.clone()}
+        <DraftHost language={state.language.clone()} draft_key={state.draft_key.clone()}
             drafts={state.drafts.clone()} open={state.draft.clone()}
             unreadable={state.draft_unreadable} unsaved={person_unsaved}
             profile={(state.screen == Screen::Refer).then_some(state.profile.is_some())} {ondraft} />

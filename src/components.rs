@@ -1,6 +1,7 @@
 //! Components shared by several screens.
 
 pub mod code_select;
+pub mod draft_host;
 pub mod draft_panel;
 pub mod form_view;
 pub mod keyring_setup;

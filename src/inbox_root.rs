@@ -8,14 +8,13 @@
 //! sign what the worker sends. The inbox reads the rest for itself: the agency directory,
 //! checked against this device's pins, and the interface's words in the chosen language.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::browser::{network, pins};
-use crate::interface_text::{BUILT_IN, is_loaded};
+use crate::module_root::{skip_the_apps_root_number, use_loaded_language};
 use crate::screens::inbox::{Inbox, SentReferral};
 use crate::state::{Listing, SharedSigner};
 
@@ -80,26 +79,10 @@ pub fn inbox_root(props: &RootProps) -> Html {
             });
         });
     }
-    let shown = use_state(|| {
-        if is_loaded(&props.language) {
-            props.language.clone()
-        } else {
-            AttrValue::from(BUILT_IN)
-        }
-    });
-    {
-        let shown = shown.clone();
-        use_effect_with(props.language.clone(), move |language| {
-            crate::use_cases::when_language_loaded(language.to_string(), move |tag, loaded| {
-                if loaded {
-                    shown.set(tag.into());
-                }
-            });
-        });
-    }
+    let language = use_loaded_language(&props.language);
     html! {
         <Inbox directory={(*listing).clone()} sent={props.sent.clone()}
-            language={(*shown).clone()} onsigner={props.onsigner.clone()} />
+            {language} onsigner={props.onsigner.clone()} />
     }
 }
 
@@ -108,36 +91,6 @@ pub fn inbox_root(props: &RootProps) -> Html {
 pub struct Mounted {
     app: AppHandle<InboxRoot>,
     onsigner: Callback<Option<SharedSigner>>,
-}
-
-thread_local! {
-    /// Whether this module has skipped the number of the app's root (below).
-    static APPS_NUMBER_SKIPPED: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Nothing: the app mounted and dropped to skip a root number.
-#[function_component(Nothing)]
-fn nothing() -> Html {
-    html! {}
-}
-
-/// Yew numbers the roots it mounts, counting from the same first number in every module,
-/// and marks each root's element, and each event it handles, with that number. The app's
-/// module has one root, `#app`, and the inbox mounts inside it: numbered alike, the app
-/// would take the inbox's clicks for its own and run its own handlers. So before its first
-/// real root, this module mounts and drops an empty one, and its roots never share the
-/// app's number. (The app mounts no other root, no portal: a second one would need a
-/// second skip here.) `tests/e2e/inbox.test.mjs` clicks through the inbox, which fails
-/// without this.
-fn skip_the_apps_root_number() {
-    if APPS_NUMBER_SKIPPED.with(|skipped| skipped.replace(true)) {
-        return;
-    }
-    if let Ok(detached) = gloo::utils::document().create_element("div") {
-        yew::Renderer::<Nothing>::with_root(detached)
-            .render()
-            .destroy();
-    }
 }
 
 /// Mounts the inbox in `root`. `onsigner` is called with the unlocked keyring's 32-byte

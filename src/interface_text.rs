@@ -81,6 +81,8 @@ words! {
     inbox_about,
     inbox_loading,
     inbox_failed,
+    drafts_loading,
+    drafts_failed,
     inbox_unlock_intro,
     key_file,
     key_passphrase,

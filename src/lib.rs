@@ -8,10 +8,12 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod drafts_root;
 pub mod embed;
 pub mod forms;
 pub mod inbox_root;
 pub mod interface_text;
+pub mod module_root;
 pub mod quick_exit;
 pub mod screens;
 pub mod sealing;

@@ -4,12 +4,15 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used)]
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use confidant_web::app::{App, AppProps};
-use wasm_bindgen::JsCast;
+use confidant_web::browser::page_modules::{self, DRAFTS};
+use confidant_web::drafts_root;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
 use yew::{AppHandle, Callback};
@@ -53,6 +56,44 @@ fn sources() -> BTreeMap<String, yew::AttrValue> {
     .collect()
 }
 
+/// The drafts panel's module as the page would load it (`src/bin/drafts.rs`): this page
+/// has no built modules, so its `mount` runs in this test's own module, given and giving
+/// the same bytes (`drafts_root`).
+fn provide_the_drafts_module() {
+    type Mount = dyn Fn(Element, js_sys::Uint8Array, String, js_sys::Function) -> JsValue;
+    let mount = Closure::<Mount>::new(|root, state: js_sys::Uint8Array, language, ondraft| {
+        let Some(mounted) = drafts_root::mount(root, &state.to_vec(), language, ondraft) else {
+            return JsValue::UNDEFINED;
+        };
+        let mounted = Rc::new(RefCell::new(Some(mounted)));
+        let handle = js_sys::Object::new();
+        let update = {
+            let mounted = mounted.clone();
+            Closure::<dyn Fn(js_sys::Uint8Array, String)>::new(
+                move |state: js_sys::Uint8Array, language| {
+                    if let Some(mounted) = mounted.borrow_mut().as_mut() {
+                        mounted.update(&state.to_vec(), language);
+                    }
+                },
+            )
+        };
+        let destroy = Closure::<dyn Fn()>::new(move || {
+            if let Some(mounted) = mounted.borrow_mut().take() {
+                mounted.destroy();
+            }
+        });
+        js_sys::Reflect::set(&handle, &"update".into(), update.as_ref()).unwrap();
+        js_sys::Reflect::set(&handle, &"destroy".into(), destroy.as_ref()).unwrap();
+        update.forget();
+        destroy.forget();
+        handle.into()
+    });
+    let exports = js_sys::Function::new_no_args("");
+    js_sys::Reflect::set(&exports, &"mount".into(), mount.as_ref()).unwrap();
+    mount.forget();
+    page_modules::provide(&DRAFTS, exports.into());
+}
+
 /// A mounted app, its container, and whether the quick exit has asked to leave.
 struct Mounted {
     handle: Option<AppHandle<App>>,
@@ -74,6 +115,7 @@ impl Mounted {
         ] {
             confidant_web::interface_text::install(tag, file.to_owned()).unwrap();
         }
+        provide_the_drafts_module();
         let document = gloo::utils::document();
         let root = document.create_element("div").unwrap();
         document.body().unwrap().append_child(&root).unwrap();
@@ -255,7 +297,7 @@ async fn wait_for_text(app: &Mounted, selector: &str, text: &str) -> Element {
 /// app records a choice after the frame that shows it).
 async fn after_paint() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let on_frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let on_frame = Closure::once_into_js(move || {
             let _ = gloo::utils::window()
                 .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 0);
         });
@@ -743,8 +785,15 @@ fn stored_drafts() -> Vec<(String, String)> {
         .collect()
 }
 
+/// Opens the drafts panel's fold ("Drafts"), which brings the panel's module.
+async fn open_drafts(app: &Mounted) {
+    click_id(app, "draft-heading").await;
+    wait_for(app, "#draft-label").await;
+}
+
 /// Keeps a draft of the person under `label`, with a first passphrase.
 async fn keep_first_draft(app: &Mounted, label: &str, passphrase: &str) {
+    open_drafts(app).await;
     type_into(app, "draft-label", label).await;
     type_into(app, "draft-passphrase", passphrase).await;
     type_into(app, "draft-passphrase-again", passphrase).await;
@@ -764,6 +813,7 @@ async fn a_draft_is_kept_sealed_locks_and_opens_only_with_its_passphrase() {
 
     // No label: refused. Then a passphrase too short, then two that differ: refused,
     // nothing kept.
+    open_drafts(&app).await;
     type_into(&app, "draft-passphrase", "a long passphrase kept apart").await;
     type_into(
         &app,

@@ -163,6 +163,12 @@ impl DraftKey {
         }
     }
 
+    /// The key itself: the web app's drafts panel, a module of its own, hands it to the
+    /// shell's module, which keeps sealing the open draft with it.
+    pub fn key(&self) -> &SymmetricKey {
+        &self.key
+    }
+
     /// Derives a new draft key (with a new salt) from the worker's passphrase.
     pub fn derive<R: TryCryptoRng + ?Sized>(
         passphrase: &Passphrase,

@@ -5,8 +5,9 @@
 //! `src/bin/derive_worker.rs`) and the passphrase-strength worker (zxcvbn,
 //! `src/bin/strength_worker.rs`). The page's policy requires Trusted Types, so a worker's
 //! URL goes through a policy that allows exactly these two loaders and the two scripts of
-//! the inbox's module ([`crate::browser::inbox_module`]), and nothing else: the page's one
-//! policy for script URLs.
+//! each module the app starts in its page, the inbox's and the drafts panel's
+//! ([`crate::browser::page_modules::SCRIPTS`]), and nothing else: the page's one policy
+//! for script URLs.
 
 use std::cell::{Cell, RefCell};
 
@@ -42,13 +43,10 @@ pub fn script_url(loader: &'static str) -> Option<JsValue> {
     let policy = POLICY.with(|policy| {
         if policy.borrow().is_none() {
             let create = Closure::<dyn Fn(String) -> String>::new(|url: String| {
-                let allowed = [
-                    DERIVE,
-                    STRENGTH,
-                    crate::browser::inbox_module::GLUE,
-                    crate::browser::inbox_module::LOADER,
-                ];
-                if !allowed.contains(&url.as_str()) {
+                let allowed = [DERIVE, STRENGTH];
+                if !allowed.contains(&url.as_str())
+                    && !crate::browser::page_modules::SCRIPTS.contains(&url.as_str())
+                {
                     wasm_bindgen::throw_str("the app loads no other script");
                 }
                 url

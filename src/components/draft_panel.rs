@@ -60,6 +60,10 @@ pub struct DraftPanelProps {
     /// On the referral: whether the worker's agency details are kept (`None` elsewhere).
     #[prop_or_default]
     pub profile: Option<bool>,
+    /// The worker opened the fold before the panel was here (`components::draft_host`):
+    /// it shows open.
+    #[prop_or_default]
+    pub unfolded: bool,
     pub ondraft: Callback<DraftEvent>,
 }
 
@@ -238,6 +242,10 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
     let step = use_state(|| Step::Idle);
     // Bumped when the kept drafts change here (deleted), to read storage again.
     let version = use_state(|| 0u32);
+    // The fold shows open on the panel's first render when the worker opened it before
+    // the panel was here; once the panel has shown anything else (a draft kept, the drafts
+    // locked), it folds again, as it would have.
+    let unfolded = use_mut_ref(|| props.unfolded);
     let label = use_node_ref();
     let first = use_node_ref();
     let second = use_node_ref();
@@ -296,6 +304,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
     };
 
     if let Some(open) = &props.open {
+        *unfolded.borrow_mut() = false;
         let onlock = props.ondraft.reform(|_: MouseEvent| DraftEvent::Lock);
         return html! {
             <section class="draft-panel" aria-labelledby="draft-heading">
@@ -309,6 +318,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
     }
 
     if let Some(key) = &props.draft_key {
+        *unfolded.borrow_mut() = false;
         // Unlocked: the drafts by label, and keeping this person's answers as a new one.
         let onkeep = {
             let (step, label, key, ondraft) = (
@@ -400,6 +410,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
     // Locked: drafts are kept, or the agency details alone.
     let kept = drafts::count();
     if kept > 0 || drafts::read(PROFILE).is_some() {
+        *unfolded.borrow_mut() = false;
         let onopen = {
             let (step, first, ondraft) = (step.clone(), first.clone(), props.ondraft.clone());
             Callback::from(move |_: MouseEvent| {
@@ -550,7 +561,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
     html! {
         <section class="draft-panel" aria-labelledby="draft-heading">
             { unreadable }
-            <details id="draft-keep">
+            <details id="draft-keep" open={*unfolded.borrow()}>
                 <summary id="draft-heading">{ words.draft_heading() }</summary>
                 <p id="draft-intro">{ words.draft_keep_intro() }</p>
                 { label_field }

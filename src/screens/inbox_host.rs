@@ -8,7 +8,8 @@ use std::rc::Rc;
 use confidant_core::signing::SigningKeyPair;
 use yew::prelude::*;
 
-use crate::browser::inbox_module::{self, Mounted};
+use crate::browser::inbox_module::{self, InboxMounted};
+use crate::browser::page_modules::Loading;
 use crate::components::screen_heading::ScreenHeading;
 use crate::inbox_root::sent_text;
 use crate::screens::inbox::SentReferral;
@@ -23,20 +24,13 @@ pub struct InboxHostProps {
     pub onsigner: Callback<Option<SharedSigner>>,
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Loading {
-    Waiting,
-    Mounted,
-    Failed,
-}
-
 #[function_component(InboxHost)]
 pub fn inbox_host(props: &InboxHostProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
     let root = use_node_ref();
     let loading = use_state(|| Loading::Waiting);
     let attempt = use_state(|| 0u32);
-    let mounted = use_mut_ref(|| None::<Mounted>);
+    let mounted = use_mut_ref(|| None::<InboxMounted>);
     // What the module is given when it mounts: the props of the latest render.
     let latest = use_mut_ref(|| (String::new(), String::new()));
     *latest.borrow_mut() = (sent_text(&props.sent), props.language.to_string());
@@ -70,8 +64,8 @@ pub fn inbox_host(props: &InboxHostProps) -> Html {
                             *mounted.borrow_mut() = Some(handle);
                             loading.set(Loading::Mounted);
                         }
-                        Err(()) if shown.get() => loading.set(Loading::Failed),
-                        Err(()) => {}
+                        Err(_) if shown.get() => loading.set(Loading::Failed),
+                        Err(_) => {}
                     }
                 });
             }

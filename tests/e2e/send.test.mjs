@@ -270,3 +270,58 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "CANARY-draft-name");
     assert.equal(await (await shown(page, "#field-referring_organisation")).inputValue(), "CANARY-draft-org");
 }));
+
+test("the drafts panel is a module of its own: fetched when its fold opens, refused when changed, and it starts beside the inbox's", () => withServer(() => ({}), async ({ server, page }) => {
+    const fetched = [];
+    page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+    await openApp(page, server.url);
+    // The inbox's module first: its glue and the panel's both run in this page.
+    await page.locator("#open-inbox").click();
+    await page.locator("#unlock-form").waitFor();
+    await page.locator(".brand-link").click();
+    await openReferral(page);
+    await (await shown(page, "#field-referral_type-0")).focus();
+    await page.keyboard.press("Space");
+    await (await shown(page, "#field-subject_names")).focus();
+    await page.keyboard.type("CANARY-module-name");
+    assert.equal(await page.locator("#draft-label").count(), 0);
+    assert.ok(!fetched.some((path) => path.startsWith("/drafts")), `fetched before the fold opened: ${fetched.join(" ")}`);
+
+    // A server or proxy that changes the panel's module: the page refuses to run it.
+    await page.route("**/drafts_bg.wasm", async (route) => {
+      const body = await (await route.fetch()).body();
+      body[body.length - 1] ^= 1;
+      await route.fulfill({ status: 200, contentType: "application/wasm", body });
+    });
+    await page.locator("#draft-keep > summary").click();
+    await page.locator("#drafts-failed").waitFor();
+    assert.equal(await page.locator("#draft-label").count(), 0);
+    assert.ok(fetched.includes("/drafts.js") && fetched.includes("/drafts-loader.js"));
+
+    // Asked again with the module as built, the panel opens, unfolded, and its own
+    // handlers answer: a draft is kept, and the shell keeps sealing it.
+    await page.unroute("**/drafts_bg.wasm");
+    await page.locator("#drafts-retry").click();
+    await page.locator("#draft-label").waitFor();
+    assert.equal(await page.locator("#drafts-failed").count(), 0);
+    await page.locator("#keep-draft").click();
+    await page.locator("#draft-problem").waitFor();
+    await page.locator("#draft-label").fill("CANARY-module-label");
+    await page.locator("#draft-passphrase").fill("read it to nobody");
+    await page.locator("#draft-passphrase-again").fill("read it to nobody");
+    await page.locator("#keep-draft").click();
+    await page.locator("#draft-kept", { hasText: "CANARY-module-label" }).waitFor({ timeout: 30_000 });
+    await (await shown(page, "#field-referring_organisation")).focus();
+    await page.keyboard.type("CANARY-module-org");
+    await page.waitForFunction(() => Object.keys(localStorage).some((key) => key.startsWith("confidant.draft.person.")));
+    const stored = await everythingStored(page);
+    assert.ok(!stored.includes("CANARY"), stored);
+
+    // Locked by the shell's button in the module's panel, and opened again with the key
+    // the module derives: the draft's answers come back through the crossing.
+    await page.locator("#lock-draft").click();
+    await page.locator("#open-draft").waitFor();
+    await page.locator("#draft-passphrase").fill("read it to nobody");
+    await page.locator("#open-draft").click();
+    await page.locator("#draft-list li", { hasText: "CANARY-module-label" }).waitFor({ timeout: 30_000 });
+}, { context: { serviceWorkers: "block" } }));

@@ -419,6 +419,8 @@ for (const engine of enginesToRun()) {
       await showSection("#field-subject_names");
       await browser.type("#field-subject_names", `CANARY-${engine}-draft`);
       await browser.click("#draft-keep > summary");
+      // The panel is a module of its own, fetched as the fold opens.
+      await browser.waitForSelector("#draft-label");
       await browser.type("#draft-label", `CANARY-${engine}-label`);
       await browser.type("#draft-passphrase", "read it to nobody");
       await browser.type("#draft-passphrase-again", "read it to nobody");
@@ -504,6 +506,7 @@ for (const engine of enginesToRun()) {
       await browser.type("#field-subject_names", `CANARY-${engine}-no-worker`);
       // The plain rule, without zxcvbn's worker: four words and 20 characters.
       await browser.click("#draft-keep > summary");
+      await browser.waitForSelector("#draft-label");
       await browser.type("#draft-label", "no worker");
       await browser.type("#draft-passphrase", "quiet harbour lamps glow at dusk");
       await browser.type("#draft-passphrase-again", "quiet harbour lamps glow at dusk");
@@ -519,6 +522,7 @@ for (const engine of enginesToRun()) {
       assert.equal(await browser.evaluate(() => typeof window.trustedTypes), "undefined");
       await openReferral();
       await browser.click("#draft-keep > summary");
+      await browser.waitForSelector("#draft-label");
       await browser.type("#draft-label", "no trusted types");
       await browser.type("#draft-passphrase", "read it to nobody");
       await browser.type("#draft-passphrase-again", "read it to nobody");

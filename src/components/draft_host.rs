@@ -1,0 +1,165 @@
+//! The drafts panel as the app shows it: a place in the page where the drafts panel's own
+//! module ([`crate::browser::drafts_module`]) mounts the panel.
+//!
+//! The module is loaded only when the panel has something to do: when the worker opens
+//! its fold ("Drafts", folded while no draft is kept), or when drafts are kept, or
+//! unlocked. Until then the app shows the fold itself, so that the way to a sealed
+//! referral, which never opens it, never downloads the module.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::browser::drafts::{self, PROFILE};
+use crate::browser::drafts_module::{self, DraftsMounted};
+use crate::browser::focus;
+use crate::browser::page_modules::Loading;
+use crate::components::draft_panel::DraftPanelProps;
+use crate::drafts_root::PanelState;
+
+#[function_component(DraftHost)]
+/// Takes the panel's own props, and hands them across (`unfolded` is the host's own: the
+/// worker opened its fold).
+pub fn draft_host(props: &DraftPanelProps) -> Html {
+    let words = crate::interface_text::for_language(&props.language);
+    let root = use_node_ref();
+    let unfolded = use_state(|| false);
+    let loading = use_state(|| Loading::Waiting);
+    let attempt = use_state(|| 0u32);
+    let mounted = use_mut_ref(|| None::<DraftsMounted>);
+    let state = PanelState {
+        key: props.draft_key.clone(),
+        drafts: props.drafts.clone(),
+        open: props.open.clone(),
+        unreadable: props.unreadable,
+        unsaved: props.unsaved,
+        profile: props.profile,
+        unfolded: *unfolded,
+    };
+    // What the module is given when it mounts, and what it calls: the latest render's.
+    let latest = use_mut_ref(|| (PanelState::default(), String::new()));
+    *latest.borrow_mut() = (state.clone(), props.language.to_string());
+    let ondraft = use_mut_ref(|| props.ondraft.clone());
+    *ondraft.borrow_mut() = props.ondraft.clone();
+
+    // Something beyond the fold to show: drafts kept (or the agency details alone), or
+    // unlocked, or the fold opened.
+    let needed = *unfolded
+        || props.draft_key.is_some()
+        || props.open.is_some()
+        || drafts::count() > 0
+        || drafts::read(PROFILE).is_some();
+
+    {
+        let (root, loading, mounted, latest) = (
+            root.clone(),
+            loading.clone(),
+            mounted.clone(),
+            latest.clone(),
+        );
+        let from_fold = *unfolded;
+        use_effect_with((needed, *attempt), move |&(needed, _)| {
+            let shown = Rc::new(Cell::new(true));
+            if needed && let Some(element) = root.cast::<web_sys::Element>() {
+                let (shown, mounted, loading) = (shown.clone(), mounted.clone(), loading.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let given = match drafts_module::load().await {
+                        Ok(loaded) if shown.get() => {
+                            let (state, language) = latest.borrow().clone();
+                            let ondraft = Callback::from(move |event| {
+                                let emit = ondraft.borrow().clone();
+                                emit.emit(event);
+                            });
+                            drafts_module::mount(&loaded, &element, &state, &language, ondraft)
+                        }
+                        // Left before the module arrived: nothing is mounted.
+                        Ok(_) => return,
+                        Err(error) => Err(error),
+                    };
+                    match given {
+                        Ok(handle) => {
+                            *mounted.borrow_mut() = Some(handle);
+                            loading.set(Loading::Mounted);
+                            // The worker opened the fold: the panel's first field takes
+                            // the focus from the fold that made way for it.
+                            if from_fold {
+                                focus::focus_id("draft-label");
+                            }
+                        }
+                        Err(_) if shown.get() => loading.set(Loading::Failed),
+                        Err(_) => {}
+                    }
+                });
+            }
+            move || {
+                shown.set(false);
+                if let Some(handle) = mounted.borrow_mut().take() {
+                    handle.destroy();
+                }
+                loading.set(Loading::Waiting);
+            }
+        });
+    }
+    {
+        let mounted = mounted.clone();
+        use_effect_with(latest.borrow().clone(), move |(state, language)| {
+            if let Some(handle) = &*mounted.borrow() {
+                handle.update(state, language);
+            }
+        });
+    }
+
+    let status = match *loading {
+        Loading::Mounted => html! {},
+        Loading::Waiting if needed => {
+            html! { <p role="status" id="drafts-loading">{ words.drafts_loading() }</p> }
+        }
+        Loading::Waiting => html! {},
+        Loading::Failed => {
+            let onretry = {
+                let (loading, attempt) = (loading.clone(), attempt.clone());
+                Callback::from(move |_: MouseEvent| {
+                    loading.set(Loading::Waiting);
+                    attempt.set(*attempt + 1);
+                })
+            };
+            html! {
+                <div class="error-summary" role="alert" id="drafts-failed">
+                    <p>{ words.drafts_failed() }</p>
+                    <button type="button" class="primary" id="drafts-retry" onclick={onretry}>{ words.embed_retry() }</button>
+                </div>
+            }
+        }
+    };
+    // Until the module's panel shows: the fold as the panel shows it, or the panel's
+    // heading where there is more than the fold to show.
+    let onunfold = {
+        let unfolded = unfolded.clone();
+        Callback::from(move |_: MouseEvent| unfolded.set(true))
+    };
+    let standin = html! {
+        <section class="draft-panel" aria-labelledby="draft-heading">
+            if needed && !*unfolded {
+                <h2 id="draft-heading">{ words.draft_heading() }</h2>
+                { status }
+            } else {
+                if props.unreadable {
+                    <p role="alert" class="error" id="draft-unreadable">{ words.draft_unreadable() }</p>
+                }
+                <details id="draft-keep">
+                    <summary id="draft-heading" onclick={onunfold}>{ words.draft_heading() }</summary>
+                    { status }
+                </details>
+            }
+        </section>
+    };
+    html! {
+        <>
+            if *loading != Loading::Mounted {
+                { standin }
+            }
+            <div class="drafts-module" ref={root}></div>
+        </>
+    }
+}
