@@ -100,7 +100,7 @@ const scratch = mkdtempSync(join(tmpdir(), "confidant-weight-"));
 try {
   const modules = {};
   for (const [name, label] of [["confidant-web", "The app's module"], ["embed", "The embedded form's module"],
-    ["inbox", "The inbox's module"]]) {
+    ["inbox", "The inbox's module"], ["drafts", "The drafts panel's module"]]) {
     const named = QUICK ? readFileSync(join(NAMED, `${name}_bg.wasm`)) : namedCopy(name, scratch);
     const servedName = readdirSync(dist).find((file) => file === `${name}_bg.wasm` || new RegExp(`^${name}-[0-9a-f]+_bg\\.wasm$`).test(file));
     modules[name] = weigh(label, named, readFileSync(join(dist, servedName)));
@@ -116,6 +116,7 @@ try {
   console.log(`  the first screen in plain HTML: the quick exit works before ${kib(app)} of module arrive (bench/shell.mjs: first load)`);
   console.log(`  a module of its own for the embedded form: ${kib(embed)} against the app's ${kib(app)}, ${kib(app - embed)} less`);
   console.log(`  a module of its own for the inbox, loaded only when it opens: ${kib(brotli(modules.inbox.served))} (src/inbox_root.rs)`);
+  console.log(`  a module of its own for the drafts panel, loaded only when its fold opens or drafts are kept: ${kib(brotli(modules.drafts.served))} (src/drafts_root.rs)`);
   console.log(`  languages on demand: ${languages.map((file) => `${file} ${kib(size(`lang/${file}`))}`).join(", ")} fetched only when chosen`);
   console.log(`  workers' modules loaded only for drafts: ${workers.map((file) => `${file} ${kib(size(file))}`).join(", ")}`);
   const kept = readFileSync("forms/referral.json");
