@@ -6,6 +6,7 @@ pub mod draft_panel;
 pub mod form_view;
 pub mod keyring_setup;
 pub mod language_picker;
+pub mod module_host;
 pub mod new_person;
 pub mod outcome_panel;
 pub mod quick_exit_button;

@@ -1,21 +1,12 @@
-//! The drafts panel's own module (`src/bin/drafts.rs`), as the app loads and mounts it
-//! ([`crate::components::draft_host`]). What crosses: [`crate::drafts_root`].
+//! The drafts panel's own module (`src/bin/drafts.rs`, [`super::page_modules::DRAFTS`]),
+//! as the app mounts it ([`crate::components::draft_host`]). What crosses: [`crate::drafts_root`].
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
-use super::page_modules::{self, DRAFTS, Loaded, ModuleError, Mounted};
+use super::page_modules::{self, Loaded, ModuleError, Mounted};
 use crate::components::draft_panel::DraftEvent;
 use crate::drafts_root::{PanelState, read_event};
-
-/// Loads the module, once per page; after a failure the next call tries again.
-pub async fn load() -> Result<Loaded, ModuleError> {
-    page_modules::load(&DRAFTS).await
-}
-
-/// The panel, mounted by the module in an element of the app's page.
-#[derive(Debug)]
-pub struct DraftsMounted(Mounted);
 
 /// Mounts the panel in `root` with the shell's drafts state; `ondraft` gets each thing the
 /// worker does in it.
@@ -25,7 +16,7 @@ pub fn mount(
     state: &PanelState,
     language: &str,
     ondraft: yew::Callback<DraftEvent>,
-) -> Result<DraftsMounted, ModuleError> {
+) -> Result<Mounted, ModuleError> {
     let callback = Closure::<dyn Fn(JsValue)>::new(move |given: JsValue| {
         if let Some(event) = page_modules::take_bytes(given).and_then(|bytes| read_event(&bytes)) {
             ondraft.emit(event);
@@ -35,20 +26,13 @@ pub fn mount(
     let given = page_modules::bytes(crossing.bytes());
     let mounted = loaded.mount(&[root.as_ref(), &given, &language.into()], callback);
     page_modules::wipe(&given);
-    mounted.map(DraftsMounted)
+    mounted
 }
 
-impl DraftsMounted {
-    /// Gives the panel the shell's newer drafts state and language.
-    pub fn update(&self, state: &PanelState, language: &str) {
-        let crossing = state.to_crossing();
-        let given = page_modules::bytes(crossing.bytes());
-        self.0.call("update", &[&given, &language.into()]);
-        page_modules::wipe(&given);
-    }
-
-    /// Unmounts the panel.
-    pub fn destroy(self) {
-        self.0.destroy();
-    }
+/// Gives the mounted panel the shell's newer drafts state and language.
+pub fn update(mounted: &Mounted, state: &PanelState, language: &str) {
+    let crossing = state.to_crossing();
+    let given = page_modules::bytes(crossing.bytes());
+    mounted.call("update", &[&given, &language.into()]);
+    page_modules::wipe(&given);
 }

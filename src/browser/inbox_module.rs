@@ -1,24 +1,20 @@
-//! The inbox's own module (`src/bin/inbox.rs`), as the app loads and mounts it
-//! ([`crate::screens::inbox_host`]). What crosses: [`crate::inbox_root`].
+//! The inbox's own module (`src/bin/inbox.rs`, [`super::page_modules::INBOX`]), as the
+//! app mounts it ([`crate::screens::inbox_host`]). What crosses: [`crate::inbox_root`].
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::page_modules::{self, INBOX, ModuleError, Mounted};
+use super::page_modules::{self, Loaded, ModuleError, Mounted};
 
-/// The inbox, mounted by its module in an element of the app's page.
-#[derive(Debug)]
-pub struct InboxMounted(Mounted);
-
-/// Loads the module if needed, and mounts the inbox in `root`. `onsigner` gets the
-/// unlocked keyring's 32-byte signing seed (then zero-filled), or `None` when it locks.
-pub async fn mount(
+/// Mounts the inbox in `root`. `onsigner` gets the unlocked keyring's 32-byte signing
+/// seed (then zero-filled), or `None` when it locks.
+pub fn mount(
+    loaded: &Loaded,
     root: &web_sys::Element,
     sent: &str,
     language: &str,
     onsigner: impl Fn(Option<zeroize::Zeroizing<[u8; 32]>>) + 'static,
-) -> Result<InboxMounted, ModuleError> {
-    let loaded = page_modules::load(&INBOX).await?;
+) -> Result<Mounted, ModuleError> {
     let onsigner = Closure::<dyn Fn(JsValue)>::new(move |given: JsValue| {
         let seed = given
             .dyn_into::<js_sys::Uint8Array>()
@@ -34,19 +30,11 @@ pub async fn mount(
             });
         onsigner(seed);
     });
-    loaded
-        .mount(&[root.as_ref(), &sent.into(), &language.into()], onsigner)
-        .map(InboxMounted)
+    loaded.mount(&[root.as_ref(), &sent.into(), &language.into()], onsigner)
 }
 
-impl InboxMounted {
-    /// Gives the inbox the shell's newer sent referrals and language.
-    pub fn update(&self, sent: &str, language: &str) {
-        self.0.call("update", &[&sent.into(), &language.into()]);
-    }
-
-    /// Unmounts the inbox: the module drops the keyring and everything opened.
-    pub fn destroy(self) {
-        self.0.destroy();
-    }
+/// Gives the mounted inbox the shell's newer sent referrals and language. (Unmounting it,
+/// [`Mounted::destroy`], makes the module drop the keyring and everything opened.)
+pub fn update(mounted: &Mounted, sent: &str, language: &str) {
+    mounted.call("update", &[&sent.into(), &language.into()]);
 }

@@ -6,28 +6,23 @@
 //! unlocked. Until then the app shows the fold itself, so that the way to a sealed
 //! referral, which never opens it, never downloads the module.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::browser::drafts::{self, PROFILE};
-use crate::browser::drafts_module::{self, DraftsMounted};
-use crate::browser::focus;
-use crate::browser::page_modules::Loading;
+use crate::browser::page_modules::{DRAFTS, Loaded, Loading};
+use crate::browser::{drafts_module, focus, frames};
 use crate::components::draft_panel::DraftPanelProps;
+use crate::components::module_host::{HostedModule, MountIn, use_module_host};
 use crate::drafts_root::PanelState;
 
-#[function_component(DraftHost)]
 /// Takes the panel's own props, and hands them across (`unfolded` is the host's own: the
 /// worker opened its fold).
+#[function_component(DraftHost)]
 pub fn draft_host(props: &DraftPanelProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
-    let root = use_node_ref();
     let unfolded = use_state(|| false);
-    let loading = use_state(|| Loading::Waiting);
-    let attempt = use_state(|| 0u32);
-    let mounted = use_mut_ref(|| None::<DraftsMounted>);
     let state = PanelState {
         key: props.draft_key.clone(),
         drafts: props.drafts.clone(),
@@ -51,79 +46,48 @@ pub fn draft_host(props: &DraftPanelProps) -> Html {
         || drafts::count() > 0
         || drafts::read(PROFILE).is_some();
 
-    {
-        let (root, loading, mounted, latest) = (
-            root.clone(),
-            loading.clone(),
-            mounted.clone(),
-            latest.clone(),
-        );
-        let from_fold = *unfolded;
-        use_effect_with((needed, *attempt), move |&(needed, _)| {
-            let shown = Rc::new(Cell::new(true));
-            if needed && let Some(element) = root.cast::<web_sys::Element>() {
-                let (shown, mounted, loading) = (shown.clone(), mounted.clone(), loading.clone());
-                wasm_bindgen_futures::spawn_local(async move {
-                    let given = match drafts_module::load().await {
-                        Ok(loaded) if shown.get() => {
-                            let (state, language) = latest.borrow().clone();
-                            let ondraft = Callback::from(move |event| {
-                                let emit = ondraft.borrow().clone();
-                                emit.emit(event);
-                            });
-                            drafts_module::mount(&loaded, &element, &state, &language, ondraft)
-                        }
-                        // Left before the module arrived: nothing is mounted.
-                        Ok(_) => return,
-                        Err(error) => Err(error),
-                    };
-                    match given {
-                        Ok(handle) => {
-                            *mounted.borrow_mut() = Some(handle);
-                            loading.set(Loading::Mounted);
-                            // The worker opened the fold: the panel's first field takes
-                            // the focus from the fold that made way for it.
-                            if from_fold {
-                                focus::focus_id("draft-label");
-                            }
-                        }
-                        Err(_) if shown.get() => loading.set(Loading::Failed),
-                        Err(_) => {}
-                    }
-                });
+    let from_fold = *unfolded;
+    let mount_in: MountIn = {
+        let latest = latest.clone();
+        Rc::new(move |loaded: &Loaded, element: &web_sys::Element| {
+            let (state, language) = latest.borrow().clone();
+            let ondraft = ondraft.clone();
+            let ondraft = Callback::from(move |event| {
+                let emit = ondraft.borrow().clone();
+                emit.emit(event);
+            });
+            let mounted = drafts_module::mount(loaded, element, &state, &language, ondraft)?;
+            // The worker opened the fold: the panel's first field takes the focus from
+            // the fold that made way for it, once the module's first render, which its
+            // renderer schedules, and the host's without the fold are in the page.
+            if from_fold {
+                frames::after_next_paint(|| focus::focus_id("draft-label"));
             }
-            move || {
-                shown.set(false);
-                if let Some(handle) = mounted.borrow_mut().take() {
-                    handle.destroy();
-                }
-                loading.set(Loading::Waiting);
-            }
-        });
-    }
+            Ok(mounted)
+        })
+    };
+    let HostedModule {
+        root,
+        loading,
+        mounted,
+        onretry,
+    } = use_module_host(&DRAFTS, needed, mount_in);
     {
         let mounted = mounted.clone();
         use_effect_with(latest.borrow().clone(), move |(state, language)| {
             if let Some(handle) = &*mounted.borrow() {
-                handle.update(state, language);
+                drafts_module::update(handle, state, language);
             }
         });
     }
 
-    let status = match *loading {
+    let status = match loading {
         Loading::Mounted => html! {},
         Loading::Waiting if needed => {
             html! { <p role="status" id="drafts-loading">{ words.drafts_loading() }</p> }
         }
         Loading::Waiting => html! {},
         Loading::Failed => {
-            let onretry = {
-                let (loading, attempt) = (loading.clone(), attempt.clone());
-                Callback::from(move |_: MouseEvent| {
-                    loading.set(Loading::Waiting);
-                    attempt.set(*attempt + 1);
-                })
-            };
             html! {
                 <div class="error-summary" role="alert" id="drafts-failed">
                     <p>{ words.drafts_failed() }</p>
@@ -156,7 +120,7 @@ pub fn draft_host(props: &DraftPanelProps) -> Html {
     };
     html! {
         <>
-            if *loading != Loading::Mounted {
+            if loading != Loading::Mounted {
                 { standin }
             }
             <div class="drafts-module" ref={root}></div>

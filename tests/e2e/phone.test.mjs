@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { confidantAgency, inbox, openPacket, scratch, withServer } from "./referral.mjs";
 import { answerThroughPages, sealByTouch } from "./standard-case.mjs";
-import { launchChromium, openApp, shown } from "./support.mjs";
+import { focusOn, launchChromium, openApp, shown } from "./support.mjs";
 
 /** The standard case's counts (referral 1.5.0: the type follows the consent, the receiving organisation is the recipient). */
 const CEILING = { taps: 87, keystrokes: 223 };
@@ -113,6 +113,9 @@ test("phone: the first question or note of the checklist and of the referral is 
     assert.equal(await page.locator("#draft-label").isVisible(), false);
     await page.locator("#draft-keep > summary").tap();
     await page.locator("#draft-label").waitFor();
+    // The field takes the focus from the fold that made way for it, so that a screen
+    // reader is not left on nothing.
+    await focusOn(page, "draft-label", `${section}: after the drafts fold opened`);
   }
 }, { context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } }));
 

@@ -287,3 +287,15 @@ export async function inMemory(page, needles) {
     await cdp.detach();
   }
 }
+
+/**
+ * Waits until the element `id` has the keyboard focus (so that a screen reader is not
+ * left on nothing when what the worker tapped makes way for something else), and says
+ * where the focus is instead when it never comes.
+ */
+export async function focusOn(page, id, when) {
+  await page.waitForFunction((id) => document.activeElement?.id === id, id, { timeout: 5_000 }).catch(async () => {
+    const on = await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+    assert.fail(`${when}, the focus is on ${on}, not on #${id}`);
+  });
+}
