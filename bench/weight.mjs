@@ -73,7 +73,7 @@ function table(title, rows, total) {
   }
 }
 
-function weigh(label, named, served) {
+function weigh(label, named, served, views = false) {
   const { functions, data } = readModule(named);
   const code = functions.reduce((sum, { body }) => sum + body.length, 0);
   const group = (key) => {
@@ -93,7 +93,29 @@ function weigh(label, named, served) {
   table("code by crate (the ten largest):", crates.slice(0, 10).map(([name, raw, bodies]) => [name, raw, brotli(bodies)]), code);
   const parts = group((fn) => owner(fn.name).part);
   table("code by part of Confidant (the twelve largest):", parts.slice(0, 12).map(([name, raw, bodies]) => [name, raw, brotli(bodies)]), code);
+  if (views) viewLayer(functions);
   return { served };
+}
+
+// What the view layer (Yew) costs the module, by taking functions out of its code: the
+// bound on what a lighter view layer could save, since the views' own code stays.
+function viewLayer(functions) {
+  const all = brotli(Buffer.concat(functions.map(({ body }) => body)));
+  const yew = (name) => owner(name).crate === "yew";
+  const ours = (name) => /confidant_(web|core)\[/.test(name);
+  const shares = [
+    ["Yew's own code (no Confidant type in it)", ({ name }) => yew(name) && !ours(name)],
+    ["Yew's code made for Confidant's components, with their views inlined", ({ name }) => yew(name) && ours(name)],
+    ["drop glue, of every type (core::ptr::drop_in_place)", ({ name }) => name.includes("drop_in_place")],
+  ];
+  console.log("  the view layer, measured by taking its functions out of the code (brotli of the code without them):");
+  for (const [label, taken] of shares) {
+    const out = functions.filter(taken);
+    const kept = functions.filter((fn) => !taken(fn));
+    const raw = out.reduce((sum, { body }) => sum + body.length, 0);
+    const saved = all - brotli(Buffer.concat(kept.map(({ body }) => body)));
+    console.log(`    ${label}: ${out.length} functions, ${kib(raw)}, ${kib(saved)} brotli`);
+  }
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "confidant-weight-"));
@@ -103,7 +125,7 @@ try {
     ["inbox", "The inbox's module"], ["drafts", "The drafts panel's module"]]) {
     const named = QUICK ? readFileSync(join(NAMED, `${name}_bg.wasm`)) : namedCopy(name, scratch);
     const servedName = readdirSync(dist).find((file) => file === `${name}_bg.wasm` || new RegExp(`^${name}-[0-9a-f]+_bg\\.wasm$`).test(file));
-    modules[name] = weigh(label, named, readFileSync(join(dist, servedName)));
+    modules[name] = weigh(label, named, readFileSync(join(dist, servedName)), name === "confidant-web");
   }
 
   // What each lever keeps off the path to a sealed referral, from the files of this build.
