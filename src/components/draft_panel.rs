@@ -14,7 +14,7 @@ use yew::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::browser::drafts::{self, EARLIER, PROFILE};
-use crate::browser::{clock, derive, intl, workers};
+use crate::browser::{clock, derive, focus, frames, intl, workers};
 use crate::forms::FormKey;
 use crate::interface_text::Words;
 use crate::state::{DraftAnswers, DraftEntry, PERSON_FORMS, SharedDraftKey};
@@ -236,6 +236,19 @@ fn open_draft(
         .collect())
 }
 
+/// After a draft is kept, or the drafts locked, the button pressed has made way for a
+/// sentence that says where the drafts stand ("Kept as the draft …", "Sealed drafts kept
+/// in this browser: …"); after a passphrase was refused once its key was derived (the
+/// button pressed was disabled meanwhile, and lost the focus), the passphrase field,
+/// emptied, waits for it again beside the problem. The focus goes there (`id`), so that a
+/// screen reader is not left on nothing. The shell's state crosses back to the panel
+/// before the next paint. (A draft resumed or unlocked opens its screen again, whose
+/// heading takes the focus; the drafts locked after a while without activity leave the
+/// focus where it is.)
+fn focus_after_paint(id: &'static str) {
+    frames::after_next_paint(move || focus::focus_id(id));
+}
+
 #[function_component(DraftPanel)]
 pub fn draft_panel(props: &DraftPanelProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
@@ -305,11 +318,14 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
 
     if let Some(open) = &props.open {
         *unfolded.borrow_mut() = false;
-        let onlock = props.ondraft.reform(|_: MouseEvent| DraftEvent::Lock);
+        let onlock = props.ondraft.reform(|_: MouseEvent| {
+            focus_after_paint("draft-stored");
+            DraftEvent::Lock
+        });
         return html! {
             <section class="draft-panel" aria-labelledby="draft-heading">
                 <h2 id="draft-heading">{ words.draft_heading() }</h2>
-                <p id="draft-kept">{ words.draft_kept().replace("{label}", &open.label) }</p>
+                <p id="draft-kept" tabindex="-1">{ words.draft_kept().replace("{label}", &open.label) }</p>
                 { fallback }
                 <button type="button" class="secondary" id="lock-draft" onclick={onlock}>{ words.lock_now() }</button>
                 { profile }
@@ -342,6 +358,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                                 saved: clock::today(),
                             },
                         ));
+                        focus_after_paint("draft-kept");
                     }
                 }
             })
@@ -382,7 +399,10 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                 </li>
             }
         });
-        let onlock = props.ondraft.reform(|_: MouseEvent| DraftEvent::Lock);
+        let onlock = props.ondraft.reform(|_: MouseEvent| {
+            focus_after_paint("draft-stored");
+            DraftEvent::Lock
+        });
         return html! {
             <section class="draft-panel" aria-labelledby="draft-heading">
                 <h2 id="draft-heading">{ words.draft_heading() }</h2>
@@ -433,7 +453,10 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                                 profile,
                             ));
                         }
-                        Err(_) => step.set(Step::Problem(words.draft_wrong_passphrase())),
+                        Err(_) => {
+                            step.set(Step::Problem(words.draft_wrong_passphrase()));
+                            focus_after_paint("draft-passphrase");
+                        }
                     }
                 });
             })
@@ -475,7 +498,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
         return html! {
             <section class="draft-panel" aria-labelledby="draft-heading">
                 <h2 id="draft-heading">{ words.draft_heading() }</h2>
-                <p id="draft-stored">{ words.draft_stored_intro().replace("{n}", &kept.to_string()) }</p>
+                <p id="draft-stored" tabindex="-1">{ words.draft_stored_intro().replace("{n}", &kept.to_string()) }</p>
                 <div class="field">
                     <label for="draft-passphrase">{ words.passphrase() }</label>
                     <input type="password" id="draft-passphrase" ref={first} autocomplete="off" spellcheck="false" />
@@ -546,11 +569,16 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                             saved: clock::today(),
                         };
                         ondraft.emit(DraftEvent::Kept(SharedDraftKey(Rc::new(key)), entry));
+                        focus_after_paint("draft-kept");
                     }
-                    Err(DraftError::WeakPassphrase) => {
-                        step.set(Step::Problem(words.passphrase_weak()));
+                    Err(error) => {
+                        step.set(Step::Problem(if error == DraftError::WeakPassphrase {
+                            words.passphrase_weak()
+                        } else {
+                            words.draft_not_saved()
+                        }));
+                        focus_after_paint("draft-passphrase");
                     }
-                    Err(_) => step.set(Step::Problem(words.draft_not_saved())),
                 }
             });
         })

@@ -148,6 +148,7 @@ test("phone: two drafts for two people, each reopened by its label, and New pers
   await page.locator("#draft-passphrase-again").fill(passphrase);
   await page.locator("#keep-draft").tap();
   await page.locator("#draft-kept", { hasText: "CANARY-first bus station" }).waitFor({ timeout: 30_000 });
+  await focusOn(page, "draft-kept", "after a first draft was kept");
   await page.locator(".brand-link").tap();
   await page.locator("#open-refer").tap();
   await (await shown(page, "#field-subject_names")).fill("CANARY-Ana");
@@ -177,6 +178,7 @@ test("phone: two drafts for two people, each reopened by its label, and New pers
   await page.locator("#draft-label").fill("CANARY-second market");
   await page.locator("#keep-draft").tap();
   await page.locator("#draft-kept", { hasText: "CANARY-second market" }).waitFor();
+  await focusOn(page, "draft-kept", "after a second draft was kept");
   await page.waitForFunction(() => Object.keys(localStorage).filter((key) => key.startsWith("confidant.draft.person.")).length === 2);
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   assert.ok(!stored.includes("CANARY"), stored);
@@ -190,6 +192,8 @@ test("phone: two drafts for two people, each reopened by its label, and New pers
     ["CANARY-first bus station", "CANARY-second market"]);
   await page.locator("#draft-list li", { hasText: "CANARY-second market" }).locator(".resume-draft").tap();
   await page.locator("#draft-kept", { hasText: "CANARY-second market" }).waitFor();
+  // Resuming opens the draft's screen again, whose heading takes the focus.
+  await focusOn(page, "screen-title", "after a draft was resumed");
   assert.equal(await checked("field-sex-1"), true);
   assert.equal(await checked("field-age_group-2"), true);
   assert.equal(await checked("field-age_group-0"), false);
@@ -205,4 +209,10 @@ test("phone: two drafts for two people, each reopened by its label, and New pers
   await page.locator(".brand-link").tap();
   await page.locator("#open-refer").tap();
   assert.equal(await (await shown(page, "#field-subject_names")).inputValue(), "CANARY-Ana");
+
+  // "Lock now": the sentence that says the drafts are sealed takes the focus from the
+  // button that made way for it.
+  await (await shown(page, "#lock-draft")).tap();
+  await page.locator("#draft-stored").waitFor();
+  await focusOn(page, "draft-stored", "after the drafts were locked");
 }, { context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } }));

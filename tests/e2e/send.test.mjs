@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as jose from "jose";
-import { NEUTRAL_PAGE, launchChromium, openApp, shown, startServer } from "./support.mjs";
+import { NEUTRAL_PAGE, focusOn, launchChromium, openApp, shown, startServer } from "./support.mjs";
 import {
   BIN, confidantAgency, everyFile, everythingStored, fillReferral, inbox, joseAgency, openPacket,
   openReferral, optionValue, scratch, sealFor, withServer as withServerIn,
@@ -237,6 +237,9 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     await page.locator("#draft-passphrase-again").fill("password password");
     await page.locator("#keep-draft").click();
     await page.locator("#draft-problem", { hasText: "too easy to guess" }).waitFor({ timeout: 30_000 });
+    // The button was disabled while the key was derived: the emptied passphrase field,
+    // not the page's body, has the focus beside the problem.
+    await focusOn(page, "draft-passphrase", "after a weak passphrase");
     assert.deepEqual(await drafts(), []);
     await page.locator("#draft-passphrase").fill("read it to nobody");
     await page.locator("#draft-passphrase-again").fill("read it to nobody");
@@ -261,6 +264,7 @@ test("a draft survives a reload sealed, and opens only with its passphrase", () 
     await page.locator("#draft-passphrase").fill("read it to everybody");
     await page.locator("#open-draft").click();
     await page.locator("#draft-problem").waitFor({ timeout: 30_000 });
+    await focusOn(page, "draft-passphrase", "after a wrong passphrase");
     assert.deepEqual(await drafts(), sealed);
 
     await page.locator("#draft-passphrase").fill("read it to nobody");
