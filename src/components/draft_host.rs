@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::browser::drafts::{self, PROFILE};
 use crate::browser::page_modules::{DRAFTS, Loaded, Loading};
-use crate::browser::{drafts_module, focus, frames};
+use crate::browser::{drafts_module, focus};
 use crate::components::draft_panel::DraftPanelProps;
 use crate::components::module_host::{HostedModule, MountIn, use_module_host};
 use crate::drafts_root::PanelState;
@@ -61,7 +61,7 @@ pub fn draft_host(props: &DraftPanelProps) -> Html {
             // the fold that made way for it, once the module's first render, which its
             // renderer schedules, and the host's without the fold are in the page.
             if from_fold {
-                frames::after_next_paint(|| focus::focus_id("draft-label"));
+                focus::after_next_paint("draft-label");
             }
             Ok(mounted)
         })

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::browser::drafts::{self, EARLIER, PROFILE};
-use crate::browser::{clock, derive, focus, frames, intl, workers};
+use crate::browser::{clock, derive, focus, intl, workers};
 use crate::forms::FormKey;
 use crate::interface_text::Words;
 use crate::state::{DraftAnswers, DraftEntry, PERSON_FORMS, SharedDraftKey};
@@ -236,19 +236,13 @@ fn open_draft(
         .collect())
 }
 
-/// After a draft is kept, or the drafts locked, the button pressed has made way for a
-/// sentence that says where the drafts stand ("Kept as the draft …", "Sealed drafts kept
-/// in this browser: …"); after a passphrase was refused once its key was derived (the
-/// button pressed was disabled meanwhile, and lost the focus), the passphrase field,
-/// emptied, waits for it again beside the problem. The focus goes there (`id`), so that a
-/// screen reader is not left on nothing. The shell's state crosses back to the panel
-/// before the next paint. (A draft resumed or unlocked opens its screen again, whose
-/// heading takes the focus; the drafts locked after a while without activity leave the
-/// focus where it is.)
-fn focus_after_paint(id: &'static str) {
-    frames::after_next_paint(move || focus::focus_id(id));
-}
-
+// Where the focus goes (`focus::after_next_paint`): after a draft is kept, or the drafts
+// locked, the button pressed has made way for a sentence that says where the drafts
+// stand ("Kept as the draft …", "Sealed drafts kept in this browser: …"), which takes
+// it; after a passphrase was refused once its key was derived (the button pressed was
+// disabled meanwhile, and lost the focus), the passphrase field, emptied, takes it
+// beside the problem. A draft resumed or unlocked opens its screen again, whose heading
+// takes it; the drafts locked after a while without activity leave it where it is.
 #[function_component(DraftPanel)]
 pub fn draft_panel(props: &DraftPanelProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
@@ -319,7 +313,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
     if let Some(open) = &props.open {
         *unfolded.borrow_mut() = false;
         let onlock = props.ondraft.reform(|_: MouseEvent| {
-            focus_after_paint("draft-stored");
+            focus::after_next_paint("draft-stored");
             DraftEvent::Lock
         });
         return html! {
@@ -358,7 +352,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                                 saved: clock::today(),
                             },
                         ));
-                        focus_after_paint("draft-kept");
+                        focus::after_next_paint("draft-kept");
                     }
                 }
             })
@@ -400,7 +394,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
             }
         });
         let onlock = props.ondraft.reform(|_: MouseEvent| {
-            focus_after_paint("draft-stored");
+            focus::after_next_paint("draft-stored");
             DraftEvent::Lock
         });
         return html! {
@@ -455,7 +449,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                         }
                         Err(_) => {
                             step.set(Step::Problem(words.draft_wrong_passphrase()));
-                            focus_after_paint("draft-passphrase");
+                            focus::after_next_paint("draft-passphrase");
                         }
                     }
                 });
@@ -569,7 +563,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                             saved: clock::today(),
                         };
                         ondraft.emit(DraftEvent::Kept(SharedDraftKey(Rc::new(key)), entry));
-                        focus_after_paint("draft-kept");
+                        focus::after_next_paint("draft-kept");
                     }
                     Err(error) => {
                         step.set(Step::Problem(if error == DraftError::WeakPassphrase {
@@ -577,7 +571,7 @@ pub fn draft_panel(props: &DraftPanelProps) -> Html {
                         } else {
                             words.draft_not_saved()
                         }));
-                        focus_after_paint("draft-passphrase");
+                        focus::after_next_paint("draft-passphrase");
                     }
                 }
             });

@@ -32,7 +32,7 @@ pub fn new_person(props: &NewPersonProps) -> Html {
             let asking = asking.clone();
             Callback::from(move |_: MouseEvent| {
                 asking.set(false);
-                crate::browser::frames::after_next_paint(|| focus::focus_id("new-person"));
+                focus::after_next_paint("new-person");
             })
         };
         return html! {

@@ -164,7 +164,7 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
         Callback::from(move |id: String| {
             current.set(Some(id));
             passed.set(false);
-            frames::after_next_paint(|| focus::focus_id("section-progress"));
+            focus::after_next_paint("section-progress");
         })
     };
 
@@ -275,8 +275,7 @@ pub fn form_screen(props: &FormScreenProps) -> Html {
                             Callback::from(move |event: MouseEvent| {
                                 event.prevent_default();
                                 current.set(Some(section.clone()));
-                                let target = target.clone();
-                                frames::after_next_paint(move || focus::focus_id(&target));
+                                focus::after_next_paint(target.clone());
                             })
                         };
                         html! { <li><a href={format!("#{target}")} {onclick}>{ format!("{label}: {}", error_text(error.kind, words)) }</a></li> }
