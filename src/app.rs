@@ -4,7 +4,6 @@
 //! history entries). All side effects of the shell happen here, at the root; the screens
 //! below only render and call back.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -44,9 +43,10 @@ pub struct AppProps {
     #[prop_or_default]
     pub on_exit: Option<Callback<()>>,
     /// Where files of `forms/` are fetched from, by file name, for those not served at
-    /// their usual address (tests give `data:` addresses).
+    /// their usual address (tests give `data:` addresses). A list, searched in order:
+    /// only tests give one, and a map's code would weigh on every worker's download.
     #[prop_or_default]
-    pub sources: BTreeMap<String, AttrValue>,
+    pub sources: Vec<(String, AttrValue)>,
     /// How long an open draft stays open without an answer, in ms (10 minutes unless
     /// given; tests give less).
     #[prop_or_default]
@@ -312,8 +312,9 @@ pub fn app(props: &AppProps) -> Html {
     let address = |file: String| -> AttrValue {
         props
             .sources
-            .get(&file)
-            .cloned()
+            .iter()
+            .find(|(name, _)| *name == file)
+            .map(|(_, address)| address.clone())
             .unwrap_or_else(|| forms::address(&file).into())
     };
     let source = |form: FormKey| address(form.file());

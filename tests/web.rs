@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use confidant_web::app::{App, AppProps};
@@ -21,7 +20,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The built-in forms, served to the app as `data:` addresses (the test page has no
 /// `/forms/` of its own).
-fn sources() -> BTreeMap<String, yew::AttrValue> {
+fn sources() -> Vec<(String, yew::AttrValue)> {
     macro_rules! files {
         ($($name:literal),*) => {
             [$(($name, include_str!(concat!("../forms/", $name)))),*]

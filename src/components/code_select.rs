@@ -7,7 +7,6 @@
 //! field's `common` codes) come first, in their own group.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use confidant_core::lower_case::lower_case_text;
@@ -44,13 +43,21 @@ impl Codes {
 type Names = Rc<Vec<(String, String)>>;
 
 thread_local! {
-    static NAMED: RefCell<HashMap<(Codes, String), Names>> = RefCell::new(HashMap::new());
+    /// The lists made so far, by codes and language: a handful at most (two lists for
+    /// each language the worker has chosen), so a short list, not a map.
+    static NAMED: RefCell<Vec<(Codes, String, Names)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The codes with their names in `language`, sorted by name; made once per language.
 pub fn named(codes: Codes, language: &str) -> Names {
-    let key = (codes, language.to_owned());
-    if let Some(names) = NAMED.with(|named| named.borrow().get(&key).cloned()) {
+    let made = NAMED.with(|named| {
+        named
+            .borrow()
+            .iter()
+            .find(|(made, tag, _)| *made == codes && tag == language)
+            .map(|(_, _, names)| names.clone())
+    });
+    if let Some(names) = made {
         return names;
     }
     let (all, kind) = match codes {
@@ -64,7 +71,11 @@ pub fn named(codes: Codes, language: &str) -> Names {
         .collect();
     let names = intl::names(kind, language, &all);
     let names = Rc::new(names);
-    NAMED.with(|named| named.borrow_mut().insert(key, names.clone()));
+    NAMED.with(|named| {
+        named
+            .borrow_mut()
+            .push((codes, language.to_owned(), names.clone()))
+    });
     names
 }
 
