@@ -175,19 +175,20 @@ impl Answers {
                 Answer::Consent(given) => {
                     Value::String(if *given { "given" } else { "declined" }.to_owned())
                 }
-                Answer::Needs(levels) => Value::Object(
-                    levels
-                        .iter()
-                        .map(|(need, level)| {
-                            let level = match level {
-                                NeedLevel::None => "none",
-                                NeedLevel::Urgent => "urgent",
-                                NeedLevel::NonUrgent => "non_urgent",
-                            };
-                            (need.clone(), Value::String(level.to_owned()))
-                        })
-                        .collect(),
-                ),
+                Answer::Needs(levels) => {
+                    // Inserted one by one: collecting into the map would bring a sort of
+                    // its own into the web app's download.
+                    let mut needs = serde_json::Map::new();
+                    for (need, level) in levels.iter() {
+                        let level = match level {
+                            NeedLevel::None => "none",
+                            NeedLevel::Urgent => "urgent",
+                            NeedLevel::NonUrgent => "non_urgent",
+                        };
+                        needs.insert(need.clone(), Value::String(level.to_owned()));
+                    }
+                    Value::Object(needs)
+                }
             };
             object.insert(field.clone(), value);
         }
