@@ -34,7 +34,7 @@ pub fn draft_host(props: &DraftPanelProps) -> Html {
     };
     // What the module is given when it mounts, and what it calls: the latest render's.
     let latest = use_mut_ref(|| (PanelState::default(), String::new()));
-    *latest.borrow_mut() = (state.clone(), props.language.to_string());
+    *latest.borrow_mut() = (state, props.language.to_string());
     let ondraft = use_mut_ref(|| props.ondraft.clone());
     *ondraft.borrow_mut() = props.ondraft.clone();
 
