@@ -32,9 +32,7 @@ pub fn draft_host(props: &DraftPanelProps) -> Html {
         profile: props.profile,
         unfolded: *unfolded,
     };
-    // What the module is given when it mounts, and what it calls: the latest render's.
-    let latest = use_mut_ref(|| (PanelState::default(), String::new()));
-    *latest.borrow_mut() = (state, props.language.to_string());
+    // What the module calls: the latest render's.
     let ondraft = use_mut_ref(|| props.ondraft.clone());
     *ondraft.borrow_mut() = props.ondraft.clone();
 
@@ -47,16 +45,14 @@ pub fn draft_host(props: &DraftPanelProps) -> Html {
         || drafts::read(PROFILE).is_some();
 
     let from_fold = *unfolded;
-    let mount_in: MountIn = {
-        let latest = latest.clone();
-        Rc::new(move |loaded: &Loaded, element: &web_sys::Element| {
-            let (state, language) = latest.borrow().clone();
+    let mount_in: MountIn<(PanelState, String)> = Rc::new(
+        move |loaded: &Loaded, element: &web_sys::Element, (state, language)| {
             let ondraft = ondraft.clone();
             let ondraft = Callback::from(move |event| {
                 let emit = ondraft.borrow().clone();
                 emit.emit(event);
             });
-            let mounted = drafts_module::mount(loaded, element, &state, &language, ondraft)?;
+            let mounted = drafts_module::mount(loaded, element, state, language, ondraft)?;
             // The worker opened the fold: the panel's first field takes the focus from
             // the fold that made way for it, once the module's first render, which its
             // renderer schedules, and the host's without the fold are in the page.
@@ -64,22 +60,19 @@ pub fn draft_host(props: &DraftPanelProps) -> Html {
                 focus::after_next_paint("draft-label");
             }
             Ok(mounted)
-        })
-    };
+        },
+    );
     let HostedModule {
         root,
         loading,
-        mounted,
         onretry,
-    } = use_module_host(&DRAFTS, needed, mount_in);
-    {
-        let mounted = mounted.clone();
-        use_effect_with(latest.borrow().clone(), move |(state, language)| {
-            if let Some(handle) = &*mounted.borrow() {
-                drafts_module::update(handle, state, language);
-            }
-        });
-    }
+    } = use_module_host(
+        &DRAFTS,
+        needed,
+        (state, props.language.to_string()),
+        mount_in,
+        |handle, (state, language)| drafts_module::update(handle, state, language),
+    );
 
     let status = match loading {
         Loading::Mounted => html! {},

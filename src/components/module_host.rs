@@ -1,19 +1,19 @@
 //! What the hosts of the app's other modules share (the inbox's, `screens/inbox_host.rs`,
 //! and the drafts panel's, `components/draft_host.rs`): the element the module mounts in,
 //! loading the module when it is needed, mounting it, unmounting it when the host goes,
-//! and trying again after a failure. Each host shows its own words around it and gives
-//! the module the shell's newer state ([`HostedModule::mounted`]).
+//! and trying again after a failure, and giving the mounted module the host's newer state.
+//! Each host shows its own words around it.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::browser::page_modules::{self, Loaded, Loading, ModuleError, Mounted, PageModule};
 
-/// Mounts the loaded module in the host's element (called once it has loaded, and only if
-/// the host is still in the page).
-pub type MountIn = Rc<dyn Fn(&Loaded, &web_sys::Element) -> Result<Mounted, ModuleError>>;
+/// Mounts the loaded module in the host's element with the state of the latest render
+/// (called once it has loaded, and only if the host is still in the page).
+pub type MountIn<S> = Rc<dyn Fn(&Loaded, &web_sys::Element, &S) -> Result<Mounted, ModuleError>>;
 
 /// A host's module, as its view needs it.
 #[derive(Debug)]
@@ -21,22 +21,34 @@ pub struct HostedModule {
     /// The element the module mounts in: the host puts it in its view.
     pub root: NodeRef,
     pub loading: Loading,
-    /// What the module mounted, while it is mounted.
-    pub mounted: Rc<RefCell<Option<Mounted>>>,
     /// "Try again", after a failure.
     pub onretry: Callback<MouseEvent>,
 }
 
-/// Loads `module` and mounts it with `mount` once `needed`; unmounts it when the host
-/// leaves the page.
+/// Loads `module` and mounts it with `mount` once `needed`, hands it each new `state` by
+/// `update` while it is mounted, and unmounts it when the host leaves the page.
 #[hook]
-pub fn use_module_host(module: &'static PageModule, needed: bool, mount: MountIn) -> HostedModule {
+pub fn use_module_host<S>(
+    module: &'static PageModule,
+    needed: bool,
+    state: S,
+    mount: MountIn<S>,
+    update: fn(&Mounted, &S),
+) -> HostedModule
+where
+    S: Clone + PartialEq + 'static,
+{
+    // What the module is given when it mounts: the latest render's state, which may be
+    // newer than the render that started the loading.
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
     let root = use_node_ref();
     let loading = use_state(|| Loading::Waiting);
     let attempt = use_state(|| 0u32);
     let mounted = use_mut_ref(|| None::<Mounted>);
     {
         let (root, loading, mounted) = (root.clone(), loading.clone(), mounted.clone());
+        let latest = latest.clone();
         use_effect_with((needed, *attempt), move |&(needed, _)| {
             let shown = Rc::new(Cell::new(true));
             if needed && let Some(element) = root.cast::<web_sys::Element>() {
@@ -47,7 +59,10 @@ pub fn use_module_host(module: &'static PageModule, needed: bool, mount: MountIn
                     if !shown.get() {
                         return;
                     }
-                    match loaded.and_then(|loaded| mount(&loaded, &element)) {
+                    // A copy: mounting may call back into the shell, which renders the
+                    // host again and writes `latest`.
+                    let given = latest.borrow().clone();
+                    match loaded.and_then(|loaded| mount(&loaded, &element, &given)) {
                         Ok(handle) => {
                             *mounted.borrow_mut() = Some(handle);
                             loading.set(Loading::Mounted);
@@ -65,6 +80,14 @@ pub fn use_module_host(module: &'static PageModule, needed: bool, mount: MountIn
             }
         });
     }
+    {
+        let mounted = mounted.clone();
+        use_effect_with(state, move |state| {
+            if let Some(handle) = &*mounted.borrow() {
+                update(handle, state);
+            }
+        });
+    }
     let onretry = {
         let (loading, attempt) = (loading.clone(), attempt.clone());
         Callback::from(move |_: MouseEvent| {
@@ -75,7 +98,6 @@ pub fn use_module_host(module: &'static PageModule, needed: bool, mount: MountIn
     HostedModule {
         root,
         loading: *loading,
-        mounted,
         onretry,
     }
 }

@@ -27,37 +27,31 @@ pub struct InboxHostProps {
 #[function_component(InboxHost)]
 pub fn inbox_host(props: &InboxHostProps) -> Html {
     let words = crate::interface_text::for_language(&props.language);
-    // What the module is given when it mounts: the props of the latest render.
-    let latest = use_mut_ref(|| (String::new(), String::new()));
-    *latest.borrow_mut() = (sent_text(&props.sent), props.language.to_string());
-
-    let mount_in: MountIn = {
-        let (latest, onsigner) = (latest.clone(), props.onsigner.clone());
-        Rc::new(move |loaded: &Loaded, element: &web_sys::Element| {
-            let (sent, language) = latest.borrow().clone();
-            let onsigner = onsigner.clone();
-            inbox_module::mount(loaded, element, &sent, &language, move |seed| {
-                let signer = seed
-                    .and_then(|seed| SigningKeyPair::from_seed(&seed).ok())
-                    .map(|signer| SharedSigner(Rc::new(signer)));
-                onsigner.emit(signer);
-            })
-        })
+    let mount_in: MountIn<(String, String)> = {
+        let onsigner = props.onsigner.clone();
+        Rc::new(
+            move |loaded: &Loaded, element: &web_sys::Element, (sent, language)| {
+                let onsigner = onsigner.clone();
+                inbox_module::mount(loaded, element, sent, language, move |seed| {
+                    let signer = seed
+                        .and_then(|seed| SigningKeyPair::from_seed(&seed).ok())
+                        .map(|signer| SharedSigner(Rc::new(signer)));
+                    onsigner.emit(signer);
+                })
+            },
+        )
     };
     let HostedModule {
         root,
         loading,
-        mounted,
         onretry,
-    } = use_module_host(&INBOX, true, mount_in);
-    {
-        let given = latest.borrow().clone();
-        use_effect_with(given, move |(sent, language)| {
-            if let Some(handle) = &*mounted.borrow() {
-                inbox_module::update(handle, sent, language);
-            }
-        });
-    }
+    } = use_module_host(
+        &INBOX,
+        true,
+        (sent_text(&props.sent), props.language.to_string()),
+        mount_in,
+        |handle, (sent, language)| inbox_module::update(handle, sent, language),
+    );
 
     html! {
         <>
