@@ -111,16 +111,43 @@ pub async fn upload(packet: &str) -> Upload {
         200 | 201 => Upload::Stored,
         status @ (408 | 429 | 500..=599) => Upload::Retry(format!("status_{status}")),
         status => {
-            // The server's error kind (`unknown_recipient`, …); never a payload value.
-            let kind = response
-                .json::<serde_json::Value>()
-                .await
-                .ok()
-                .and_then(|body| body.get("error")?.as_str().map(str::to_owned))
-                .unwrap_or_else(|| format!("status_{status}"));
-            Upload::Refused(kind)
+            // The body is read only when it says it is short: a refusal is a few bytes.
+            let short = response
+                .headers()
+                .get("content-length")
+                .and_then(|length| length.parse::<u32>().ok())
+                .is_some_and(|length| length <= MAX_REFUSAL_BYTES);
+            let body = match short {
+                true => response.text().await.unwrap_or_default(),
+                false => String::new(),
+            };
+            Upload::Refused(refusal_kind(status, &body))
         }
     }
+}
+
+/// The longest refusal body read: `confidant serve` writes `{"error":KIND,"message":…}`
+/// with a message of a few hundred bytes at most.
+const MAX_REFUSAL_BYTES: u32 = 4096;
+
+/// The kind of a refusal to keep with the packet: the server's `error` member when it is
+/// a short word of `a-z`, `0-9` and `_` as `confidant serve` writes them
+/// (`unknown_recipient`, …), else `status_NNN`. The kind is kept in the browser's
+/// storage beside the packet, so a hostile server's text, of any length or wording, is
+/// never kept, nor ever taken for something the app said.
+pub fn refusal_kind(status: u16, body: &str) -> String {
+    // Read as a `Value`, whose reader the app's module has for other reasons: a derived
+    // reader for this one member made that module 0.9 KB larger brotli.
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|body| body.get("error")?.as_str().map(str::to_owned))
+        .filter(|kind| {
+            (1..=64).contains(&kind.len())
+                && kind
+                    .bytes()
+                    .all(|byte| matches!(byte, b'a'..=b'z' | b'0'..=b'9' | b'_'))
+        })
+        .unwrap_or_else(|| format!("status_{status}"))
 }
 
 /// A packet waiting in the agency's inbox, as the server lists it: only what the server
@@ -197,4 +224,39 @@ pub async fn acknowledge(credential: &str, packet_id: &str) -> Result<(), Networ
     }
     let request = gloo::net::http::Request::post(&format!("/api/v1/inbox/{packet_id}/ack"));
     with_credential(request, credential).await.map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusal_kind;
+
+    #[test]
+    fn a_refusal_keeps_the_servers_kind_only_when_it_is_a_short_word() {
+        assert_eq!(
+            refusal_kind(400, r#"{"error":"unknown_recipient"}"#),
+            "unknown_recipient"
+        );
+        assert_eq!(
+            refusal_kind(413, r#"{"error":"too_large","detail":1}"#),
+            "too_large"
+        );
+        // Text a hostile server chose, or no kind at all, is kept as the status.
+        let long = format!(r#"{{"error":"{}"}}"#, "a".repeat(65));
+        for body in [
+            long.as_str(),
+            r#"{"error":"Delivered to the police"}"#,
+            r#"{"error":"<b>x</b>"}"#,
+            r#"{"error":""}"#,
+            r#"{"error":7}"#,
+            r#"{"kind":"unknown_recipient"}"#,
+            "not json",
+            "",
+        ] {
+            assert_eq!(refusal_kind(400, body), "status_400", "{body}");
+        }
+        assert_eq!(
+            refusal_kind(400, &format!(r#"{{"error":"{}"}}"#, "a".repeat(64))).len(),
+            64
+        );
+    }
 }

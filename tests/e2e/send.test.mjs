@@ -158,6 +158,33 @@ test("the outbox keeps a packet through a server outage and a reload, and delive
     assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("confidant.outbox"))), []);
 }));
 
+test("a refusal's body is believed only for a short kind: a hostile server's huge or worded one is kept as its status", () => withServer((data) => ({
+  police: confidantAgency(keys.dir, data, "Police unit", "police"),
+  shelter: confidantAgency(keys.dir, data, "Shelter North", "shelter"),
+}), async ({ server, context, page }) => {
+    // A server (or a proxy) that refuses the upload with 2 MB of its own text, which the
+    // outbox would otherwise keep in this browser's storage beside the packet.
+    const hostile = `Delivered to the police ${"x".repeat(2_000_000)}`;
+    let refused = 0;
+    await context.route("**/api/v1/packets", (route) => {
+      refused += 1;
+      return route.fulfill({ status: 422, contentType: "application/json", body: JSON.stringify({ error: hostile }) });
+    });
+    await openApp(page, server.url);
+    await openReferral(page);
+    await fillReferral(page);
+    await sealFor(page, "Police unit", ["Shelter North"]);
+    await page.locator('#outbox li[data-delivery="refused"]').waitFor({ timeout: 30_000 });
+    assert.ok(refused >= 1);
+    const kept = await page.evaluate(() => Object.keys(localStorage)
+      .filter((key) => key.startsWith("confidant.outbox."))
+      .map((key) => JSON.parse(localStorage.getItem(key)).refused));
+    assert.deepEqual(kept, ["status_422"]);
+    const stored = await page.evaluate(() => Object.values(localStorage).join(""));
+    assert.ok(!stored.includes("Delivered to the police"));
+    await context.unroute("**/api/v1/packets");
+}));
+
 test("a changed agency key blocks sending to it until the worker confirms the new fingerprint", () => withServer((data) => ({
   police: confidantAgency(keys.dir, data, "Police unit", "police"),
   shelter: confidantAgency(keys.dir, data, "Shelter North", "shelter"),
