@@ -57,6 +57,22 @@ pub const PBES2_MAX_ITERATIONS: u32 = 1_000_000;
 const MAX_AAD_LEN: usize = 16 * 1024;
 /// The smallest padded payload: everything up to 1 KiB looks alike.
 pub const MIN_PADDED_PAYLOAD_LEN: usize = 1024;
+
+/// The kinds with which `POST /api/v1/packets` refuses for good a packet it will never take
+/// (`{"error": KIND, "message": …}`, a 4xx status): the only ones a browser keeps with a
+/// refused packet. The server's own refusals are checked against this list
+/// (`server/src/upload.rs`); `unreadable` and `conflict` are its answers to a body that
+/// could not be read and to a packet id it holds with other bytes.
+pub const UPLOAD_REFUSAL_KINDS: [&str; 8] = [
+    "unsupported_media_type",
+    "too_large",
+    "not_json",
+    "not_a_packet",
+    "unknown_recipient",
+    "no_agency_recipient",
+    "unreadable",
+    "conflict",
+];
 /// Above this size the padding grows in steps of this size instead of doubling.
 pub const PADDING_STEP: usize = 1024 * 1024;
 

@@ -148,6 +148,25 @@ mod tests {
     }
 
     #[test]
+    fn every_refusal_kind_is_one_the_browser_keeps() {
+        for refusal in [
+            UploadRefusal::NotAPacketType,
+            UploadRefusal::TooLarge,
+            UploadRefusal::NotJson,
+            UploadRefusal::NotAPacket(String::new()),
+            UploadRefusal::UnknownRecipient(String::new()),
+            UploadRefusal::NoAgencyRecipient,
+        ] {
+            assert!(
+                confidant_core::packet::UPLOAD_REFUSAL_KINDS.contains(&refusal.kind()),
+                "{}",
+                refusal.kind()
+            );
+            assert!((400..500).contains(&refusal.status()));
+        }
+    }
+
+    #[test]
     fn refuses_what_is_not_a_packet() {
         assert_eq!(
             refuse(Some("application/json"), b"{}"),

@@ -9,6 +9,7 @@
 use std::fmt;
 
 use confidant_core::agency::Directory;
+use confidant_core::packet::UPLOAD_REFUSAL_KINDS;
 
 /// A request that did not bring back what was asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,41 +112,26 @@ pub async fn upload(packet: &str) -> Upload {
         200 | 201 => Upload::Stored,
         status @ (408 | 429 | 500..=599) => Upload::Retry(format!("status_{status}")),
         status => {
-            // The body is read only when it says it is short: a refusal is a few bytes.
-            let short = response
-                .headers()
-                .get("content-length")
-                .and_then(|length| length.parse::<u32>().ok())
-                .is_some_and(|length| length <= MAX_REFUSAL_BYTES);
-            let body = match short {
-                true => response.text().await.unwrap_or_default(),
-                false => String::new(),
-            };
+            let body = response.text().await.unwrap_or_default();
             Upload::Refused(refusal_kind(status, &body))
         }
     }
 }
 
-/// The longest refusal body read: `confidant serve` writes `{"error":KIND,"message":…}`
-/// with a message of a few hundred bytes at most.
-const MAX_REFUSAL_BYTES: u32 = 4096;
-
 /// The kind of a refusal to keep with the packet: the server's `error` member when it is
-/// a short word of `a-z`, `0-9` and `_` as `confidant serve` writes them
-/// (`unknown_recipient`, …), else `status_NNN`. The kind is kept in the browser's
-/// storage beside the packet, so a hostile server's text, of any length or wording, is
-/// never kept, nor ever taken for something the app said.
+/// one of Confidant's own kinds ([`UPLOAD_REFUSAL_KINDS`]), else `status_NNN`. The kind is
+/// kept in the browser's storage beside the packet, so no text of the server's choosing,
+/// of any length or wording, is ever kept.
 pub fn refusal_kind(status: u16, body: &str) -> String {
     // Read as a `Value`, whose reader the app's module has for other reasons: a derived
     // reader for this one member made that module 0.9 KB larger brotli.
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
-        .and_then(|body| body.get("error")?.as_str().map(str::to_owned))
-        .filter(|kind| {
-            (1..=64).contains(&kind.len())
-                && kind
-                    .bytes()
-                    .all(|byte| matches!(byte, b'a'..=b'z' | b'0'..=b'9' | b'_'))
+        .and_then(|body| {
+            let kind = body.get("error")?.as_str()?;
+            UPLOAD_REFUSAL_KINDS
+                .contains(&kind)
+                .then(|| kind.to_owned())
         })
         .unwrap_or_else(|| format!("status_{status}"))
 }
@@ -231,21 +217,22 @@ mod tests {
     use super::refusal_kind;
 
     #[test]
-    fn a_refusal_keeps_the_servers_kind_only_when_it_is_a_short_word() {
+    fn a_refusal_keeps_the_servers_kind_only_when_it_is_one_of_confidants() {
         assert_eq!(
-            refusal_kind(400, r#"{"error":"unknown_recipient"}"#),
+            refusal_kind(
+                422,
+                r#"{"error":"unknown_recipient","message":"recipient `x`"}"#
+            ),
             "unknown_recipient"
         );
-        assert_eq!(
-            refusal_kind(413, r#"{"error":"too_large","detail":1}"#),
-            "too_large"
-        );
+        assert_eq!(refusal_kind(413, r#"{"error":"too_large"}"#), "too_large");
         // Text a hostile server chose, or no kind at all, is kept as the status.
-        let long = format!(r#"{{"error":"{}"}}"#, "a".repeat(65));
+        let long = format!(r#"{{"error":"{}"}}"#, "a".repeat(5000));
         for body in [
             long.as_str(),
+            r#"{"error":"delivered_to_the_police"}"#,
             r#"{"error":"Delivered to the police"}"#,
-            r#"{"error":"<b>x</b>"}"#,
+            r#"{"error":"unknown_recipient "}"#,
             r#"{"error":""}"#,
             r#"{"error":7}"#,
             r#"{"kind":"unknown_recipient"}"#,
@@ -254,9 +241,5 @@ mod tests {
         ] {
             assert_eq!(refusal_kind(400, body), "status_400", "{body}");
         }
-        assert_eq!(
-            refusal_kind(400, &format!(r#"{{"error":"{}"}}"#, "a".repeat(64))).len(),
-            64
-        );
     }
 }

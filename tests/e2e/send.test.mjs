@@ -158,30 +158,37 @@ test("the outbox keeps a packet through a server outage and a reload, and delive
     assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("confidant.outbox"))), []);
 }));
 
-test("a refusal's body is believed only for a short kind: a hostile server's huge or worded one is kept as its status", () => withServer((data) => ({
+test("a refusal keeps only one of Confidant's own kinds: a hostile server's words are kept as its status", () => withServer((data) => ({
+  outreach: confidantAgency(keys.dir, data, "Outreach team", "ngo"),
   police: confidantAgency(keys.dir, data, "Police unit", "police"),
   shelter: confidantAgency(keys.dir, data, "Shelter North", "shelter"),
 }), async ({ server, context, page }) => {
-    // A server (or a proxy) that refuses the upload with 2 MB of its own text, which the
-    // outbox would otherwise keep in this browser's storage beside the packet.
-    const hostile = `Delivered to the police ${"x".repeat(2_000_000)}`;
-    let refused = 0;
+    // A server (or a proxy) that refuses the packets it is sent: the first with a kind of
+    // Confidant's own, the next with a word of its own, which the outbox would otherwise
+    // keep in this browser's storage beside the packet.
+    const answers = [
+      { error: "unknown_recipient", message: "recipient `x` is not in this server's directory" },
+      { error: "delivered_to_the_police", message: "Delivered to the police" },
+    ];
+    const expected = new Map();
     await context.route("**/api/v1/packets", (route) => {
-      refused += 1;
-      return route.fulfill({ status: 422, contentType: "application/json", body: JSON.stringify({ error: hostile }) });
+      const answer = answers[expected.size % answers.length];
+      expected.set(route.request().postData(), answer.error === "unknown_recipient" ? "unknown_recipient" : "status_422");
+      return route.fulfill({ status: 422, contentType: "application/json", body: JSON.stringify(answer) });
     });
     await openApp(page, server.url);
     await openReferral(page);
     await fillReferral(page);
-    await sealFor(page, "Police unit", ["Shelter North"]);
-    await page.locator('#outbox li[data-delivery="refused"]').waitFor({ timeout: 30_000 });
-    assert.ok(refused >= 1);
+    await sealFor(page, "Outreach team", ["Police unit", "Shelter North"]);
+    await page.waitForFunction(() => document.querySelectorAll('#outbox li[data-delivery="refused"]').length >= 2, null, { timeout: 30_000 });
     const kept = await page.evaluate(() => Object.keys(localStorage)
       .filter((key) => key.startsWith("confidant.outbox."))
-      .map((key) => JSON.parse(localStorage.getItem(key)).refused));
-    assert.deepEqual(kept, ["status_422"]);
+      .map((key) => JSON.parse(localStorage.getItem(key))));
+    assert.equal(kept.length, 2, "one packet for the police, one for the shelter");
+    assert.deepEqual(kept.map(({ packet, refused }) => [refused, expected.get(packet)]).sort(),
+      [["status_422", "status_422"], ["unknown_recipient", "unknown_recipient"]]);
     const stored = await page.evaluate(() => Object.values(localStorage).join(""));
-    assert.ok(!stored.includes("Delivered to the police"));
+    assert.ok(!stored.includes("Delivered to the police") && !stored.includes("delivered_to_the_police"));
     await context.unroute("**/api/v1/packets");
 }));
 
