@@ -57,12 +57,15 @@ pub const PBES2_MAX_ITERATIONS: u32 = 1_000_000;
 const MAX_AAD_LEN: usize = 16 * 1024;
 /// The smallest padded payload: everything up to 1 KiB looks alike.
 pub const MIN_PADDED_PAYLOAD_LEN: usize = 1024;
+/// Above this size the padding grows in steps of this size instead of doubling.
+pub const PADDING_STEP: usize = 1024 * 1024;
 
 /// The kinds with which `POST /api/v1/packets` refuses for good a packet it will never take
 /// (`{"error": KIND, "message": …}`, a 4xx status): the only ones a browser keeps with a
 /// refused packet. The server's own refusals are checked against this list
-/// (`server/src/upload.rs`); `unreadable` and `conflict` are its answers to a body that
-/// could not be read and to a packet id it holds with other bytes.
+/// (`server/src/upload.rs`, and its answers over HTTP in `server/tests/store_api.rs`);
+/// `unreadable` and `conflict` are its answers to a body that could not be read and to a
+/// packet id it holds with other bytes.
 pub const UPLOAD_REFUSAL_KINDS: [&str; 8] = [
     "unsupported_media_type",
     "too_large",
@@ -73,8 +76,6 @@ pub const UPLOAD_REFUSAL_KINDS: [&str; 8] = [
     "unreadable",
     "conflict",
 ];
-/// Above this size the padding grows in steps of this size instead of doubling.
-pub const PADDING_STEP: usize = 1024 * 1024;
 
 const CONTENT_ENCRYPTION: &str = "A256GCM";
 const AGENCY_ALG: &str = "ECDH-ES+A256KW";

@@ -178,6 +178,11 @@ fn uploads_are_stored_once_and_refusals_change_nothing() {
             String::from_utf8_lossy(&response.body)
         );
         assert_eq!(response.json()["error"], kind, "{what}");
+        // A browser keeps a refused packet's kind only when it is in this list.
+        assert!(
+            confidant_core::packet::UPLOAD_REFUSAL_KINDS.contains(&kind),
+            "{what}: `{kind}` is not in UPLOAD_REFUSAL_KINDS"
+        );
         assert!(
             !response.json()["message"].as_str().unwrap().is_empty(),
             "{what}"

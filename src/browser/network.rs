@@ -122,7 +122,7 @@ pub async fn upload(packet: &str) -> Upload {
 /// one of Confidant's own kinds ([`UPLOAD_REFUSAL_KINDS`]), else `status_NNN`. The kind is
 /// kept in the browser's storage beside the packet, so no text of the server's choosing,
 /// of any length or wording, is ever kept.
-pub fn refusal_kind(status: u16, body: &str) -> String {
+fn refusal_kind(status: u16, body: &str) -> String {
     // Read as a `Value`, whose reader the app's module has for other reasons: a derived
     // reader for this one member made that module 0.9 KB larger brotli.
     serde_json::from_str::<serde_json::Value>(body)
