@@ -60,8 +60,13 @@ const FEATURES = [
   "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals",
 ];
 
-/** A name that wasm-bindgen made unique with a hash. */
-const HASHED = /^\w*_h?[0-9a-f]{16}$/;
+/**
+ * A name that wasm-bindgen made unique with a hash: ending in one (an import,
+ * `__wbg_body_5f971cbc6950ca4f`), or, for the closure shims it exports, beginning with
+ * its own crate's (`wasm_bindgen_7562b9fed1c028a0___convert__closures_____invoke___…`, up
+ * to 334 characters, each written twice as well).
+ */
+const HASHED = /^\w*_h?[0-9a-f]{16}$|^wasm_bindgen_[0-9a-f]{16}_\w+$/;
 
 /**
  * The module with every hashed import and export name replaced by `rename(name)`; only
