@@ -11,6 +11,10 @@
 // bench/path.mjs walks it. Only the copy is changed. The marks say nothing about what a
 // worker typed: one byte per function, read by the bench from the page.
 //
+// It then makes that split for real on the first part's side (withStubs): the functions
+// the path never runs reached through stubs that would load the rest, a module that
+// validates, and weighs it: what the split itself costs the path.
+//
 // usage: node bench/usage.mjs DIST [--quick]
 //   --quick: the same walk, without saying which parts of the app the code belongs to
 //   (that needs a copy of the module shrunk with its names, as bench/weight.mjs makes).
@@ -34,6 +38,8 @@ const MARKS_EXPORT = "confidant_bench_marks";
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const section = (id, content) => Buffer.concat([Buffer.from([id]), writeLeb(content.length), content]);
+/** A vector: its count, then its items. */
+const vec = (items) => Buffer.concat([writeLeb(items.length), ...items]);
 /** Function bodies as the code section's entries: each preceded by its length. */
 const codeEntries = (bodies) => Buffer.concat(bodies.flatMap((body) => [writeLeb(body.length), body]));
 /** The code section of these function bodies, in this order. */
@@ -124,6 +130,128 @@ function splitByUse(module, used) {
   const run = bodies.filter((_, index) => used.has(index));
   const runBytes = run.reduce((sum, body) => sum + body.length, 0);
   return { runBytes, first: Buffer.concat(kept), rest: codeEntries(bodies.filter((_, index) => !used.has(index))) };
+}
+
+/** `local.get` of each of the first `count` locals (a function's parameters). */
+const getLocals = (count) => Array.from({ length: count }, (_, index) => Buffer.concat([Buffer.from([0x20]), writeLeb(index)]));
+
+/**
+ * What the first part of a split by use would be: the module with each function not in
+ * `used` replaced by a stub that forwards its arguments, with the function's slot in table
+ * 0, to a trampoline of its type; each trampoline calls a loader, then the slot
+ * (`call_indirect`). The loader is stood in for by an import that takes and gives
+ * nothing, so the module validates and weighs what a real one would, without loading
+ * anything. The table grows by a slot for each function left out, and holds every kept
+ * function after them: how the other part would call back (at most all of them). The
+ * other part (the left-out bodies, with imports of memory, table and globals) is what the
+ * bench prints as "the other functions alone".
+ */
+function withStubs(module, used) {
+  const at = Object.fromEntries(sections(module).map((s) => [s.id, s]));
+  // Types: [params, results] as byte arrays.
+  const types = [];
+  {
+    let [count, p] = readLeb(module, at[1].start);
+    for (; count > 0; count--) {
+      if (module[p] !== 0x60) throw new Error("a type that is not a function's");
+      const [np, q] = readLeb(module, p + 1);
+      const params = module.subarray(q, q + np);
+      const [nr, r] = readLeb(module, q + np);
+      const results = module.subarray(r, r + nr);
+      types.push([params, results]);
+      p = r + nr;
+    }
+  }
+  // Imported functions, and one that takes and gives nothing (stands in for the loader).
+  let imported = 0;
+  let loader = null;
+  {
+    let [count, p] = readLeb(module, at[2].start);
+    for (; count > 0; count--) {
+      p = readName(module, readName(module, p)[1])[1];
+      if (module[p] === 0) {
+        const type = readLeb(module, p + 1)[0];
+        if (loader === null && types[type][0].length === 0 && types[type][1].length === 0) loader = imported;
+        imported++;
+      }
+      p = importEnd(module, p);
+    }
+  }
+  if (loader === null) throw new Error("no import takes and gives nothing");
+  const funcTypes = [];
+  {
+    let [count, p] = readLeb(module, at[3].start);
+    for (; count > 0; count--) { const [t, q] = readLeb(module, p); funcTypes.push(t); p = q; }
+  }
+  const { bodies } = functionBodies(module);
+  // The tables; table 0 (funcref) grows by a slot for each function left out and each kept.
+  const tables = [];
+  {
+    let [count, p] = readLeb(module, at[4].start);
+    for (; count > 0; count--) {
+      const ref = module[p]; const flags = module[p + 1];
+      const [min, q] = readLeb(module, p + 2);
+      let end = q, max = null;
+      if (flags & 1) [max, end] = readLeb(module, q);
+      tables.push({ ref, flags, min, max });
+      p = end;
+    }
+  }
+  if (tables[0].ref !== 0x70) throw new Error("table 0 is not funcref");
+  const tableSize = tables[0].min;
+  const left = [...bodies.keys()].filter((i) => !used.has(i));
+  const kept = [...bodies.keys()].filter((i) => used.has(i));
+  const slotOf = new Map(left.map((f, k) => [f, tableSize + k]));
+  // One trampoline per type of the functions left out: calls the loader, then the slot.
+  const trampolineOf = new Map();
+  const newTypes = [];
+  const trampolines = [];
+  for (const f of left) {
+    const t = funcTypes[f];
+    if (trampolineOf.has(t)) continue;
+    const [params, results] = types[t];
+    newTypes.push(Buffer.concat([Buffer.from([0x60]), writeLeb(params.length + 1), params, Buffer.from([0x7f]), writeLeb(results.length), results]));
+    // No locals; call the loader; the arguments and the slot; call_indirect of the type in table 0; end.
+    const body = Buffer.concat([Buffer.from([0x00, 0x10]), writeLeb(loader), ...getLocals(params.length + 1), Buffer.from([0x11]), writeLeb(t), Buffer.from([0x00, 0x0b])]);
+    trampolines.push({ type: types.length + newTypes.length - 1, body });
+    trampolineOf.set(t, imported + bodies.length + trampolines.length - 1);
+  }
+  const stubbed = bodies.map((body, f) => {
+    if (used.has(f)) return body;
+    // No locals; the arguments; i32.const the slot; call the trampoline; end.
+    const params = types[funcTypes[f]][0].length;
+    return Buffer.concat([Buffer.from([0x00]), ...getLocals(params), Buffer.from([0x41]), writeSleb(slotOf.get(f)), Buffer.from([0x10]), writeLeb(trampolineOf.get(funcTypes[f])), Buffer.from([0x0b])]);
+  });
+  const allBodies = [...stubbed, ...trampolines.map((t) => t.body)];
+  const out = [module.subarray(0, 8)];
+  for (const { id, header, start, end } of sections(module)) {
+    const rest = (from) => module.subarray(from, end);
+    if (id === 1) {
+      const [count, p] = readLeb(module, start);
+      out.push(section(1, Buffer.concat([writeLeb(count + newTypes.length), rest(p), ...newTypes])));
+    } else if (id === 3) {
+      const [count, p] = readLeb(module, start);
+      out.push(section(3, Buffer.concat([writeLeb(count + trampolines.length), rest(p), ...trampolines.map((t) => writeLeb(t.type))])));
+    } else if (id === 4) {
+      const grown = tableSize + left.length + kept.length;
+      out.push(section(4, vec(tables.map((t, i) => {
+        const min = i === 0 ? grown : t.min;
+        const max = t.max === null ? null : i === 0 ? grown : t.max;
+        return Buffer.concat([Buffer.from([t.ref, max === null ? 0 : 1]), writeLeb(min), max === null ? Buffer.alloc(0) : writeLeb(max)]);
+      }))));
+    } else if (id === 9) {
+      // The functions kept, in the table after the slots of those left out: how the
+      // other part calls back (at most all of them).
+      const [count, p] = readLeb(module, start);
+      const entry = Buffer.concat([Buffer.from([0x00, 0x41]), writeSleb(tableSize + left.length), Buffer.from([0x0b]), vec(kept.map((f) => writeLeb(imported + f)))]);
+      out.push(section(9, Buffer.concat([writeLeb(count + 1), rest(p), entry])));
+    } else if (id === 10) {
+      out.push(section(10, vec(allBodies.map((b) => Buffer.concat([writeLeb(b.length), b])))));
+    } else {
+      out.push(module.subarray(header, end));
+    }
+  }
+  return Buffer.concat(out);
 }
 
 /**
@@ -235,6 +363,10 @@ try {
     const firstBrotli = brotli(first);
     console.log(`  ${label}: ${used.size} functions, ${kib(runBytes)} of ${kib(codeBytes)} code (${(100 * runBytes / codeBytes).toFixed(1)}%);`);
     console.log(`    the module with only those: ${kib(firstBrotli)} brotli (${(firstBrotli / served).toFixed(2)}x), ${kib(served - firstBrotli)} less; the other functions alone ${kib(brotli(rest))}`);
+    const stubbed = withStubs(module, used);
+    new WebAssembly.Module(stubbed);
+    const stubbedBrotli = brotli(stubbed);
+    console.log(`    split for real, the others reached through stubs (a valid module): ${kib(stubbedBrotli)} brotli, ${kib(stubbedBrotli - firstBrotli)} for the stubs and the table, ${kib(served - stubbedBrotli)} less than as built`);
   }
   if (!QUICK) {
     const scratch = mkdtempSync(join(tmpdir(), "confidant-bench-usage-named-"));
