@@ -454,7 +454,7 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
 /// and lets it run nothing, load nothing and be framed by nobody. (Not `sandbox`: with
 /// nothing running, an origin of its own would add nothing, and the tests read the
 /// origin's storage from such a page, without the app, to show what a quick exit left.)
-const SUBRESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+pub(crate) const SUBRESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Whether the browser may make a document or a worker of an answer of this type (a page,
 /// a script), so that it needs the site's whole policy.

@@ -586,3 +586,42 @@ fn a_store_made_before_agencies_signed_opens_and_takes_their_signing_keys() {
         Some(r#"{"signing":1}"#)
     );
 }
+
+#[test]
+fn an_unchanged_directory_is_answered_304_and_a_changed_one_in_full() {
+    let scratch = Scratch::new("directory-etag");
+    let data = scratch.path("data");
+    register_agency(&scratch, &data, "Police");
+    let server = Server::start(&data, &["--rate-limit", "0"]);
+
+    let first = request(server.address, "GET", "/api/v1/directory", &[], b"").unwrap();
+    assert_eq!(first.status, 200);
+    // Kept by the browser, and asked about each time.
+    assert_eq!(first.header("cache-control"), Some("no-cache"));
+    let etag = first.header("etag").expect("an ETag").to_owned();
+
+    let again = [("if-none-match", etag.as_str())];
+    let unchanged = request(server.address, "GET", "/api/v1/directory", &again, b"").unwrap();
+    assert_eq!(unchanged.status, 304);
+    assert!(unchanged.body.is_empty());
+    assert_eq!(unchanged.header("etag"), Some(etag.as_str()));
+    // A 304 carries a subresource's short policy, not the page's.
+    assert_eq!(
+        unchanged.header("content-security-policy"),
+        Some("default-src 'none'; frame-ancestors 'none'")
+    );
+    let weak = format!("\"other\", W/{etag}");
+    let weakly = [("if-none-match", weak.as_str())];
+    let unchanged = request(server.address, "GET", "/api/v1/directory", &weakly, b"").unwrap();
+    assert_eq!(unchanged.status, 304);
+
+    // Another agency: the same validator gets the new list in full.
+    register_agency(&scratch, &data, "Shelter");
+    let changed = request(server.address, "GET", "/api/v1/directory", &again, b"").unwrap();
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.json()["agencies"].as_array().unwrap().len(), 2);
+    assert_ne!(changed.header("etag"), Some(etag.as_str()));
+    let stale = [("if-none-match", "\"0123\"")];
+    let other = request(server.address, "GET", "/api/v1/directory", &stale, b"").unwrap();
+    assert_eq!(other.status, 200);
+}
