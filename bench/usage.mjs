@@ -13,7 +13,13 @@
 //
 // It then makes that split for real on the first part's side (withStubs): the functions
 // the path never runs reached through stubs that would load the rest, a module that
-// validates, and weighs it: what the split itself costs the path.
+// validates, and weighs it: what the split itself costs the path. What it does not
+// settle is how the rest would arrive. A stub runs synchronously, so the rest must be in
+// memory before any stub is called, or be fetched synchronously then; and a synchronous
+// XMLHttpRequest is not answered by the service worker (Chromium 156, measured on
+// 2026-12-04: offline, the same file came from the worker to fetch() and failed to the
+// synchronous request), so an app split so would fail offline on its first call into the
+// rest. Fetched ahead, in the background, the rest is bytes on the path again.
 //
 // usage: node bench/usage.mjs DIST [--quick]
 //   --quick: the same walk, without saying which parts of the app the code belongs to
