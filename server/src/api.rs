@@ -26,7 +26,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::rate_limit::{RateLimiter, client_address};
 use crate::serve::SUBRESOURCE_CSP;
-use crate::static_site::{etag_of, if_none_match};
+use crate::static_site::{asks_unchanged, etag_of};
 use crate::store::{Store, StoreError, Stored, credential_hash};
 use crate::untrusted_text::shown_value;
 use crate::upload::{PACKET_MEDIA_TYPE, UploadRefusal, check_upload, is_packet_media_type};
@@ -174,12 +174,7 @@ async fn directory(State(api): State<Arc<Api>>, asked: HeaderMap) -> Response {
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
-    let unchanged = asked
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .any(|line| if_none_match(line, &etag));
-    if unchanged {
+    if asks_unchanged(&asked, &etag) {
         // Without a type, the security headers would take it for a page.
         headers.insert(
             header::CONTENT_SECURITY_POLICY,

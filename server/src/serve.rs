@@ -365,12 +365,7 @@ async fn embed_script(State(state): State<Arc<AppState>>, request: HeaderMap) ->
         "cross-origin-resource-policy",
         HeaderValue::from_static("cross-origin"),
     );
-    let unchanged = request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .any(|line| static_site::if_none_match(line, &state.script_etag));
-    if unchanged {
+    if static_site::asks_unchanged(&request, &state.script_etag) {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     headers.insert(
@@ -421,10 +416,7 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
     if asset.has_variants() {
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
-    let unchanged = lines(header::IF_NONE_MATCH)
-        .iter()
-        .any(|line| static_site::if_none_match(line, &chosen.etag));
-    if unchanged {
+    if static_site::asks_unchanged(request, &chosen.etag) {
         // Without a type, `security_headers` would take it for a page; the browser gives
         // the headers of a 304 to the copy it keeps, so they are the file's own.
         if !kind_is_document_or_script(asset.content_type) {

@@ -172,6 +172,16 @@ pub fn if_none_match(header: &str, etag: &str) -> bool {
     })
 }
 
+/// Whether a request's `If-None-Match` lines (`request`, its headers) name `etag`: what it
+/// holds is current, and a `304 Not Modified` answers it.
+pub fn asks_unchanged(request: &axum::http::HeaderMap, etag: &str) -> bool {
+    request
+        .get_all(axum::http::header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|line| if_none_match(line, etag))
+}
+
 /// The whole app, by URL path (`/index.html`, `/confidant-web-1f2e….js`, …).
 #[derive(Debug)]
 pub struct StaticSite {
