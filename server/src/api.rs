@@ -25,7 +25,7 @@ use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::rate_limit::{RateLimiter, client_address};
-use crate::serve::SUBRESOURCE_CSP;
+use crate::serve::not_modified;
 use crate::static_site::{asks_unchanged, etag_of};
 use crate::store::{Store, StoreError, Stored, credential_hash};
 use crate::untrusted_text::shown_value;
@@ -167,6 +167,7 @@ async fn directory(State(api): State<Arc<Api>>, asked: HeaderMap) -> Response {
             entry
         })
         .collect();
+    const JSON: &str = "application/json";
     let body = json!({ "agencies": agencies }).to_string();
     let etag = etag_of(body.as_bytes());
     let mut headers = HeaderMap::new();
@@ -175,17 +176,9 @@ async fn directory(State(api): State<Arc<Api>>, asked: HeaderMap) -> Response {
         headers.insert(header::ETAG, value);
     }
     if asks_unchanged(&asked, &etag) {
-        // Without a type, the security headers would take it for a page.
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(SUBRESOURCE_CSP),
-        );
-        return (StatusCode::NOT_MODIFIED, headers).into_response();
+        return not_modified(headers, JSON);
     }
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
     (headers, body).into_response()
 }
 

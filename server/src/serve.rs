@@ -417,15 +417,7 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     if static_site::asks_unchanged(request, &chosen.etag) {
-        // Without a type, `security_headers` would take it for a page; the browser gives
-        // the headers of a 304 to the copy it keeps, so they are the file's own.
-        if !kind_is_document_or_script(asset.content_type) {
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(SUBRESOURCE_CSP),
-            );
-        }
-        return (StatusCode::NOT_MODIFIED, headers).into_response();
+        return not_modified(headers, asset.content_type);
     }
     headers.insert(
         header::CONTENT_TYPE,
@@ -446,7 +438,20 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
 /// and lets it run nothing, load nothing and be framed by nobody. (Not `sandbox`: with
 /// nothing running, an origin of its own would add nothing, and the tests read the
 /// origin's storage from such a page, without the app, to show what a quick exit left.)
-pub(crate) const SUBRESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+const SUBRESOURCE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// `304 Not Modified` with `headers`, for an answer of type `kind`. A 304 carries no type,
+/// and without one `security_headers` would take it for a page; the browser gives the
+/// headers of a 304 to the copy it keeps, so they are the answer's own policy.
+pub(crate) fn not_modified(mut headers: HeaderMap, kind: &str) -> Response {
+    if !kind_is_document_or_script(kind) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(SUBRESOURCE_CSP),
+        );
+    }
+    (StatusCode::NOT_MODIFIED, headers).into_response()
+}
 
 /// Whether the browser may make a document or a worker of an answer of this type (a page,
 /// a script), so that it needs the site's whole policy.
