@@ -413,8 +413,28 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
     if let Ok(etag) = HeaderValue::from_str(&chosen.etag) {
         headers.insert(header::ETAG, etag);
     }
-    if asset.has_variants() {
-        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    let script = kind_is_document_or_script(asset.content_type)
+        && !asset.content_type.starts_with("text/html");
+    match (asset.has_variants(), script) {
+        (true, true) => {
+            headers.insert(
+                header::VARY,
+                HeaderValue::from_static("accept-encoding, sec-fetch-dest"),
+            );
+        }
+        (true, false) => {
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        (false, true) => {
+            headers.insert(header::VARY, HeaderValue::from_static("sec-fetch-dest"));
+        }
+        (false, false) => {}
+    }
+    if script && loaded_into_a_page(request) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(SUBRESOURCE_CSP),
+        );
     }
     if static_site::asks_unchanged(request, &chosen.etag) {
         return not_modified(headers, asset.content_type);
@@ -430,6 +450,19 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
         );
     }
     (headers, chosen.body.clone()).into_response()
+}
+
+/// Whether the browser says it fetches this script to run it in a page or in a worker
+/// already running (`Sec-Fetch-Dest: script`: a `<script>`, an `import`, an
+/// `importScripts`), whose own policy then governs it: the script's policy would bind only
+/// a worker it started, and it starts none. A worker's or the service worker's script
+/// (`worker`, `serviceworker`, `sharedworker`), a script fetched by the service worker to
+/// keep (`empty`), a browser sent to its address (`document`) and a request that does not
+/// say get the site's whole policy. A page cannot set this header (the Fetch standard
+/// forbids it to scripts), and `Vary` keeps a cache from giving one answer for the other.
+fn loaded_into_a_page(request: &HeaderMap) -> bool {
+    let mut dest = request.get_all("sec-fetch-dest").iter();
+    matches!((dest.next(), dest.next()), (Some(value), None) if value == "script")
 }
 
 /// The policy of an answer that no browser runs or renders as the app's: a module, a
@@ -481,7 +514,8 @@ fn is_document_or_script(headers: &HeaderMap) -> bool {
 /// are the defaults for a route that did not set its own.
 ///
 /// A page or a script gets the site's Content-Security-Policy (a script's governs the
-/// worker it starts), the Permissions-Policy and the opener policy. Any other answer gets
+/// worker it starts; one run in a page has the short policy from `asset_response`), the
+/// Permissions-Policy and the opener policy. Any other answer gets
 /// the short policy of `SUBRESOURCE_CSP`, and neither of the other two, which bind only
 /// documents: about 460 bytes less on each of the module, the stylesheet, the form and the
 /// directory that the path to a referral fetches.

@@ -167,6 +167,16 @@ fn other_files_are_revalidated_by_their_etag() {
     assert_eq!(page.body, index.body);
 }
 
+/// What an answer varies by: its encoding, and for a script, whether it runs in a page
+/// (its policy, below).
+fn varies_by(name: &str) -> &'static str {
+    if name.ends_with(".js") {
+        "accept-encoding, sec-fetch-dest"
+    } else {
+        "accept-encoding"
+    }
+}
+
 #[test]
 fn the_encoding_follows_accept_encoding() {
     let served = Served::start();
@@ -181,7 +191,7 @@ fn the_encoding_follows_accept_encoding() {
             assert_eq!(response.status, 200, "{name}");
             assert_eq!(
                 response.header("vary"),
-                Some("accept-encoding"),
+                Some(varies_by(name)),
                 "{name} with {accept:?}"
             );
             assert_eq!(
@@ -239,7 +249,7 @@ fn the_encoding_follows_accept_encoding() {
             &[("accept-encoding", "br"), ("if-none-match", &etags[0])],
         );
         assert_eq!(fresh.status, 304, "{name}");
-        assert_eq!(fresh.header("vary"), Some("accept-encoding"), "{name}");
+        assert_eq!(fresh.header("vary"), Some(varies_by(name)), "{name}");
     }
 }
 
@@ -368,6 +378,59 @@ fn a_page_or_script_gets_the_whole_policy_and_anything_else_one_that_runs_nothin
         for name in DOCUMENT_ONLY {
             assert!(answer.header(name).is_some(), "{path} has no {name}");
         }
+    }
+    // Fetched to start a worker, to be kept by the service worker, or by a browser sent to
+    // its address, a script gets the whole policy too; so does a request that does not
+    // say what it is for, or says it twice.
+    for dest in [
+        &[("sec-fetch-dest", "worker")][..],
+        &[("sec-fetch-dest", "serviceworker")],
+        &[("sec-fetch-dest", "sharedworker")],
+        &[("sec-fetch-dest", "empty")],
+        &[("sec-fetch-dest", "document")],
+        &[("sec-fetch-dest", "Script")],
+        &[("sec-fetch-dest", "script"), ("sec-fetch-dest", "worker")],
+    ] {
+        for path in ["/boot-0123abcd.js", "/derive-worker.js"] {
+            let answer = served.get(path, dest);
+            assert_eq!(
+                answer.header("content-security-policy"),
+                Some(whole.as_str()),
+                "{path} {dest:?}"
+            );
+            assert!(answer.header("permissions-policy").is_some(), "{path}");
+        }
+    }
+    // Run in a page (or by a worker already running), a script is governed by the policy
+    // of what runs it: its own would bind nothing, and it gets the short one, as does its
+    // 304. Caches keep the two answers apart.
+    for path in ["/boot-0123abcd.js", "/derive-worker.js"] {
+        let script = [("sec-fetch-dest", "script")];
+        let answer = served.get(path, &script);
+        assert_eq!(answer.status, 200, "{path}");
+        assert_eq!(
+            answer.header("content-security-policy"),
+            Some(SHORT_POLICY),
+            "{path}"
+        );
+        for name in DOCUMENT_ONLY {
+            assert_eq!(answer.header(name), None, "{path} has {name}");
+        }
+        assert!(
+            answer
+                .header("vary")
+                .is_some_and(|vary| vary.contains("sec-fetch-dest")),
+            "{path}: {:?}",
+            answer.header("vary")
+        );
+        let etag = answer.header("etag").unwrap().to_owned();
+        let unchanged = served.get(path, &[script[0], ("if-none-match", etag.as_str())]);
+        assert_eq!(unchanged.status, 304, "{path}");
+        assert_eq!(
+            unchanged.header("content-security-policy"),
+            Some(SHORT_POLICY),
+            "{path}"
+        );
     }
     // Sent straight to one of these, a browser runs nothing, loads nothing and frames it
     // nowhere.

@@ -82,6 +82,17 @@ test("the page loads under the server's real headers with no violation or error"
     });
   });
 
+  // Each script the page runs, with what the browser said it was for and the policy it
+  // came with.
+  const scripts = [];
+  page.on("response", async (answer) => {
+    if (new URL(answer.url()).pathname.endsWith(".js")) {
+      const dest = (await answer.request().allHeaders())["sec-fetch-dest"];
+      const policy = (await answer.allHeaders())["content-security-policy"];
+      scripts.push({ name: new URL(answer.url()).pathname, dest, policy });
+    }
+  });
+
   const response = await page.goto(server.url);
   const headers = response.headers();
   const csp = headers["content-security-policy"];
@@ -113,6 +124,15 @@ test("the page loads under the server's real headers with no violation or error"
 
   assert.deepEqual(await page.evaluate(() => window.__violations ?? []), []);
   assert.deepEqual(problems, []);
+  // The boot script and the glue run in the page, under its policy: they arrive with the
+  // short one (about 500 bytes less each), which would bind only a worker they started.
+  const inPage = scripts.filter(({ dest }) => dest === "script");
+  for (const prefix of ["/boot-", "/confidant-web-"]) {
+    assert.ok(inPage.some(({ name }) => name.startsWith(prefix)), `${prefix} not among ${JSON.stringify(scripts)}`);
+  }
+  for (const { name, policy } of inPage) {
+    assert.equal(policy, "default-src 'none'; frame-ancestors 'none'", name);
+  }
   // The service worker registered and took the page over, with no violation either.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
   assert.deepEqual(await page.evaluate(() => window.__violations ?? []), []);
