@@ -199,7 +199,7 @@ function withStubs(module, used) {
       const [min, q] = readLeb(module, p + 2);
       let end = q, max = null;
       if (flags & 1) [max, end] = readLeb(module, q);
-      tables.push({ ref, flags, min, max });
+      tables.push({ ref, min, max });
       p = end;
     }
   }
