@@ -413,22 +413,15 @@ fn asset_response(site: &StaticSite, path: &str, request: &HeaderMap) -> Respons
     if let Ok(etag) = HeaderValue::from_str(&chosen.etag) {
         headers.insert(header::ETAG, etag);
     }
-    let script = kind_is_document_or_script(asset.content_type)
-        && !asset.content_type.starts_with("text/html");
-    match (asset.has_variants(), script) {
-        (true, true) => {
-            headers.insert(
-                header::VARY,
-                HeaderValue::from_static("accept-encoding, sec-fetch-dest"),
-            );
-        }
-        (true, false) => {
-            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        }
-        (false, true) => {
-            headers.insert(header::VARY, HeaderValue::from_static("sec-fetch-dest"));
-        }
-        (false, false) => {}
+    let script = asset.content_type.contains("javascript");
+    let vary = match (asset.has_variants(), script) {
+        (true, true) => Some("accept-encoding, sec-fetch-dest"),
+        (true, false) => Some("accept-encoding"),
+        (false, true) => Some("sec-fetch-dest"),
+        (false, false) => None,
+    };
+    if let Some(vary) = vary {
+        headers.insert(header::VARY, HeaderValue::from_static(vary));
     }
     if script && loaded_into_a_page(request) {
         headers.insert(
