@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openApp, startServer } from "../tests/e2e/support.mjs";
+import { NEUTRAL_PAGE, openApp, startServer } from "../tests/e2e/support.mjs";
 import { confidantAgency, fillReferral, openReferral, scratch, sealFor } from "../tests/e2e/referral.mjs";
 
 /**
@@ -38,4 +38,32 @@ export async function walkToSealed(page, server, started = async () => {}) {
   await fillReferral(page);
   await sealFor(page, "Outreach team", ["Shelter North"]);
   await page.locator('#outbox li[data-delivery="delivered"]').waitFor({ timeout: 60_000 });
+}
+
+/**
+ * The path as walkToSealed walks it, with what a worker may do at any moment of it and
+ * that must never wait for code to arrive: the page asked to unload with answers in it
+ * (the question before leaving, `beforeunload`, dispatched in place), and at the end the
+ * quick exit, by Escape twice or by its button. The neutral page answers 204 No Content,
+ * which leaves the page where it is, to be read once the exit has run.
+ */
+export async function walkAndLeave(page, server, { started = async () => {}, byButton = false } = {}) {
+  await page.route(`${NEUTRAL_PAGE}**`, (route) => route.fulfill({ status: 204 }));
+  await openApp(page, server.url);
+  await started();
+  await openReferral(page);
+  await fillReferral(page);
+  await page.evaluate(() => window.dispatchEvent(new Event("beforeunload", { cancelable: true })));
+  await sealFor(page, "Outreach team", ["Shelter North"]);
+  await page.locator('#outbox li[data-delivery="delivered"]').waitFor({ timeout: 60_000 });
+  const leaving = page.waitForRequest((request) => request.url().startsWith(NEUTRAL_PAGE));
+  if (byButton) {
+    // By the pointer, which does not wait for the navigation that 204 leaves pending.
+    const { x, y, width, height } = await page.locator("#quick-exit").boundingBox();
+    await page.mouse.click(x + width / 2, y + height / 2);
+  } else {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Escape");
+  }
+  await leaving;
 }

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { functionBodies, readLeb, readName, sections } from "../scripts/wasm-binary.mjs";
+import { functionBodies, functionNames, sections } from "../scripts/wasm-binary.mjs";
 
 /** Where wasm-bindgen writes the modules of the release build, with their symbols. */
 export const NAMED = "target/wasm-bindgen/release";
@@ -18,28 +18,12 @@ const WASM_OPT = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-
 /** The module's function bodies with their names, and its data, from its sections. */
 export function readModule(bytes) {
   const { imported, bodies } = functionBodies(bytes);
-  const names = new Map();
-  let data = Buffer.alloc(0);
-  for (const { id, start, end, name } of sections(bytes)) {
-    if (id === 11) data = bytes.subarray(start, end);
-    if (id !== 0 || name !== "name") continue;
-    let at = readName(bytes, start)[1];
-    while (at < end) {
-      const sub = bytes[at];
-      const [size, content] = readLeb(bytes, at + 1);
-      if (sub === 1) {
-        let [count, p] = readLeb(bytes, content);
-        for (; count > 0; count--) {
-          const [index, q] = readLeb(bytes, p);
-          const [text, r] = readName(bytes, q);
-          names.set(index, text);
-          p = r;
-        }
-      }
-      at = content + size;
-    }
-  }
-  return { functions: bodies.map((body, i) => ({ body, name: names.get(imported + i) ?? "" })), data };
+  const names = functionNames(bytes);
+  const data = sections(bytes).find(({ id }) => id === 11);
+  return {
+    functions: bodies.map((body, i) => ({ body, name: names.get(imported + i) ?? "" })),
+    data: data ? bytes.subarray(data.start, data.end) : Buffer.alloc(0),
+  };
 }
 
 const ESCAPES = { LT: "<", GT: ">", RF: "&", BP: "*", C: ",", LP: "(", RP: ")", SP: "@" };

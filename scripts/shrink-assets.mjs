@@ -35,10 +35,12 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { minify as minifyCss } from "csso";
 import { minify } from "terser";
 import { withoutComments } from "./page-comments.mjs";
 import { orderByLikeness } from "./order-functions.mjs";
+import { REST_IMPORT, splitByProfile } from "./split-module.mjs";
 import { importEnd, readLeb, readName, sections, writeLeb, writeName } from "./wasm-binary.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -103,6 +105,37 @@ function renameInModule(module, rename) {
   return Buffer.concat(out);
 }
 
+/**
+ * The app's module is split by use (scripts/split-module.mjs): what the path to a sealed
+ * referral runs, by the profile kept in the repository, and the rest, which its glue loads
+ * (www/rest-loader.js). The module comes here with its functions' names (index.html's -g
+ * for it), and leaves without them. With CONFIDANT_PROFILE_BUILD=1 (scripts/profile-path.sh)
+ * it is left whole, names kept, for a new profile to be taken.
+ */
+const SPLIT = "confidant-web";
+const PROFILE_PATH = "scripts/split-profile.txt";
+const PROFILING = process.env.CONFIDANT_PROFILE_BUILD === "1";
+
+function readProfile() {
+  const path = fileURLToPath(new URL("split-profile.txt", import.meta.url));
+  if (!existsSync(path)) fail(`${PROFILE_PATH} is missing: scripts/profile-path.sh writes it`);
+  return new Set(readFileSync(path, "utf8").split("\n").filter((line) => line && !line.startsWith("#")));
+}
+
+/** The app's glue with the rest's loader (www/rest-loader.js) in its scope and imports. */
+function withRestLoader(code, glue, restFile, restIntegrity) {
+  const loader = readFileSync(fileURLToPath(new URL("../www/rest-loader.js", import.meta.url)), "utf8");
+  const imports = /"\.\/confidant-web_bg\.js": import0,?/;
+  const start = "wasm.__wbindgen_start();";
+  if (!imports.test(code) || code.split(start).length !== 2) fail(`${glue} is not shaped as expected for the rest's loader`);
+  const [file, pin] = ['"/REST_FILE"', '"REST_INTEGRITY"'];
+  if (loader.split(file).length !== 2 || loader.split(pin).length !== 2) fail("www/rest-loader.js names its file and integrity other than once");
+  return code
+    .replace(imports, `"./confidant-web_bg.js": import0, "${REST_IMPORT[0]}": { "${REST_IMPORT[1]}": __confidant_load_rest },`)
+    .replace(start, `${start}\n    __confidant_keep_rest_ready();`)
+    + loader.replace(file, JSON.stringify(`/${restFile}`)).replace(pin, JSON.stringify(restIntegrity));
+}
+
 const integrity = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 const html = process.env.TRUNK_HTML_FILE ?? "index.html";
 const pagePath = join(staging, html.split("/").pop());
@@ -159,7 +192,21 @@ for (const file of readdirSync(staging).filter((file) => file.endsWith("_bg.wasm
     if (!whole.test(code)) fail(`${glues[0]} never names ${long}, which ${file} does`);
     code = code.replace(whole, brief);
   }
-  const ordered = orderByLikeness(renamed, FEATURES);
+  let ordered;
+  if (stem !== SPLIT) {
+    ordered = orderByLikeness(renamed, FEATURES);
+  } else if (PROFILING) {
+    // As wasm-opt wrote it, names and all, for bench/usage.mjs --write-profile.
+    ordered = renamed;
+  } else {
+    const { first, rest, slots } = splitByProfile(renamed, readProfile());
+    ordered = orderByLikeness(first, FEATURES);
+    const restBytes = orderByLikeness(rest, FEATURES);
+    const restFile = `confidant-rest-${createHash("sha256").update(restBytes).digest("hex").slice(0, 16)}.wasm`;
+    writeFileSync(join(staging, restFile), restBytes);
+    code = withRestLoader(code, glues[0], restFile, integrity(restBytes));
+    console.log(`shrink-assets: ${file} split by ${PROFILE_PATH}: ${slots} functions in ${restFile} (${restBytes.length} bytes)`);
+  }
   replace(file, module, ordered);
   // An ES module (the app's) has its top level mangled; a classic script (a worker's, the
   // inbox's, the embedded form's) keeps its global `wasm_bindgen`, except where another

@@ -108,3 +108,27 @@ export function functionBodies(module) {
   }
   return { imported, bodies };
 }
+
+/** The names the module's name section gives its functions, by function index. */
+export function functionNames(module) {
+  const names = new Map();
+  for (const { id, start, end, name } of sections(module)) {
+    if (id !== 0 || name !== "name") continue;
+    let at = readName(module, start)[1];
+    while (at < end) {
+      const sub = module[at];
+      const [size, content] = readLeb(module, at + 1);
+      if (sub === 1) {
+        let [count, p] = readLeb(module, content);
+        for (; count > 0; count--) {
+          const [index, q] = readLeb(module, p);
+          const [text, r] = readName(module, q);
+          names.set(index, text);
+          p = r;
+        }
+      }
+      at = content + size;
+    }
+  }
+  return names;
+}

@@ -15,7 +15,9 @@
 // opening without network, and marks data-confidant-update="ready" on <html> (and fires
 // `confidant:update-ready`) when a new build is installed and waits for the next open.
 // The app sets data-confidant="started" on <html> and removes the first screen once it
-// is running, which hands everything over to it.
+// is running, which hands everything over to it. If the app then stops because part of
+// it could not be loaded (www/rest-loader.js marks the page "failed"), the quick exit
+// comes back here: the app's own button (#quick-exit) and Escape twice.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -77,7 +79,7 @@
     if (started() || !target || !target.closest) {
       return;
     }
-    if (target.closest("#boot-quick-exit")) {
+    if (target.closest("#boot-quick-exit, #quick-exit")) {
       quickExit();
       return;
     }
