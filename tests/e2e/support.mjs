@@ -248,41 +248,80 @@ export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose =
 }
 
 /**
- * Which of `needles` are in the page's memory, read through the DevTools protocol:
+ * Makes the page keep every WebAssembly memory it creates or instantiates, for
+ * `inMemory` to read; call it before the page loads. The DevTools protocol's own way to
+ * find them, `Runtime.queryObjects`, crashes Chromium's renderer (version 156) once the
+ * page holds a module that exports a funcref table, as the app's split module does.
+ */
+export async function keepMemories(page) {
+  await page.addInitScript(() => {
+    const kept = new Set();
+    Object.defineProperty(window, "__confidantTestMemories", { value: kept });
+    const keepExports = (instance) => {
+      for (const value of Object.values(instance.exports)) {
+        if (value instanceof WebAssembly.Memory) kept.add(value);
+      }
+      return instance;
+    };
+    const NativeMemory = WebAssembly.Memory;
+    WebAssembly.Memory = new Proxy(NativeMemory, {
+      construct(target, args) {
+        const memory = Reflect.construct(target, args);
+        kept.add(memory);
+        return memory;
+      },
+    });
+    const NativeInstance = WebAssembly.Instance;
+    WebAssembly.Instance = new Proxy(NativeInstance, {
+      construct(target, args) {
+        return keepExports(Reflect.construct(target, args));
+      },
+    });
+    for (const name of ["instantiate", "instantiateStreaming"]) {
+      const native = WebAssembly[name];
+      WebAssembly[name] = async (...args) => {
+        const result = await native.apply(WebAssembly, args);
+        keepExports(result instanceof NativeInstance ? result : result.instance);
+        return result;
+      };
+    }
+  });
+}
+
+/**
+ * Which of `needles` are in the page's memory:
  * - `wasm`: anywhere in the linear memory of a WebAssembly module of the page (the app's
- *   heap, where a referral read in the inbox lives while it is open);
- * - `heap`: in a V8 heap snapshot (JavaScript's own objects, after a garbage collection).
+ *   heap, where a referral read in the inbox lives while it is open), as kept by
+ *   `keepMemories`;
+ * - `heap`: in a V8 heap snapshot, read through the DevTools protocol (JavaScript's own
+ *   objects, after a garbage collection).
  * A heap snapshot does not hold the bytes of an ArrayBuffer, so it cannot see the
  * module's memory: the two are read apart.
  */
 export async function inMemory(page, needles) {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { result: prototype } = await cdp.send("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype" });
-    const { objects } = await cdp.send("Runtime.queryObjects", { prototypeObjectId: prototype.objectId });
-    const { result } = await cdp.send("Runtime.callFunctionOn", {
-      objectId: objects.objectId,
+  const wasm = await page.evaluate((needles) => {
+    const memories = window.__confidantTestMemories;
+    if (!memories) return null;
+    const found = new Set();
+    for (const memory of memories) {
       // Each memory read as one Latin-1 string: the needles are ASCII, and a string
       // search is far faster than a byte loop over tens of MiB.
-      functionDeclaration: `function (needles) {
-        const found = new Set();
-        for (const memory of this) {
-          const text = new TextDecoder("latin1").decode(new Uint8Array(memory.buffer));
-          for (const needle of needles) if (text.includes(needle)) found.add(needle);
-        }
-        return { memories: this.length, found: [...found] };
-      }`,
-      arguments: [{ value: needles }],
-      returnByValue: true,
-    });
-    assert.ok(result.value.memories > 0, "the page has no WebAssembly memory to read");
+      const text = new TextDecoder("latin1").decode(new Uint8Array(memory.buffer));
+      for (const needle of needles) if (text.includes(needle)) found.add(needle);
+    }
+    return { memories: memories.size, found: [...found] };
+  }, needles);
+  assert.ok(wasm, "the page was opened without keepMemories, so its memory cannot be read");
+  assert.ok(wasm.memories > 0, "the page has no WebAssembly memory to read");
+  const cdp = await page.context().newCDPSession(page);
+  try {
     const chunks = [];
     cdp.on("HeapProfiler.addHeapSnapshotChunk", ({ chunk }) => chunks.push(chunk));
     await cdp.send("HeapProfiler.enable");
     await cdp.send("HeapProfiler.collectGarbage");
     await cdp.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
     const snapshot = chunks.join("");
-    return { wasm: result.value.found, heap: needles.filter((needle) => snapshot.includes(needle)) };
+    return { wasm: wasm.found, heap: needles.filter((needle) => snapshot.includes(needle)) };
   } finally {
     await cdp.detach();
   }
