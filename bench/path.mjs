@@ -46,15 +46,34 @@ export async function walkToSealed(page, server, started = async () => {}) {
  * (the question before leaving, `beforeunload`, dispatched in place), and at the end the
  * quick exit, by Escape twice or by its button. The neutral page answers 204 No Content,
  * which leaves the page where it is, to be read once the exit has run.
+ *
+ * With `outage`, the server is out of reach from the seal on: every request to it is
+ * refused, as by a server that has stopped, until the outbox shows a retry; then the
+ * browser is offline for a moment and comes back online (the `offline` and `online`
+ * events), the server answers again, and the packet is delivered. Code that runs while
+ * the server cannot be reached can never be fetched then.
  */
-export async function walkAndLeave(page, server, { started = async () => {}, byButton = false } = {}) {
+export async function walkAndLeave(page, server, { started = async () => {}, byButton = false, outage = false } = {}) {
   await page.route(`${NEUTRAL_PAGE}**`, (route) => route.fulfill({ status: 204 }));
   await openApp(page, server.url);
   await started();
   await openReferral(page);
   await fillReferral(page);
   await page.evaluate(() => window.dispatchEvent(new Event("beforeunload", { cancelable: true })));
+  const unreachable = `${server.url}**`;
+  if (outage) {
+    await page.locator("#recipient-0").waitFor();
+    await page.route(unreachable, (route) => route.abort("connectionrefused"));
+  }
   await sealFor(page, "Outreach team", ["Shelter North"]);
+  if (outage) {
+    await page.locator('#outbox li[data-delivery="waiting"]').waitFor();
+    await page.waitForFunction(() => /[1-9]/.test(document.querySelector("#outbox li .delivery")?.textContent ?? ""));
+    await page.context().setOffline(true);
+    await page.waitForTimeout(1500);
+    await page.unroute(unreachable);
+    await page.context().setOffline(false);
+  }
   await page.locator('#outbox li[data-delivery="delivered"]').waitFor({ timeout: 60_000 });
   const leaving = page.waitForRequest((request) => request.url().startsWith(NEUTRAL_PAGE));
   if (byButton) {

@@ -10,11 +10,15 @@
 // of its own (each function begins by writing a 1 at its index), served by `confidant
 // serve` with the integrity pins of the copy updated, and walked in headless Chromium as
 // bench/path.mjs walks it, with the question before leaving and the quick exit (by Escape
-// twice, and in a second walk by its button: walkAndLeave). Only the copy is changed. The marks say nothing about what a
-// worker typed: one byte per function, read by the bench from the page.
+// twice, and in a second walk by its button: walkAndLeave). A third walk goes through an
+// outage: the server out of reach from the seal on, the outbox waiting and retrying, the
+// browser offline and back, and then the delivery. Code that runs while the server cannot
+// be reached could never be fetched then, so it must be in the first part. Only the copy
+// is changed. The marks say nothing about what a worker typed: one byte per function,
+// read by the bench from the page.
 //
 // With --write-profile FILE, on a build left whole and named (scripts/profile-path.sh
-// makes one): walks the path twice, and writes the names of the functions either walk ran
+// makes one): walks the path three times, and writes the names of the functions any walk ran
 // (split-module.mjs's profileKey) to FILE, then says what the path runs and what it never
 // runs, by part of Confidant.
 //
@@ -182,7 +186,7 @@ let browser;
 try {
   browser = await launchChromium();
   const walks = [];
-  for (let walk = 0; walk < 2; walk++) {
+  for (let walk = 0; walk < 3; walk++) {
     walks.push(await withTwoAgencies(copy, async (server) => {
       const context = await browser.newContext();
       // Keeps each instance the page makes, so that the bench can read the marks.
@@ -215,7 +219,8 @@ try {
           started: async () => {
             home = await read();
           },
-          byButton: walk % 2 === 1,
+          byButton: walk === 1,
+          outage: walk === 2,
         });
         const path = await read();
         if (!home || !path) throw new Error("the marked module did not run");
@@ -236,7 +241,7 @@ try {
   const rest = readdirSync(dist).find((file) => REST_MODULE.test(file));
   console.log(`The app's module as served: ${bodies.length} functions, ${kib(served)} brotli` +
     (rest ? `; the rest, kept by the service worker off the path: ${kib(brotli(readFileSync(join(dist, rest))))} brotli (${rest})` : " (not split)"));
-  for (const [label, used] of [["up to the home screen, the app running", marks.home], ["the whole path, to a delivered referral", marks.path]]) {
+  for (const [label, used] of [["up to the home screen, the app running", marks.home], ["the whole path, to a delivered referral (once through an outage)", marks.path]]) {
     const runBytes = [...used].reduce((sum, f) => sum + bodies[f].length, 0);
     console.log(`  ${label}: ${used.size} functions, ${kib(runBytes)} of ${kib(codeBytes)} code (${(100 * runBytes / codeBytes).toFixed(1)}%)`);
     if (!rest) {
@@ -250,7 +255,7 @@ try {
     if (names.size === 0) throw new Error(`${dist}'s app module has no names: build it with scripts/profile-path.sh`);
     const imported = functionBodies(module).imported;
     const keys = [...new Set([...marks.path].map((f) => names.get(imported + f)).filter(Boolean).map(profileKey))].sort();
-    writeFileSync(PROFILE_OUT, `# The functions of the app's module that the path to a sealed referral runs (two walks\n# of bench/path.mjs), by name without the compiler's hashes: the build keeps them in the\n# first part of the module (scripts/split-module.mjs). Written by scripts/profile-path.sh.\n${keys.join("\n")}\n`);
+    writeFileSync(PROFILE_OUT, `# The functions of the app's module that the path to a sealed referral runs (three walks\n# of bench/path.mjs, one through an outage), by name without the compiler's hashes: the\n# build keeps them in the first part of the module (scripts/split-module.mjs). Written by\n# scripts/profile-path.sh.\n${keys.join("\n")}\n`);
     console.log(`  ${keys.length} names written to ${PROFILE_OUT}`);
     const parts = bodies.map((_, f) => {
       const { part, crate } = owner(names.get(imported + f) ?? "");

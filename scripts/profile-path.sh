@@ -5,8 +5,9 @@
 # path loaded the rest, and commit the new profile with the change that made it stale.
 #
 # It builds the app left whole, its module with its functions' names
-# (CONFIDANT_PROFILE_BUILD=1, into target/profile-dist), walks the path on it twice in
-# headless Chromium (bench/usage.mjs --write-profile), and writes the profile.
+# (CONFIDANT_PROFILE_BUILD=1, into target/profile-dist), walks the path on it three times
+# in headless Chromium, once through an outage (bench/usage.mjs --write-profile), and
+# writes the profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
