@@ -42,7 +42,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
-import { launchChromium } from "../tests/e2e/support.mjs";
+import { keepInstances, launchChromium } from "../tests/e2e/support.mjs";
 import { walkAndLeave, withTwoAgencies } from "./path.mjs";
 import { owner } from "./symbols.mjs";
 import { profileKey, splitModule } from "../scripts/split-module.mjs";
@@ -190,21 +190,10 @@ try {
     walks.push(await withTwoAgencies(copy, async (server) => {
       const context = await browser.newContext();
       // Keeps each instance the page makes, so that the bench can read the marks.
-      await context.addInitScript(() => {
-        const instances = [];
-        Object.defineProperty(window, "__confidantBenchInstances", { value: instances });
-        const keep = (made) => made.then((result) => {
-          instances.push(result.instance ?? result);
-          return result;
-        });
-        const streaming = WebAssembly.instantiateStreaming;
-        WebAssembly.instantiateStreaming = (...args) => keep(streaming(...args));
-        const instantiate = WebAssembly.instantiate;
-        WebAssembly.instantiate = (...args) => keep(instantiate(...args));
-      });
+      await keepInstances(context);
       const page = await context.newPage();
       const read = () => page.evaluate((name) => {
-        const marked = window.__confidantBenchInstances.find((instance) => instance.exports[name]);
+        const marked = window.__confidantTestInstances.find((instance) => instance.exports[name]);
         if (!marked) return null;
         const bytes = new Uint8Array(marked.exports[name].buffer);
         return {

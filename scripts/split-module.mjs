@@ -46,6 +46,9 @@ function importCounts(module) {
   return counts;
 }
 
+/** How many functions the module defines (its code section's count). */
+const definedCount = (module) => readLeb(module, sections(module).find(({ id }) => id === 10).start)[0];
+
 /** The entries of a vector section, each as its bytes. */
 function entries(module, { start, end }, entryEnd) {
   let [count, at] = readLeb(module, start);
@@ -87,12 +90,12 @@ function constEnd(module, at) {
  * no start, no data or element segments, and an export for each function of `left` (its
  * slot's name), then shrunk by wasm-opt to what those exports reach.
  */
-function restOf(module, left, imported) {
+function restOf(module, left, counts) {
   const at = Object.fromEntries(sections(module).map((s) => [s.id, s]));
   const tables = at[4] ? entries(module, at[4], (p) => limitsEnd(module, p + 1)) : [];
   const memories = at[5] ? entries(module, at[5], (p) => limitsEnd(module, p)) : [];
   const globals = at[6] ? entries(module, at[6], (p) => constEnd(module, p + 2)) : [];
-  const [, tablesBefore, memoriesBefore, globalsBefore] = importCounts(module);
+  const [imported, tablesBefore, memoriesBefore, globalsBefore] = counts;
   const shared = [
     ...tables.map((table, i) => Buffer.concat([writeName(SHARED), writeName(sharedName("t", tablesBefore + i)), Buffer.from([1]), table])),
     ...memories.map((memory, i) => Buffer.concat([writeName(SHARED), writeName(sharedName("m", memoriesBefore + i)), Buffer.from([2]), memory])),
@@ -130,21 +133,15 @@ function restOf(module, left, imported) {
  * runs): the first part, the rest, and how many slots the rest fills.
  */
 export function splitModule(module, used) {
-  const [imported] = importCounts(module);
-  const defined = readLeb(module, sections(module).find(({ id }) => id === 10).start)[0];
-  const left = [...Array(defined).keys()].filter((f) => !used.has(f));
-  const rest = restOf(module, left, imported);
+  const counts = importCounts(module);
+  const [imported, tablesBefore, memoriesBefore, globalsBefore] = counts;
+  const left = [...Array(definedCount(module)).keys()].filter((f) => !used.has(f));
+  const rest = restOf(module, left, counts);
 
   const first = binaryen.readBinary(module, FEATURES());
   try {
     const name = (f) => binaryen.getFunctionInfo(first.getFunctionByIndex(imported + f)).name;
     // Every table and global, exported for the rest to import (the memory already is).
-    const [, tablesBefore, memoriesBefore, globalsBefore] = importCounts(module);
-    const exported = new Set();
-    for (let i = 0; i < first.getNumExports(); i++) {
-      const { kind, value } = binaryen.getExportInfo(first.getExportByIndex(i));
-      exported.add(`${kind}:${value}`);
-    }
     for (let i = 0; i < first.getNumTables(); i++) {
       const { name: table, module: from } = binaryen.getTableInfo(first.getTableByIndex(i));
       if (from) throw new Error("the module imports a table");
@@ -205,7 +202,7 @@ export function splitByProfile(module, profile) {
   const names = functionNames(module);
   if (names.size === 0) throw new Error("the module has no name section to split it by");
   const [imported] = importCounts(module);
-  const defined = readLeb(module, sections(module).find(({ id }) => id === 10).start)[0];
+  const defined = definedCount(module);
   const used = new Set();
   for (let f = 0; f < defined; f++) {
     const name = names.get(imported + f);

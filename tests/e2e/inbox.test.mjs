@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import * as jose from "jose";
 import { after, before, test } from "node:test";
-import { ARTIFACTS, NEUTRAL_PAGE, inMemory, keepMemories, launchChromium, openApp, serveNeutralPage, chooseLanguage } from "./support.mjs";
+import { ARTIFACTS, NEUTRAL_PAGE, inMemory, keepInstances, launchChromium, openApp, serveNeutralPage, chooseLanguage } from "./support.mjs";
 import {
   BIN, confidantAgency, everyFile, everythingStored, fillReferral, inbox, joseAgency, openPacket,
   openReferral, optionValue, scratch, sealFor, withServer as withServerIn,
@@ -125,7 +125,7 @@ test("the shelter unlocks its inbox in the browser and reads the referral; the c
     await serveNeutralPage(receiver);
     try {
       const reader = await receiver.newPage();
-      await keepMemories(reader);
+      await keepInstances(reader);
       await reader.clock.install();
       const traffic = [];
       reader.on("request", (request) => traffic.push(request.url(), request.postData() ?? ""));

@@ -248,40 +248,30 @@ export async function fillByKeyboard(page, text = (n) => `Answer ${n}`, choose =
 }
 
 /**
- * Makes the page keep every WebAssembly memory it creates or instantiates, for
- * `inMemory` to read; call it before the page loads. The DevTools protocol's own way to
- * find them, `Runtime.queryObjects`, crashes Chromium's renderer (version 156) once the
- * page holds a module that exports a funcref table, as the app's split module does.
+ * Makes every page of `target` (a page or a browser context) keep each WebAssembly
+ * instance it makes, in `window.__confidantTestInstances`; call it before the page loads.
+ * `inMemory` reads their memories, and bench/usage.mjs the marks of its marked module.
+ * The DevTools protocol's own way to find them, `Runtime.queryObjects`, crashes Chromium's
+ * renderer (version 156) once the page holds a module that exports a funcref table, as
+ * the app's split module does.
  */
-export async function keepMemories(page) {
-  await page.addInitScript(() => {
-    const kept = new Set();
-    Object.defineProperty(window, "__confidantTestMemories", { value: kept });
-    const keepExports = (instance) => {
-      for (const value of Object.values(instance.exports)) {
-        if (value instanceof WebAssembly.Memory) kept.add(value);
-      }
+export async function keepInstances(target) {
+  await target.addInitScript(() => {
+    const kept = [];
+    Object.defineProperty(window, "__confidantTestInstances", { value: kept });
+    const keep = (instance) => {
+      kept.push(instance);
       return instance;
     };
-    const NativeMemory = WebAssembly.Memory;
-    WebAssembly.Memory = new Proxy(NativeMemory, {
-      construct(target, args) {
-        const memory = Reflect.construct(target, args);
-        kept.add(memory);
-        return memory;
-      },
-    });
     const NativeInstance = WebAssembly.Instance;
     WebAssembly.Instance = new Proxy(NativeInstance, {
-      construct(target, args) {
-        return keepExports(Reflect.construct(target, args));
-      },
+      construct: (native, args) => keep(Reflect.construct(native, args)),
     });
     for (const name of ["instantiate", "instantiateStreaming"]) {
       const native = WebAssembly[name];
       WebAssembly[name] = async (...args) => {
         const result = await native.apply(WebAssembly, args);
-        keepExports(result instanceof NativeInstance ? result : result.instance);
+        keep(result instanceof NativeInstance ? result : result.instance);
         return result;
       };
     }
@@ -291,8 +281,8 @@ export async function keepMemories(page) {
 /**
  * Which of `needles` are in the page's memory:
  * - `wasm`: anywhere in the linear memory of a WebAssembly module of the page (the app's
- *   heap, where a referral read in the inbox lives while it is open), as kept by
- *   `keepMemories`;
+ *   heap, where a referral read in the inbox lives while it is open), of the
+ *   instances kept by `keepInstances`;
  * - `heap`: in a V8 heap snapshot, read through the DevTools protocol (JavaScript's own
  *   objects, after a garbage collection).
  * A heap snapshot does not hold the bytes of an ArrayBuffer, so it cannot see the
@@ -300,8 +290,10 @@ export async function keepMemories(page) {
  */
 export async function inMemory(page, needles) {
   const wasm = await page.evaluate((needles) => {
-    const memories = window.__confidantTestMemories;
-    if (!memories) return null;
+    const instances = window.__confidantTestInstances;
+    if (!instances) return null;
+    const memories = new Set(instances.flatMap((instance) => Object.values(instance.exports))
+      .filter((value) => value instanceof WebAssembly.Memory));
     const found = new Set();
     for (const memory of memories) {
       // Each memory read as one Latin-1 string: the needles are ASCII, and a string
@@ -311,7 +303,7 @@ export async function inMemory(page, needles) {
     }
     return { memories: memories.size, found: [...found] };
   }, needles);
-  assert.ok(wasm, "the page was opened without keepMemories, so its memory cannot be read");
+  assert.ok(wasm, "the page was opened without keepInstances, so its memory cannot be read");
   assert.ok(wasm.memories > 0, "the page has no WebAssembly memory to read");
   const cdp = await page.context().newCDPSession(page);
   try {
